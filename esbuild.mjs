@@ -1,0 +1,70 @@
+// Bundles the extension, the trainer worker and the CLI for Node (CommonJS,
+// better-sqlite3 and vscode external), and each webview for the browser.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, readFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const root = new URL('.', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+const nodeEntries = {
+  extension: 'src/extension/extension.ts',
+  worker: 'src/worker/trainerWorker.ts',
+  cli: 'src/cli/main.ts',
+};
+const present = Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p))));
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  define: { __RUNLENS_VERSION__: JSON.stringify(pkg.version) },
+};
+
+const node = {
+  ...common,
+  entryPoints: present,
+  outdir: join(root, 'dist'),
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode', 'better-sqlite3', '@tensorflow/tfjs-node'],
+};
+
+const webviewDir = join(root, 'webview');
+const webviewEntries = existsSync(webviewDir)
+  ? Object.fromEntries(
+      readdirSync(webviewDir)
+        .filter((name) => existsSync(join(webviewDir, name, 'main.ts')))
+        .map((name) => [name, join(webviewDir, name, 'main.ts')]),
+    )
+  : {};
+
+const web = {
+  ...common,
+  entryPoints: webviewEntries,
+  outdir: join(root, 'dist', 'webview'),
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  loader: { '.css': 'text' },
+};
+
+function copyCodicons() {
+  const src = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  if (!existsSync(src)) return;
+  const dest = join(root, 'dist', 'codicons');
+  mkdirSync(dest, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(src, f), join(dest, f));
+}
+
+const builds = [node, ...(Object.keys(webviewEntries).length ? [web] : [])];
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  copyCodicons();
+}

@@ -1,0 +1,153 @@
+/**
+ * Fit time of the built-in models against scikit-learn on the same data:
+ * make_regression-like 200,000 × 20 for linear regression, and
+ * make_classification-like 100,000 × 20 for logistic regression and the
+ * decision tree. The data are generated here with a seeded RNG and written
+ * to CSV for Python; both sides time only `fit`, best of a few runs, as
+ * wall time and as process CPU time (steadier when the machine is busy).
+ *
+ * Settings (the same on both sides): LinearRegression defaults;
+ * LogisticRegression C=1, tol=1e-4, max_iter=1000 on a linearly separable-ish
+ * variant (1 cluster per class, 10 informative columns; the default
+ * make_classification is an XOR-like layout a linear model cannot fit, which
+ * converges in 4 iterations and measures nothing), binary and 5-class;
+ * DecisionTreeClassifier defaults (gini, unlimited depth) on the default
+ * make_classification layout.
+ *
+ * Run alone: node --import tsx scripts/bench/modelBench.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DenseMatrix } from '../../src/core/data/frame';
+import type { Model, Task } from '../../src/core/models/model';
+import { createModel } from '../../src/core/models/registry';
+import { makeClassification, makeRegression } from '../../src/core/models/syntheticData';
+import type { ReferenceFit, ReferenceJob } from '../sklearn/referenceRunner';
+import { runReferenceFits, sklearnAvailable, writeCsv } from '../sklearn/referenceRunner';
+import type { BenchResult } from './types';
+
+interface Case {
+  readonly name: string;
+  readonly type: string;
+  readonly params: Record<string, unknown>;
+  readonly task: Task;
+  readonly nClasses?: number;
+  readonly data: { X: DenseMatrix; y: Float64Array };
+  readonly sklearn: ReferenceJob['model'];
+  readonly sklearnParams: Record<string, unknown>;
+  readonly repeats: number;
+  readonly goal?: string;
+  readonly describe: (m: Model) => string;
+}
+
+async function timeFit(c: Case): Promise<{ seconds: number; cpuSeconds: number; model: Model }> {
+  let best = Infinity;
+  let bestCpu = Infinity;
+  let model: Model | undefined;
+  for (let r = 0; r < c.repeats; r++) {
+    model = createModel(c.type, c.params, c.task);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await model.fit(c.data.X, c.data.y, { task: c.task, nClasses: c.nClasses });
+    const cpu = process.cpuUsage(c0);
+    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1e6);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return { seconds: best, cpuSeconds: bestCpu, model: model as Model };
+}
+
+function trainAccuracy(m: Model, d: { X: DenseMatrix; y: Float64Array }): number {
+  const p = m.predict(d.X);
+  let hit = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] === d.y[i]) hit++;
+  return hit / p.length;
+}
+
+export async function benchModels(): Promise<BenchResult[]> {
+  const regression = makeRegression({ rows: 200_000, cols: 20, noise: 10, seed: 1 });
+  const treeData = makeClassification({ rows: 100_000, cols: 20, seed: 2 });
+  const linear2 = makeClassification({ rows: 100_000, cols: 20, informative: 10, redundant: 2, clustersPerClass: 1, seed: 3 });
+  const linear5 = makeClassification({ rows: 100_000, cols: 20, informative: 10, redundant: 2, classes: 5, clustersPerClass: 1, seed: 4 });
+  const logit = { C: 1, tol: 1e-4, max_iter: 1000 };
+  const cases: Case[] = [
+    {
+      name: 'linear_regression fit, 200k × 20', type: 'linear_regression', params: {}, task: 'regression', data: regression,
+      sklearn: 'linear_regression', sklearnParams: {}, repeats: 3, describe: () => 'QR + Jacobi SVD vs scipy lstsq (gelsd)',
+    },
+    {
+      name: 'logistic_regression fit, binary, 100k × 20', type: 'logistic_regression', params: logit, task: 'classification', nClasses: 2,
+      data: linear2, sklearn: 'logistic_regression', sklearnParams: logit, repeats: 3,
+      describe: (m) => `L-BFGS ${(m as unknown as { fitInfo: { iterations: number } }).fitInfo.iterations} iterations; train accuracy ${trainAccuracy(m, linear2).toFixed(4)}`,
+    },
+    {
+      name: 'logistic_regression fit, 5 classes, 100k × 20', type: 'logistic_regression', params: logit, task: 'classification', nClasses: 5,
+      data: linear5, sklearn: 'logistic_regression', sklearnParams: logit, repeats: 2,
+      describe: (m) => `L-BFGS ${(m as unknown as { fitInfo: { iterations: number } }).fitInfo.iterations} iterations; train accuracy ${trainAccuracy(m, linear5).toFixed(4)}`,
+    },
+    {
+      name: 'decision_tree fit, 100k × 20', type: 'decision_tree', params: {}, task: 'classification', nClasses: 2, data: treeData,
+      sklearn: 'decision_tree_classifier', sklearnParams: { random_state: 0 }, repeats: 2, goal: '≤ 2× scikit-learn',
+      describe: (m) => {
+        const s = (m as unknown as { shape(): { nodes: number; depth: number } }).shape();
+        return `${s.nodes} nodes, depth ${s.depth}`;
+      },
+    },
+  ];
+
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-bench-'));
+  const withSklearn = sklearnAvailable();
+  try {
+    const results: BenchResult[] = [];
+    for (const [i, c] of cases.entries()) {
+      // Each case runs scikit-learn and then RunLens back to back, so that both see the same machine load.
+      let ref: ReferenceFit | undefined;
+      if (withSklearn) {
+        const train = join(dir, `case${i}.csv`);
+        writeCsv(train, c.data.X, c.data.y);
+        [ref] = runReferenceFits(dir, [{ name: c.name, model: c.sklearn, params: c.sklearnParams, train, repeats: c.repeats }]);
+      }
+      const { seconds, cpuSeconds, model } = await timeFit(c);
+      const refNote = ref?.n_iter ? `; scikit-learn ${ref.n_iter[0]} iterations` : ref?.tree_nodes ? `; scikit-learn ${ref.tree_nodes} nodes, depth ${ref.tree_depth}` : '';
+      results.push({
+        name: c.name,
+        value: seconds,
+        unit: 's',
+        reference: ref?.fit_seconds,
+        referenceName: ref ? 'scikit-learn 1.2' : undefined,
+        goal: c.goal,
+        note: c.describe(model) + refNote,
+      });
+      // CPU time as a second reading: on a loaded machine wall time mostly measures the neighbours.
+      results.push({
+        name: `${c.name} (CPU time)`,
+        value: cpuSeconds,
+        unit: 's',
+        reference: ref?.fit_cpu_seconds,
+        referenceName: ref ? 'scikit-learn 1.2, all threads' : undefined,
+        goal: c.goal,
+      });
+      if (ref) {
+        results.push({
+          name: `${c.name}: time ratio RunLens / scikit-learn`,
+          value: seconds / ref.fit_seconds,
+          unit: '×',
+          goal: c.goal,
+          note: `wall time; CPU-time ratio ${(cpuSeconds / ref.fit_cpu_seconds).toFixed(2)}×`,
+        });
+      }
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith('modelBench.ts')) {
+  void benchModels().then((rs) => {
+    for (const r of rs) {
+      const ref = r.reference !== undefined ? `  (scikit-learn ${r.reference.toFixed(3)} ${r.unit})` : '';
+      console.log(`${r.name}: ${r.value.toFixed(3)} ${r.unit}${ref}${r.note ? `  — ${r.note}` : ''}`);
+    }
+  });
+}

@@ -1,0 +1,11 @@
+import type { BenchSection } from './types';
+import { benchStore } from './storeBench';
+import { benchData } from './dataBench';
+import { benchModels } from './modelBench';
+
+/** Every benchmark section, in the order BENCHMARKS.md lists them. */
+export const sections: readonly BenchSection[] = [
+  { title: 'Store (better-sqlite3)', run: benchStore },
+  { title: 'CSV reading', run: benchData },
+  { title: 'Model fitting vs scikit-learn', run: benchModels },
+];

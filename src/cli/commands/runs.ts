@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../context';
+import { CliError } from '../context';
+import { formatAgo, formatNumber, formatTable } from '../table';
+import type { RunRow } from '../../store/types';
+
+/** The metric a runs table shows first: test_* over train_*, accuracy/r2 first. */
+export function keyMetrics(runs: readonly RunRow[], max = 3): string[] {
+  const keys = new Set<string>();
+  for (const r of runs) for (const k of Object.keys(r.metrics)) keys.add(k);
+  const rank = (k: string) =>
+    (k.startsWith('test_') ? 0 : k.startsWith('val_') ? 10 : k.startsWith('train_') ? 20 : 30) +
+    (/accuracy|r2$/.test(k) ? 0 : /f1|rmse|auc/.test(k) ? 1 : /loss/.test(k) ? 2 : 3);
+  return [...keys].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, max);
+}
+
+export function runsTable(runs: readonly RunRow[], now = Date.now()): string {
+  const metrics = keyMetrics(runs);
+  const rows = runs.map((r) => [
+    r.id.slice(0, 8),
+    r.experiment,
+    r.name,
+    r.status,
+    String(r.params.model ?? ''),
+    ...metrics.map((m) => formatNumber(r.metrics[m])),
+    formatAgo(r.startedAt ?? r.createdAt, now),
+  ]);
+  return formatTable(['id', 'experiment', 'name', 'status', 'model', ...metrics, 'started'], rows);
+}
+
+export const runsCommand: Command = async (ctx, argv) => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      filter: { type: 'string' },
+      sort: { type: 'string' },
+      limit: { type: 'string' },
+      experiment: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new CliError(`--limit expects a positive integer, got "${values.limit}"`, 2);
+  const store = ctx.openStore();
+  const runs = store.listRuns({
+    filter: values.filter,
+    sort: values.sort ?? 'attributes.start_time DESC',
+    limit,
+    experiment: values.experiment,
+    parentId: values.all ? undefined : null,
+  });
+  if (values.json) {
+    ctx.out(JSON.stringify(runs, jsonNumbers) + '\n');
+  } else if (runs.length === 0) {
+    ctx.out(values.filter ? 'no runs match the filter\n' : 'no runs yet: try `runlens train <config>`\n');
+  } else {
+    ctx.out(runsTable(runs) + '\n');
+  }
+  return 0;
+};
+
+/** JSON has no NaN or Infinity: spell them as strings instead of null. */
+export function jsonNumbers(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}

@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util';
+import { CliError, type Command } from '../context';
+import { formatNumber, formatTable, formatDuration } from '../table';
+import { jsonNumbers } from './runs';
+
+export const showCommand: Command = async (ctx, argv) => {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (positionals.length !== 1) throw new CliError('usage: runlens show <run> [--json]', 2);
+  const store = ctx.openStore();
+  const run = store.getRun(positionals[0]!);
+  if (!run) throw new CliError(`no run "${positionals[0]}"`);
+  const params = store.getParams(run.id);
+  const tags = store.getTags(run.id);
+  const metrics = store.getMetricSummaries(run.id);
+  const artifacts = store.listArtifacts(run.id);
+  const inputs = store.listInputs(run.id);
+  if (values.json) {
+    ctx.out(JSON.stringify({ ...run, params, tags, metrics, artifacts, inputs }, jsonNumbers) + '\n');
+    return 0;
+  }
+  const lines: string[] = [];
+  lines.push(`${run.name}  (${run.id})`);
+  lines.push(`experiment  ${run.experiment}`);
+  lines.push(`status      ${run.status}${run.error ? ` — ${run.error}` : ''}`);
+  if (run.startedAt) lines.push(`started     ${new Date(run.startedAt).toISOString()}${run.endedAt ? `  (took ${formatDuration(run.endedAt - run.startedAt)})` : ''}`);
+  if (run.configPath) lines.push(`config      ${run.configPath}`);
+  if (run.gitCommit) lines.push(`git         ${run.gitCommit.slice(0, 12)}${run.gitDirty ? ' (dirty)' : ''}`);
+  if (run.parentId) lines.push(`parent      ${run.parentId}`);
+  if (run.note) lines.push(`note        ${run.note}`);
+  lines.push('', formatTable(['param', 'value'], Object.entries(params).map(([k, v]) => [k, String(v)])));
+  if (metrics.length > 0) {
+    lines.push('', formatTable(['metric', 'latest', 'min', 'max', 'steps'], metrics.map((m) => [m.key, formatNumber(m.latest), formatNumber(m.min), formatNumber(m.max), String(m.count)])));
+  }
+  if (Object.keys(tags).length > 0) lines.push('', formatTable(['tag', 'value'], Object.entries(tags).map(([k, v]) => [k, v])));
+  if (inputs.length > 0) lines.push('', formatTable(['input', 'role', 'rows', 'fingerprint'], inputs.map((i) => [i.path, i.role, String(store.getDataset(i.fingerprint)?.rows ?? ''), i.fingerprint.slice(0, 12)])));
+  if (artifacts.length > 0) lines.push('', formatTable(['artifact', 'kind', 'bytes', 'sha256'], artifacts.map((a) => [a.path, a.kind, String(a.size), a.sha256.slice(0, 12)])));
+  ctx.out(lines.join('\n') + '\n');
+  return 0;
+};

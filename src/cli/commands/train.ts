@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { TrainerProcess, type TrainOutcome } from '../../worker/trainerProcess';
+import { loadTrainConfig } from '../../worker/trainRun';
+import { parseFilter } from '../../core/query/parseFilter';
+import type { RunStore } from '../../store/runStore';
+import type { TrainRequest } from '../../worker/protocol';
+import { CliError, type Command, type CliContext } from '../context';
+import { ProgressReporter } from '../progressReporter';
+import { formatNumber, formatTable } from '../table';
+import { checkGate } from '../gate';
+
+export const trainCommand: Command = async (ctx, argv) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      set: { type: 'string', multiple: true, default: [] },
+      json: { type: 'boolean', default: false },
+      gate: { type: 'string' },
+      name: { type: 'string' },
+      tag: { type: 'string', multiple: true, default: [] },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--set key=value ...] [--gate QUERY] [--json] [--verbose]', 2);
+  const configPath = resolve(ctx.cwd, positionals[0]!);
+  if (!existsSync(configPath)) throw new CliError(`config not found: ${configPath}`);
+  // Fail fast on a bad config or gate before starting a process.
+  loadTrainConfig(configPath, values.set);
+  const gate = values.gate ? parseFilter(values.gate) : undefined;
+  const tags: Record<string, string> = { 'runlens.source': 'cli' };
+  for (const t of values.tag) {
+    const eq = t.indexOf('=');
+    if (eq <= 0) throw new CliError(`--tag expects key=value, got "${t}"`, 2);
+    tags[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+
+  const store = ctx.openStore();
+  const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, values.verbose);
+  const run = outcome.runId ? store.getRun(outcome.runId) : undefined;
+
+  if (values.json) {
+    ctx.out(JSON.stringify({
+      id: outcome.runId ?? null,
+      name: run?.name ?? outcome.runName ?? null,
+      experiment: run?.experiment ?? null,
+      status: outcome.status,
+      params: outcome.runId ? store.getParams(outcome.runId) : {},
+      metrics: outcome.metrics,
+      error: outcome.error?.message,
+    }) + '\n');
+  } else if (outcome.status === 'finished') {
+    const rows = Object.entries(outcome.metrics)
+      .sort(([a], [b]) => (a.startsWith('test_') === b.startsWith('test_') ? a.localeCompare(b) : a.startsWith('test_') ? -1 : 1))
+      .map(([k, v]) => [k, formatNumber(v)]);
+    ctx.out(`run ${run?.name ?? ''} (${outcome.runId}) finished\n${formatTable(['metric', 'value'], rows)}\n`);
+  }
+
+  if (outcome.status !== 'finished') {
+    const reason = outcome.status === 'killed' ? 'cancelled' : (outcome.error?.message ?? 'failed');
+    ctx.err(`error: ${reason}\n`);
+    if (ctx.debug && outcome.error?.stack) ctx.err(`${outcome.error.stack}\n`);
+    return outcome.status === 'killed' ? 130 : 1;
+  }
+  if (gate && outcome.runId) {
+    const verdict = checkGate(store, outcome.runId, gate, values.gate!);
+    if (!verdict.passed) {
+      ctx.err(`gate failed: ${verdict.reason}\n`);
+      return 1;
+    }
+    if (!values.json) ctx.err(`gate passed: ${verdict.reason}\n`);
+  }
+  return 0;
+};
+
+/** Forks the trainer, shows progress, turns Ctrl-C into a clean cancel. */
+export async function runTrainer(
+  ctx: CliContext,
+  request: TrainRequest,
+  store: RunStore,
+  verbose = false,
+): Promise<TrainOutcome> {
+  const reporter = new ProgressReporter(ctx.err, ctx.interactive);
+  const trainer = new TrainerProcess(request, {
+    store,
+    onMessage: (m) => reporter.handle(m),
+    // The worker's stdout repeats the progress as log lines (kept as the
+    // run's log artifact); show it only with --verbose. stderr always shows.
+    onOutput: (text, stream) => {
+      if (stream === 'stdout' && !verbose) return;
+      reporter.clear();
+      ctx.err(text);
+    },
+  });
+  const onSignal = () => trainer.cancel();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await trainer.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    reporter.clear();
+    trainer.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+import type { RunStore } from '../store/runStore';
+
+/** A user-facing CLI failure: printed as one line, exit code `code`. */
+export class CliError extends Error {
+  constructor(message: string, readonly code = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** What every command gets: streams, environment and the store it works on. */
+export interface CliContext {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** True when stderr is a terminal (progress redraws in place). */
+  readonly interactive: boolean;
+  readonly storeDir: string;
+  /** Opens the store once per command (created on first use). */
+  readonly openStore: (options?: { readonly?: boolean }) => RunStore;
+  readonly debug: boolean;
+}
+
+/** A command: parses its own arguments, returns the process exit code. */
+export type Command = (ctx: CliContext, argv: string[]) => Promise<number>;

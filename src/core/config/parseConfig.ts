@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { YAMLError } from 'yaml';
+import { checkDataFiles } from './checkDataFiles';
+import type { ConfigDiagnostic } from './configDiagnostic';
+import { compareDiagnostics, toDiagnostic } from './configDiagnostic';
+import { schemaIssues } from './schemaIssues';
+import { semanticIssues } from './semanticChecks';
+import { findJsonSyntaxError } from './jsonSyntax';
+import type { Locate } from './sourceLocator';
+import { createLocator } from './sourceLocator';
+import type { TrainConfig } from './trainConfig';
+
+// The public face of config parsing: callers import these from here.
+export { ConfigError } from './configDiagnostic';
+export type { ConfigDiagnostic } from './configDiagnostic';
+export { checkDataFiles } from './checkDataFiles';
+
+export interface ParsedConfigText {
+  /** Present when there is no error (warnings allowed). */
+  readonly config?: TrainConfig;
+  readonly diagnostics: ConfigDiagnostic[];
+  /** Positions of config paths in this text, e.g. for `checkDataFiles`; absent after a syntax error. */
+  readonly locate?: Locate;
+}
+
+export interface LoadedConfigFile extends ParsedConfigText {
+  readonly text: string;
+}
+
+/** The source of the mapping key starting at `offset` (yaml marks only its first character). */
+function keyAt(text: string, offset: number): string {
+  return /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s:,{}[\]]+)/.exec(text.slice(offset))?.[0] ?? text.charAt(offset);
+}
+
+const INDENT_CODES = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+
+function yamlMessage(e: YAMLError, text: string): string {
+  switch (e.code) {
+    case 'TAB_AS_INDENT':
+      return 'tabs cannot indent YAML; use spaces';
+    case 'DUPLICATE_KEY':
+      return `duplicate key ${JSON.stringify(keyAt(text, e.pos[0]).replace(/^["']|["']$/g, ''))}`;
+    case 'MULTIPLE_DOCS':
+      return 'a config file holds one YAML document; remove the "---" separator';
+    default: {
+      const m = e.message.replace(/^Missing closing (["'])quote/, 'missing closing $1 quote');
+      const msg = m.charAt(0).toLowerCase() + m.slice(1);
+      return INDENT_CODES.has(e.code) && !/indent/i.test(msg) ? `${msg} (check the indentation)` : msg;
+    }
+  }
+}
+
+/** 1-based line and column of a 0-based offset. */
+function offsetToPosition(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/**
+ * Parses and validates the text of a training config. YAML for `.yaml` /
+ * `.yml` (and any other name), strict JSON for `.json`; both go through the
+ * `yaml` parser (JSON is YAML 1.2) so every diagnostic has a position. Pure:
+ * reads no files (the editor passes unsaved text; see `checkDataFiles`).
+ */
+export function parseConfigText(text: string, fileName: string): ParsedConfigText {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lineCounter = new LineCounter();
+  const isJson = extname(fileName).toLowerCase() === '.json';
+  let jsonValue: unknown;
+  if (isJson) {
+    try {
+      jsonValue = JSON.parse(source);
+    } catch (e) {
+      const err = findJsonSyntaxError(source) ?? { message: (e as Error).message, start: 0, end: 1 };
+      const a = offsetToPosition(source, err.start);
+      const b = offsetToPosition(source, err.end);
+      return { diagnostics: [{ message: err.message, severity: 'error', line: a.line, column: a.column, endLine: b.line, endColumn: b.column, path: '' }] };
+    }
+  }
+
+  // merge: YAML 1.1 `<<: *defaults` merge keys, which config authors expect.
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const position = ([start, end]: readonly [number, number]) => {
+    const a = lineCounter.linePos(start);
+    const b = lineCounter.linePos(Math.min(source.length, Math.max(end, start + 1)));
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  };
+  // JSON that JSON.parse accepted can still trip YAML rules (e.g. a key over
+  // 1024 characters); only duplicate keys are worth reporting there.
+  const syntax = doc.errors.filter((e) => !isJson || e.code === 'DUPLICATE_KEY');
+  const diagnostics: ConfigDiagnostic[] = [
+    ...syntax.map((e): ConfigDiagnostic => {
+      const end = e.code === 'DUPLICATE_KEY' ? e.pos[0] + keyAt(source, e.pos[0]).length : e.pos[1];
+      return { message: yamlMessage(e, source), severity: 'error', ...position([e.pos[0], end]), path: '' };
+    }),
+    ...doc.warnings.map((e): ConfigDiagnostic => ({ message: yamlMessage(e, source), severity: 'warning', ...position(e.pos), path: '' })),
+  ];
+  if (syntax.length > 0) return { diagnostics: diagnostics.sort(compareDiagnostics) };
+
+  const value: unknown = isJson ? jsonValue : doc.toJS();
+  const locate = createLocator(doc, lineCounter, source);
+  if (value === null || value === undefined) {
+    diagnostics.push({ message: 'the config is empty: it needs "model" and "data", or "command"', severity: 'error', line: 1, column: 1, endLine: 1, endColumn: 1, path: '' });
+    return { diagnostics, locate };
+  }
+  for (const issue of [...schemaIssues(value), ...semanticIssues(value)]) diagnostics.push(toDiagnostic(issue, locate));
+  diagnostics.sort(compareDiagnostics);
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  return { config: ok ? (value as TrainConfig) : undefined, diagnostics, locate };
+}
+
+/**
+ * Validates a config object that has no text (e.g. after `--set`
+ * overrides): the same checks as `parseConfigText`, without positions
+ * (`line` 0) and without the file checks.
+ */
+export function validateConfig(value: unknown): ConfigDiagnostic[] {
+  return [...schemaIssues(value), ...semanticIssues(value)].map((issue) => toDiagnostic(issue));
+}
+
+/**
+ * Reads, parses and validates a config file, then checks that its data
+ * files exist. A file that cannot be read gives one diagnostic (line 0).
+ */
+export function loadConfigFile(path: string): LoadedConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+    return { text: '', diagnostics: [{ message: `cannot read the config: ${reason}`, severity: 'error', line: 0, column: 0, endLine: 0, endColumn: 0, path: '' }] };
+  }
+  const parsed = parseConfigText(text, path);
+  if (!parsed.config) return { ...parsed, text };
+  const files = checkDataFiles(parsed.config, dirname(path), undefined, parsed.locate);
+  const diagnostics = [...parsed.diagnostics, ...files].sort(compareDiagnostics);
+  const ok = !files.some((d) => d.severity === 'error');
+  return { config: ok ? parsed.config : undefined, diagnostics, locate: parsed.locate, text };
+}

@@ -1,0 +1,155 @@
+import type { ErrorObject } from 'ajv';
+import type { ConfigIssue } from './configIssue';
+import { fromJsonPointer } from './configIssue';
+import type { SchemaNode } from './describe';
+import { describeSchema, describeValue, didYouMean, displayPath } from './describe';
+import { trainValidator } from './trainSchema';
+
+/** Keywords that judge a value itself; several at one node make one message. */
+const VALUE_KEYWORDS = new Set([
+  'type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
+  'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems',
+]);
+
+/** Keywords about something missing inside an object: marked on the object's key. */
+const PARENT_KEYWORDS = new Set(['required', 'not', 'anyOf', 'oneOf']);
+
+/** Schema validation of a config value, as human messages with JSON pointers. */
+export function schemaIssues(value: unknown): ConfigIssue[] {
+  const validate = trainValidator();
+  if (validate(value)) return [];
+  return humanize(validate.errors ?? []);
+}
+
+function within(e: ErrorObject, c: ErrorObject): boolean {
+  const samePlace = e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`);
+  return samePlace && e.schemaPath.startsWith(`${c.schemaPath}/`);
+}
+
+/**
+ * Turns ajv's errors into one message per problem. ajv reports a failed
+ * `anyOf` as the failure of every branch plus the anyOf itself, and a failed
+ * `then` as an extra `if` error; users want the one real mistake.
+ */
+function humanize(all: readonly ErrorObject[]): ConfigIssue[] {
+  // Errors carrying `propertyName` come from inside `propertyNames` and only
+  // repeat the outer propertyNames error.
+  let errors = all.filter((e) => e.keyword !== 'if' && e.propertyName === undefined);
+  const issues: ConfigIssue[] = [];
+  const combinators = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  for (const c of combinators) {
+    if (!errors.includes(c)) continue;
+    const branch = errors.filter((e) => within(e, c));
+    errors = errors.filter((e) => e !== c && !branch.includes(e));
+    const pointer = fromJsonPointer(c.instancePath);
+    const schema = c.parentSchema as SchemaNode;
+    if (schema.errorMessage) {
+      const missing = branch.every((e) => e.keyword === 'required');
+      issues.push({ message: schema.errorMessage, severity: 'error', pointer, target: missing ? 'parent' : 'value' });
+    } else if (branch.every((e) => e.instancePath === c.instancePath && VALUE_KEYWORDS.has(e.keyword))) {
+      issues.push(valueIssue(pointer, schema, c.data));
+    } else {
+      errors.push(...bestBranch(branch, c.schemaPath));
+    }
+  }
+
+  const valueGroups = new Map<string, ErrorObject>();
+  for (const e of errors) {
+    if (VALUE_KEYWORDS.has(e.keyword)) {
+      const key = `${e.instancePath}|${e.schemaPath.slice(0, e.schemaPath.lastIndexOf('/'))}`;
+      if (!valueGroups.has(key)) {
+        valueGroups.set(key, e);
+        issues.push(valueIssue(fromJsonPointer(e.instancePath), e.parentSchema as SchemaNode, e.data));
+      }
+    } else {
+      issues.push(keywordIssue(e));
+    }
+  }
+
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.pointer.join('\0')}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * When no branch of an anyOf fits and the failures lie deeper than the
+ * anyOf's own node, the branch that got furthest is the one the user meant.
+ */
+function bestBranch(branch: readonly ErrorObject[], at: string): ErrorObject[] {
+  const groups = new Map<string, ErrorObject[]>();
+  for (const e of branch) {
+    const index = e.schemaPath.slice(at.length + 1).split('/')[0]!;
+    groups.set(index, [...(groups.get(index) ?? []), e]);
+  }
+  const depth = (es: readonly ErrorObject[]) => Math.max(...es.map((e) => e.instancePath.split('/').length));
+  return [...groups.values()].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0] ?? [];
+}
+
+function valueIssue(pointer: readonly string[], schema: SchemaNode, data: unknown): ConfigIssue {
+  const path = displayPath(pointer);
+  let message: string;
+  if (schema.errorMessage) {
+    message = `${path} ${schema.errorMessage} (got ${describeValue(data)})`;
+  } else if (schema.enum) {
+    const names = schema.enum.map((v) => (typeof v === 'string' ? v : describeValue(v)));
+    message = `${path} ${describeValue(data)} is not one of: ${names.join(', ')}${didYouMean(data, names)}`;
+  } else {
+    message = `${path} must be ${describeSchema(schema)} (got ${describeValue(data)})`;
+  }
+  return { message, severity: 'error', pointer, target: 'value' };
+}
+
+function keywordIssue(e: ErrorObject): ConfigIssue {
+  const pointer = fromJsonPointer(e.instancePath);
+  const path = displayPath(pointer);
+  const schema = (e.parentSchema ?? {}) as SchemaNode;
+  const params = e.params as Record<string, unknown>;
+  const issue = (message: string, target: ConfigIssue['target'] = 'value', at: readonly string[] = pointer): ConfigIssue =>
+    ({ message, severity: 'error', pointer: at, target });
+  const props = Object.keys(schema.properties ?? {}).filter((k) => !k.startsWith('$'));
+
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const where = pointer.length === 0 ? 'at the top level' : `in ${path}`;
+      return issue(`unknown key "${key}" ${where} (allowed: ${props.join(', ')})${didYouMean(key, props)}`, 'key', [...pointer, key]);
+    }
+    case 'propertyNames': {
+      const key = String(params.propertyName);
+      const why = schema.propertyNames?.errorMessage;
+      return issue(`invalid key "${key}" in ${path}${why ? `: ${why}` : ''}`, 'key', [...pointer, key]);
+    }
+    case 'dependencies': {
+      const key = String(params.property);
+      return issue(`${path} has "${key}" but no "${String(params.missingProperty)}"`, 'key', [...pointer, key]);
+    }
+    case 'minProperties':
+    case 'maxProperties': {
+      const got = typeof e.data === 'object' && e.data !== null ? Object.keys(e.data) : [];
+      if (schema.maxProperties === 1 && props.length > 0) {
+        return issue(`${path} takes exactly one of: ${props.join(', ')}${got.length > 0 ? ` (got ${got.join(', ')})` : ''}`);
+      }
+      return issue(e.keyword === 'minProperties' && params.limit === 1 ? `${path} must not be empty` : `${path} ${e.message ?? 'has the wrong number of keys'}`);
+    }
+    case 'uniqueItems': {
+      const j = Number(params.j);
+      const item = Array.isArray(e.data) ? e.data[j] : undefined;
+      return issue(`${path} lists ${describeValue(item)} twice`, 'value', [...pointer, String(j)]);
+    }
+    default:
+      break;
+  }
+  if (schema.errorMessage) return issue(schema.errorMessage, PARENT_KEYWORDS.has(e.keyword) ? 'parent' : 'value');
+  if (e.keyword === 'required') {
+    const missing = String(params.missingProperty);
+    return issue(`missing required key "${missing}"${pointer.length > 0 ? ` in ${path}` : ''}`, 'parent');
+  }
+  if (e.keyword === 'not') return issue(`${path} is not allowed here`, 'parent');
+  return issue(`${path} ${e.message ?? 'is invalid'}`);
+}

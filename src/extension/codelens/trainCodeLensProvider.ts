@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import type { TrainingService } from '../training/trainingService';
+import type { WorkspaceStores } from '../store/workspaceStores';
+import { formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
+
+export interface TrainCodeLensOptions {
+  readonly training: TrainingService;
+  readonly stores: WorkspaceStores;
+  readonly keyMetric: () => string;
+}
+
+/**
+ * Lenses at the top of a training config: `▶ Train this`, the last run of
+ * this config with its key metric, and while it trains `■ Cancel` with the
+ * live progress.
+ */
+export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: TrainCodeLensOptions) {
+    this.disposables.push(
+      this.emitter,
+      options.training.onDidChange(() => this.changedSoon()),
+      options.stores.onDidChange(() => this.changedSoon()),
+    );
+  }
+
+  /** Coalesces bursts (a metric batch every 250 ms) into one refresh. */
+  private changedSoon(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.emitter.fire();
+    }, 300);
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    const lenses: vscode.CodeLens[] = [];
+    const active = this.options.training.forConfig(document.uri.fsPath);
+    if (active) {
+      lenses.push(new vscode.CodeLens(top, { title: '$(debug-stop) Cancel', command: 'runlens.run.cancel', arguments: [{ configPath: document.uri.fsPath }], tooltip: 'Stop this training; what was logged is kept' }));
+      lenses.push(new vscode.CodeLens(top, { title: `$(sync~spin) ${active.runName ?? 'starting'}: ${active.progress}`, command: 'runlens.logs.show', tooltip: 'Show the run output' }));
+    } else {
+      lenses.push(new vscode.CodeLens(top, {
+        title: '$(play) Train this',
+        command: 'runlens.config.trainFile',
+        arguments: [document.uri],
+        tooltip: vscode.workspace.isTrusted ? 'Train this config in a background process' : 'Training is disabled in an untrusted workspace',
+      }));
+    }
+    const last = this.lastRun(document.uri);
+    if (last) lenses.push(new vscode.CodeLens(top, { title: last.title, command: 'runlens.run.details', arguments: [last.runId], tooltip: 'Open the last run of this config' }));
+    return lenses;
+  }
+
+  private lastRun(uri: vscode.Uri): { title: string; runId: string } | undefined {
+    const store = this.options.stores.forUri(uri)?.store;
+    if (!store) return undefined;
+    try {
+      const [run] = store.listRuns({
+        filter: { kind: 'compare', field: { entity: 'attributes', key: 'config_path', start: 0, end: 0 }, op: '=', value: uri.fsPath, start: 0, end: 0 },
+        sort: 'attributes.start_time DESC',
+        limit: 1,
+        parentId: null,
+      });
+      if (!run) return undefined;
+      const key = pickKeyMetric(run.metrics, this.options.keyMetric() || undefined);
+      const metric = run.status === 'finished' && key ? `${key} ${formatMetric(run.metrics[key])}` : run.status;
+      return { title: `Last run: ${metric} · ${relativeTime(run.startedAt ?? run.createdAt, Date.now())}`, runId: run.id };
+    } catch {
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

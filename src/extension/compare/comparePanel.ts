@@ -1,0 +1,227 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { Disposable, toDisposable } from '../../core/util/disposable';
+import type { HostToPage, PageToHost } from '../../protocol/compare';
+import type { RunStore } from '../../store/runStore';
+import { assertNever } from '../../views/compare/assertNever';
+import { renderCompareHtml } from '../../views/compare/compareHtml';
+import type { CompareSummary } from '../../views/compare/compareSession';
+import { CompareSession } from '../../views/compare/compareSession';
+import { sanitizePageState } from '../../views/compare/pageState';
+import { exportTableText, saveChartImage } from './compareExport';
+import { pickMoreRuns } from './compareRunPicker';
+
+export interface ComparePanelDeps {
+  readonly extensionUri: vscode.Uri;
+  /** The store holding a run (multi-root: one store per folder). */
+  readonly storeForRun: (runId: string) => RunStore | undefined;
+  /** Fires whenever any store changes (any process wrote). */
+  readonly onDidChangeStores: vscode.Event<unknown>;
+  readonly pointsPerSeries: () => number;
+  readonly log: (message: string) => void;
+}
+
+/** Store changes are coalesced: a training run writes every few hundred ms. */
+const LIVE_THROTTLE_MS = 400;
+
+/**
+ * The compare-runs webview panel: curves, params table, scatter, parallel
+ * coordinates, confusion matrices. Data comes from a {@link CompareSession}
+ * (pure, tested under Node); this class is the VS Code edge: the panel, the
+ * ready handshake, live updates, exports and the run picker.
+ */
+export class ComparePanel extends Disposable implements vscode.Disposable {
+  static readonly viewType = 'runlens.compare';
+  private static active: ComparePanel | undefined;
+
+  /** The open panel, if any (tests). */
+  static get current(): ComparePanel | undefined {
+    return ComparePanel.active;
+  }
+
+  /** Resolves when the page has posted `ready` and received its first data (tests use it). */
+  readonly whenReady: Promise<void>;
+  private resolveReady!: () => void;
+  private readonly session: CompareSession;
+  private pageReady = false;
+  private liveTimer: NodeJS.Timeout | undefined;
+
+  /** Opens (or reveals and updates) the compare panel for these runs. */
+  static show(deps: ComparePanelDeps, runIds: readonly string[]): ComparePanel {
+    const existing = ComparePanel.active;
+    if (existing) {
+      existing.setRuns(runIds);
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, 'Compare Runs', vscode.ViewColumn.Active, {
+      ...webviewOptions(deps.extensionUri),
+      enableFindWidget: true,
+    });
+    return new ComparePanel(deps, panel, runIds);
+  }
+
+  /** Registers the serializer that restores panels after reload. */
+  static registerSerializer(deps: ComparePanelDeps): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        panel.webview.options = webviewOptions(deps.extensionUri);
+        // The page saved its runs with setState; anything malformed restores an empty panel with the hint.
+        new ComparePanel(deps, panel, sanitizePageState(state).runIds);
+      },
+    });
+  }
+
+  private constructor(
+    private readonly deps: ComparePanelDeps,
+    private readonly panel: vscode.WebviewPanel,
+    runIds: readonly string[],
+  ) {
+    super();
+    this.whenReady = new Promise((resolve) => (this.resolveReady = resolve));
+    this.session = new CompareSession({ storeForRun: deps.storeForRun, pointsPerSeries: deps.pointsPerSeries, log: deps.log });
+    this.session.setRuns(runIds);
+    // One panel is the norm (show() reuses it); after a reload that restores several, the newest is current.
+    ComparePanel.active = this;
+    this._register(toDisposable(() => {
+      if (ComparePanel.active === this) ComparePanel.active = undefined;
+      if (this.liveTimer) clearTimeout(this.liveTimer);
+    }));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((m: PageToHost) => void this.onMessage(m)));
+    // Without retainContextWhenHidden a hidden page is torn down; it posts `ready` again when shown.
+    this._register(panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.pageReady = false;
+    }));
+    this._register(deps.onDidChangeStores(() => this.scheduleLive()));
+    this._register(toDisposable(() => panel.dispose()));
+    this.updateTitle();
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'runlens.svg');
+    panel.webview.html = this.html();
+  }
+
+  /** What the page was last sent (integration tests assert the round trip with it). */
+  lastSentSummary(): CompareSummary & { readonly ready: boolean } {
+    return { ...this.session.summary(), ready: this.pageReady };
+  }
+
+  /** The runs being compared, in column order. */
+  get runIds(): readonly string[] {
+    return this.session.runIds;
+  }
+
+  private setRuns(runIds: readonly string[]): void {
+    this.session.setRuns(runIds);
+    this.sendInitial();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
+    return renderCompareHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('hex'),
+      scriptUri: uri('dist', 'webview', 'compare.js'),
+      styleUri: uri('media', 'compare.css'),
+      codiconsUri: uri('dist', 'codicons', 'codicon.css'),
+    });
+  }
+
+  private updateTitle(): void {
+    const data = this.session.lastData;
+    const runs = data?.runs ?? [];
+    this.panel.title =
+      runs.length === 2 ? `Compare: ${runs[0].name} vs ${runs[1].name}` : `Compare ${runs.length || this.session.runIds.length} Runs`;
+  }
+
+  /** Sends only to a page that said it is ready; everything else is recomputed on the next `ready`. */
+  private async post(messages: readonly HostToPage[]): Promise<void> {
+    for (const m of messages) {
+      if (!this.pageReady || this.isDisposed) return;
+      await this.panel.webview.postMessage(m);
+    }
+  }
+
+  private sendInitial(): Promise<void> {
+    let messages: HostToPage[];
+    try {
+      messages = this.session.initialMessages();
+    } catch (e) {
+      this.deps.log(`compare: collecting runs failed: ${(e as Error).stack ?? e}`);
+      messages = [{ type: 'error', message: `Could not read the runs: ${(e as Error).message}` }];
+    }
+    this.updateTitle();
+    return this.post(messages);
+  }
+
+  private scheduleLive(): void {
+    if (this.liveTimer || this.isDisposed) return;
+    this.liveTimer = setTimeout(() => {
+      this.liveTimer = undefined;
+      if (!this.pageReady || this.isDisposed) return;
+      try {
+        const messages = this.session.liveMessages();
+        if (messages.some((m) => m.type === 'data')) this.updateTitle();
+        void this.post(messages);
+      } catch (e) {
+        this.deps.log(`compare: live update failed: ${(e as Error).message}`);
+      }
+    }, LIVE_THROTTLE_MS);
+  }
+
+  private async onMessage(m: PageToHost): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.pageReady = true;
+          await this.sendInitial();
+          this.resolveReady();
+          return;
+        case 'requestRange':
+          await this.post([this.session.rangeMessage(m.requestId, m.key, m.minStep, m.maxStep)]);
+          return;
+        case 'pickRuns':
+          return await this.pickRuns();
+        case 'removeRun':
+          this.setRuns(this.session.runIds.filter((id) => id !== m.runId));
+          return;
+        case 'exportChart':
+          await saveChartImage(m.name, m.dataUrl);
+          return;
+        case 'exportTable':
+          await exportTableText(this.session.tableText(m.format, m.onlyDiffers), m.format, m.destination);
+          return;
+        case 'pageError':
+          this.deps.log(`compare page: ${m.message}`);
+          return;
+        default:
+          assertNever(m);
+      }
+    } catch (e) {
+      const message = (e as Error).message;
+      this.deps.log(`compare: ${m.type} failed: ${message}`);
+      void vscode.window.showErrorMessage(`RunLens compare: ${message}`);
+    }
+  }
+
+  private async pickRuns(): Promise<void> {
+    const first = this.session.runIds.find((id) => this.deps.storeForRun(id));
+    const store = first ? this.deps.storeForRun(first) : undefined;
+    if (!store) {
+      void vscode.window.showInformationMessage('Select runs in the RunLens Runs view, then choose "Compare Selected Runs".');
+      return;
+    }
+    const picked = await pickMoreRuns(store, this.session.runIds);
+    if (picked.length > 0 && !this.isDisposed) {
+      this.session.addRuns(picked);
+      await this.sendInitial();
+    }
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}

@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { dirname } from 'node:path';
+import type { ConfigDiagnostic } from '../../core/config/configDiagnostic';
+
+function loadParser(): typeof import('../../core/config/parseConfig') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../core/config/parseConfig') as typeof import('../../core/config/parseConfig');
+}
+
+/** Converts a config diagnostic (1-based, end exclusive) to an editor range. */
+export function toRange(d: ConfigDiagnostic, document: vscode.TextDocument): vscode.Range {
+  if (d.line <= 0) return new vscode.Range(0, 0, 0, document.lineAt(0).text.length);
+  const start = new vscode.Position(d.line - 1, Math.max(0, d.column - 1));
+  const end = d.endLine > 0 ? new vscode.Position(d.endLine - 1, Math.max(0, d.endColumn - 1)) : start;
+  return new vscode.Range(start, end.isBefore(start) ? start : end);
+}
+
+/**
+ * RunLens's own diagnostics on training configs (schema errors, unknown model
+ * types, bad params, missing data files with the path looked for), so a typo
+ * is a squiggle even without the YAML extension installed.
+ */
+export class ConfigDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('runlens');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly isConfig: (document: vscode.TextDocument) => boolean) {
+    this.disposables.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 250)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)),
+      vscode.workspace.onDidCreateFiles(() => this.recheckAll()),
+      vscode.workspace.onDidDeleteFiles(() => this.recheckAll()),
+    );
+    this.recheckAll();
+  }
+
+  recheckAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (!this.isConfig(document)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.check(document);
+    }, delay));
+  }
+
+  /** Diagnostics for one document, also used by tests. */
+  check(document: vscode.TextDocument): readonly vscode.Diagnostic[] {
+    const { parseConfigText, checkDataFiles } = loadParser();
+    const parsed = parseConfigText(document.getText(), document.fileName);
+    const found = [...parsed.diagnostics];
+    if (parsed.config && document.uri.scheme === 'file') {
+      found.push(...checkDataFiles(parsed.config, dirname(document.uri.fsPath), undefined, parsed.locate));
+    }
+    const diagnostics = found.map((d) => {
+      const diag = new vscode.Diagnostic(toRange(d, document), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      diag.source = 'RunLens';
+      return diag;
+    });
+    this.collection.set(document.uri, diagnostics);
+    return diagnostics;
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}

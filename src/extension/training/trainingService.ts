@@ -1,0 +1,229 @@
+import * as vscode from 'vscode';
+import { dirname } from 'node:path';
+import type { TrainerProcess, TrainOutcome } from '../../worker/trainerProcess';
+import type { WorkerMessage } from '../../worker/protocol';
+import type { WorkspaceStores } from '../store/workspaceStores';
+import type { Logger } from '../logger';
+import { formatMetric, pickKeyMetric } from '../../views/runPresentation';
+
+/** A training started from the editor, while it runs. */
+export interface ActiveTraining {
+  readonly key: number;
+  readonly configPath: string;
+  runId?: string;
+  runName?: string;
+  /** Last progress line, e.g. `fit 37/100 · train_loss 0.31`. */
+  progress: string;
+  readonly trainer: TrainerProcess;
+}
+
+export interface TrainingServiceOptions {
+  readonly stores: WorkspaceStores;
+  readonly logger: Logger;
+  readonly killGraceSeconds: () => number;
+  readonly nodePath: () => string;
+  readonly keyMetric: () => string;
+  /** Opens the compare panel for two runs (the finished one and its predecessor). */
+  readonly compare: (runIds: string[]) => void;
+  readonly showRun: (runId: string) => void;
+}
+
+function loadTrainerProcess(): typeof import('../../worker/trainerProcess') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../worker/trainerProcess') as typeof import('../../worker/trainerProcess');
+}
+
+/**
+ * Starts trainings in child processes (never in the extension host), shows
+ * them in a cancellable notification and the status bar, streams their
+ * output to the Output channel, and says how each one ended.
+ */
+export class TrainingService implements vscode.Disposable {
+  private readonly active = new Map<number, ActiveTraining>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly statusBar: vscode.StatusBarItem;
+  private nextKey = 1;
+
+  constructor(private readonly options: TrainingServiceOptions) {
+    this.statusBar = vscode.window.createStatusBarItem('runlens.training', vscode.StatusBarAlignment.Left, 50);
+    this.statusBar.name = 'RunLens Training';
+    this.statusBar.command = 'runlens.logs.show';
+  }
+
+  get trainings(): readonly ActiveTraining[] {
+    return [...this.active.values()];
+  }
+
+  forConfig(configPath: string): ActiveTraining | undefined {
+    return this.trainings.find((t) => t.configPath === configPath);
+  }
+
+  /**
+   * Trains a config file. Resolves with the outcome when the run ends.
+   * Refuses in an untrusted workspace: a config can point at any data and,
+   * with command runs, any program.
+   */
+  async train(configUri: vscode.Uri, overrides: readonly string[] = []): Promise<TrainOutcome | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('RunLens does not train in an untrusted workspace: a training config can read any file and run code. Trust this workspace to train.', 'Manage Workspace Trust').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return undefined;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(configUri) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void vscode.window.showErrorMessage('RunLens needs a workspace folder to keep its store in. Open a folder first.');
+      return undefined;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
+    if (doc?.isDirty) await doc.save();
+    const store = this.options.stores.open(folder, true);
+    const folderStore = this.options.stores.forUri(configUri);
+    if (!store || !folderStore) {
+      void vscode.window.showErrorMessage(`RunLens could not open its store: ${folderStore?.error ?? 'unknown error'}`, 'Show Logs').then((c) => c && this.options.logger.show());
+      return undefined;
+    }
+    const { TrainerProcess } = loadTrainerProcess();
+    const key = this.nextKey++;
+    const configPath = configUri.fsPath;
+    const label = vscode.workspace.asRelativePath(configUri, false);
+    this.options.logger.info(`train ${label}${overrides.length ? ` --set ${overrides.join(' ')}` : ''}`);
+    let entry: ActiveTraining;
+    const trainer = new TrainerProcess(
+      { storeDir: folderStore.dir, configPath, overrides, tags: { 'runlens.source': 'vscode' } },
+      {
+        store,
+        killGraceMs: this.options.killGraceSeconds() * 1000,
+        execPath: this.options.nodePath() || undefined,
+        onOutput: (text) => this.options.logger.output(entry?.runName ?? label, text),
+        onMessage: (m) => this.onMessage(entry, m),
+      },
+    );
+    entry = { key, configPath, progress: 'starting', trainer };
+    this.active.set(key, entry);
+    this.changed();
+
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `RunLens: training ${label}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => trainer.cancel());
+        let last = '';
+        const sub = this.onDidChange(() => {
+          if (entry.progress !== last) {
+            last = entry.progress;
+            progress.report({ message: `${entry.runName ? `${entry.runName}: ` : ''}${entry.progress}` });
+          }
+        });
+        try {
+          return await trainer.done;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    this.active.delete(key);
+    trainer.dispose();
+    this.changed();
+    this.options.stores.refresh();
+    this.report(outcome, label, configPath);
+    return outcome;
+  }
+
+  /** Cancels one training (by run id or config), or asks which when several run. */
+  async cancel(target?: { runId?: string; configPath?: string }): Promise<void> {
+    let entry = target?.runId ? this.trainings.find((t) => t.runId === target.runId) : target?.configPath ? this.forConfig(target.configPath) : undefined;
+    if (!entry && !target && this.active.size > 0) {
+      entry = this.active.size === 1 ? this.trainings[0] : (await vscode.window.showQuickPick(
+        this.trainings.map((t) => ({ label: t.runName ?? vscode.workspace.asRelativePath(t.configPath), description: t.progress, t })),
+        { title: 'Cancel which run?' },
+      ))?.t;
+    }
+    if (!entry) {
+      if (!target) void vscode.window.showInformationMessage('No RunLens run is training in this window.');
+      return;
+    }
+    entry.trainer.cancel();
+  }
+
+  private onMessage(entry: ActiveTraining | undefined, m: WorkerMessage): void {
+    if (!entry) return;
+    switch (m.type) {
+      case 'started':
+        entry.runId = m.runId;
+        entry.runName = m.runName;
+        entry.progress = 'started';
+        break;
+      case 'progress': {
+        const step = m.step !== undefined ? (m.total ? `${m.step}/${m.total}` : `step ${m.step}`) : '';
+        const metrics = Object.entries(m.metrics ?? {}).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ');
+        entry.progress = [m.phase, step, metrics || m.message].filter(Boolean).join(' ');
+        break;
+      }
+      case 'finished':
+      case 'failed':
+        break;
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    const n = this.active.size;
+    void vscode.commands.executeCommand('setContext', 'runlens.activeRuns', n);
+    if (n === 0) this.statusBar.hide();
+    else {
+      this.statusBar.text = `$(beaker~spin) ${n} run${n === 1 ? '' : 's'}`;
+      this.statusBar.tooltip = this.trainings.map((t) => `${t.runName ?? vscode.workspace.asRelativePath(t.configPath)}: ${t.progress}`).join('\n');
+      this.statusBar.show();
+    }
+    this.emitter.fire();
+  }
+
+  private report(outcome: TrainOutcome, label: string, configPath: string): void {
+    const name = outcome.runName ?? label;
+    if (outcome.status === 'finished') {
+      const key = pickKeyMetric(outcome.metrics, this.options.keyMetric() || undefined);
+      const metric = key ? `: ${key} ${formatMetric(outcome.metrics[key])}` : '';
+      const previous = this.previousRun(configPath, outcome.runId);
+      const actions = previous ? ['Compare with Previous', 'Show Run'] : ['Show Run'];
+      void vscode.window.showInformationMessage(`RunLens: ${name} finished${metric}`, ...actions).then((choice) => {
+        if (choice === 'Compare with Previous' && previous && outcome.runId) this.options.compare([previous, outcome.runId]);
+        if (choice === 'Show Run' && outcome.runId) this.options.showRun(outcome.runId);
+      });
+    } else if (outcome.status === 'killed') {
+      void vscode.window.showInformationMessage(`RunLens: ${name} was cancelled; everything logged until then is kept.`);
+    } else {
+      const error = outcome.error;
+      const where = error?.file && error.line ? vscode.Uri.file(error.file) : undefined;
+      const actions = where ? ['Open File', 'Show Logs'] : ['Show Logs'];
+      this.options.logger.error(`${name} failed: ${error?.message ?? 'unknown error'}`);
+      void vscode.window.showErrorMessage(`RunLens: ${name} failed: ${error?.message.split('\n')[0] ?? 'unknown error'}`, ...actions).then(async (choice) => {
+        if (choice === 'Show Logs') this.options.logger.show();
+        if (choice === 'Open File' && where && error?.line) {
+          const pos = new vscode.Position(Math.max(0, error.line - 1), Math.max(0, (error.column ?? 1) - 1));
+          await vscode.window.showTextDocument(where, { selection: new vscode.Range(pos, pos) });
+        }
+      });
+    }
+  }
+
+  /** The run of the same config before this one, for "Compare with Previous". */
+  private previousRun(configPath: string, runId: string | undefined): string | undefined {
+    const store = this.options.stores.forUri(vscode.Uri.file(dirname(configPath)))?.store;
+    if (!store || !runId) return undefined;
+    const runs = store.listRuns({
+      filter: { kind: 'compare', field: { entity: 'attributes', key: 'config_path', start: 0, end: 0 }, op: '=', value: configPath, start: 0, end: 0 },
+      sort: 'attributes.start_time DESC',
+      limit: 2,
+      parentId: null,
+    });
+    return runs.find((r) => r.id !== runId)?.id;
+  }
+
+  dispose(): void {
+    for (const t of this.active.values()) t.trainer.dispose();
+    this.active.clear();
+    this.statusBar.dispose();
+    this.emitter.dispose();
+  }
+}

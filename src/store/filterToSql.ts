@@ -1,0 +1,225 @@
+import { QueryError } from '../core/query/ast';
+import type { CompareOp, FieldRef, FilterExpr } from '../core/query/ast';
+import type { ColumnRef, CompileContext } from './queryFields';
+import { attributeColumn, convertLiteral, datasetField, isLiteralError, likeToGlob } from './queryFields';
+
+/** A WHERE-clause fragment over `runs r` and the values it binds, in order. */
+export interface FilterSql {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+export interface FilterOptions {
+  /** The query text the AST came from, so errors can point into it. */
+  readonly text?: string;
+  /** "Now" (ms) for `attributes.duration` of unfinished runs; default Date.now(). */
+  readonly now?: number;
+}
+
+type Node = Extract<FilterExpr, { kind: 'compare' | 'in' | 'exists' }>;
+
+/**
+ * Compiles a filter AST to SQL over `runs r`. Semantics (as MLflow's):
+ * `metrics.k` compares the latest value, `params.k`/`tags.k` the text, or the
+ * number when the literal is a number and the value looks numeric; a
+ * comparison on a key the run lacks is false (so `not (...)` is true).
+ * `IS NULL` asks whether the key is missing. LIKE is case-sensitive, ILIKE not.
+ * Keys and values are always bound parameters.
+ */
+export function filterToSql(expr: FilterExpr, opts: FilterOptions = {}): FilterSql {
+  const ctx: CompileContext = { text: opts.text ?? '', now: opts.now ?? Date.now() };
+  const params: unknown[] = [];
+  const sql = new Compiler(ctx, params).expr(expr);
+  return { sql, params };
+}
+
+const ENTITY_TABLE = { metrics: ['metric_series', 's'], params: ['params', 'p'], tags: ['tags', 't'] } as const;
+
+class Compiler {
+  constructor(
+    private readonly ctx: CompileContext,
+    private readonly params: unknown[],
+  ) {}
+
+  expr(e: FilterExpr): string {
+    switch (e.kind) {
+      case 'and':
+        return `(${this.expr(e.left)} AND ${this.expr(e.right)})`;
+      case 'or':
+        return `(${this.expr(e.left)} OR ${this.expr(e.right)})`;
+      case 'not':
+        return `(NOT ${this.expr(e.expr)})`;
+      case 'exists':
+        return this.exists(e.field, e.negated);
+      case 'compare':
+        if (e.value === null) {
+          if (e.op === '=') return this.exists(e.field, true);
+          if (e.op === '!=') return this.exists(e.field, false);
+          throw this.error(e, `${e.op} cannot compare with null; use IS NULL or IS NOT NULL`);
+        }
+        return this.scoped(e.field, (col, alias) => (col ? this.typedCompare(col, e) : this.kvCompare(alias, e)));
+      case 'in':
+        return this.scoped(e.field, (col, alias) => (col ? this.typedIn(col, e) : this.kvIn(alias, e)));
+    }
+  }
+
+  private error(node: Node | { field: FieldRef; start: number; end: number }, message: string): QueryError {
+    return new QueryError(`${message} (${node.field.entity}.${node.field.key})`, this.ctx.text, node.start, node.end);
+  }
+
+  private use(col: ColumnRef): string {
+    this.params.push(...col.params);
+    return col.sql;
+  }
+
+  private bind(value: unknown): string {
+    this.params.push(value);
+    return '?';
+  }
+
+  /**
+   * Wraps a condition in the scope of its entity: `r.id IN (runs whose row for
+   * the key satisfies it)` for metrics/params/tags (missing key → false, and
+   * NOT of it true), the column itself for attributes, the same IN over the
+   * run's inputs for datasets. The subqueries are not correlated, so SQLite
+   * builds each set once from the (key, …) indexes instead of probing per run.
+   * `cond` gets a typed column, or (params/tags) no column and the table alias.
+   */
+  private scoped(field: FieldRef, cond: (col: ColumnRef | undefined, alias: string) => string): string {
+    switch (field.entity) {
+      case 'metrics': {
+        const head = `r.id IN (SELECT s.run_id FROM metric_series s WHERE s.key = ${this.bind(field.key)} AND `;
+        // Inside the subquery a NULL condition only drops the row, so no guard is needed: notNull.
+        return `${head}${cond({ sql: 's.latest', params: [], type: 'number', notNull: true }, 's')})`;
+      }
+      case 'params':
+      case 'tags': {
+        const [table, alias] = ENTITY_TABLE[field.entity];
+        const head = `r.id IN (SELECT ${alias}.run_id FROM ${table} ${alias} WHERE ${alias}.key = ${this.bind(field.key)} AND `;
+        return `${head}${cond(undefined, alias)})`;
+      }
+      case 'attributes':
+        return cond(attributeColumn(field, this.ctx), 'r');
+      case 'datasets': {
+        const { column, from } = datasetField(field, this.ctx);
+        const head = `r.id IN (SELECT i.run_id FROM ${from} WHERE `;
+        return `${head}${cond({ ...column, notNull: true }, 'i')})`;
+      }
+    }
+  }
+
+  private exists(field: FieldRef, negated: boolean): string {
+    const not = negated ? 'NOT ' : '';
+    switch (field.entity) {
+      case 'metrics':
+      case 'params':
+      case 'tags': {
+        const [table, alias] = ENTITY_TABLE[field.entity];
+        return `r.id ${not}IN (SELECT ${alias}.run_id FROM ${table} ${alias} WHERE ${alias}.key = ${this.bind(field.key)})`;
+      }
+      case 'attributes':
+        return `${this.use(attributeColumn(field, this.ctx))} IS ${negated ? '' : 'NOT '}NULL`;
+      case 'datasets': {
+        const { column, from } = datasetField(field, this.ctx);
+        return `r.id ${not}IN (SELECT i.run_id FROM ${from} WHERE ${this.use(column)} IS NOT NULL)`;
+      }
+    }
+  }
+
+  /** `col IS NOT NULL AND …` for nullable attributes, so a missing value compares false even under NOT. */
+  private guard(col: ColumnRef, body: () => string): string {
+    if (col.notNull) return body();
+    const head = `(${this.use(col)} IS NOT NULL AND `;
+    return `${head}${body()})`;
+  }
+
+  private typedCompare(col: ColumnRef, e: Extract<Node, { kind: 'compare' }>): string {
+    const { op, value } = e;
+    if (isLike(op)) {
+      if (col.type !== 'text' && col.type !== 'status' && col.type !== 'id') throw this.error(e, `${op} needs a text field`);
+      const pattern = col.type === 'text' ? String(value) : String(value).toLowerCase();
+      return this.guard(col, () => this.like(() => this.use(col), op, pattern));
+    }
+    if (typeof value === 'number' && Number.isNaN(value)) {
+      if (col.sql !== 's.latest') throw this.error(e, 'NaN only compares with metrics');
+      // NaN is stored as NULL; NaN equals nothing else, and orders against nothing.
+      if (op === '=') return 's.latest IS NULL';
+      if (op === '!=') return 's.latest IS NOT NULL';
+      return '0';
+    }
+    const converted = convertLiteral(value, col.type);
+    if (isLiteralError(converted)) throw this.error(e, converted.message);
+    return this.guard(col, () => `${this.use(col)} ${op} ${this.bind(converted)}`);
+  }
+
+  private typedIn(col: ColumnRef, e: Extract<Node, { kind: 'in' }>): string {
+    const values: unknown[] = [];
+    for (const v of e.values) {
+      if (v === null || (typeof v === 'number' && Number.isNaN(v))) continue; // equals nothing
+      const converted = convertLiteral(v, col.type);
+      if (isLiteralError(converted)) throw this.error(e, converted.message);
+      values.push(converted);
+    }
+    if (values.length === 0) return e.negated ? this.guard(col, () => '1') : '0';
+    return this.guard(col, () => {
+      const column = this.use(col);
+      return `${column} ${e.negated ? 'NOT IN' : 'IN'} (${values.map((v) => this.bind(v)).join(', ')})`;
+    });
+  }
+
+  private like(column: () => string, op: CompareOp, pattern: string): string {
+    switch (op) {
+      case 'LIKE':
+        return `${column()} GLOB ${this.bind(likeToGlob(pattern))}`;
+      case 'NOT LIKE':
+        return `NOT (${column()} GLOB ${this.bind(likeToGlob(pattern))})`;
+      case 'ILIKE':
+        return `${column()} LIKE ${this.bind(pattern)}`;
+      default:
+        return `NOT (${column()} LIKE ${this.bind(pattern)})`;
+    }
+  }
+
+  /** Params/tags: text compare, or numeric (on the stored `num`) when the literal is a number. */
+  private kvCompare(a: string, e: Extract<Node, { kind: 'compare' }>): string {
+    const { op, value } = e;
+    if (isLike(op)) return this.like(() => `${a}.value`, op, String(value));
+    if (typeof value === 'number') {
+      if (Number.isNaN(value)) {
+        if (op === '=') return `lower(${a}.value) = 'nan'`;
+        if (op === '!=') return `lower(${a}.value) != 'nan'`;
+        return '0';
+      }
+      return `${a}.num ${op} ${this.bind(value)}`;
+    }
+    if (typeof value === 'boolean') return `lower(${a}.value) ${op} ${this.bind(String(value))}`;
+    return `${a}.value ${op} ${this.bind(value)}`;
+  }
+
+  private kvIn(a: string, e: Extract<Node, { kind: 'in' }>): string {
+    const texts: string[] = [];
+    const nums: number[] = [];
+    for (const v of e.values) {
+      if (typeof v === 'number') {
+        if (!Number.isNaN(v)) nums.push(v);
+      } else if (v !== null) texts.push(String(v));
+    }
+    const textList = () => texts.map((t) => this.bind(t)).join(', ');
+    const numList = () => nums.map((n) => this.bind(n)).join(', ');
+    if (!e.negated) {
+      const parts: string[] = [];
+      if (texts.length) parts.push(`${a}.value IN (${textList()})`);
+      if (nums.length) parts.push(`${a}.num IN (${numList()})`);
+      return parts.length ? `(${parts.join(' OR ')})` : '0';
+    }
+    const parts: string[] = [];
+    if (texts.length) parts.push(`${a}.value NOT IN (${textList()})`);
+    if (nums.length) parts.push(`(${a}.num IS NULL OR ${a}.num NOT IN (${numList()}))`);
+    return parts.length ? `(${parts.join(' AND ')})` : '1';
+  }
+}
+
+function isLike(op: CompareOp): boolean {
+  return op === 'LIKE' || op === 'ILIKE' || op === 'NOT LIKE' || op === 'NOT ILIKE';
+}
+

@@ -1,0 +1,356 @@
+/**
+ * RunLens run store: one SQLite file (`store.db`, WAL) plus content-addressed
+ * artifact blobs, in a store directory (normally `<workspace>/.runlens/`, see
+ * `resolveStoreDir` in location.ts).
+ *
+ * ```ts
+ * const store = RunStore.open(resolveStoreDir(root, { store: flags.store, env: process.env }));
+ * const run = store.createRun({ experiment: 'iris', config });
+ * store.logParams(run.id, { lr: 0.01 });
+ * store.logMetrics(run.id, [{ key: 'loss', value: 0.3 }, { key: 'acc', value: 0.9 }]);
+ * store.setStatus(run.id, 'finished');
+ * store.listRuns({ filter: 'metrics.acc > 0.8', sort: 'metrics.acc DESC', limit: 50 });
+ * store.close();
+ * ```
+ *
+ * - Sync API (better-sqlite3). Every write is one `BEGIN IMMEDIATE`
+ *   transaction, so several processes (trainers, the CLI, the editor) can
+ *   write at once; busy_timeout waits for the lock, a retry covers the rest.
+ * - Schema migrations are keyed on `PRAGMA user_version`; a store from a newer
+ *   RunLens is refused untouched. `readonly: true` never writes to the
+ *   database (untrusted workspaces; SQLite may still create the -wal/-shm files).
+ * - Params are immutable, tags mutable; metric summaries (latest/min/max/count)
+ *   are updated in the same transaction as the points; NaN and ±Infinity
+ *   round-trip.
+ * - Runs whose process died (pid gone on this host; without a local pid, no
+ *   heartbeat for `staleAfterMs`) are marked failed on open and, throttled,
+ *   on listRuns. Logging a metric batch counts as a heartbeat.
+ * - `transaction(fn)` groups calls into one commit (nested calls are savepoints).
+ * - `dataVersion()` changes when another connection commits: poll it to refresh views.
+ * - Clock injectable (`now`) for tests. Errors users can act on are `StoreError`s.
+ */
+import fs from 'node:fs';
+import { Disposable, toDisposable } from '../core/util/disposable';
+import { ArtifactStore } from './artifactStore';
+import type { Db } from './connection';
+import { Sql, openConnection, withBusyRetry } from './connection';
+import { DatasetRepo } from './datasetRepo';
+import type { DownsampledMetric } from './downsample';
+import { downsampleSeries } from './downsample';
+import { StoreError } from './errors';
+import { ExperimentRepo } from './experimentRepo';
+import type { StorePaths } from './location';
+import { ensureStoreDir, storePaths } from './location';
+import { MetricRepo } from './metricRepo';
+import { ParamRepo } from './paramRepo';
+import { deleteRunTree } from './runDeletion';
+import type { ListRunsQuery } from './runQuery';
+import { countRuns, listRuns } from './runQuery';
+import { RunRepo } from './runRepo';
+import { SCHEMA_VERSION, assertNotNewer, migrate } from './schema';
+import { DEFAULT_STALE_AFTER_MS, markStaleRuns } from './staleRuns';
+import { TagRepo } from './tagRepo';
+import type {
+  ArtifactRecord, ArtifactSource, CreateRunOptions, DatasetInfo, DatasetRecord, DeleteResult, ExperimentRecord,
+  ExperimentSummary, GcResult, InputRole, MetricHistory, MetricPoint, MetricSummary, ParamValue, RunInput, RunRecord,
+  RunRow, RunStatus, StepRange,
+} from './types';
+
+export interface OpenStoreOptions {
+  /** Open without writing anything (no migration, no stale marking). */
+  readonly readonly?: boolean;
+  /** Clock in ms since the epoch; default Date.now. */
+  readonly now?: () => number;
+  /** Heartbeat age after which a live run without a checkable pid is marked failed. Default 60 s. */
+  readonly staleAfterMs?: number;
+  /** Create the store when missing (read-write only). Default true. */
+  readonly createIfMissing?: boolean;
+}
+
+/** Minimum interval between stale-run checks triggered by listRuns. */
+const STALE_CHECK_INTERVAL_MS = 5_000;
+/** Temp files younger than this may belong to a live writer; gc leaves them. */
+const TEMP_GRACE_MS = 3_600_000;
+
+export class RunStore extends Disposable {
+  private readonly sql: Sql;
+  private readonly experiments: ExperimentRepo;
+  private readonly runs: RunRepo;
+  private readonly params: ParamRepo;
+  private readonly tags: TagRepo;
+  private readonly metrics: MetricRepo;
+  private readonly artifacts: ArtifactStore;
+  private readonly datasets: DatasetRepo;
+  private lastStaleCheck = -Infinity;
+
+  private constructor(
+    private readonly db: Db,
+    readonly paths: StorePaths,
+    readonly readonly: boolean,
+    private readonly now: () => number,
+    private readonly staleAfterMs: number,
+  ) {
+    super();
+    this._register(toDisposable(() => db.close()));
+    this.sql = new Sql(db, readonly);
+    this.experiments = new ExperimentRepo(this.sql, now);
+    this.runs = new RunRepo(this.sql, now);
+    this.params = new ParamRepo(this.sql);
+    this.tags = new TagRepo(this.sql);
+    this.metrics = new MetricRepo(this.sql, now);
+    this.artifacts = new ArtifactStore(this.sql, paths, now);
+    this.datasets = new DatasetRepo(this.sql, now);
+  }
+
+  /** Opens (creating and migrating when needed) the store in `dir`. */
+  static open(dir: string, opts: OpenStoreOptions = {}): RunStore {
+    const paths = storePaths(dir);
+    const readonly = opts.readonly ?? false;
+    const exists = fs.existsSync(paths.db);
+    if (!exists && (readonly || opts.createIfMissing === false)) throw new StoreError(`no RunLens store at ${paths.dir}`);
+    if (!readonly) ensureStoreDir(paths);
+    const db = openConnection(paths.db, readonly);
+    try {
+      // Checked before any pragma that writes (journal_mode), so a newer store stays byte-for-byte intact.
+      const version = assertNotNewer(db, paths.db);
+      if (readonly) {
+        if (version < SCHEMA_VERSION) {
+          throw new StoreError(`${paths.db} has schema ${version}, this version needs ${SCHEMA_VERSION}; open it once read-write to upgrade`);
+        }
+      } else {
+        withBusyRetry(() => db.pragma('journal_mode = WAL'));
+        db.pragma('synchronous = NORMAL');
+        migrate(db, paths.db);
+      }
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    const store = new RunStore(db, paths, readonly, opts.now ?? Date.now, opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
+    if (!readonly) store.markStaleRuns();
+    return store;
+  }
+
+  get dir(): string {
+    return this.paths.dir;
+  }
+
+  /** Closes the database. Same as dispose(). */
+  close(): void {
+    this.dispose();
+  }
+
+  /** Changes whenever another connection commits; cheap to poll. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /**
+   * Runs `fn` in one write transaction: several calls (create run, params,
+   * tags, status…) commit together or not at all, and bulk work commits once.
+   */
+  transaction<T>(fn: () => T): T {
+    this.assertWritable();
+    return this.sql.write(fn);
+  }
+
+  /** `PRAGMA integrity_check` lines; `['ok']` when healthy. */
+  integrityCheck(): string[] {
+    const rows = this.db.pragma('integrity_check') as Record<string, unknown>[];
+    return rows.map((r) => String(Object.values(r)[0]));
+  }
+
+  // ── experiments ──────────────────────────────────────────────────────────
+
+  getOrCreateExperiment(name: string): ExperimentRecord {
+    this.assertWritable();
+    return this.experiments.getOrCreate(name);
+  }
+
+  listExperiments(): ExperimentSummary[] {
+    return this.experiments.list();
+  }
+
+  // ── runs ─────────────────────────────────────────────────────────────────
+
+  createRun(opts: CreateRunOptions): RunRecord {
+    this.assertWritable();
+    return this.sql.write(() => {
+      const experimentId = typeof opts.experiment === 'number'
+        ? this.requireExperiment(opts.experiment)
+        : this.experiments.getOrCreate(opts.experiment).id;
+      const id = this.runs.insert({ ...opts, experimentId });
+      if (opts.tags) this.tags.set(id, opts.tags);
+      return this.runs.require(id);
+    });
+  }
+
+  private requireExperiment(id: number): number {
+    if (!this.experiments.byId(id)) throw new StoreError(`no experiment with id ${id}`);
+    return id;
+  }
+
+  /** A run by full id, unique id prefix (≥ 4 chars) or name; throws when missing or ambiguous. */
+  getRun(ref: string): RunRecord {
+    const run = this.runs.resolve(ref);
+    if (!run) throw new StoreError(`no run matches "${ref}" (give a run id, an id prefix of 4+ characters, or a run name)`);
+    return run;
+  }
+
+  /** Like {@link getRun} but undefined when nothing matches (still throws when ambiguous). */
+  findRun(ref: string): RunRecord | undefined {
+    return this.runs.resolve(ref);
+  }
+
+  listRuns(query: ListRunsQuery = {}): RunRow[] {
+    this.maybeMarkStale();
+    return listRuns(this.sql, query, this.now());
+  }
+
+  countRuns(query: ListRunsQuery = {}): number {
+    return countRuns(this.sql, query, this.now());
+  }
+
+  setStatus(runId: string, status: RunStatus, opts: { error?: string | null; endedAt?: number } = {}): void {
+    this.assertWritable();
+    this.sql.write(() => this.runs.setStatus(runId, status, opts));
+  }
+
+  heartbeat(runIds: string | readonly string[]): void {
+    this.assertWritable();
+    this.sql.write(() => this.runs.heartbeat(typeof runIds === 'string' ? [runIds] : runIds));
+  }
+
+  /** Sets tags; a null value deletes the tag. */
+  setTags(runId: string, tags: Readonly<Record<string, ParamValue | undefined>>): void {
+    this.assertWritable();
+    this.tags.set(runId, tags);
+  }
+
+  setStar(runId: string, starred: boolean): void {
+    this.assertWritable();
+    this.sql.write(() => this.runs.setStar(runId, starred));
+  }
+
+  setNote(runId: string, note: string | null): void {
+    this.assertWritable();
+    this.sql.write(() => this.runs.setNote(runId, note));
+  }
+
+  rename(runId: string, name: string): void {
+    this.assertWritable();
+    this.sql.write(() => this.runs.rename(runId, name));
+  }
+
+  /** Deletes a run, its descendants, their rows and the blobs nothing else references. */
+  deleteRun(runId: string): DeleteResult {
+    this.assertWritable();
+    return deleteRunTree(this.sql, this.artifacts, runId);
+  }
+
+  /** Marks runs whose process died as failed (see staleRuns.ts); returns their ids. */
+  markStaleRuns(): string[] {
+    if (this.readonly) return [];
+    this.lastStaleCheck = this.now();
+    return markStaleRuns(this.sql, { now: this.now(), staleAfterMs: this.staleAfterMs });
+  }
+
+  private maybeMarkStale(): void {
+    if (!this.readonly && this.now() - this.lastStaleCheck >= STALE_CHECK_INTERVAL_MS) this.markStaleRuns();
+  }
+
+  // ── params & tags ────────────────────────────────────────────────────────
+
+  /** Logs params; re-logging a key with another value throws (params are immutable). */
+  logParams(runId: string, params: Readonly<Record<string, ParamValue>>): void {
+    this.assertWritable();
+    this.params.log(runId, params);
+  }
+
+  getParams(runId: string): Record<string, string> {
+    return this.params.get(runId);
+  }
+
+  getTags(runId: string): Record<string, string> {
+    return this.tags.get(runId);
+  }
+
+  // ── metrics ──────────────────────────────────────────────────────────────
+
+  /** Logs a batch of points in one transaction (also a heartbeat for a live run). */
+  logMetrics(runId: string, points: readonly MetricPoint[]): void {
+    this.assertWritable();
+    this.metrics.log(runId, points);
+  }
+
+  getMetricSummaries(runId: string): MetricSummary[] {
+    return this.metrics.summaries(runId);
+  }
+
+  getMetricHistory(runId: string, key: string, range: StepRange = {}): MetricHistory {
+    return this.metrics.history(runId, key, range);
+  }
+
+  /** At most ~maxPoints points keeping each step bucket's first, last, min and max (spikes survive). */
+  downsampleMetric(runId: string, key: string, maxPoints: number, range: StepRange = {}): DownsampledMetric {
+    return this.sql.read(() => {
+      const s = this.metrics.series(runId, key);
+      if (!s) return { ...this.metrics.history(runId, key, range), downsampled: false };
+      return downsampleSeries(this.sql, s, maxPoints, range, () => this.metrics.history(runId, key, range));
+    });
+  }
+
+  // ── artifacts ────────────────────────────────────────────────────────────
+
+  /** Stores content under a logical path of the run; identical content shares one blob. */
+  logArtifact(runId: string, logicalPath: string, source: ArtifactSource, kind = 'file'): { sha256: string; size: number } {
+    this.assertWritable();
+    return this.artifacts.log(runId, logicalPath, source, kind);
+  }
+
+  listArtifacts(runId: string): ArtifactRecord[] {
+    return this.artifacts.list(runId);
+  }
+
+  /** Absolute path of the blob with this sha256. */
+  artifactPath(sha256: string): string {
+    return this.artifacts.blobPath(sha256);
+  }
+
+  /** Removes unreferenced blobs and stale temp files, then truncates the WAL. */
+  gc(opts: { tempOlderThanMs?: number } = {}): GcResult {
+    this.assertWritable();
+    const result = this.artifacts.gc(opts.tempOlderThanMs ?? TEMP_GRACE_MS);
+    withBusyRetry(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    return result;
+  }
+
+  // ── datasets ─────────────────────────────────────────────────────────────
+
+  upsertDataset(info: DatasetInfo): DatasetRecord {
+    this.assertWritable();
+    return this.datasets.upsert(info);
+  }
+
+  getDataset(fingerprint: string): DatasetRecord | undefined {
+    return this.datasets.get(fingerprint);
+  }
+
+  listDatasets(): DatasetRecord[] {
+    return this.datasets.list();
+  }
+
+  /** Records that a run used a dataset (info is upserted; a string is a stored fingerprint). */
+  logInput(runId: string, dataset: DatasetInfo | string, role: InputRole): RunInput {
+    this.assertWritable();
+    return this.datasets.logInput(runId, dataset, role);
+  }
+
+  listInputs(runId: string): RunInput[] {
+    return this.datasets.inputs(runId);
+  }
+
+  private assertWritable(): void {
+    if (this.readonly) throw new StoreError(`the store at ${this.paths.dir} is open read-only`);
+  }
+}

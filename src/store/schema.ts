@@ -1,0 +1,194 @@
+import type { Db } from './connection';
+import { withBusyRetry } from './connection';
+import { StoreError } from './errors';
+
+/** One schema step; migration i (0-based) takes the store from user_version i to i + 1. */
+export type Migration = (db: Db) => void;
+
+/**
+ * Schema 1. Notes for other writers (e.g. the stdlib-sqlite3 Python helper):
+ * - metric points are keyed by `metric_series.id`; `seq` is the 0-based index
+ *   of the point in its series in logging order (= series `count` before it);
+ * - a series row's summary (count, latest*, min, max) must be updated in the
+ *   same transaction as its points; NaN is stored as NULL in `value`/`latest`;
+ * - `metric_blocks` is an optional roll-up used by downsampling; a writer that
+ *   does not maintain it leaves `rollup_n` alone and readers fall back to scans.
+ */
+const v1: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE experiments (
+      id          INTEGER PRIMARY KEY,
+      name        TEXT NOT NULL UNIQUE,
+      created_at  INTEGER NOT NULL
+    );
+
+    CREATE TABLE runs (
+      id              TEXT PRIMARY KEY NOT NULL,
+      experiment_id   INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+      name            TEXT NOT NULL,
+      status          TEXT NOT NULL CHECK (status IN ('queued', 'running', 'finished', 'failed', 'killed')),
+      parent_id       TEXT REFERENCES runs(id) ON DELETE CASCADE,
+      config_path     TEXT,
+      config          TEXT,
+      git_commit      TEXT,
+      git_dirty       INTEGER,
+      created_at      INTEGER NOT NULL,
+      started_at      INTEGER,
+      ended_at        INTEGER,
+      heartbeat_at    INTEGER,
+      pid             INTEGER,
+      host            TEXT,
+      starred         INTEGER NOT NULL DEFAULT 0,
+      note            TEXT,
+      error           TEXT,
+      runlens_version TEXT
+    );
+    CREATE INDEX runs_by_experiment ON runs(experiment_id, name);
+    CREATE INDEX runs_by_created ON runs(created_at);
+    CREATE INDEX runs_by_parent ON runs(parent_id);
+    CREATE INDEX runs_by_name ON runs(name);
+    CREATE INDEX runs_live ON runs(status) WHERE status IN ('queued', 'running');
+
+    -- num: the value as a number when it looks like one (numeric filters/sorts).
+    CREATE TABLE params (
+      run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      key     TEXT NOT NULL,
+      value   TEXT NOT NULL,
+      num     REAL,
+      PRIMARY KEY (run_id, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE tags (
+      run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      key     TEXT NOT NULL,
+      value   TEXT NOT NULL,
+      num     REAL,
+      PRIMARY KEY (run_id, key)
+    ) WITHOUT ROWID;
+    -- Filters find the runs with key = ? AND value/num <op> ? by range scans
+    -- (these indexes also hold run_id, the primary key).
+    CREATE INDEX params_by_value ON params(key, value);
+    CREATE INDEX params_by_num ON params(key, num);
+    CREATE INDEX tags_by_value ON tags(key, value);
+    CREATE INDEX tags_by_num ON tags(key, num);
+
+    -- One row per (run, key): the summary, kept in step with the points.
+    -- AUTOINCREMENT: ids are cached by writers, so a deleted id must never come back.
+    CREATE TABLE metric_series (
+      id          INTEGER PRIMARY KEY AUTOINCREMENT,
+      run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      key         TEXT NOT NULL,
+      count       INTEGER NOT NULL DEFAULT 0,
+      latest      REAL,
+      latest_step INTEGER,
+      latest_ts   INTEGER,
+      min         REAL,
+      max         REAL,
+      monotonic   INTEGER NOT NULL DEFAULT 1,
+      rollup_n    INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (run_id, key)
+    );
+    -- For metric filters. Not on latest: every batch updates it, and the
+    -- per-series lookup of latest by rowid is cheap.
+    CREATE INDEX metric_series_by_key ON metric_series(key, run_id);
+
+    -- No foreign key here on purpose: a per-row parent check would slow the
+    -- hottest insert; the trigger below gives the cascade instead.
+    CREATE TABLE metric_points (
+      series_id INTEGER NOT NULL,
+      step      INTEGER NOT NULL,
+      seq       INTEGER NOT NULL,
+      timestamp INTEGER NOT NULL,
+      value     REAL,
+      PRIMARY KEY (series_id, step, seq)
+    ) WITHOUT ROWID;
+
+    -- Roll-up of each complete block of 64 points (by seq) of a series whose
+    -- steps never went backwards: first/last/min/max points of the block.
+    CREATE TABLE metric_blocks (
+      series_id   INTEGER NOT NULL,
+      block       INTEGER NOT NULL,
+      first_step  INTEGER NOT NULL, first_ts INTEGER NOT NULL, first_value REAL,
+      last_step   INTEGER NOT NULL, last_ts  INTEGER NOT NULL, last_value  REAL,
+      min_step    INTEGER, min_ts INTEGER, min_value REAL,
+      max_step    INTEGER, max_ts INTEGER, max_value REAL,
+      PRIMARY KEY (series_id, block)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER metric_series_cascade AFTER DELETE ON metric_series BEGIN
+      DELETE FROM metric_points WHERE series_id = OLD.id;
+      DELETE FROM metric_blocks WHERE series_id = OLD.id;
+    END;
+
+    CREATE TABLE artifacts (
+      run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      path        TEXT NOT NULL,
+      sha256      TEXT NOT NULL,
+      size        INTEGER NOT NULL,
+      kind        TEXT NOT NULL,
+      created_at  INTEGER NOT NULL,
+      PRIMARY KEY (run_id, path)
+    ) WITHOUT ROWID;
+    CREATE INDEX artifacts_by_sha ON artifacts(sha256);
+
+    CREATE TABLE datasets (
+      fingerprint TEXT PRIMARY KEY NOT NULL,
+      path        TEXT NOT NULL,
+      rows        INTEGER,
+      columns     INTEGER,
+      schema      TEXT,
+      stats       TEXT,
+      created_at  INTEGER NOT NULL
+    );
+
+    CREATE TABLE run_inputs (
+      run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      fingerprint TEXT NOT NULL REFERENCES datasets(fingerprint),
+      role        TEXT NOT NULL CHECK (role IN ('train', 'test', 'eval')),
+      path        TEXT NOT NULL,
+      PRIMARY KEY (run_id, role, fingerprint)
+    ) WITHOUT ROWID;
+    CREATE INDEX run_inputs_by_dataset ON run_inputs(fingerprint);
+  `);
+};
+
+/** The ordered schema steps; the store's schema version is the count applied. */
+export const MIGRATIONS: readonly Migration[] = [v1];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Refuses a store written by a newer RunLens, before anything touches the file. */
+export function assertNotNewer(db: Db, file: string, known: number = SCHEMA_VERSION): number {
+  const version = schemaVersion(db);
+  if (version > known) {
+    throw new StoreError(
+      `${file} was written by a newer RunLens (schema ${version}, this version knows ${known}); upgrade RunLens`,
+    );
+  }
+  return version;
+}
+
+/**
+ * Applies the missing migrations, each in its own BEGIN IMMEDIATE transaction
+ * that re-reads user_version, so processes opening a fresh store together
+ * migrate it exactly once.
+ */
+export function migrate(db: Db, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
+  for (;;) {
+    const applied = withBusyRetry(() =>
+      db
+        .transaction(() => {
+          const version = assertNotNewer(db, file, migrations.length);
+          if (version === migrations.length) return false;
+          migrations[version](db);
+          db.pragma(`user_version = ${version + 1}`);
+          return true;
+        })
+        .immediate(),
+    );
+    if (!applied) return;
+  }
+}

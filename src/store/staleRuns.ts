@@ -1,0 +1,67 @@
+import os from 'node:os';
+import type { Sql } from './connection';
+
+/** Default heartbeat age after which a live run without a checkable pid counts as dead. */
+export const DEFAULT_STALE_AFTER_MS = 60_000;
+
+export interface StaleCheckOptions {
+  readonly now: number;
+  readonly staleAfterMs: number;
+  /** This machine's host name (pids are only checked for runs started here). */
+  readonly host?: string;
+  /** Whether a local pid is alive; default `process.kill(pid, 0)`. */
+  readonly isAlive?: (pid: number) => boolean;
+}
+
+/** `process.kill(pid, 0)`: ESRCH means gone; EPERM means it exists but is not ours. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface LiveRow {
+  id: string;
+  pid: number | null;
+  host: string | null;
+  heartbeat_at: number | null;
+  started_at: number | null;
+  created_at: number;
+}
+
+/**
+ * Marks `failed` the queued/running runs whose process is gone: a pid started
+ * on this host that no longer exists, or else (no pid, or another host) a
+ * heartbeat older than `staleAfterMs`. A live local pid is trusted over an old
+ * heartbeat: a long synchronous fit may not heartbeat, but its process exists.
+ * Metrics and everything else are kept; `ended_at` is the last sign of life.
+ * Reads without the write lock and only writes when something is stale;
+ * a run that heartbeats in between is left alone. Returns the ids marked.
+ */
+export function markStaleRuns(sql: Sql, opts: StaleCheckOptions): string[] {
+  const host = opts.host ?? os.hostname();
+  const isAlive = opts.isAlive ?? pidAlive;
+  const live = sql
+    .stmt(`SELECT id, pid, host, heartbeat_at, started_at, created_at FROM runs WHERE status IN ('queued', 'running')`)
+    .all() as LiveRow[];
+  const stale: { row: LiveRow; error: string; lastSeen: number }[] = [];
+  for (const row of live) {
+    const lastSeen = row.heartbeat_at ?? row.started_at ?? row.created_at;
+    if (row.pid !== null && row.host === host) {
+      if (!isAlive(row.pid)) stale.push({ row, lastSeen, error: `process ${row.pid} died without finishing` });
+    } else if (opts.now - lastSeen > opts.staleAfterMs) {
+      stale.push({ row, lastSeen, error: `no heartbeat since ${new Date(lastSeen).toISOString()}` });
+    }
+  }
+  if (stale.length === 0) return [];
+  return sql.write(() => {
+    const update = sql.stmt(
+      `UPDATE runs SET status = 'failed', ended_at = ?, error = ?
+        WHERE id = ? AND status IN ('queued', 'running') AND heartbeat_at IS ?`,
+    );
+    return stale.filter((s) => update.run(s.lastSeen, s.error, s.row.id, s.row.heartbeat_at).changes > 0).map((s) => s.row.id);
+  });
+}

@@ -1,0 +1,166 @@
+/** Public record types of the run store. Timestamps are ms since the epoch. */
+
+export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'killed';
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed'];
+/** Statuses after which a run never changes by itself again. */
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['finished', 'failed', 'killed'];
+
+export type InputRole = 'train' | 'test' | 'eval';
+export const INPUT_ROLES: readonly InputRole[] = ['train', 'test', 'eval'];
+
+export interface ExperimentRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface ExperimentSummary extends ExperimentRecord {
+  readonly runCount: number;
+  /** `created_at` of the newest run, or null when the experiment is empty. */
+  readonly lastRunAt: number | null;
+}
+
+export interface RunRecord {
+  /** 32 lowercase hex characters. */
+  readonly id: string;
+  readonly experimentId: number;
+  readonly experiment: string;
+  readonly name: string;
+  readonly status: RunStatus;
+  readonly parentId: string | null;
+  readonly configPath: string | null;
+  /** Config snapshot as JSON text (parse it when needed; listings stay cheap). */
+  readonly configJson: string | null;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly heartbeatAt: number | null;
+  readonly pid: number | null;
+  /** Host name of the process in `pid` (a pid only means something on its host). */
+  readonly host: string | null;
+  readonly starred: boolean;
+  readonly note: string | null;
+  readonly error: string | null;
+  readonly runlensVersion: string | null;
+}
+
+/** A row of `listRuns`: the run plus its params, latest metric values and tags. */
+export interface RunRow extends RunRecord {
+  readonly params: Readonly<Record<string, string>>;
+  /** Latest value per metric key (NaN when the latest point was NaN). */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface CreateRunOptions {
+  /** Experiment name (created when missing) or id (must exist). */
+  readonly experiment: string | number;
+  /** Human-readable name; a unique `adjective-animal-NN` is generated when absent. */
+  readonly name?: string;
+  readonly parentId?: string | null;
+  readonly configPath?: string | null;
+  /** Config snapshot; stored as JSON text. */
+  readonly config?: unknown;
+  readonly gitCommit?: string | null;
+  readonly gitDirty?: boolean | null;
+  readonly pid?: number | null;
+  /** Defaults to this machine's host name when a pid is given. */
+  readonly host?: string | null;
+  /** Default 'running'. */
+  readonly status?: RunStatus;
+  readonly runlensVersion?: string | null;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export type ParamValue = string | number | boolean | null;
+
+export interface MetricPoint {
+  readonly key: string;
+  /** Any number, NaN and ±Infinity included. */
+  readonly value: number;
+  /** Default: latest step of this key + 1, or 0 for a new key. */
+  readonly step?: number;
+  /** Default: the store clock. */
+  readonly timestamp?: number;
+}
+
+export interface MetricSummary {
+  readonly key: string;
+  /** Value at the highest step (ties: the one logged last); NaN when that point was NaN. */
+  readonly latest: number;
+  readonly latestStep: number;
+  readonly latestTimestamp: number;
+  /** Smallest/largest non-NaN value; NaN when every point was NaN. */
+  readonly min: number;
+  readonly max: number;
+  readonly count: number;
+}
+
+/** Points of one series ordered by step (ties in logging order). */
+export interface MetricHistory {
+  readonly steps: Float64Array;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+}
+
+export interface StepRange {
+  readonly minStep?: number;
+  readonly maxStep?: number;
+}
+
+export interface ArtifactRecord {
+  readonly runId: string;
+  /** Logical path inside the run, e.g. `model/model.json`. */
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly kind: string;
+  readonly createdAt: number;
+}
+
+/** Artifact content: bytes, text (UTF-8), or a file to copy in. */
+export type ArtifactSource = Buffer | Uint8Array | string | { readonly file: string };
+
+export interface DatasetInfo {
+  /** Content fingerprint (the primary key). */
+  readonly fingerprint: string;
+  readonly path: string;
+  readonly rows?: number | null;
+  readonly columns?: number | null;
+  /** JSON-serialisable schema description. */
+  readonly schema?: unknown;
+  /** JSON-serialisable per-column statistics. */
+  readonly stats?: unknown;
+}
+
+export interface DatasetRecord {
+  readonly fingerprint: string;
+  readonly path: string;
+  readonly rows: number | null;
+  readonly columns: number | null;
+  readonly schema: unknown;
+  readonly stats: unknown;
+  readonly createdAt: number;
+}
+
+export interface RunInput {
+  readonly runId: string;
+  readonly fingerprint: string;
+  readonly role: InputRole;
+  readonly path: string;
+}
+
+export interface DeleteResult {
+  /** Runs removed: the run and its descendants. */
+  readonly runs: number;
+  readonly blobsRemoved: number;
+  readonly bytesFreed: number;
+}
+
+export interface GcResult {
+  readonly blobsRemoved: number;
+  readonly tempFilesRemoved: number;
+  readonly bytesFreed: number;
+}

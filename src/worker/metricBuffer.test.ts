@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MetricBuffer, type PendingPoint } from './metricBuffer';
+
+test('flushes by size and by age, and never loses a point', () => {
+  let clock = 0;
+  const batches: PendingPoint[][] = [];
+  const buf = new MetricBuffer((b) => batches.push(b), 3, 100, () => clock);
+  buf.add([{ key: 'a', value: 1 }]);
+  buf.add([{ key: 'a', value: 2 }]);
+  assert.equal(batches.length, 0);
+  buf.add([{ key: 'a', value: 3 }]);
+  assert.equal(batches.length, 1, 'size limit flushes');
+  buf.add([{ key: 'b', value: 4 }]);
+  clock = 150;
+  buf.add([{ key: 'b', value: 5 }]);
+  assert.equal(batches.length, 2, 'age limit flushes');
+  buf.add([{ key: 'c', value: NaN }]);
+  buf.flush();
+  buf.flush();
+  assert.deepEqual(batches.map((b) => b.length), [3, 2, 1]);
+  assert.ok(Number.isNaN(batches[2]![0]!.value));
+});

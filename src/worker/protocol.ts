@@ -1,0 +1,63 @@
+/**
+ * The one typed boundary between a process that asks for training (CLI,
+ * extension host) and the trainer worker it forks. JSON-only payloads,
+ * discriminated on `type`; receivers end their switch in `assertNever`.
+ */
+
+/** What to train. Paths are absolute. */
+export interface TrainRequest {
+  /** The store folder (`.runlens/`) the worker writes to. */
+  readonly storeDir: string;
+  readonly configPath: string;
+  /** `dotted.path=value` overrides, as `runlens train --set`. */
+  readonly overrides?: readonly string[];
+  /** Parent run for sweep trials and CV folds. */
+  readonly parentId?: string;
+  readonly runName?: string;
+  /** Extra tags recorded on the run (e.g. `runlens.source=vscode`). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Host → worker. */
+export type HostMessage =
+  | { readonly type: 'train'; readonly request: TrainRequest }
+  /** Ask the worker to stop the fit and mark the run `killed`. */
+  | { readonly type: 'cancel' };
+
+export type TrainPhase = 'config' | 'data' | 'fit' | 'evaluate' | 'save';
+
+/** A failure reported with enough position to point at the input. */
+export interface WorkerError {
+  readonly message: string;
+  /** `config` / `data` for bad input, `cancelled`, or `internal` for bugs. */
+  readonly kind: 'config' | 'data' | 'model' | 'cancelled' | 'internal';
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Stack trace, shown only with --debug / in the log. */
+  readonly stack?: string;
+}
+
+/** Worker → host. */
+export type WorkerMessage =
+  | { readonly type: 'started'; readonly runId: string; readonly runName: string; readonly experiment: string }
+  | {
+      readonly type: 'progress';
+      readonly runId: string;
+      readonly phase: TrainPhase;
+      readonly step?: number;
+      readonly total?: number;
+      readonly metrics?: Readonly<Record<string, number>>;
+      readonly message?: string;
+    }
+  | {
+      readonly type: 'finished';
+      readonly runId: string;
+      readonly status: 'finished' | 'killed';
+      readonly metrics: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'failed'; readonly runId?: string; readonly error: WorkerError };
+
+export function assertNever(value: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(value)}`);
+}

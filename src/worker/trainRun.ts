@@ -1,0 +1,218 @@
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { RunStore } from '../store/runStore';
+import type { TrainConfig } from '../core/config/trainConfig';
+import { loadConfigFile, ConfigError, validateConfig, checkDataFiles } from '../core/config/parseConfig';
+import { applyOverrides } from '../core/config/overrides';
+import { prepareData } from '../core/data/prepareData';
+import { createModel } from '../core/models/registry';
+import { MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, type ModelPackage } from '../core/package/modelPackage';
+import { RUNLENS_VERSION } from '../core/version';
+import { AbortError, throwIfAborted } from '../core/util/errors';
+import type { TrainRequest, WorkerMessage, WorkerError } from './protocol';
+import { readGitInfo } from './gitInfo';
+import { MetricBuffer } from './metricBuffer';
+import { paramsForConfig } from './runParams';
+import { evaluateModel } from './evaluate';
+import { toWorkerError } from './workerError';
+
+export interface TrainRunOptions {
+  readonly store: RunStore;
+  readonly request: TrainRequest;
+  readonly emit: (message: WorkerMessage) => void;
+  readonly signal: AbortSignal;
+  /** The run's captured stdout/stderr, saved as `logs/train.log`. */
+  readonly readLog?: () => string;
+  readonly heartbeatMs?: number;
+  /** Human-readable lines about the run (the worker prints them to stdout). */
+  readonly log?: (line: string) => void;
+}
+
+/** Reads, overrides and validates a config; throws ConfigError with positions. */
+export function loadTrainConfig(configPath: string, overrides: readonly string[] = []): TrainConfig {
+  const loaded = loadConfigFile(configPath);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !loaded.config) throw new ConfigError(configPath, errors);
+  const config = overrides.length > 0 ? applyOverrides(loaded.config, overrides) : loaded.config;
+  if (overrides.length > 0) {
+    const after = validateConfig(config).filter((d) => d.severity === 'error');
+    if (after.length > 0) throw new ConfigError(configPath, after);
+  }
+  const missing = checkDataFiles(config, dirname(configPath), undefined, overrides.length > 0 ? undefined : loaded.locate).filter((d) => d.severity === 'error');
+  if (missing.length > 0) throw new ConfigError(configPath, missing);
+  return config;
+}
+
+function experimentName(config: TrainConfig, configPath: string): string {
+  return config.experiment ?? basename(configPath).replace(/\.train\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
+}
+
+/**
+ * Trains one config end to end inside the current process and records
+ * everything in the store: run, params, dataset inputs, metric curves, final
+ * metrics, artifacts and the model package. Never throws: the outcome is
+ * reported through `emit` and the run's status.
+ */
+export async function trainRun(options: TrainRunOptions): Promise<void> {
+  const { store, request, signal } = options;
+  const log = options.log ?? (() => undefined);
+  const emit = (message: WorkerMessage) => {
+    if (message.type === 'progress' && message.message) log(`[${message.phase}] ${message.message}`);
+    if (message.type === 'failed') log(`[error] ${message.error.message}`);
+    options.emit(message);
+  };
+  let config: TrainConfig;
+  try {
+    config = loadTrainConfig(request.configPath, request.overrides);
+    if (config.command !== undefined) {
+      throw new ConfigError(request.configPath, [], '`command` configs run through `runlens run` (not supported by the trainer)');
+    }
+    if (!config.model || !config.data) {
+      throw new ConfigError(request.configPath, [], 'a training config needs `model` and `data`');
+    }
+  } catch (e) {
+    emit({ type: 'failed', error: toWorkerError(e) });
+    return;
+  }
+
+  const configDir = dirname(request.configPath);
+  const git = await readGitInfo(configDir);
+  const run = store.createRun({
+    experiment: experimentName(config, request.configPath),
+    name: request.runName ?? config.name,
+    parentId: request.parentId,
+    configPath: request.configPath,
+    config,
+    gitCommit: git?.commit,
+    gitDirty: git?.dirty,
+    pid: process.pid,
+    status: 'running',
+    runlensVersion: RUNLENS_VERSION,
+    tags: { ...(config.tags ?? {}), ...(request.tags ?? {}) },
+  });
+  emit({ type: 'started', runId: run.id, runName: run.name, experiment: experimentName(config, request.configPath) });
+
+  const heartbeat = setInterval(() => store.heartbeat(run.id), options.heartbeatMs ?? 5000);
+  heartbeat.unref();
+  const buffer = new MetricBuffer((points) => store.logMetrics(run.id, points));
+  let lastBeat = Date.now();
+  try {
+    emit({ type: 'progress', runId: run.id, phase: 'data', message: 'loading data' });
+    const data = await prepareData(config.data, configDir, { task: config.task, seed: config.seed });
+    log(`[data] ${data.Xtrain.rows} training rows, ${data.Xtest.rows} test rows, ${data.featureNames.length} features, task ${data.task}`);
+    for (const file of data.files) {
+      const fp = file.fingerprint;
+      const path = datasetPath(store.paths.dir, configDir, file.path);
+      store.upsertDataset({ fingerprint: fp.sha256, path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats });
+      // A single file feeds both splits; it is recorded as the training input.
+      store.logInput(run.id, fp.sha256, file.role === 'test' ? 'test' : 'train');
+    }
+    store.logParams(run.id, paramsForConfig(config, data.task));
+    throwIfAborted(signal);
+
+    const modelParams = { ...(config.model.params ?? {}) };
+    const model = createModel(config.model.type, modelParams, data.task);
+    emit({ type: 'progress', runId: run.id, phase: 'fit', message: `fitting ${config.model.type} on ${data.Xtrain.rows} rows` });
+    await model.fit(data.Xtrain, data.ytrain, {
+      task: data.task,
+      nClasses: data.classes?.length,
+      featureNames: data.featureNames,
+      signal,
+      onProgress: (p) => {
+        if (p.step === 1 || p.step % 10 === 0 || p.step === p.total) {
+          log(`[fit] step ${p.step}${p.total ? `/${p.total}` : ''} ${Object.entries(p.metrics).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+        }
+        buffer.add(Object.entries(p.metrics).map(([key, value]) => ({ key, value, step: p.step })));
+        emit({ type: 'progress', runId: run.id, phase: 'fit', step: p.step, total: p.total, metrics: p.metrics });
+        const now = Date.now();
+        if (now - lastBeat > 2000) {
+          lastBeat = now;
+          store.heartbeat(run.id);
+        }
+      },
+    });
+    buffer.flush();
+    throwIfAborted(signal);
+
+    emit({ type: 'progress', runId: run.id, phase: 'evaluate', message: 'scoring' });
+    const positive = config.data.positive;
+    const positiveIndex = positive === undefined ? undefined : data.classes?.findIndex((c) => String(c) === String(positive));
+    if (positiveIndex === -1) {
+      throw new ConfigError(request.configPath, [], `data.positive "${String(positive)}" is not a class of ${config.data.target} (classes: ${data.classes?.join(', ')})`);
+    }
+    const evaluation = evaluateModel({
+      model,
+      Xtrain: data.Xtrain,
+      ytrain: data.ytrain,
+      Xtest: data.Xtest,
+      ytest: data.ytest,
+      classes: data.classes,
+      positiveIndex,
+      featureNames: data.featureNames,
+    });
+    store.logMetrics(run.id, Object.entries(evaluation.metrics).map(([key, value]) => ({ key, value, step: 0 })));
+
+    emit({ type: 'progress', runId: run.id, phase: 'save', message: 'saving model' });
+    for (const artifact of evaluation.artifacts) store.logArtifact(run.id, artifact.path, artifact.content, artifact.kind);
+    const pkg: ModelPackage = {
+      format: MODEL_PACKAGE_FORMAT,
+      version: MODEL_PACKAGE_VERSION,
+      task: data.task,
+      target: config.data.target,
+      classes: data.classes,
+      inputColumns: data.preprocessor.inputColumns,
+      featureNames: data.featureNames,
+      preprocessor: data.preprocessor.toJSON(),
+      model: model.toJSON(),
+      runId: run.id,
+      createdAt: Date.now(),
+      runlensVersion: RUNLENS_VERSION,
+    };
+    store.logArtifact(run.id, 'model/model.json', JSON.stringify(pkg), 'model');
+    log(`[done] ${Object.entries(evaluation.metrics).filter(([k]) => k.startsWith('test_')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    saveLog(options, run.id);
+    store.setStatus(run.id, 'finished');
+    emit({ type: 'finished', runId: run.id, status: 'finished', metrics: evaluation.metrics });
+  } catch (e) {
+    safe(() => buffer.flush());
+    saveLog(options, run.id);
+    if (e instanceof AbortError || signal.aborted) {
+      log('[cancelled] stopped on request');
+      safe(() => store.setStatus(run.id, 'killed', { error: 'cancelled' }));
+      emit({ type: 'finished', runId: run.id, status: 'killed', metrics: {} });
+    } else {
+      const error: WorkerError = withAbsoluteFile(toWorkerError(e), configDir);
+      safe(() => store.setStatus(run.id, 'failed', { error: error.message }));
+      emit({ type: 'failed', runId: run.id, error });
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/**
+ * The dataset path recorded with a run: relative to the workspace that holds
+ * the store (so it reads the same on every machine), absolute outside it.
+ */
+function datasetPath(storeDir: string, configDir: string, file: string): string {
+  const abs = resolve(configDir, file);
+  const rel = relative(dirname(storeDir), abs);
+  return rel.startsWith('..') || isAbsolute(rel) ? abs : rel.split(sep).join('/');
+}
+
+/** Data errors name the file as the config wrote it; editors need it absolute. */
+function withAbsoluteFile(error: WorkerError, configDir: string): WorkerError {
+  return error.file && !isAbsolute(error.file) ? { ...error, file: resolve(configDir, error.file) } : error;
+}
+
+function saveLog(options: TrainRunOptions, runId: string): void {
+  const text = options.readLog?.();
+  if (text) safe(() => options.store.logArtifact(runId, 'logs/train.log', text, 'log'));
+}
+
+function safe(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Recording the outcome must not hide the original error.
+  }
+}

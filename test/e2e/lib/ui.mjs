@@ -1,0 +1,144 @@
+// Small helpers to drive the VS Code workbench from Playwright. The selectors
+// are VS Code's own DOM (1.100); keep them here so a change of VS Code means
+// one file to fix.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './codeServer.mjs';
+
+/** Where screenshots and logs of the e2e run go (git-ignored). */
+export const resultsDir = process.env.RUNLENS_E2E_RESULTS ?? join(projectRoot, 'test-results/e2e');
+
+/**
+ * Saves a full-window screenshot as test-results/e2e/NAME.png.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name file name without extension
+ * @returns {Promise<string>} the file path
+ */
+export async function screenshot(page, name) {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/**
+ * Runs a command from the palette (F1) by its title as shown there,
+ * e.g. 'RunLens: Open Runs'. Picks the row whose label is exactly the title.
+ * @param {import('playwright-core').Page} page
+ * @param {string} title
+ */
+export async function runCommand(page, title, timeoutMs = 45_000) {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(title)}\\s*$`) }) })
+    .first();
+  const deadline = Date.now() + timeoutMs;
+  // Right after the page loads, F1 can be swallowed and an extension's
+  // commands may not be registered yet; the palette lists commands when it
+  // opens, so close it and try again until the row shows up.
+  for (;;) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 2_000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ timeout: 3_000 });
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette: ${e.message}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/**
+ * Opens a workspace file by name through Quick Open (Ctrl+P).
+ * @param {import('playwright-core').Page} page
+ * @param {string} fileName
+ */
+export async function openFile(page, fileName, timeoutMs = 15_000) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: fileName }).first().waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * Waits for a notification toast containing the text; returns its full text.
+ * @param {import('playwright-core').Page} page
+ * @param {string|RegExp} text
+ */
+export async function waitForNotification(page, text, timeoutMs = 15_000) {
+  const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+  await toast.waitFor({ timeout: timeoutMs });
+  return (await toast.innerText()).trim();
+}
+
+/**
+ * Clicks the activity-bar entry of a view container (its title, as in
+ * package.json `viewsContainers`), unless it is already open.
+ * @param {import('playwright-core').Page} page
+ * @param {string} title
+ */
+export async function openViewContainer(page, title, timeoutMs = 30_000) {
+  const item = page.locator(`.activitybar .action-item:has(.action-label[aria-label^="${title}"])`).first();
+  await item.waitFor({ timeout: timeoutMs });
+  if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '')) await item.locator('.action-label').click();
+}
+
+/**
+ * A row of a tree/list view, found by its text. With `view` (the view's name
+ * in package.json `views`), only that view's rows are searched.
+ * @param {import('playwright-core').Page} page
+ * @param {string|RegExp} text
+ * @param {{ view?: string }} [opts]
+ */
+export function treeRow(page, text, opts = {}) {
+  const scope = opts.view
+    ? page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: opts.view }) })
+    : page.locator('.part.sidebar, .part.auxiliarybar, .part.panel');
+  return scope.locator('.monaco-list-row', { hasText: text }).first();
+}
+
+/**
+ * The labels of all visible rows of a view.
+ * @param {import('playwright-core').Page} page
+ * @param {string} view
+ */
+export async function treeRows(page, view) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: view }) });
+  return (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.trim());
+}
+
+/**
+ * Clicks a CodeLens of the active editor by its text.
+ * @param {import('playwright-core').Page} page
+ * @param {string|RegExp} text
+ */
+export async function clickCodeLens(page, text, timeoutMs = 20_000) {
+  const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
+  await lens.waitFor({ timeout: timeoutMs });
+  await lens.click();
+}
+
+/**
+ * The content frame of the visible webview (panel or view). Webviews nest
+ * two iframes: VS Code's host frame, then `#active-frame` with the page.
+ * @param {import('playwright-core').Page} page
+ * @param {{ title?: string }} [opts] title: the `title` attribute of the outer iframe (the panel's title)
+ */
+export function webviewFrame(page, opts = {}) {
+  const outer = opts.title
+    ? page.locator(`iframe.webview.ready[title="${opts.title}"]`)
+    : page.locator('iframe.webview.ready:visible');
+  return outer.last().contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

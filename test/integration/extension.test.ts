@@ -1,0 +1,142 @@
+/**
+ * RunLens inside a real VS Code (code-server 1.100): activation, commands,
+ * the run explorer from a store, CodeLens, diagnostics, training through the
+ * command (a real worker process) and cancel.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { activate, waitFor, workspaceRoot } from './helpers';
+import type { RunsNode } from '../../src/extension/runs/runsNodes';
+
+suite('RunLens extension', function (this: Mocha.Suite) {
+  this.timeout(120_000);
+
+  test('activates quickly and registers every contributed command', async () => {
+    const api = await activate();
+    assert.ok(api.activationMs < 1000, `activation took ${api.activationMs} ms`);
+    const manifest = JSON.parse(readFileSync(join(process.env.RUNLENS_ROOT!, 'package.json'), 'utf8'));
+    const all = new Set(await vscode.commands.getCommands(true));
+    const missing = manifest.contributes.commands.map((c: { command: string }) => c.command).filter((c: string) => !all.has(c));
+    assert.deepEqual(missing, []);
+  });
+
+  test('CodeLens offers "Train this" at the top of a training config', async () => {
+    await activate();
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'iris.train.yaml');
+    await vscode.window.showTextDocument(uri);
+    const lenses = await waitFor('code lenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return l && l.length > 0 ? l : undefined;
+    });
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => t.includes('Train this')), titles.join(' | '));
+    assert.equal(lenses[0]!.range.start.line, 0);
+  });
+
+  test('a bad config gets RunLens diagnostics with the line of the error', async () => {
+    await activate();
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'broken.train.yaml');
+    await vscode.workspace.openTextDocument(uri);
+    const diags = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'RunLens');
+      return d.length > 0 ? d : undefined;
+    });
+    const typeError = diags.find((d) => d.message.includes('random_forest'));
+    assert.ok(typeError, diags.map((d) => d.message).join('\n'));
+    assert.equal(typeError.range.start.line, 5, 'line 6 holds `type: random_forest`');
+    assert.match(typeError.message, /decision_tree/, 'lists the valid types');
+
+    const missing = vscode.Uri.joinPath(workspaceRoot(), 'missing-data.train.yaml');
+    await vscode.workspace.openTextDocument(missing);
+    const d2 = await waitFor('missing-file diagnostic', () => vscode.languages.getDiagnostics(missing).find((x) => x.message.includes('nowhere.csv')));
+    assert.ok(d2.message.includes(join(workspaceRoot().fsPath, 'data', 'nowhere.csv')), d2.message);
+    assert.equal(d2.range.start.line, 2);
+  });
+
+  test('training from the command runs in a worker and the run appears in the explorer', async () => {
+    const api = await activate();
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'iris.train.yaml');
+    await vscode.commands.executeCommand('runlens.config.trainFile', uri);
+    assert.ok(existsSync(join(workspaceRoot().fsPath, '.runlens', 'store.db')), 'store created in the workspace');
+    const store = api.services.stores.forUri(uri)!.store!;
+    const [run] = store.listRuns({ sort: 'attributes.start_time DESC', limit: 1 });
+    assert.ok(run);
+    assert.equal(run.status, 'finished');
+    assert.equal(run.pid !== process.pid, true, 'trained in another process');
+    assert.ok(run.metrics.test_accuracy! > 0.8);
+    assert.equal(run.tags['runlens.source'], 'vscode');
+
+    api.services.tree.reload();
+    const roots = api.services.tree.getChildren();
+    const iris = roots.find((n): n is Extract<RunsNode, { kind: 'experiment' }> => n.kind === 'experiment' && n.name === 'iris');
+    assert.ok(iris, `experiments: ${roots.map((n) => n.id).join(', ')}`);
+    const runs = api.services.tree.getChildren(iris);
+    const node = runs.find((n) => n.kind === 'run' && n.runId === run.id)!;
+    assert.ok(node);
+    const item = api.services.tree.getTreeItem(node);
+    assert.match(String(item.description), /accuracy 0\.\d{4}/);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
+    const groups = api.services.tree.getChildren(node).map((n) => (n.kind === 'group' ? n.group : n.kind));
+    assert.deepEqual(groups, ['params', 'metrics', 'artifacts', 'inputs']);
+    const metricsGroup = api.services.tree.getChildren(node).find((n) => n.kind === 'group' && n.group === 'metrics')!;
+    const metricKeys = api.services.tree.getChildren(metricsGroup).map((n) => (n.kind === 'metric' ? n.key : ''));
+    assert.ok(metricKeys.includes('test_accuracy'));
+
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.ok(lenses.some((l) => l.command?.title.startsWith('Last run: test_accuracy')), lenses.map((l) => l.command?.title).join(' | '));
+  });
+
+  test('the explorer updates within a second when the CLI in a terminal writes the store', async () => {
+    const api = await activate();
+    const tree = api.services.tree;
+    tree.reload();
+    const iris = tree.getChildren().find((n): n is Extract<RunsNode, { kind: 'experiment' }> => n.kind === 'experiment' && n.name === 'iris')!;
+    const before = tree.getChildren(iris).length;
+    const fired: (RunsNode | undefined)[] = [];
+    const sub = tree.onDidChangeTreeData((n) => fired.push(n ?? undefined));
+    try {
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [join(process.env.RUNLENS_ROOT!, 'bin', 'runlens.js'), 'train', 'iris.train.yaml'], {
+          cwd: workspaceRoot().fsPath,
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', RUNLENS_STORE: '' },
+          stdio: 'ignore',
+        });
+        child.on('exit', resolve);
+      });
+      assert.equal(code, 0);
+      const finishedAt = Date.now();
+      await waitFor('the tree to refresh the experiment', () => fired.some((n) => n === undefined || n === iris), 5000);
+      assert.ok(Date.now() - finishedAt < 1500, `refreshed ${Date.now() - finishedAt} ms after the CLI finished`);
+      assert.equal(tree.getChildren(iris).length, before + 1);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  test('cancel stops a long training and the run ends killed', async () => {
+    const api = await activate();
+    const root = workspaceRoot().fsPath;
+    const lines = ['a,b,c,d,e,f,g,h,y'];
+    let s = 7;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    for (let i = 0; i < 20000; i++) {
+      const x = Array.from({ length: 8 }, rnd);
+      lines.push([...x.map((v) => v.toFixed(5)), x[0]! + x[1]! - x[2]! + rnd() > 0 ? 'p' : 'n'].join(','));
+    }
+    writeFileSync(join(root, 'data', 'slow.csv'), lines.join('\n'));
+    writeFileSync(join(root, 'slow.train.yaml'), 'experiment: slow\ndata:\n  path: data/slow.csv\n  target: y\n  features: { scale: standard }\nmodel:\n  type: logistic_regression\n  params: { C: 1000000, max_iter: 100000, tol: 1.0e-300 }\n');
+    const uri = vscode.Uri.file(join(root, 'slow.train.yaml'));
+    const done = vscode.commands.executeCommand('runlens.config.trainFile', uri);
+    const active = await waitFor('a running training with progress', () => api.services.training.trainings.find((t) => t.runId && t.progress.startsWith('fit')), 60_000);
+    await vscode.commands.executeCommand('runlens.run.cancel', { configPath: uri.fsPath });
+    await done;
+    const store = api.services.stores.forUri(uri)!.store!;
+    const run = store.getRun(active.runId!);
+    assert.equal(run.status, 'killed');
+    assert.ok(store.getMetricSummaries(run.id).some((m) => m.key === 'train_loss'), 'curves logged before the cancel are kept');
+    assert.equal(api.services.training.trainings.length, 0);
+  });
+});

@@ -1,0 +1,185 @@
+import type { CompareData, ComparePageState, CompareRun, HostToPage, PageToHost } from '../../src/protocol/compare';
+import { applyThemeDefaults, setupCharts } from './chartSetup';
+import { ConfusionView } from './confusionView';
+import { CurvesView } from './curvesView';
+import { h, replaceChildren } from './dom';
+import { ImportanceView } from './importanceView';
+import { LegendView } from './legendView';
+import { ParallelView } from './parallelView';
+import { ScatterView } from './scatterView';
+import { TableView } from './tableView';
+import type { Theme } from './theme';
+import { readTheme, runColor } from './theme';
+
+type SectionId = 'curves' | 'table' | 'plots' | 'classification' | 'importances';
+
+export interface AppIo {
+  readonly post: (m: PageToHost) => void;
+  readonly saveState: (s: ComparePageState) => void;
+}
+
+/**
+ * The compare page: one legend, then collapsible sections (curves, table,
+ * scatter + parallel coordinates, confusion matrices, importances). Owns the
+ * UI state and hands each view what it needs through small host objects.
+ */
+export class CompareApp {
+  private theme: Theme;
+  private data: CompareData | undefined;
+  private requestCounter = 0;
+  private readonly banner = h('div', { className: 'banners', attrs: { role: 'status' } });
+  private readonly legend: LegendView;
+  private readonly curves: CurvesView;
+  private readonly table: TableView;
+  private readonly scatter: ScatterView;
+  private readonly parallel: ParallelView;
+  private readonly confusion: ConfusionView;
+  private readonly importances: ImportanceView;
+  private readonly sections = new Map<SectionId, HTMLElement>();
+
+  constructor(
+    root: HTMLElement,
+    private state: ComparePageState,
+    private readonly io: AppIo,
+  ) {
+    setupCharts();
+    this.theme = readTheme();
+    applyThemeDefaults(this.theme);
+    const base = {
+      theme: () => this.theme,
+      state: () => this.state,
+      setState: (patch: Partial<ComparePageState>) => this.setState(patch),
+      colorOf: (run: CompareRun) => runColor(this.theme, run.colorIndex),
+      hidden: () => new Set(this.state.hiddenRunIds),
+      post: io.post,
+    };
+    this.legend = new LegendView({ ...base, toggle: (id) => this.toggleRun(id) });
+    this.curves = new CurvesView({
+      ...base,
+      runs: () => this.data?.runs ?? [],
+      requestRange: (key, minStep, maxStep) => {
+        const requestId = ++this.requestCounter;
+        io.post({ type: 'requestRange', requestId, key, minStep, maxStep });
+        return requestId;
+      },
+      exportChart: (name, dataUrl) => io.post({ type: 'exportChart', name, dataUrl }),
+    });
+    this.table = new TableView(base);
+    this.scatter = new ScatterView(base);
+    this.parallel = new ParallelView(base);
+    this.confusion = new ConfusionView(base);
+    this.importances = new ImportanceView(base);
+    const plots = h('div', { className: 'plots' }, this.scatter.element, this.parallel.element);
+    replaceChildren(
+      root,
+      this.banner,
+      this.legend.element,
+      this.section('curves', 'Metric curves', this.curves.element),
+      this.section('table', 'Params and final metrics', this.table.element),
+      this.section('plots', 'Param vs metric', plots),
+      this.section('classification', 'Confusion matrices', this.confusion.element),
+      this.section('importances', 'Feature importances', this.importances.element),
+    );
+    root.removeAttribute('aria-busy');
+    this.watchTheme();
+  }
+
+  setSeries(m: Extract<HostToPage, { type: 'series' }>): void {
+    this.curves.setSeries(m);
+  }
+
+  applyRange(m: Extract<HostToPage, { type: 'range' }>): void {
+    this.curves.applyRange(m);
+  }
+
+  showError(message: string): void {
+    this.banner.appendChild(h('p', { className: 'banner error' }, message));
+  }
+
+  private section(id: SectionId, title: string, content: HTMLElement): HTMLElement {
+    const c = h('vscode-collapsible', { className: 'section', dataset: { section: id } }, content);
+    c.heading = title;
+    c.open = !this.state.collapsed.includes(id);
+    c.addEventListener('vsc-collapsible-toggle', (e) => {
+      const collapsed = new Set(this.state.collapsed);
+      if (e.detail.open) collapsed.delete(id);
+      else collapsed.add(id);
+      this.setState({ collapsed: [...collapsed] });
+    });
+    this.sections.set(id, c);
+    return c;
+  }
+
+  private setState(patch: Partial<ComparePageState>): void {
+    this.state = { ...this.state, ...patch };
+    this.io.saveState(this.state);
+  }
+
+  private toggleRun(runId: string): void {
+    const hidden = new Set(this.state.hiddenRunIds);
+    if (hidden.has(runId)) hidden.delete(runId);
+    else hidden.add(runId);
+    this.setState({ hiddenRunIds: [...hidden] });
+    if (this.data) this.legend.setData(this.data);
+    this.curves.refreshAll();
+    this.scatter.render();
+    this.parallel.render();
+    if (this.data?.featureImportances.length) this.importances.setData(this.data);
+  }
+
+  setData(data: CompareData, reason: 'init' | 'update'): void {
+    this.data = data;
+    const ids = new Set(data.runs.map((r) => r.id));
+    this.setState({ runIds: data.runs.map((r) => r.id), hiddenRunIds: this.state.hiddenRunIds.filter((id) => ids.has(id)) });
+    this.renderBanners(data);
+    this.legend.setData(data);
+    this.curves.setData(data, reason);
+    this.table.setData(data);
+    const hasParams = data.table.some((r) => r.group === 'param') && data.table.some((r) => r.group === 'metric');
+    this.show('plots', hasParams);
+    if (hasParams) {
+      this.scatter.setData(data);
+      this.parallel.setData(data);
+    }
+    this.show('classification', data.confusionMatrices.length > 0 || data.classReports.length > 0);
+    this.confusion.setData(data);
+    this.show('importances', data.featureImportances.length > 0);
+    if (data.featureImportances.length) this.importances.setData(data);
+  }
+
+  private show(id: SectionId, visible: boolean): void {
+    const el = this.sections.get(id);
+    if (el) el.hidden = !visible;
+  }
+
+  private renderBanners(data: CompareData): void {
+    const parts: HTMLElement[] = [];
+    if (data.runs.length < 2) {
+      const add = h('vscode-button', { attrs: { icon: 'add' } }, 'Add runs…');
+      add.addEventListener('click', () => this.io.post({ type: 'pickRuns' }));
+      parts.push(h('p', { className: 'banner hint-banner' }, data.runs.length === 0 ? 'No runs to compare. ' : 'Only one run here: add another to compare. ', add));
+    }
+    if (data.missingRunIds.length > 0) {
+      parts.push(h('p', { className: 'banner' }, `${data.missingRunIds.length} run${data.missingRunIds.length > 1 ? 's were' : ' was'} deleted and left out.`));
+    }
+    replaceChildren(this.banner, ...parts);
+  }
+
+  /** VS Code swaps the theme by changing the body class and the variables on <html>: re-read and redraw. */
+  private watchTheme(): void {
+    let queued = false;
+    const onChange = () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        this.theme = readTheme();
+        applyThemeDefaults(this.theme);
+        if (this.data) this.setData(this.data, 'update');
+      });
+    };
+    const observer = new MutationObserver(onChange);
+    observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+  }
+}
