@@ -31,7 +31,7 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['vscode', 'better-sqlite3', '@tensorflow/tfjs-node'],
+  external: ['vscode', 'better-sqlite3', '@tensorflow/tfjs-node', 'tsx'],
 };
 
 const webviewDir = join(root, 'webview');

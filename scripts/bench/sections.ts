@@ -2,10 +2,12 @@ import type { BenchSection } from './types';
 import { benchStore } from './storeBench';
 import { benchData } from './dataBench';
 import { benchModels } from './modelBench';
+import { benchExplorer } from './explorerBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
   { title: 'Store (better-sqlite3)', run: benchStore },
   { title: 'CSV reading', run: benchData },
   { title: 'Model fitting vs scikit-learn', run: benchModels },
+  { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
 ];

@@ -17,10 +17,11 @@ import { RunDocumentsProvider, RUN_SCHEME, ARTIFACT_SCHEME, runDetailsUri } from
 import { runCommands } from './commands/runCommands';
 import { viewCommands } from './commands/viewCommands';
 import type { Services } from './services';
+import type * as CompareModule from './compare/comparePanel';
 
-function loadComparePanel(): typeof import('./compare/comparePanel') {
+function loadComparePanel(): typeof CompareModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./compare/comparePanel') as typeof import('./compare/comparePanel');
+  return require('./compare/comparePanel') as typeof CompareModule;
 }
 
 /** What `activate` returns: used by the integration tests. */

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { Services } from '../services';
 import type { RunsNode } from '../runs/runsNodes';
 import { QueryError } from '../../core/query/ast';
+import type * as QueryModule from '../../core/query/parseFilter';
 
 type Handler = (...args: unknown[]) => unknown;
 
-function loadQuery(): typeof import('../../core/query/parseFilter') {
+function loadQuery(): typeof QueryModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../core/query/parseFilter') as typeof import('../../core/query/parseFilter');
+  return require('../../core/query/parseFilter') as typeof QueryModule;
 }
 
 /** The filter box's live error: the message with the column it points at. */

@@ -45,6 +45,8 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
   private readonly session: CompareSession;
   private pageReady = false;
   private liveTimer: NodeJS.Timeout | undefined;
+  /** Counts sends, so an abandoned one stops (see sendInitial). */
+  private generation = 0;
 
   /** Opens (or reveals and updates) the compare panel for these runs. */
   static show(deps: ComparePanelDeps, runIds: readonly string[]): ComparePanel {
@@ -112,7 +114,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
 
   private setRuns(runIds: readonly string[]): void {
     this.session.setRuns(runIds);
-    this.sendInitial();
+    void this.sendInitial();
   }
 
   private html(): string {
@@ -142,16 +144,27 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
     }
   }
 
-  private sendInitial(): Promise<void> {
-    let messages: HostToPage[];
+  /**
+   * Sends everything afresh: the `data` message, then one chart's curves at
+   * a time with a yield in between, so a 100-run comparison neither blocks
+   * the extension host for long nor keeps the page waiting for the last chart.
+   * A newer send (runs changed, page reloaded) abandons an older one.
+   */
+  private async sendInitial(): Promise<void> {
+    const generation = ++this.generation;
     try {
-      messages = this.session.initialMessages();
+      const first = this.session.initialData();
+      this.updateTitle();
+      await this.post([first]);
+      for (const key of first.data.chartKeys) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (generation !== this.generation || !this.pageReady || this.isDisposed) return;
+        await this.post([this.session.initialSeries(key)]);
+      }
     } catch (e) {
       this.deps.log(`compare: collecting runs failed: ${(e as Error).stack ?? e}`);
-      messages = [{ type: 'error', message: `Could not read the runs: ${(e as Error).message}` }];
+      await this.post([{ type: 'error', message: `Could not read the runs: ${(e as Error).message}` }]);
     }
-    this.updateTitle();
-    return this.post(messages);
   }
 
   private scheduleLive(): void {

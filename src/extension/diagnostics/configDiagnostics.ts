@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import type { ConfigDiagnostic } from '../../core/config/configDiagnostic';
+import type * as ConfigModule from '../../core/config/parseConfig';
 
-function loadParser(): typeof import('../../core/config/parseConfig') {
+function loadParser(): typeof ConfigModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../core/config/parseConfig') as typeof import('../../core/config/parseConfig');
+  return require('../../core/config/parseConfig') as typeof ConfigModule;
 }
 
 /** Converts a config diagnostic (1-based, end exclusive) to an editor range. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, isAbsolute, resolve } from 'node:path';
 import type { RunStore } from '../../store/runStore';
 import type { Logger } from '../logger';
+import type * as StoreModule from '../../store/runStore';
 
 /** One workspace folder's store, opened lazily and watched for changes. */
 export interface FolderStore {
@@ -24,9 +25,9 @@ export interface WorkspaceStoresOptions {
 }
 
 /** Loaded on first use, so activation does not pay for the native module. */
-function loadRunStore(): typeof import('../../store/runStore') {
+function loadRunStore(): typeof StoreModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../store/runStore') as typeof import('../../store/runStore');
+  return require('../../store/runStore') as typeof StoreModule;
 }
 
 /**

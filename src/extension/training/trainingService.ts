@@ -5,6 +5,7 @@ import type { WorkerMessage } from '../../worker/protocol';
 import type { WorkspaceStores } from '../store/workspaceStores';
 import type { Logger } from '../logger';
 import { formatMetric, pickKeyMetric } from '../../views/runPresentation';
+import type * as TrainerModule from '../../worker/trainerProcess';
 
 /** A training started from the editor, while it runs. */
 export interface ActiveTraining {
@@ -28,9 +29,9 @@ export interface TrainingServiceOptions {
   readonly showRun: (runId: string) => void;
 }
 
-function loadTrainerProcess(): typeof import('../../worker/trainerProcess') {
+function loadTrainerProcess(): typeof TrainerModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../worker/trainerProcess') as typeof import('../../worker/trainerProcess');
+  return require('../../worker/trainerProcess') as typeof TrainerModule;
 }
 
 /**
@@ -89,18 +90,19 @@ export class TrainingService implements vscode.Disposable {
     const configPath = configUri.fsPath;
     const label = vscode.workspace.asRelativePath(configUri, false);
     this.options.logger.info(`train ${label}${overrides.length ? ` --set ${overrides.join(' ')}` : ''}`);
-    let entry: ActiveTraining;
+    const holder: { entry?: ActiveTraining } = {};
     const trainer = new TrainerProcess(
       { storeDir: folderStore.dir, configPath, overrides, tags: { 'runlens.source': 'vscode' } },
       {
         store,
         killGraceMs: this.options.killGraceSeconds() * 1000,
         execPath: this.options.nodePath() || undefined,
-        onOutput: (text) => this.options.logger.output(entry?.runName ?? label, text),
-        onMessage: (m) => this.onMessage(entry, m),
+        onOutput: (text) => this.options.logger.output(holder.entry?.runName ?? label, text),
+        onMessage: (m) => this.onMessage(holder.entry, m),
       },
     );
-    entry = { key, configPath, progress: 'starting', trainer };
+    const entry: ActiveTraining = { key, configPath, progress: 'starting', trainer };
+    holder.entry = entry;
     this.active.set(key, entry);
     this.changed();
 

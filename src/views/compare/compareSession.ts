@@ -88,11 +88,25 @@ export class CompareSession {
 
   /** Everything from scratch: `data` (init), then one `series` (init) per chart. */
   initialMessages(): HostToPage[] {
+    const first = this.initialData();
+    return [first, ...first.data.chartKeys.map((key) => this.initialSeries(key))];
+  }
+
+  /**
+   * Starts a fresh send: collects and remembers everything, returns the
+   * `data` message. The curves follow with {@link initialSeries}, one chart
+   * at a time, so the host can yield between charts.
+   */
+  initialData(): Extract<HostToPage, { type: 'data' }> {
     const { data, counts } = this.collect();
-    const out: HostToPage[] = [{ type: 'data', reason: 'init', data }];
-    for (const key of data.chartKeys) out.push({ type: 'series', reason: 'init', key, series: this.series(data, counts, key) });
     this.remember(data, counts);
-    return out;
+    return { type: 'data', reason: 'init', data };
+  }
+
+  /** The curves of one chart for every run, as counted by the last collect. */
+  initialSeries(key: string): HostToPage {
+    const data = this.last;
+    return { type: 'series', reason: 'init', key, series: data ? this.series(data, this.sentCounts, key) : [] };
   }
 
   /**
