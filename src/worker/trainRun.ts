@@ -131,6 +131,8 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       },
     });
     buffer.flush();
+    const tags = model.runTags?.();
+    if (tags && Object.keys(tags).length > 0) store.setTags(run.id, tags);
     throwIfAborted(signal);
 
     emit({ type: 'progress', runId: run.id, phase: 'evaluate', message: 'scoring' });

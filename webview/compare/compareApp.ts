@@ -175,7 +175,9 @@ export class CompareApp {
         queued = false;
         this.theme = readTheme();
         applyThemeDefaults(this.theme);
-        if (this.data) this.setData(this.data, 'update');
+        if (!this.data) return;
+        this.setData(this.data, 'update');
+        this.curves.refreshAll();
       });
     };
     const observer = new MutationObserver(onChange);

@@ -60,7 +60,7 @@ export class ConfusionView {
       });
       body.appendChild(tr);
     });
-    const title = h('div', { className: 'matrix-title' }, run ? swatch(this.host.colorOf(run)) : null, run?.name ?? m.runId, m.split ? h('span', { className: 'muted' }, ` · ${m.split}`) : null);
+    const title = h('div', { className: 'matrix-title' }, run ? swatch(this.host.colorOf(run)) : null, run?.name ?? m.runId, m.split ? h('span', { className: 'muted split' }, `· ${m.split}`) : null);
     return h('figure', { className: 'matrix-card' }, title, h('table', { className: 'matrix' }, h('thead', {}, head), body));
   }
 

@@ -24,6 +24,8 @@ export class CurvesView {
   private readonly smoothingLabel: HTMLElement;
   private refreshQueued = false;
   private pumpQueued = false;
+  /** What of the data the charts draw (runs, names, colours, keys): table-only updates skip the redraw. */
+  private drawnSignature = '';
   private readonly byElement = new WeakMap<Element, MetricChart>();
   private readonly nearView = new Set<MetricChart>();
   /** Tracks which cards are near the viewport: their charts are built first. */
@@ -119,7 +121,9 @@ export class CurvesView {
       ...data.chartKeys.map((k) => this.charts.get(k)?.element),
       data.chartKeys.length === 0 ? h('p', { className: 'empty' }, 'No metric was logged at more than one step; final values are in the table.') : null,
     );
-    if (reason === 'update') this.refreshAll();
+    const signature = JSON.stringify([data.chartKeys, data.runs.map((r) => [r.id, r.name, r.colorIndex, r.t0])]);
+    if (reason === 'update' && signature !== this.drawnSignature) this.refreshAll();
+    this.drawnSignature = signature;
   }
 
   setSeries(m: SeriesMessage): void {

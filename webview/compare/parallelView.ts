@@ -79,6 +79,8 @@ export class ParallelView {
   private readonly canvas = h('canvas', { attrs: { role: 'img', 'aria-label': 'Parallel coordinates of params and a metric' } });
   private chart: Chart<'line', Point[]> | undefined;
   private data: CompareData | undefined;
+  /** The choices and selection the controls show: rebuilt only when these change, so an open dropdown survives live updates. */
+  private controlsKey = '';
   private axes: AxisChoice[] = [];
 
   constructor(private readonly host: PlotHost) {
@@ -101,14 +103,18 @@ export class ParallelView {
     const differing = params.filter((p) => p.row.differs);
     this.axes = [...(differing.length ? differing : params).slice(0, MAX_PARAM_AXES), ...(metric ? [metric] : [])];
     this.caption.textContent = metric ? `Line colour: ${metric.row.key}, low (blue) → high (orange)` : '';
-    replaceChildren(
-      this.controls,
-      choiceSelect('Metric', metrics, metric?.id, (id) => {
-        this.host.setState({ parallelMetric: id });
-        this.render();
-      }),
-      this.caption,
-    );
+    const key = JSON.stringify([metrics.map((c) => c.id), metric?.id]);
+    if (key !== this.controlsKey) {
+      this.controlsKey = key;
+      replaceChildren(
+        this.controls,
+        choiceSelect('Metric', metrics, metric?.id, (id) => {
+          this.host.setState({ parallelMetric: id });
+          this.render();
+        }),
+        this.caption,
+      );
+    }
     const theme = this.host.theme();
     const hidden = new Set(state.hiddenRunIds);
     const datasets: RunDataset[] = data.runs.map((run, i) => {

@@ -40,6 +40,8 @@ export class ScatterView {
   private readonly canvas = h('canvas', { attrs: { role: 'img', 'aria-label': 'Param versus metric scatter' } });
   private chart: Chart<'scatter', Point[]> | undefined;
   private data: CompareData | undefined;
+  /** The choices and selection the controls show: rebuilt only when these change, so an open dropdown survives live updates. */
+  private controlsKey = '';
 
   constructor(private readonly host: PlotHost) {
     this.controls = h('div', { className: 'controls' });
@@ -59,17 +61,21 @@ export class ScatterView {
     const ys = axisChoices(data.table, ['metric', 'param']);
     const x = pickChoice(xs, state.scatterX, (c) => c.row.group === 'param' && c.row.differs && c.scale.kind === 'numeric', (c) => c.row.group === 'param' && c.row.differs);
     const y = pickChoice(ys, state.scatterY, (c) => c.row.direction !== undefined && c.row.key.startsWith('test_'), (c) => c.row.direction !== undefined);
-    replaceChildren(
-      this.controls,
-      choiceSelect('X', xs, x?.id, (id) => {
-        this.host.setState({ scatterX: id });
-        this.render();
-      }),
-      choiceSelect('Y', ys, y?.id, (id) => {
-        this.host.setState({ scatterY: id });
-        this.render();
-      }),
-    );
+    const key = JSON.stringify([xs.map((c) => c.id), ys.map((c) => c.id), x?.id, y?.id]);
+    if (key !== this.controlsKey) {
+      this.controlsKey = key;
+      replaceChildren(
+        this.controls,
+        choiceSelect('X', xs, x?.id, (id) => {
+          this.host.setState({ scatterX: id });
+          this.render();
+        }),
+        choiceSelect('Y', ys, y?.id, (id) => {
+          this.host.setState({ scatterY: id });
+          this.render();
+        }),
+      );
+    }
     if (!x || !y) return;
     const hidden = new Set(state.hiddenRunIds);
     const theme = this.host.theme();

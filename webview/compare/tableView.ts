@@ -76,7 +76,11 @@ export class TableView {
       for (const row of groupRows) body.appendChild(this.row(row));
     }
     const table = h('table', { className: 'compare-table' }, h('thead', {}, head), body);
+    // Live updates re-render the table: keep the user's scroll position.
+    const { scrollTop, scrollLeft } = this.body;
     replaceChildren(this.body, rows.length ? table : h('p', { className: 'empty' }, 'All runs have the same params and metrics.'));
+    this.body.scrollTop = scrollTop;
+    this.body.scrollLeft = scrollLeft;
   }
 
   private row(row: TableRow): HTMLTableRowElement {

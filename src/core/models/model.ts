@@ -47,4 +47,9 @@ export interface Model {
   /** Impurity-based or coefficient-based importances, one per column, if the family has them. */
   featureImportances?(): Float64Array | undefined;
   toJSON(): ModelJSON;
+  /**
+   * Facts about how the last fit ran, recorded as run tags after the fit
+   * (e.g. `{ "runlens.tfjs.backend": "wasm" }`).
+   */
+  runTags?(): Readonly<Record<string, string>>;
 }
