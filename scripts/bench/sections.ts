@@ -3,6 +3,7 @@ import { benchStore } from './storeBench';
 import { benchData } from './dataBench';
 import { benchModels } from './modelBench';
 import { benchExplorer } from './explorerBench';
+import { benchCompare } from './compareBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
@@ -10,4 +11,5 @@ export const sections: readonly BenchSection[] = [
   { title: 'CSV reading', run: benchData },
   { title: 'Model fitting vs scikit-learn', run: benchModels },
   { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
+  { title: 'Compare panel: 100 runs × 5 metrics × 10,000 steps', run: benchCompare },
 ];

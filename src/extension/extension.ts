@@ -28,6 +28,8 @@ function loadComparePanel(): typeof CompareModule {
 export interface RunLensApi {
   readonly services: Services;
   readonly activationMs: number;
+  /** The open compare panel, if any: its ready handshake and what it was sent. */
+  readonly comparePanel: () => { readonly whenReady: Promise<void>; lastSentSummary(): { runs: number; charts: readonly string[]; ready: boolean } } | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): RunLensApi {
@@ -125,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   void vscode.commands.executeCommand('setContext', 'runlens.ready', true);
   const activationMs = performance.now() - started;
   logger.info(`RunLens activated in ${activationMs.toFixed(1)} ms (${stores.folders.length} folder store${stores.folders.length === 1 ? '' : 's'}${vscode.workspace.isTrusted ? '' : ', untrusted: read-only'})`);
-  return { services, activationMs };
+  return { services, activationMs, comparePanel: () => loadComparePanel().ComparePanel.current };
 }
 
 export function deactivate(): void {

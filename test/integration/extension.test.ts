@@ -117,6 +117,22 @@ suite('RunLens extension', function (this: Mocha.Suite) {
     }
   });
 
+  test('the compare panel completes its ready handshake and receives the runs and their curves', async () => {
+    const api = await activate();
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'iris.train.yaml');
+    const store = api.services.stores.forUri(uri)!.store!;
+    const runs = store.listRuns({ experiment: 'iris', sort: 'attributes.start_time DESC', limit: 2 });
+    assert.equal(runs.length, 2);
+    await vscode.commands.executeCommand('runlens.run.compareSelected', runs[0]!.id);
+    api.services.compare(runs.map((r) => r.id));
+    const panel = await waitFor('the compare panel', () => api.comparePanel());
+    await Promise.race([panel.whenReady, new Promise((_, reject) => setTimeout(() => reject(new Error('page never posted ready')), 30_000))]);
+    const summary = panel.lastSentSummary();
+    assert.equal(summary.ready, true);
+    assert.equal(summary.runs, 2);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('cancel stops a long training and the run ends killed', async () => {
     const api = await activate();
     const root = workspaceRoot().fsPath;

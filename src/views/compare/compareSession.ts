@@ -2,7 +2,7 @@ import type { CompareData, CompareRun, HostToPage, SeriesPayload, TableFormat } 
 import type { RunArtifactViews } from './compareArtifacts';
 import { artifactSignature, readRunArtifacts } from './compareArtifacts';
 import { collectSeries } from './compareSeries';
-import type { StoreForRun } from './compareStore';
+import type { CompareStore, StoreForRun } from './compareStore';
 import type { RunTableInput } from './compareTable';
 import { buildCompareTable, chartKeysOf } from './compareTable';
 import { tableToCsv, tableToMarkdown } from './tableExport';
@@ -218,7 +218,7 @@ export class CompareSession {
     return { data, counts };
   }
 
-  private artifactsOf(store: NonNullable<ReturnType<StoreForRun>>, runId: string): RunArtifactViews {
+  private artifactsOf(store: CompareStore, runId: string): RunArtifactViews {
     const list = store.listArtifacts(runId);
     const sig = artifactSignature(list);
     const cached = this.artifactCache.get(runId);

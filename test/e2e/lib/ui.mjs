@@ -142,3 +142,51 @@ export function webviewFrame(page, opts = {}) {
 function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Right-clicks `target` and picks a context-menu entry by its exact label.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} target
+ * @param {string} label
+ */
+export async function contextMenu(page, target, label, timeoutMs = 10_000) {
+  await target.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first();
+  await item.waitFor({ timeout: timeoutMs });
+  await item.click();
+  await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/**
+ * Clicks an action of a view's title bar (package.json `view/title`,
+ * group `navigation`) by its title. With one view in its container the
+ * actions sit in the side bar's title; VS Code shows them on hover.
+ * @param {import('playwright-core').Page} page
+ * @param {string} view the view's name
+ * @param {string} title the command's title
+ */
+export async function viewTitleAction(page, view, title, timeoutMs = 10_000) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: view }) });
+  const header = page.locator('.part.sidebar .composite.title').or(pane.locator('.pane-header')).first();
+  await header.hover();
+  const action = page.locator('.part.sidebar').locator(`.action-label[aria-label^="${title}"]:visible`).first();
+  await action.waitFor({ timeout: timeoutMs });
+  await action.click();
+}
+
+/**
+ * The visible text of the Output panel, after switching it to `channel` if
+ * another channel is shown (the panel opens on the one last used).
+ * @param {import('playwright-core').Page} page
+ * @param {string} channel the Output channel's name
+ */
+export async function outputText(page, channel, timeoutMs = 10_000) {
+  const panel = page.locator('.part.panel');
+  await panel.locator('.monaco-editor .view-lines').first().waitFor({ timeout: timeoutMs });
+  const select = panel.locator('select.monaco-select-box');
+  if ((await select.count()) > 0) {
+    const current = await select.first().evaluate((s) => s.options[s.selectedIndex]?.text ?? '');
+    if (current !== channel) await select.first().selectOption({ label: channel });
+  }
+  return (await panel.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+}

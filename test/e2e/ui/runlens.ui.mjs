@@ -1,0 +1,198 @@
+// RunLens as a user meets it, in the real workbench (code-server 1.100):
+// a fresh copy of examples/, the extension loaded from source. In order:
+// CodeLens → train → the run in the Runs view → train again → the run's
+// groups → compare two runs in the webview → filter → the Output channel.
+// The tests build on each other (one page, one extension host).
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  clickCodeLens, contextMenu, openFile, openViewContainer, outputText, runCommand, treeRow, treeRows,
+  viewTitleAction, waitForNotification, webviewFrame,
+} from '../lib/ui.mjs';
+
+export const timeoutMs = 90_000;
+
+/** The Runs view's rows, e.g. [{ label, description, level, expanded }]. */
+async function runsRows(page) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Runs' }) });
+  return pane.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => ({
+    label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+    description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+    level: Number(r.getAttribute('aria-level')),
+    expanded: r.getAttribute('aria-expanded'),
+    selected: r.classList.contains('selected'),
+    icon: [...(r.querySelector('.custom-view-tree-node-item-icon, .codicon')?.classList ?? [])].join(' '),
+  })));
+}
+
+/** A run row of the Runs view (level 2 under the experiment), by its label. */
+function runRow(page, name) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Runs' }) });
+  return pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) }).first();
+}
+
+/** Waits until `probe` returns a truthy value (polls; Playwright's expect is not in playwright-core). */
+async function until(what, probe, ms = 15_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const FINISHED = /RunLens: (\S+) finished: test_accuracy (0\.9\d{3})/;
+const state = { runs: /** @type {{ name: string, accuracy: string }[]} */ ([]) };
+
+/** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+export async function setup(ctx) {
+  const folder = ctx.workspace(join(ctx.root, 'examples'));
+  // `npm run examples` leaves a store in examples/: start with none
+  rmSync(join(folder, '.runlens'), { recursive: true, force: true });
+  await ctx.open({ folder });
+}
+
+export const tests = {
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'iris.train.yaml shows "Train this" above its first line': async ({ page, screenshot }) => {
+    await openFile(page, 'iris.train.yaml');
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train this' }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    // `$(play)` is drawn as a codicon, not left as text
+    assert.equal(await lens.locator('.codicon-play').count(), 1, await lens.innerHTML());
+    assert.doesNotMatch(await lens.innerText(), /\$\(/);
+    // the lens sits in the view zone right above line 1
+    const lineOne = page.locator('.monaco-editor .margin-view-overlays .line-numbers', { hasText: /^\s*1\s*$/ }).first();
+    const [l, n] = [await lens.boundingBox(), await lineOne.boundingBox()];
+    assert.ok(l && n && l.y < n.y && n.y - l.y < 40, `lens at y=${l?.y}, line 1 at y=${n?.y}`);
+    await screenshot('1-codelens');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'clicking it trains: notification, then the run in the Runs view with its status and accuracy': async ({ page, screenshot }) => {
+    await clickCodeLens(page, 'Train this');
+    const text = await waitForNotification(page, FINISHED, 60_000);
+    const [, name, accuracy] = FINISHED.exec(text);
+    state.runs.push({ name, accuracy });
+
+    await openViewContainer(page, 'RunLens');
+    const experiment = treeRow(page, /^iris/, { view: 'Runs' });
+    await experiment.waitFor();
+    assert.match(await experiment.locator('.label-description').innerText(), /^1 run · just now$/);
+    if ((await experiment.getAttribute('aria-expanded')) !== 'true') await experiment.click();
+    const run = runRow(page, name);
+    await run.waitFor();
+    assert.equal(await run.locator('.codicon-pass').count(), 1, `status icon: ${await run.innerHTML()}`);
+    assert.match(await run.locator('.label-description').innerText(), new RegExp(`^accuracy ${accuracy.replace('.', '\\.')} · just now$`));
+    // the lens now tells the last result
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: `Last run: test_accuracy ${accuracy}` }).first().waitFor();
+    await screenshot('2-trained');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'training again from the palette adds a second run': async ({ page, screenshot }) => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'RunLens: Train Config…');
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*iris\.train\.yaml\s*$/ }) });
+    await row.waitFor();
+    // the config of the active editor comes first
+    assert.match(await page.locator('.quick-input-list .monaco-list-row').first().innerText(), /iris\.train\.yaml/);
+    await row.click();
+    const text = await waitForNotification(page, FINISHED, 60_000);
+    const [, name, accuracy] = FINISHED.exec(text);
+    assert.notEqual(name, state.runs[0].name, 'each run gets its own name');
+    state.runs.unshift({ name, accuracy }); // newest first, as the view lists them
+
+    await runRow(page, name).waitFor();
+    const experiment = treeRow(page, /^iris/, { view: 'Runs' });
+    await until('"2 runs" on the experiment', async () => /^2 runs/.test(await experiment.locator('.label-description').innerText()));
+    const runs = (await runsRows(page)).filter((r) => r.level === 2);
+    assert.deepEqual(runs.map((r) => r.label), state.runs.map((r) => r.name), JSON.stringify(runs));
+    await screenshot('3-two-runs');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'expanding a run shows Params, Metrics, Artifacts, Inputs and test_accuracy': async ({ page, screenshot }) => {
+    const { name, accuracy } = state.runs[0];
+    const run = runRow(page, name);
+    await run.click();
+    await until('the run expanded', async () => (await run.getAttribute('aria-expanded')) === 'true');
+    const children = await until('the run\'s groups', async () => {
+      const rows = await runsRows(page);
+      const i = rows.findIndex((r) => r.level === 2 && r.label === name);
+      const kids = [];
+      for (let j = i + 1; j < rows.length && rows[j].level > 2; j++) if (rows[j].level === 3) kids.push(rows[j]);
+      return kids.length >= 4 ? kids : false;
+    });
+    assert.deepEqual(children.map((c) => c.label), ['Params', 'Metrics', 'Artifacts', 'Inputs']);
+    for (const c of children) assert.match(c.description, /^[1-9]\d*$/, `${c.label} counts its entries: ${JSON.stringify(c)}`);
+    // Metrics opens by itself; its leaves carry the latest value
+    const metric = treeRow(page, /^test_accuracy/, { view: 'Runs' });
+    await metric.waitFor();
+    assert.equal(await metric.locator('.label-description').innerText(), accuracy);
+    await screenshot('4-run-expanded');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'two selected runs open in the compare panel: table with both runs, a chart': async ({ page, screenshot }) => {
+    const first = runRow(page, state.runs[0].name);
+    const second = runRow(page, state.runs[1].name);
+    // a click selects the run (and folds it back: it was expanded), Ctrl+click adds the other
+    await first.click();
+    await second.click({ modifiers: ['Control'] });
+    await until('both runs selected', async () => (await runsRows(page)).filter((r) => r.level === 2 && r.selected).length === 2);
+    await contextMenu(page, second, 'Compare Selected Runs');
+
+    const frame = webviewFrame(page);
+    const heads = frame.locator('table.compare-table thead th');
+    await until('the table header with both runs', async () => (await heads.count()) === 3);
+    const names = (await heads.allInnerTexts()).map((t) => t.trim()).slice(1);
+    assert.deepEqual(names, state.runs.map((r) => r.name));
+    // params of both runs, side by side
+    const model = frame.locator('table.compare-table tr[data-group="param"][data-key="model"] td');
+    assert.deepEqual((await model.allInnerTexts()).map((t) => t.trim()), ['decision_tree', 'decision_tree']);
+    const acc = frame.locator('table.compare-table tr[data-group="metric"][data-key="test_accuracy"] td');
+    assert.equal(await acc.count(), 2);
+    // at least one chart drew on a visible canvas
+    const canvas = await until('a drawn chart canvas', async () => {
+      const sizes = await frame.locator('canvas').evaluateAll((cs) => cs.filter((c) => c.offsetParent !== null).map((c) => [c.width, c.height, c.getAttribute('aria-label')]));
+      return sizes.find(([w, h]) => w > 50 && h > 50);
+    });
+    assert.ok(canvas, 'a visible canvas');
+    await screenshot('5-compare');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'a filter nothing matches empties the view; clearing it brings the runs back': async ({ page, screenshot }) => {
+    await runCommand(page, 'RunLens: Filter Runs…');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('metrics.test_accuracy > 2');
+    await input.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await openViewContainer(page, 'RunLens');
+    await treeRow(page, 'No runs match the filter', { view: 'Runs' }).waitFor();
+    assert.deepEqual(await treeRows(page, 'Runs'), ['No runs match the filter']);
+    await screenshot('6-filtered');
+    await viewTitleAction(page, 'Runs', 'Clear Run Filter');
+    await treeRow(page, /^iris/, { view: 'Runs' }).waitFor();
+    await until('no filter message', async () => !(await treeRows(page, 'Runs')).includes('No runs match the filter'));
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'Show Logs opens the RunLens output with the training lines': async ({ page, screenshot }) => {
+    await runCommand(page, 'RunLens: Show Logs');
+    const text = await until('the training lines in the Output panel', async () => {
+      const t = await outputText(page, 'RunLens');
+      return t.includes('train iris.train.yaml') && t.includes(`[${state.runs[0].name}]`) ? t : false;
+    });
+    assert.match(text, /RunLens activated in [\d.]+ ms/);
+    await screenshot('7-output');
+  },
+};
