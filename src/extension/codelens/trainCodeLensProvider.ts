@@ -46,7 +46,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       lenses.push(new vscode.CodeLens(top, { title: `$(sync~spin) ${active.runName ?? 'starting'}: ${active.progress}`, command: 'runlens.logs.show', tooltip: 'Show the run output' }));
     } else {
       lenses.push(new vscode.CodeLens(top, {
-        title: '$(play) Train this',
+        title: vscode.workspace.isTrusted ? '$(play) Train this' : '$(workspace-untrusted) Train this (trust the workspace first)',
         command: 'runlens.config.trainFile',
         arguments: [document.uri],
         tooltip: vscode.workspace.isTrusted ? 'Train this config in a background process' : 'Training is disabled in an untrusted workspace',
