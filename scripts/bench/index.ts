@@ -4,7 +4,7 @@
  * reported as ratios because these machines are noisy.
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, totalmem, platform, release, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { BenchResult, BenchSection } from './types';
@@ -29,6 +29,13 @@ function ratio(r: BenchResult): string {
   return `${(r.value / r.reference).toFixed(2)}×`;
 }
 
+/** A section carried over from the previous file, marked as such once. */
+function keptSection(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const mark = '_(not re-run this time: numbers from the run dated in the note above)_\n';
+  return text.includes(mark) ? text : text + mark;
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const chosen: readonly BenchSection[] = only.length ? sections.filter((s) => only.some((o) => s.title.toLowerCase().includes(o.toLowerCase()))) : sections;
@@ -49,7 +56,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       out.push(`| ${r.name} | ${fmt(r.value, r.unit)} | ${r.reference !== undefined ? `${fmt(r.reference, r.unit)}${r.referenceName ? ` (${r.referenceName})` : ''}` : ''} | ${ratio(r)} | ${r.goal ?? ''} | ${r.note ?? ''} |`);
     }
-    out.push(`\n_section took ${((Date.now() - t0) / 1000).toFixed(1)} s_\n`);
+    out.push(`\n_section took ${((Date.now() - t0) / 1000).toFixed(1)} s, measured ${new Date().toISOString().slice(0, 16)} (load average ${loadavg()[0]!.toFixed(1)})_\n`);
   }
   const header = [
     '# RunLens benchmarks',
@@ -64,13 +71,20 @@ async function main(): Promise<void> {
   ];
   const file = join(__dirname, '..', '..', 'BENCHMARKS.md');
   let tail = '';
+  const kept = new Map<string, string>();
   if (existsSync(file)) {
     // Keep hand-written sections (parity tables) that follow the marker.
     const old = readFileSync(file, 'utf8');
     const i = old.indexOf('<!-- manual -->');
     if (i >= 0) tail = '\n' + old.slice(i);
+    // A partial run (`npm run bench -- store`) keeps the other sections' last numbers.
+    const body = i >= 0 ? old.slice(0, i) : old;
+    for (const part of body.split(/^(?=## )/m).slice(1)) kept.set(part.split('\n')[0]!.slice(3).trim(), part.trimEnd() + '\n');
   }
-  writeFileSync(file, header.join('\n') + '\n' + out.join('\n') + tail);
+  const fresh = new Map<string, string>();
+  for (const part of out.join('\n').split(/^(?=## )/m)) if (part.startsWith('## ')) fresh.set(part.split('\n')[0]!.slice(3).trim(), part.trimEnd() + '\n');
+  const ordered = sections.map((s) => fresh.get(s.title) ?? keptSection(kept.get(s.title))).filter(Boolean);
+  writeFileSync(file, header.join('\n') + '\n' + ordered.join('\n') + tail);
   process.stderr.write(`bench: wrote ${file}\n`);
 }
 
