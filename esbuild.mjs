@@ -55,6 +55,14 @@ const web = {
   loader: { '.css': 'text' },
 };
 
+/** tfjs's wasm backend loads its binaries from dist/wasm (see src/core/models/mlp/tfjsRuntime.ts). */
+function copyWasm() {
+  const src = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  const dest = join(root, 'dist', 'wasm');
+  mkdirSync(dest, { recursive: true });
+  for (const f of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) copyFileSync(join(src, f), join(dest, f));
+}
+
 function copyCodicons() {
   const src = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
   if (!existsSync(src)) return;
@@ -69,4 +77,5 @@ if (watch) {
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
   copyCodicons();
+  copyWasm();
 }

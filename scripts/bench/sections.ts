@@ -4,12 +4,16 @@ import { benchData } from './dataBench';
 import { benchModels } from './modelBench';
 import { benchExplorer } from './explorerBench';
 import { benchCompare } from './compareBench';
+import { benchMlp } from './mlpBench';
+import { benchSweep } from './sweepBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
   { title: 'Store (better-sqlite3)', run: benchStore },
   { title: 'CSV reading', run: benchData },
   { title: 'Model fitting vs scikit-learn', run: benchModels },
+  { title: 'MLP training vs scikit-learn', run: benchMlp },
+  { title: 'Sweeps (16 trials, 2 cores)', run: benchSweep },
   { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
   { title: 'Compare panel: 100 runs × 5 metrics × 10,000 steps', run: benchCompare },
 ];

@@ -9,6 +9,7 @@ import { ConfigError } from '../core/config/parseConfig';
 import { CliError, type CliContext, type Command } from './context';
 import { findStoreDir } from './storeLocation';
 import { trainCommand } from './commands/train';
+import { sweepCommand } from './commands/sweep';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
 import { compareCommand } from './commands/compare';
@@ -17,7 +18,8 @@ import { deleteCommand, gcCommand, experimentsCommand } from './commands/manage'
 import { initCommand } from './commands/init';
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
-  train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]' },
+  train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep)' },
+  sweep: { run: sweepCommand, help: 'sweep <config> [--parallel N] [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]' },
   runs: { run: runsCommand, help: 'runs [--filter QUERY] [--sort KEY] [--limit N] [--experiment E] [--all] [--json]' },
   show: { run: showCommand, help: 'show <run> [--json]' },
   compare: { run: compareCommand, help: 'compare <run> <run>... [--only-changed] [--json]' },

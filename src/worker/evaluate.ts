@@ -1,8 +1,9 @@
 import type { DenseMatrix } from '../core/data/frame';
 import type { Model } from '../core/models/model';
-import { classificationMetrics } from '../core/metrics/classificationMetrics';
-import { regressionMetrics } from '../core/metrics/regressionMetrics';
 import { confusionMatrix, classificationReport } from '../core/metrics/confusionMatrix';
+import { prefixMetrics, scoreModel } from '../core/evaluation/scoreModel';
+import { residualSummary } from '../core/evaluation/residuals';
+import { permutationReport } from '../core/evaluation/permutationReport';
 
 /** A file a run saves next to its metrics. */
 export interface RunArtifact {
@@ -25,57 +26,64 @@ export interface EvaluationInput {
   readonly classes?: readonly (string | number | boolean)[];
   readonly positiveIndex?: number;
   readonly featureNames: readonly string[];
+  /** Seed of the permutation importance shuffles; default 0. */
+  readonly seed?: number;
+  /** CSV line of each test row, cited in `residuals.json`. */
+  readonly testLines?: ArrayLike<number>;
 }
 
 function splitMetrics(input: EvaluationInput, X: DenseMatrix, y: Float64Array): Record<string, number> {
-  const { model } = input;
-  const pred = model.predict(X);
-  if (model.task === 'regression') return regressionMetrics(y, pred);
-  const proba = model.predictProba?.(X);
-  return classificationMetrics(y, pred, proba, input.classes?.length ?? 0, input.positiveIndex);
-}
-
-function prefixed(prefix: string, metrics: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(metrics)) out[`${prefix}_${k}`] = v;
-  return out;
+  return scoreModel(input.model, X, y, { nClasses: input.classes?.length ?? 0, positiveIndex: input.positiveIndex });
 }
 
 /**
  * Scores a fitted model on both splits (`train_<m>`, `test_<m>`) and builds
- * the artifacts the compare view draws: confusion matrix, per-class report and
- * feature importances.
+ * the artifacts the compare view draws. Every JSON artifact is small and
+ * self-describing:
+ *
+ * - `confusion_matrix.json` (classification): `{ split, labels, matrix }`,
+ *   rows = true class, columns = predicted.
+ * - `classification_report.json` (classification): `{ split, labels, report }`,
+ *   per-class and averaged precision, recall, F1 and support.
+ * - `residuals.json` (regression): see `ResidualSummary`
+ *   (src/core/evaluation/residuals.ts): mean, std, quantiles, histogram and
+ *   the largest absolute residuals with their row.
+ * - `feature_importances.json` (models that have them, e.g. trees):
+ *   `{ method: 'impurity', importances: [{ feature, importance }] }`, largest first.
+ * - `permutation_importance.json` (every model): the same shape plus `std`
+ *   per feature; see `PermutationImportanceReport`
+ *   (src/core/evaluation/permutationReport.ts). Seeded, 5 repeats.
+ *
+ * The three test-split artifacts are left out when the test split is empty.
  */
 export function evaluateModel(input: EvaluationInput): Evaluation {
+  const hasTest = input.ytest.length > 0;
   const metrics = {
-    ...prefixed('train', splitMetrics(input, input.Xtrain, input.ytrain)),
-    ...(input.ytest.length > 0 ? prefixed('test', splitMetrics(input, input.Xtest, input.ytest)) : {}),
+    ...prefixMetrics('train', splitMetrics(input, input.Xtrain, input.ytrain)),
+    ...(hasTest ? prefixMetrics('test', splitMetrics(input, input.Xtest, input.ytest)) : {}),
   };
   const artifacts: RunArtifact[] = [];
   const labels = (input.classes ?? []).map(String);
-  if (input.model.task === 'classification' && input.ytest.length > 0) {
+  const json = (path: string, kind: string, value: unknown) => artifacts.push({ path, kind, content: JSON.stringify(value) });
+  if (input.model.task === 'classification' && hasTest) {
     const pred = input.model.predict(input.Xtest);
     const { matrix } = confusionMatrix(input.ytest, pred, labels);
-    artifacts.push({
-      path: 'confusion_matrix.json',
-      kind: 'confusion_matrix',
-      content: JSON.stringify({ split: 'test', labels, matrix }),
-    });
-    artifacts.push({
-      path: 'classification_report.json',
-      kind: 'classification_report',
-      content: JSON.stringify({ split: 'test', labels, report: classificationReport(input.ytest, pred, labels) }),
-    });
+    json('confusion_matrix.json', 'confusion_matrix', { split: 'test', labels, matrix });
+    json('classification_report.json', 'classification_report', { split: 'test', labels, report: classificationReport(input.ytest, pred, labels) });
+  }
+  if (input.model.task === 'regression' && hasTest) {
+    const pred = input.model.predict(input.Xtest);
+    json('residuals.json', 'residuals', residualSummary(input.ytest, pred, { split: 'test', ...(input.testLines ? { lines: input.testLines } : {}) }));
   }
   const importances = input.model.featureImportances?.();
   if (importances) {
     const rows = input.featureNames.map((feature, i) => ({ feature, importance: importances[i] ?? 0 }));
     rows.sort((a, b) => b.importance - a.importance);
-    artifacts.push({
-      path: 'feature_importances.json',
-      kind: 'feature_importances',
-      content: JSON.stringify({ method: 'impurity', importances: rows }),
-    });
+    json('feature_importances.json', 'feature_importances', { method: 'impurity', importances: rows });
+  }
+  if (hasTest && input.featureNames.length > 0) {
+    json('permutation_importance.json', 'permutation_importance',
+      permutationReport(input.model, input.Xtest, input.ytest, input.featureNames, { seed: input.seed ?? 0, repeats: 5 }));
   }
   return { metrics, artifacts };
 }

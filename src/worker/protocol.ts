@@ -13,6 +13,14 @@ export interface TrainRequest {
   readonly overrides?: readonly string[];
   /** Parent run for sweep trials and CV folds. */
   readonly parentId?: string;
+  /**
+   * Train into this existing `queued` run instead of creating one: a sweep
+   * creates its trials up front (with their name, parent, tags and config
+   * snapshot) and the worker that trains one moves it to `running`. A run
+   * that is no longer queued (e.g. `killed` by a cancelled sweep) is not
+   * trained: the worker reports `finished` with status `killed`, or `failed`.
+   */
+  readonly runId?: string;
   readonly runName?: string;
   /** Extra tags recorded on the run (e.g. `runlens.source=vscode`). */
   readonly tags?: Readonly<Record<string, string>>;
@@ -24,7 +32,8 @@ export type HostMessage =
   /** Ask the worker to stop the fit and mark the run `killed`. */
   | { readonly type: 'cancel' };
 
-export type TrainPhase = 'config' | 'data' | 'fit' | 'evaluate' | 'save';
+/** `cv`: cross-validation folds (`evaluate.cv`), before the final fit. */
+export type TrainPhase = 'config' | 'data' | 'cv' | 'fit' | 'evaluate' | 'save';
 
 /** A failure reported with enough position to point at the input. */
 export interface WorkerError {
@@ -55,6 +64,8 @@ export type WorkerMessage =
       readonly runId: string;
       readonly status: 'finished' | 'killed';
       readonly metrics: Readonly<Record<string, number>>;
+      /** Peak resident set size of the worker process so far, in KiB (`process.resourceUsage().maxRSS`). */
+      readonly maxRssKb?: number;
     }
   | { readonly type: 'failed'; readonly runId?: string; readonly error: WorkerError };
 

@@ -1,5 +1,7 @@
+import { modelParamsFor } from './modelParams';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RunStore } from '../store/runStore';
+import type { RunRecord } from '../store/types';
 import type { TrainConfig } from '../core/config/trainConfig';
 import { loadConfigFile, ConfigError, validateConfig, checkDataFiles } from '../core/config/parseConfig';
 import { applyOverrides } from '../core/config/overrides';
@@ -14,6 +16,7 @@ import { MetricBuffer } from './metricBuffer';
 import { paramsForConfig } from './runParams';
 import { evaluateModel } from './evaluate';
 import { toWorkerError } from './workerError';
+import { crossValidate, cvSettings } from './trainFolds';
 
 export interface TrainRunOptions {
   readonly store: RunStore;
@@ -42,7 +45,8 @@ export function loadTrainConfig(configPath: string, overrides: readonly string[]
   return config;
 }
 
-function experimentName(config: TrainConfig, configPath: string): string {
+/** The experiment a config logs to: `experiment`, else the file name without `.train.yaml`. */
+export function experimentName(config: TrainConfig, configPath: string): string {
   return config.experiment ?? basename(configPath).replace(/\.train\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
 }
 
@@ -70,26 +74,40 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       throw new ConfigError(request.configPath, [], 'a training config needs `model` and `data`');
     }
   } catch (e) {
-    emit({ type: 'failed', error: toWorkerError(e) });
+    const error = toWorkerError(e);
+    if (request.runId) safe(() => failQueuedRun(store, request.runId!, error.message));
+    emit({ type: 'failed', ...(request.runId ? { runId: request.runId } : {}), error });
     return;
   }
 
   const configDir = dirname(request.configPath);
-  const git = await readGitInfo(configDir);
-  const run = store.createRun({
-    experiment: experimentName(config, request.configPath),
-    name: request.runName ?? config.name,
-    parentId: request.parentId,
-    configPath: request.configPath,
-    config,
-    gitCommit: git?.commit,
-    gitDirty: git?.dirty,
-    pid: process.pid,
-    status: 'running',
-    runlensVersion: RUNLENS_VERSION,
-    tags: { ...(config.tags ?? {}), ...(request.tags ?? {}) },
-  });
-  emit({ type: 'started', runId: run.id, runName: run.name, experiment: experimentName(config, request.configPath) });
+  let run: RunRecord;
+  if (request.runId) {
+    const queued = adoptQueuedRun(store, request.runId, config, request.tags);
+    if (queued.status !== 'running') {
+      // The sweep was cancelled or stopped before this trial started.
+      if (queued.status === 'killed') emit({ type: 'finished', runId: queued.id, status: 'killed', metrics: {} });
+      else emit({ type: 'failed', runId: queued.id, error: { kind: 'internal', message: `run ${queued.id} is ${queued.status}, not queued; not training it` } });
+      return;
+    }
+    run = queued;
+  } else {
+    const git = await readGitInfo(configDir);
+    run = store.createRun({
+      experiment: experimentName(config, request.configPath),
+      name: request.runName ?? config.name,
+      parentId: request.parentId,
+      configPath: request.configPath,
+      config,
+      gitCommit: git?.commit,
+      gitDirty: git?.dirty,
+      pid: process.pid,
+      status: 'running',
+      runlensVersion: RUNLENS_VERSION,
+      tags: { ...(config.tags ?? {}), ...(request.tags ?? {}) },
+    });
+  }
+  emit({ type: 'started', runId: run.id, runName: run.name, experiment: run.experiment });
 
   const heartbeat = setInterval(() => store.heartbeat(run.id), options.heartbeatMs ?? 5000);
   heartbeat.unref();
@@ -106,10 +124,26 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       // A single file feeds both splits; it is recorded as the training input.
       store.logInput(run.id, fp.sha256, file.role === 'test' ? 'test' : 'train');
     }
-    store.logParams(run.id, paramsForConfig(config, data.task));
+    const params = paramsForConfig(config, data.task);
+    const cv = cvSettings(config, data.task);
+    store.logParams(run.id, cv ? { ...params, 'cv.folds': cv.folds, 'cv.stratified': cv.stratified, 'cv.seed': cv.seed } : params);
     throwIfAborted(signal);
 
-    const modelParams = { ...(config.model.params ?? {}) };
+    // Checked before any fit, so a typo does not cost a training.
+    const positive = config.data.positive;
+    const positiveIndex = positive === undefined ? undefined : data.classes?.findIndex((c) => String(c) === String(positive));
+    if (positiveIndex === -1) {
+      throw new ConfigError(request.configPath, [], `data.positive "${String(positive)}" is not a class of ${config.data.target} (classes: ${data.classes?.join(', ')})`);
+    }
+
+    if (cv) {
+      const summary = await crossValidate({ store, parent: run, config: { ...config, model: config.model, data: config.data }, data, params, positiveIndex, signal, emit, log }, cv);
+      store.logMetrics(run.id, Object.entries(summary).map(([key, value]) => ({ key, value, step: 0 })));
+      log(`[cv] ${Object.entries(summary).filter(([k]) => k.endsWith('_mean')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      throwIfAborted(signal);
+    }
+
+    const modelParams = modelParamsFor(config);
     const model = createModel(config.model.type, modelParams, data.task);
     emit({ type: 'progress', runId: run.id, phase: 'fit', message: `fitting ${config.model.type} on ${data.Xtrain.rows} rows` });
     await model.fit(data.Xtrain, data.ytrain, {
@@ -136,11 +170,6 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     throwIfAborted(signal);
 
     emit({ type: 'progress', runId: run.id, phase: 'evaluate', message: 'scoring' });
-    const positive = config.data.positive;
-    const positiveIndex = positive === undefined ? undefined : data.classes?.findIndex((c) => String(c) === String(positive));
-    if (positiveIndex === -1) {
-      throw new ConfigError(request.configPath, [], `data.positive "${String(positive)}" is not a class of ${config.data.target} (classes: ${data.classes?.join(', ')})`);
-    }
     const evaluation = evaluateModel({
       model,
       Xtrain: data.Xtrain,
@@ -150,6 +179,8 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       classes: data.classes,
       positiveIndex,
       featureNames: data.featureNames,
+      seed: config.evaluate?.seed ?? config.data.split?.seed ?? config.seed ?? 42,
+      testLines: (data.testFrame as { lines?: Uint32Array }).lines,
     });
     store.logMetrics(run.id, Object.entries(evaluation.metrics).map(([key, value]) => ({ key, value, step: 0 })));
 
@@ -173,14 +204,14 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     log(`[done] ${Object.entries(evaluation.metrics).filter(([k]) => k.startsWith('test_')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     saveLog(options, run.id);
     store.setStatus(run.id, 'finished');
-    emit({ type: 'finished', runId: run.id, status: 'finished', metrics: evaluation.metrics });
+    emit({ type: 'finished', runId: run.id, status: 'finished', metrics: evaluation.metrics, maxRssKb: process.resourceUsage().maxRSS });
   } catch (e) {
     safe(() => buffer.flush());
     saveLog(options, run.id);
     if (e instanceof AbortError || signal.aborted) {
       log('[cancelled] stopped on request');
       safe(() => store.setStatus(run.id, 'killed', { error: 'cancelled' }));
-      emit({ type: 'finished', runId: run.id, status: 'killed', metrics: {} });
+      emit({ type: 'finished', runId: run.id, status: 'killed', metrics: {}, maxRssKb: process.resourceUsage().maxRSS });
     } else {
       const error: WorkerError = withAbsoluteFile(toWorkerError(e), configDir);
       safe(() => store.setStatus(run.id, 'failed', { error: error.message }));
@@ -189,6 +220,27 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/**
+ * Moves a sweep's queued trial to `running` and returns it; a run that is no
+ * longer queued is returned as it is, untouched. The snapshot, name, parent
+ * and tags were recorded when the sweep queued it; the config's own tags and
+ * the request's are (re)applied as a fresh run would get them.
+ */
+function adoptQueuedRun(store: RunStore, runId: string, config: TrainConfig, tags: TrainRequest['tags']): RunRecord {
+  const run = store.getRun(runId);
+  if (run.status !== 'queued') return run;
+  store.setStatus(run.id, 'running');
+  const all = { ...(config.tags ?? {}), ...(tags ?? {}) };
+  if (Object.keys(all).length > 0) store.setTags(run.id, all);
+  return store.getRun(run.id);
+}
+
+/** A queued trial whose config cannot be loaded (e.g. a bad override) ends `failed` with the reason. */
+function failQueuedRun(store: RunStore, runId: string, message: string): void {
+  const run = store.findRun(runId);
+  if (run && (run.status === 'queued' || run.status === 'running')) store.setStatus(run.id, 'failed', { error: message });
 }
 
 /**

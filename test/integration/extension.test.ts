@@ -133,6 +133,29 @@ suite('RunLens extension', function (this: Mocha.Suite) {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('a sweep config gets a Sweep lens and sweeps through the command into child runs', async () => {
+    const api = await activate();
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'sweep.train.yaml');
+    await vscode.window.showTextDocument(uri);
+    const lenses = await waitFor('the sweep lens', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return l?.find((x) => x.command?.title.includes('Sweep (2 trials)'));
+    });
+    assert.equal(lenses.command!.command, 'runlens.config.sweepFile');
+    await vscode.commands.executeCommand('runlens.config.sweepFile', uri);
+    const store = api.services.stores.forUri(uri)!.store!;
+    const [sweep] = store.listRuns({ experiment: 'iris-sweep', parentId: null, limit: 1 });
+    assert.ok(sweep);
+    assert.equal(sweep.status, 'finished');
+    const trials = store.listRuns({ parentId: sweep.id });
+    assert.deepEqual(trials.map((t) => t.params.max_depth).sort(), ['2', '3']);
+    assert.ok(trials.every((t) => t.status === 'finished'));
+    assert.ok(trials.some((t) => t.id === sweep.tags['runlens.sweep.best_run']));
+    const node = api.services.tree.getChildren(api.services.tree.getChildren().find((n) => n.kind === 'experiment' && n.name === 'iris-sweep')).find((n) => n.kind === 'run')!;
+    const groups = api.services.tree.getChildren(node).map((n) => (n.kind === 'group' ? n.group : ''));
+    assert.equal(groups[0], 'children', 'trials nest under the sweep run');
+  });
+
   test('cancel stops a long training and the run ends killed', async () => {
     const api = await activate();
     const root = workspaceRoot().fsPath;

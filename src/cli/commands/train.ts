@@ -10,6 +10,7 @@ import { CliError, type Command, type CliContext } from '../context';
 import { ProgressReporter } from '../progressReporter';
 import { formatNumber, formatTable } from '../table';
 import { checkGate } from '../gate';
+import { parseParallel, parseTags, runSweep } from './sweep';
 
 export const trainCommand: Command = async (ctx, argv) => {
   const { values, positionals } = parseArgs({
@@ -22,20 +23,20 @@ export const trainCommand: Command = async (ctx, argv) => {
       name: { type: 'string' },
       tag: { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
+      parallel: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--set key=value ...] [--gate QUERY] [--json] [--verbose]', 2);
   const configPath = resolve(ctx.cwd, positionals[0]!);
   if (!existsSync(configPath)) throw new CliError(`config not found: ${configPath}`);
   // Fail fast on a bad config or gate before starting a process.
-  loadTrainConfig(configPath, values.set);
-  const gate = values.gate ? parseFilter(values.gate) : undefined;
-  const tags: Record<string, string> = { 'runlens.source': 'cli' };
-  for (const t of values.tag) {
-    const eq = t.indexOf('=');
-    if (eq <= 0) throw new CliError(`--tag expects key=value, got "${t}"`, 2);
-    tags[t.slice(0, eq)] = t.slice(eq + 1);
+  const config = loadTrainConfig(configPath, values.set);
+  const tags = parseTags(values.tag);
+  const parallel = parseParallel(values.parallel);
+  if (config.sweep) {
+    return runSweep(ctx, { configPath, overrides: values.set, parallel, json: values.json, name: values.name, tags, gate: values.gate, verbose: values.verbose });
   }
+  const gate = values.gate ? parseFilter(values.gate) : undefined;
 
   const store = ctx.openStore();
   const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, values.verbose);

@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { createModel, modelFamilies, modelFromJSON, modelTypes } from './registry';
 
 test('lists the built-in families', () => {
-  assert.deepEqual(modelTypes().sort(), ['decision_tree', 'linear_regression', 'logistic_regression']);
+  assert.deepEqual(modelTypes().sort(), ['decision_tree', 'linear_regression', 'logistic_regression', 'mlp']);
   for (const f of modelFamilies()) assert.ok(f.params.length > 0 && f.tasks.length > 0);
 });
 
 test('an unknown type names the available ones', () => {
-  assert.throws(() => createModel('random_forest', {}, 'classification'), /Unknown model type "random_forest"\. Available types: linear_regression, logistic_regression, decision_tree/);
+  assert.throws(() => createModel('random_forest', {}, 'classification'), /Unknown model type "random_forest"\. Available types: linear_regression, logistic_regression, decision_tree, mlp/);
   assert.throws(() => modelFromJSON({ type: 'svm', task: 'classification' }), /Unknown model type "svm"/);
 });
 

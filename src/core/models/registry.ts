@@ -3,13 +3,14 @@ import { linearRegressionFamily } from './linearRegression';
 import { logisticRegressionFamily } from './logisticRegression';
 import type { Model, ModelJSON, Task } from './model';
 import type { ModelFamily } from './modelFamily';
+import { mlpFamily } from './mlp/mlp';
 
 /**
  * The built-in model families by `type`. A new family (e.g. `mlp`) is one
  * more entry here: an object implementing `ModelFamily`.
  */
 const families: ReadonlyMap<string, ModelFamily> = new Map(
-  [linearRegressionFamily, logisticRegressionFamily, decisionTreeFamily].map((f) => [f.type, f]),
+  [linearRegressionFamily, logisticRegressionFamily, decisionTreeFamily, mlpFamily].map((f) => [f.type, f]),
 );
 
 /** Every registered family, for config validation, completion and docs. */

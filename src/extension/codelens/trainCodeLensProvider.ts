@@ -1,12 +1,37 @@
 import * as vscode from 'vscode';
 import type { TrainingService } from '../training/trainingService';
 import type { WorkspaceStores } from '../store/workspaceStores';
+import type * as ConfigModule from '../../core/config/parseConfig';
+import type * as PlanModule from '../../core/sweep/sweepPlan';
 import { formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
 
 export interface TrainCodeLensOptions {
   readonly training: TrainingService;
   readonly stores: WorkspaceStores;
   readonly keyMetric: () => string;
+}
+
+function loadConfigModules(): { parse: typeof ConfigModule; plan: typeof PlanModule } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    parse: require('../../core/config/parseConfig') as typeof ConfigModule,
+    plan: require('../../core/sweep/sweepPlan') as typeof PlanModule,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** Trials the config's sweep would run, or undefined when it has none (or does not parse). */
+function sweepTrials(document: vscode.TextDocument): number | undefined {
+  const text = document.getText();
+  if (!/sweep/.test(text)) return undefined;
+  const { parse, plan } = loadConfigModules();
+  const sweep = parse.parseConfigText(text, document.fileName).config?.sweep;
+  if (!sweep) return undefined;
+  try {
+    return sweep.method === 'grid' ? plan.gridSize(sweep) : (sweep.trials ?? plan.DEFAULT_RANDOM_TRIALS);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -50,6 +75,15 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         command: 'runlens.config.trainFile',
         arguments: [document.uri],
         tooltip: vscode.workspace.isTrusted ? 'Train this config in a background process' : 'Training is disabled in an untrusted workspace',
+      }));
+    }
+    const trials = active ? undefined : sweepTrials(document);
+    if (trials !== undefined) {
+      lenses.push(new vscode.CodeLens(top, {
+        title: `$(sync) Sweep (${trials} trial${trials === 1 ? '' : 's'})`,
+        command: 'runlens.config.sweepFile',
+        arguments: [document.uri],
+        tooltip: 'Train every trial of this config\'s sweep in parallel worker processes',
       }));
     }
     const last = this.lastRun(document.uri);

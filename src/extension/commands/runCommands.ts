@@ -140,6 +140,14 @@ export function runCommands(services: Services): Record<string, Handler> {
           await services.training.cancel({ runId: id });
           continue;
         }
+        // A trial of a sweep started here: the sweep decides what runs, so stop the sweep.
+        const parentId = services.stores.findRun(id)?.store?.findRun(id)?.parentId;
+        const sweep = parentId ? services.training.trainings.find((t) => t.kind === 'sweep' && t.runId === parentId) : undefined;
+        if (sweep) {
+          const choice = await vscode.window.showWarningMessage('This run is a trial of a sweep running in this window. Cancel the whole sweep?', { modal: true }, 'Cancel Sweep');
+          if (choice) sweep.cancel();
+          continue;
+        }
         // Started elsewhere (the CLI in a terminal): signal its process,
         // whose worker then records the run as killed.
         const run = services.stores.findRun(id)?.store?.getRun(id);

@@ -111,6 +111,25 @@ export function viewCommands(services: Services): Record<string, Handler> {
       const picked = await vscode.window.showQuickPick(items, { title: 'Train Config' });
       if (picked) await services.training.train(picked.uri);
     },
+    'runlens.run.sweep': async () => {
+      const glob = services.settings().configFiles;
+      const files = await vscode.workspace.findFiles(glob, '**/{node_modules,.runlens}/**', 500);
+      const withSweep = files.filter((uri) => /^sweep\s*:/m.test(readFileSync(uri.fsPath, 'utf8')) || /"sweep"\s*:/.test(readFileSync(uri.fsPath, 'utf8')));
+      if (withSweep.length === 0) {
+        void vscode.window.showInformationMessage('RunLens: no training config in this workspace has a `sweep:` section. Add one, e.g. sweep: { method: grid, params: { model.params.max_depth: [2, 4, 8] } }.');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(
+        withSweep.map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri })),
+        { title: 'Sweep Config' },
+      );
+      if (picked) await services.training.sweep(picked.uri);
+    },
+    'runlens.config.sweepFile': async (uri) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (target) await services.training.sweep(target);
+      else await vscode.commands.executeCommand('runlens.run.sweep');
+    },
     'runlens.config.trainFile': async (uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target) {

@@ -1,21 +1,27 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
-import type { TrainerProcess, TrainOutcome } from '../../worker/trainerProcess';
+import type { TrainOutcome } from '../../worker/trainerProcess';
 import type { WorkerMessage } from '../../worker/protocol';
-import type { WorkspaceStores } from '../store/workspaceStores';
+import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
+import type { RunStore } from '../../store/runStore';
 import type { Logger } from '../logger';
 import { formatMetric, pickKeyMetric } from '../../views/runPresentation';
 import type * as TrainerModule from '../../worker/trainerProcess';
+import type * as SweepModule from '../../worker/sweepRunner';
+import type { SweepEvent, SweepOutcome } from '../../worker/sweepEvents';
 
-/** A training started from the editor, while it runs. */
+/** A training or sweep started from the editor, while it runs. */
 export interface ActiveTraining {
   readonly key: number;
+  readonly kind: 'train' | 'sweep';
   readonly configPath: string;
+  /** The run (for a sweep: the parent run). */
   runId?: string;
   runName?: string;
   /** Last progress line, e.g. `fit 37/100 · train_loss 0.31`. */
   progress: string;
-  readonly trainer: TrainerProcess;
+  /** Stops it: SIGTERM to the worker(s), SIGKILL after the grace period. */
+  readonly cancel: () => void;
 }
 
 export interface TrainingServiceOptions {
@@ -27,6 +33,11 @@ export interface TrainingServiceOptions {
   /** Opens the compare panel for two runs (the finished one and its predecessor). */
   readonly compare: (runIds: string[]) => void;
   readonly showRun: (runId: string) => void;
+}
+
+function loadSweepRunner(): typeof SweepModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../worker/sweepRunner') as typeof SweepModule;
 }
 
 function loadTrainerProcess(): typeof TrainerModule {
@@ -66,25 +77,9 @@ export class TrainingService implements vscode.Disposable {
    * with command runs, any program.
    */
   async train(configUri: vscode.Uri, overrides: readonly string[] = []): Promise<TrainOutcome | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('RunLens does not train in an untrusted workspace: a training config can read any file and run code. Trust this workspace to train.', 'Manage Workspace Trust').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return undefined;
-    }
-    const folder = vscode.workspace.getWorkspaceFolder(configUri) ?? vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      void vscode.window.showErrorMessage('RunLens needs a workspace folder to keep its store in. Open a folder first.');
-      return undefined;
-    }
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
-    if (doc?.isDirty) await doc.save();
-    const store = this.options.stores.open(folder, true);
-    const folderStore = this.options.stores.forUri(configUri);
-    if (!store || !folderStore) {
-      void vscode.window.showErrorMessage(`RunLens could not open its store: ${folderStore?.error ?? 'unknown error'}`, 'Show Logs').then((c) => c && this.options.logger.show());
-      return undefined;
-    }
+    const target = await this.prepare(configUri);
+    if (!target) return undefined;
+    const { store, folderStore } = target;
     const { TrainerProcess } = loadTrainerProcess();
     const key = this.nextKey++;
     const configPath = configUri.fsPath;
@@ -101,7 +96,7 @@ export class TrainingService implements vscode.Disposable {
         onMessage: (m) => this.onMessage(holder.entry, m),
       },
     );
-    const entry: ActiveTraining = { key, configPath, progress: 'starting', trainer };
+    const entry: ActiveTraining = { key, kind: 'train', configPath, progress: 'starting', cancel: () => trainer.cancel() };
     holder.entry = entry;
     this.active.set(key, entry);
     this.changed();
@@ -132,6 +127,131 @@ export class TrainingService implements vscode.Disposable {
     return outcome;
   }
 
+  /**
+   * Runs a config's sweep: trials in parallel worker processes, the parent
+   * run and every trial in the explorer as they go, one cancellable
+   * notification for the whole sweep.
+   */
+  async sweep(configUri: vscode.Uri): Promise<SweepOutcome | undefined> {
+    const target = await this.prepare(configUri);
+    if (!target) return undefined;
+    const { SweepRunner } = loadSweepRunner();
+    const key = this.nextKey++;
+    const configPath = configUri.fsPath;
+    const label = vscode.workspace.asRelativePath(configUri, false);
+    this.options.logger.info(`sweep ${label}`);
+    const holder: { entry?: ActiveTraining } = {};
+    const runner = new SweepRunner({
+      storeDir: target.folderStore.dir,
+      configPath,
+      store: target.store,
+      tags: { 'runlens.source': 'vscode' },
+      killGraceMs: this.options.killGraceSeconds() * 1000,
+      execPath: this.options.nodePath() || undefined,
+      onOutput: (trial, text) => this.options.logger.output(trial.name, text),
+      onEvent: (e) => this.onSweepEvent(holder.entry, e),
+    });
+    const entry: ActiveTraining = { key, kind: 'sweep', configPath, progress: 'planning trials', cancel: () => runner.cancel() };
+    holder.entry = entry;
+    this.active.set(key, entry);
+    this.changed();
+    let outcome: SweepOutcome | undefined;
+    try {
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `RunLens: sweeping ${label}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => runner.cancel());
+          const sub = this.onDidChange(() => progress.report({ message: entry.progress }));
+          try {
+            return await runner.run();
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+    } catch (e) {
+      this.options.logger.error(`sweep ${label} could not start`, e);
+      void vscode.window.showErrorMessage(`RunLens: ${(e as Error).message.split('\n')[0]}`, 'Show Logs').then((c) => c && this.options.logger.show());
+    } finally {
+      this.active.delete(key);
+      this.changed();
+      this.options.stores.refresh();
+    }
+    if (outcome) this.reportSweep(outcome);
+    return outcome;
+  }
+
+  private onSweepEvent(entry: ActiveTraining | undefined, e: SweepEvent): void {
+    if (!entry) return;
+    switch (e.type) {
+      case 'sweepStarted':
+        entry.runId = e.sweepId;
+        entry.runName = e.sweepName;
+        entry.progress = `${e.trials.length} trials, ${e.parallel} at a time`;
+        break;
+      case 'trialStarted':
+        entry.progress = `trial ${e.trial.index} started (${e.running} running)`;
+        break;
+      case 'trialEnded': {
+        const value = e.value === null ? '' : ` · ${e.metric} ${formatMetric(e.value)}${e.best ? ' (best so far)' : ''}`;
+        entry.progress = `${e.completed}/${e.total} trials done · trial ${e.trial.index} ${e.status}${value}`;
+        break;
+      }
+      case 'stopping':
+        entry.progress = `stopping: ${e.message}`;
+        break;
+      case 'trialProgress':
+      case 'sweepEnded':
+        return;
+    }
+    this.changed();
+  }
+
+  private reportSweep(outcome: SweepOutcome): void {
+    const best = outcome.best;
+    const top = outcome.trials.filter((t) => t.status === 'finished').slice(0, 5).map((t) => t.id);
+    if (outcome.status === 'killed') {
+      void vscode.window.showInformationMessage(`RunLens: sweep ${outcome.sweepName} was cancelled; finished trials are kept.`);
+      return;
+    }
+    const head = outcome.status === 'finished' ? `sweep ${outcome.sweepName} finished` : `sweep ${outcome.sweepName} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`;
+    const bestText = best && best.value !== null ? `; best ${best.name}: ${outcome.metric} ${formatMetric(best.value)}` : '';
+    const actions = top.length >= 2 ? ['Compare Top Trials', 'Show Best Run'] : best ? ['Show Best Run'] : [];
+    const show = outcome.status === 'finished' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    void show(`RunLens: ${head}${bestText}`, ...actions).then((choice) => {
+      if (choice === 'Compare Top Trials') this.options.compare(top);
+      if (choice === 'Show Best Run' && best) this.options.showRun(best.id);
+    });
+  }
+
+  /**
+   * What every start needs: trust, a folder, a saved config and an open store.
+   * Refuses in an untrusted workspace: a config can read any file and, with
+   * command runs, start any program.
+   */
+  private async prepare(configUri: vscode.Uri): Promise<{ store: RunStore; folderStore: FolderStore } | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('RunLens does not train in an untrusted workspace: a training config can read any file and run code. Trust this workspace to train.', 'Manage Workspace Trust').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return undefined;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(configUri) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void vscode.window.showErrorMessage('RunLens needs a workspace folder to keep its store in. Open a folder first.');
+      return undefined;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
+    if (doc?.isDirty) await doc.save();
+    const store = this.options.stores.open(folder, true);
+    const folderStore = this.options.stores.forUri(configUri);
+    if (!store || !folderStore) {
+      void vscode.window.showErrorMessage(`RunLens could not open its store: ${folderStore?.error ?? 'unknown error'}`, 'Show Logs').then((c) => c && this.options.logger.show());
+      return undefined;
+    }
+    return { store, folderStore };
+  }
+
   /** Cancels one training (by run id or config), or asks which when several run. */
   async cancel(target?: { runId?: string; configPath?: string }): Promise<void> {
     let entry = target?.runId ? this.trainings.find((t) => t.runId === target.runId) : target?.configPath ? this.forConfig(target.configPath) : undefined;
@@ -145,7 +265,7 @@ export class TrainingService implements vscode.Disposable {
       if (!target) void vscode.window.showInformationMessage('No RunLens run is training in this window.');
       return;
     }
-    entry.trainer.cancel();
+    entry.cancel();
   }
 
   private onMessage(entry: ActiveTraining | undefined, m: WorkerMessage): void {
@@ -223,7 +343,7 @@ export class TrainingService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.active.values()) t.trainer.dispose();
+    for (const t of this.active.values()) t.cancel();
     this.active.clear();
     this.statusBar.dispose();
     this.emitter.dispose();

@@ -1,0 +1,103 @@
+import type { SweepConfig, SweepValues } from '../config/trainConfig';
+import { createRng } from '../util/rng';
+import type { Rng } from '../util/rng';
+
+/** One trial of a sweep: its 1-based number and the value of each swept config path. */
+export interface TrialPlan {
+  readonly index: number;
+  /** Dotted config path (as written under `sweep.params`) → value, in the order of `sweep.params`. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Random search runs this many trials when `sweep.trials` is absent. */
+export const DEFAULT_RANDOM_TRIALS = 10;
+/** A grid larger than this needs `sweep.trials` as an explicit cap. */
+export const MAX_GRID = 10_000;
+
+/** The listed values of a grid entry (a list or `{ choice: [...] }`); undefined for a distribution. */
+function listed(values: SweepValues): readonly unknown[] | undefined {
+  if (Array.isArray(values)) return values;
+  if ('choice' in values) return values.choice;
+  return undefined;
+}
+
+/** Number of combinations of a grid sweep (the product of the list lengths). */
+export function gridSize(sweep: SweepConfig): number {
+  return Object.values(sweep.params).reduce<number>((n, v) => n * (listed(v)?.length ?? NaN), 1);
+}
+
+/**
+ * The trials of a sweep, in run order.
+ *
+ * - grid: the cartesian product of the lists, in `sweep.params` order with
+ *   the last path varying fastest (as nested loops written in that order);
+ *   `trials`, when given, keeps the first that many combinations.
+ *   Distributions cannot be enumerated (the config check reports them).
+ * - random: `trials` (default 10) draws, each path sampled independently with
+ *   the seeded generator, trial by trial and path by path, so a seed always
+ *   gives the same trials: a list or `choice` uniformly, `uniform` in
+ *   [low, high), `log_uniform` uniformly in log space, `int_uniform` an
+ *   integer in [low, high] (both ends included).
+ */
+export function planTrials(sweep: SweepConfig, seed: number): TrialPlan[] {
+  const entries = Object.entries(sweep.params);
+  if (entries.length === 0) throw new Error('sweep.params is empty: name at least one config path to sweep');
+  return sweep.method === 'grid' ? gridTrials(entries, sweep.trials) : randomTrials(entries, sweep.trials ?? DEFAULT_RANDOM_TRIALS, seed);
+}
+
+function gridTrials(entries: [string, SweepValues][], cap: number | undefined): TrialPlan[] {
+  const lists = entries.map(([key, values]) => {
+    const list = listed(values);
+    if (!list) throw new Error(`grid search cannot sample a distribution for "${key}": list the values, or use method: random`);
+    if (list.length === 0) throw new Error(`sweep param "${key}" has no values`);
+    return list;
+  });
+  const size = lists.reduce((n, l) => n * l.length, 1);
+  if (cap === undefined && size > MAX_GRID) {
+    throw new Error(`the grid has ${size} combinations; cap it with sweep.trials, or use method: random`);
+  }
+  const count = Math.min(size, cap ?? size);
+  const trials: TrialPlan[] = [];
+  for (let t = 0; t < count; t++) {
+    // Mixed-radix decoding of t: the last list is the fastest digit.
+    const params: Record<string, unknown> = {};
+    let rest = t;
+    const picks = new Array<unknown>(lists.length);
+    for (let j = lists.length - 1; j >= 0; j--) {
+      picks[j] = lists[j]![rest % lists[j]!.length];
+      rest = Math.floor(rest / lists[j]!.length);
+    }
+    entries.forEach(([key], j) => (params[key] = picks[j]));
+    trials.push({ index: t + 1, params });
+  }
+  return trials;
+}
+
+function randomTrials(entries: [string, SweepValues][], count: number, seed: number): TrialPlan[] {
+  const rng = createRng(seed);
+  const trials: TrialPlan[] = [];
+  for (let t = 0; t < count; t++) {
+    const params: Record<string, unknown> = {};
+    for (const [key, values] of entries) params[key] = sample(values, rng);
+    trials.push({ index: t + 1, params });
+  }
+  return trials;
+}
+
+function sample(values: SweepValues, rng: Rng): unknown {
+  const list = listed(values);
+  if (list) return list[rng.int(list.length)];
+  if ('uniform' in values) {
+    const [low, high] = values.uniform;
+    return low + (high - low) * rng.next();
+  }
+  if ('log_uniform' in values) {
+    const [low, high] = values.log_uniform;
+    return Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * rng.next());
+  }
+  if ('int_uniform' in values) {
+    const [low, high] = values.int_uniform;
+    return low + rng.int(high - low + 1);
+  }
+  throw new Error(`unknown sweep values ${JSON.stringify(values)}`);
+}
