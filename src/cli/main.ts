@@ -116,7 +116,8 @@ function describeError(e: unknown, debug: boolean): string {
   return `error: ${err.message}${debug && err.stack && known ? `\n${err.stack}` : ''}`;
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's argv and streams; sets the exit code. */
+export function runFromProcess(): void {
   main(process.argv.slice(2), {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
@@ -133,3 +134,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runFromProcess();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeWorkspace } from '../../test/fixtures/workspace';
-import { writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
+import { slowConfigYaml, writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
 import { RunStore } from '../store/runStore';
 import type { RunRow } from '../store/types';
 import type { SweepEvent } from './sweepEvents';
@@ -174,20 +174,13 @@ describe('sweep runner', () => {
 
   test('cancel kills running trials and leaves no process, no running or queued run; queued trials are heartbeated meanwhile', async () => {
     writeSlowClassificationCsv(join(ws.dir, 'data', 'slow.csv'));
-    const text = [
-      'experiment: slow-sweep',
-      'data:',
-      '  path: data/slow.csv',
-      '  target: y',
-      'model:',
-      '  type: logistic_regression',
-      '  params: { C: 1000000, max_iter: 100000, tol: 1.0e-300 }',
+    const text = slowConfigYaml(
+      'slow-sweep',
       'sweep:',
       '  method: grid',
       '  params: { model.params.max_iter: [100000, 100001, 100002, 100003, 100004] }',
       '  parallel: 2',
-      '',
-    ].join('\n');
+    );
     const { runner, events } = sweep('slow.train.yaml', text, { heartbeatMs: 200, killGraceMs: 3000 });
     // Another process's view of the store with a short stale limit: a queued
     // trial that is not heartbeated would be marked failed by it.

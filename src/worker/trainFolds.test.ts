@@ -7,7 +7,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { makeWorkspace } from '../../test/fixtures/workspace';
-import { writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
+import { slowConfigYaml, writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
 import { RunStore } from '../store/runStore';
 import { TrainerProcess } from './trainerProcess';
 import type { WorkerMessage } from './protocol';
@@ -25,17 +25,7 @@ const IRIS_CV = [
   '',
 ].join('\n');
 
-const SLOW_CV = [
-  'experiment: slow-cv',
-  'data:',
-  '  path: data/slow.csv',
-  '  target: y',
-  'model:',
-  '  type: logistic_regression',
-  '  params: { C: 1000000, max_iter: 100000, tol: 1.0e-300 }',
-  'evaluate: { cv: 3 }',
-  '',
-].join('\n');
+const SLOW_CV = slowConfigYaml('slow-cv', 'evaluate: { cv: 3 }');
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));

@@ -7,21 +7,12 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { makeWorkspace } from '../../test/fixtures/workspace';
-import { writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
+import { slowConfigYaml, writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
 import { RunStore } from '../store/runStore';
 import { TrainerProcess } from './trainerProcess';
 import type { WorkerMessage } from './protocol';
 
-const SLOW_CONFIG = [
-  'experiment: slow',
-  'data:',
-  '  path: data/slow.csv',
-  '  target: y',
-  'model:',
-  '  type: logistic_regression',
-  '  params: { C: 1000000, max_iter: 100000, tol: 1.0e-300 }',
-  '',
-].join('\n');
+const SLOW_CONFIG = slowConfigYaml('slow');
 
 function waitForFitMetrics(trainer: { messages: WorkerMessage[] }, count: number): Promise<void> {
   return new Promise((resolve, reject) => {
