@@ -17,7 +17,7 @@ import type { WorkerError } from './protocol';
 import type { SweepEvent, SweepOutcome, SweepStopReason, SweepTrialInfo } from './sweepEvents';
 import { BEST_RUN_TAG, STOPPED_TAG, createSweepRuns, latestMetrics, runMatches, saveSummary, settleTrial, skipQueued } from './sweepRuns';
 import { TrainerProcess, type TrainOutcome } from './trainerProcess';
-import { experimentName, loadTrainConfig } from './trainRun';
+import { experimentName, loadTrainConfig } from './loadTrainConfig';
 
 export interface SweepRunnerOptions {
   /** The store folder (`.runlens/`) the trial workers write to. */

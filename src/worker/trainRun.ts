@@ -1,10 +1,8 @@
-import { modelParamsFor } from './modelParams';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RunStore } from '../store/runStore';
 import type { RunRecord } from '../store/types';
 import type { TrainConfig } from '../core/config/trainConfig';
-import { loadConfigFile, ConfigError, validateConfig, checkDataFiles } from '../core/config/parseConfig';
-import { applyOverrides } from '../core/config/overrides';
+import { ConfigError } from '../core/config/parseConfig';
 import { prepareData } from '../core/data/prepareData';
 import { createModel } from '../core/models/registry';
 import { MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, type ModelPackage } from '../core/package/modelPackage';
@@ -17,6 +15,8 @@ import { paramsForConfig } from './runParams';
 import { evaluateModel } from './evaluate';
 import { toWorkerError } from './workerError';
 import { crossValidate, cvSettings } from './trainFolds';
+import { experimentName, loadTrainConfig } from './loadTrainConfig';
+import { modelParamsFor } from './modelParams';
 
 export interface TrainRunOptions {
   readonly store: RunStore;
@@ -28,26 +28,6 @@ export interface TrainRunOptions {
   readonly heartbeatMs?: number;
   /** Human-readable lines about the run (the worker prints them to stdout). */
   readonly log?: (line: string) => void;
-}
-
-/** Reads, overrides and validates a config; throws ConfigError with positions. */
-export function loadTrainConfig(configPath: string, overrides: readonly string[] = []): TrainConfig {
-  const loaded = loadConfigFile(configPath);
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !loaded.config) throw new ConfigError(configPath, errors);
-  const config = overrides.length > 0 ? applyOverrides(loaded.config, overrides) : loaded.config;
-  if (overrides.length > 0) {
-    const after = validateConfig(config).filter((d) => d.severity === 'error');
-    if (after.length > 0) throw new ConfigError(configPath, after);
-  }
-  const missing = checkDataFiles(config, dirname(configPath), undefined, overrides.length > 0 ? undefined : loaded.locate).filter((d) => d.severity === 'error');
-  if (missing.length > 0) throw new ConfigError(configPath, missing);
-  return config;
-}
-
-/** The experiment a config logs to: `experiment`, else the file name without `.train.yaml`. */
-export function experimentName(config: TrainConfig, configPath: string): string {
-  return config.experiment ?? basename(configPath).replace(/\.train\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
 }
 
 /**

@@ -6,7 +6,7 @@ import { describeTrialParams, formatValue, shortName } from '../../core/sweep/sw
 import type { SweepTrialRow } from '../../core/sweep/sweepSummary';
 import type { SweepEvent, SweepOutcome } from '../../worker/sweepEvents';
 import { SweepRunner } from '../../worker/sweepRunner';
-import { loadTrainConfig } from '../../worker/trainRun';
+import { loadTrainConfig } from '../../worker/loadTrainConfig';
 import { CliError, type CliContext, type Command } from '../context';
 import { checkGate } from '../gate';
 import { formatNumber, formatTable } from '../table';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TrainerProcess, type TrainOutcome } from '../../worker/trainerProcess';
-import { loadTrainConfig } from '../../worker/trainRun';
+import { loadTrainConfig } from '../../worker/loadTrainConfig';
 import { parseFilter } from '../../core/query/parseFilter';
 import type { RunStore } from '../../store/runStore';
 import type { TrainRequest } from '../../worker/protocol';

@@ -44,6 +44,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   readonly onDidChangeCodeLenses = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: TrainCodeLensOptions) {
     this.disposables.push(
@@ -53,8 +54,15 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     );
   }
 
-  /** Coalesces bursts (a metric batch every 250 ms) into one refresh. */
+  /**
+   * Coalesces bursts (a metric batch every 250 ms) into one refresh, and
+   * refreshes once more a little later: VS Code drops a CodeLens refresh that
+   * is pending when the editor loses focus (its controller cancels the
+   * scheduled update on blur), which could leave `■ Cancel` after a run ended.
+   */
   private changedSoon(): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.emitter.fire(), 1500);
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -68,7 +76,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     const active = this.options.training.forConfig(document.uri.fsPath);
     if (active) {
       lenses.push(new vscode.CodeLens(top, { title: '$(debug-stop) Cancel', command: 'runlens.run.cancel', arguments: [{ configPath: document.uri.fsPath }], tooltip: 'Stop this training; what was logged is kept' }));
-      lenses.push(new vscode.CodeLens(top, { title: `$(sync~spin) ${active.runName ?? 'starting'}: ${active.progress}`, command: 'runlens.logs.show', tooltip: 'Show the run output' }));
+      lenses.push(new vscode.CodeLens(top, { title: `$(sync~spin) ${active.runName ? `${active.runName}: ` : ''}${active.progress}`, command: 'runlens.logs.show', tooltip: 'Show the run output' }));
     } else {
       lenses.push(new vscode.CodeLens(top, {
         title: vscode.workspace.isTrusted ? '$(play) Train this' : '$(workspace-untrusted) Train this (trust the workspace first)',
@@ -112,6 +120,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.settleTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -24,10 +24,15 @@ export async function screenshot(page, name) {
 /**
  * Runs a command from the palette (F1) by its title as shown there,
  * e.g. 'RunLens: Open Runs'. Picks the row whose label is exactly the title.
+ * A command that opens its own quick pick or input box reuses the palette's
+ * widget, which then never closes: name that input's title in `opts.opens`
+ * to wait for it instead.
  * @param {import('playwright-core').Page} page
  * @param {string} title
+ * @param {number} [timeoutMs]
+ * @param {{ opens?: string | RegExp }} [opts]
  */
-export async function runCommand(page, title, timeoutMs = 45_000) {
+export async function runCommand(page, title, timeoutMs = 45_000, opts = {}) {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(title)}\\s*$`) }) })
@@ -50,6 +55,10 @@ export async function runCommand(page, title, timeoutMs = 45_000) {
     }
   }
   await row.click();
+  if (opts.opens) {
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: opts.opens }).waitFor({ timeout: 10_000 });
+    return;
+  }
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
@@ -154,7 +163,18 @@ export async function contextMenu(page, target, label, timeoutMs = 10_000) {
   const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first();
   await item.waitFor({ timeout: timeoutMs });
   await item.click();
-  await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: timeoutMs });
+  const menu = page.locator('.monaco-menu').first();
+  try {
+    await menu.waitFor({ state: 'hidden', timeout: 2_000 });
+  } catch {
+    // a click that lands while the menu is still being laid out is lost
+    // (the entry shows focused, nothing runs): Enter runs the focused entry
+    if (await item.isVisible()) {
+      await item.hover();
+      await page.keyboard.press('Enter');
+    }
+    await menu.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
 }
 
 /**

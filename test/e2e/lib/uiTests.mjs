@@ -1,9 +1,10 @@
 // Runs one UI test file (test/e2e/ui/NAME.ui.mjs) against the shared
 // code-server. A file exports
 //   export const tests = { 'what it shows': async (ctx) => { ... }, ... };
-// and optionally `setup(ctx)` (run first, e.g. to open the workbench; 120 s)
-// and `timeoutMs` (per test, default 60 s). The tests of a file run in order on
-// one page, so a test may build on the one before it.
+// and optionally `setup(ctx)` (run first, e.g. to open the workbench; 120 s),
+// `teardown(ctx)` (run last, even after a failure, once the page is closed;
+// 60 s) and `timeoutMs` (per test, default 60 s). The tests of a file run in
+// order on one page, so a test may build on the one before it.
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,6 +90,11 @@ export async function runUiFile(file, env) {
     await page.context().close().catch(() => {});
     // the extension host outlives the tab; end it so files do not add up
     await env.server.killExtensionHosts();
+    if (mod.teardown) {
+      const t0 = Date.now();
+      const err = await withTimeout(() => mod.teardown(ctx), 60_000);
+      if (err) record('teardown', 'failed', Date.now() - t0, String(err.stack ?? err));
+    }
   }
 }
 
