@@ -1,0 +1,827 @@
+"""RunLens logging helper: log params, metrics, tags and artifacts from Python
+into a RunLens store (`.runlens/store.db`), standard library only.
+
+    import runlens
+    with runlens.start_run(experiment="churn", tags={"team": "ml"}):
+        runlens.log_params({"lr": 0.01, "epochs": 20})
+        for step in range(20):
+            runlens.log_metric("loss", loss, step=step)
+        runlens.log_artifact("model.pkl")
+
+It follows the write protocol of the TypeScript store (src/store/schema.ts,
+metricRepo.ts, artifactStore.ts): every write is one BEGIN IMMEDIATE
+transaction; a metric series' summary is updated in the same transaction as
+its points; NaN is stored as NULL; `rollup_n`/`metric_blocks` are left alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import decimal
+import hashlib
+import math
+import operator
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import sys
+import threading
+import time
+import types
+
+__version__ = "0.1.0"
+__all__ = [
+    "RunLensError", "Run", "start_run", "end_run", "active_run", "log_param", "log_params",
+    "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
+]
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+#: A buffered metric batch is written once it holds this many points ...
+FLUSH_POINTS = 1000
+#: ... or this many seconds after its first point (also checked by a background thread).
+FLUSH_SECONDS = 2.0
+#: An idle run still writes a heartbeat this often (see src/store/staleRuns.ts).
+HEARTBEAT_SECONDS = 15.0
+DEFAULT_EXPERIMENT = "default"
+
+
+class RunLensError(Exception):
+    """A failure the user can act on (newer store, changed param, unknown run...)."""
+
+
+# ── store ────────────────────────────────────────────────────────────────────
+
+# A copy of schema 1 from src/store/schema.ts, so a Python-only user can log
+# without installing the Node CLI first. pythonHelper.test.ts checks that a
+# store created here has exactly the schema the TypeScript side creates.
+_SCHEMA_V1 = """
+CREATE TABLE experiments (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE runs (
+  id              TEXT PRIMARY KEY NOT NULL,
+  experiment_id   INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('queued', 'running', 'finished', 'failed', 'killed')),
+  parent_id       TEXT REFERENCES runs(id) ON DELETE CASCADE,
+  config_path     TEXT,
+  config          TEXT,
+  git_commit      TEXT,
+  git_dirty       INTEGER,
+  created_at      INTEGER NOT NULL,
+  started_at      INTEGER,
+  ended_at        INTEGER,
+  heartbeat_at    INTEGER,
+  pid             INTEGER,
+  host            TEXT,
+  starred         INTEGER NOT NULL DEFAULT 0,
+  note            TEXT,
+  error           TEXT,
+  runlens_version TEXT
+);
+CREATE INDEX runs_by_experiment ON runs(experiment_id, name);
+CREATE INDEX runs_by_created ON runs(created_at);
+CREATE INDEX runs_by_parent ON runs(parent_id);
+CREATE INDEX runs_by_name ON runs(name);
+CREATE INDEX runs_live ON runs(status) WHERE status IN ('queued', 'running');
+CREATE TABLE params (
+  run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key     TEXT NOT NULL,
+  value   TEXT NOT NULL,
+  num     REAL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE tags (
+  run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key     TEXT NOT NULL,
+  value   TEXT NOT NULL,
+  num     REAL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE INDEX params_by_value ON params(key, value);
+CREATE INDEX params_by_num ON params(key, num);
+CREATE INDEX tags_by_value ON tags(key, value);
+CREATE INDEX tags_by_num ON tags(key, num);
+CREATE TABLE metric_series (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key         TEXT NOT NULL,
+  count       INTEGER NOT NULL DEFAULT 0,
+  latest      REAL,
+  latest_step INTEGER,
+  latest_ts   INTEGER,
+  min         REAL,
+  max         REAL,
+  monotonic   INTEGER NOT NULL DEFAULT 1,
+  rollup_n    INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (run_id, key)
+);
+CREATE INDEX metric_series_by_key ON metric_series(key, run_id);
+CREATE TABLE metric_points (
+  series_id INTEGER NOT NULL,
+  step      INTEGER NOT NULL,
+  seq       INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL,
+  value     REAL,
+  PRIMARY KEY (series_id, step, seq)
+) WITHOUT ROWID;
+CREATE TABLE metric_blocks (
+  series_id   INTEGER NOT NULL,
+  block       INTEGER NOT NULL,
+  first_step  INTEGER NOT NULL, first_ts INTEGER NOT NULL, first_value REAL,
+  last_step   INTEGER NOT NULL, last_ts  INTEGER NOT NULL, last_value  REAL,
+  min_step    INTEGER, min_ts INTEGER, min_value REAL,
+  max_step    INTEGER, max_ts INTEGER, max_value REAL,
+  PRIMARY KEY (series_id, block)
+) WITHOUT ROWID;
+CREATE TRIGGER metric_series_cascade AFTER DELETE ON metric_series BEGIN
+  DELETE FROM metric_points WHERE series_id = OLD.id;
+  DELETE FROM metric_blocks WHERE series_id = OLD.id;
+END;
+CREATE TABLE artifacts (
+  run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path        TEXT NOT NULL,
+  sha256      TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (run_id, path)
+) WITHOUT ROWID;
+CREATE INDEX artifacts_by_sha ON artifacts(sha256);
+CREATE TABLE datasets (
+  fingerprint TEXT PRIMARY KEY NOT NULL,
+  path        TEXT NOT NULL,
+  rows        INTEGER,
+  columns     INTEGER,
+  schema      TEXT,
+  stats       TEXT,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE run_inputs (
+  run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  fingerprint TEXT NOT NULL REFERENCES datasets(fingerprint),
+  role        TEXT NOT NULL CHECK (role IN ('train', 'test', 'eval')),
+  path        TEXT NOT NULL,
+  PRIMARY KEY (run_id, role, fingerprint)
+) WITHOUT ROWID;
+CREATE INDEX run_inputs_by_dataset ON run_inputs(fingerprint);
+"""
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def find_store_dir(cwd: str | None = None) -> str:
+    """`$RUNLENS_STORE`, else the nearest `.runlens/` holding a store.db in cwd or above, else `./.runlens`
+    (the same order as the CLI's findStoreDir)."""
+    cwd = os.path.abspath(cwd or os.getcwd())
+    env = os.environ.get("RUNLENS_STORE", "").strip()
+    if env:
+        return os.path.abspath(os.path.join(cwd, env))
+    d = cwd
+    while True:
+        if os.path.exists(os.path.join(d, ".runlens", "store.db")):
+            return os.path.join(d, ".runlens")
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    return os.path.join(cwd, ".runlens")
+
+
+def _is_busy(e: Exception) -> bool:
+    return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e))
+
+
+class _Store:
+    """One connection to a store directory; `write(fn)` runs fn in BEGIN IMMEDIATE."""
+
+    def __init__(self, directory: str):
+        self.dir = os.path.abspath(directory)
+        self.db_path = os.path.join(self.dir, "store.db")
+        self.artifacts = os.path.join(self.dir, "artifacts")
+        self.tmp = os.path.join(self.artifacts, "tmp")
+        os.makedirs(self.tmp, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            with open(os.path.join(self.dir, ".gitignore"), "x") as f:
+                f.write("*\n")
+        # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves. The
+        # lock serialises the user's thread and the flush thread on one connection.
+        self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                    check_same_thread=False)
+        self.lock = threading.RLock()
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            # Checked before journal_mode (which writes), so a newer store stays untouched.
+            self._check_version(self._version())
+            self._retry(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.write(self._create_schema)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _check_version(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise RunLensError(
+                f"{self.db_path} was written by a newer RunLens (schema {version}, this Python helper knows "
+                f"{SCHEMA_VERSION}); upgrade the runlens Python package")
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        version = self._version()  # re-read under the write lock: another process may have created it
+        self._check_version(version)
+        if version == SCHEMA_VERSION:
+            return
+        # executescript would COMMIT first; run statement by statement inside our transaction.
+        stmt = ""
+        for line in _SCHEMA_V1.splitlines(keepends=True):
+            stmt += line
+            if sqlite3.complete_statement(stmt):
+                conn.execute(stmt)
+                stmt = ""
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @staticmethod
+    def _retry(fn, attempts: int = 8):
+        # busy_timeout covers almost everything; SQLite returns BUSY without
+        # waiting in a few cases (WAL recovery), as connection.ts withBusyRetry notes.
+        for i in range(attempts):
+            try:
+                return fn()
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e) or i + 1 >= attempts:
+                    raise
+                time.sleep(min(1.0, 0.02 * 2 ** i) * (0.5 + random.random()))
+
+    def write(self, fn):
+        with self.lock:
+            def tx():
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(self.conn)
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+                return result
+            return self._retry(tx)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+
+# ── value text (mirrors src/store/keyValues.ts) ──────────────────────────────
+
+_NUMERIC_RE = re.compile(r"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$")
+_INFINITY_RE = re.compile(r"^([-+]?)inf(inity)?$", re.IGNORECASE)
+
+
+def _numeric_value(text: str):
+    t = text.strip()
+    if _NUMERIC_RE.match(t):
+        return float(t)
+    m = _INFINITY_RE.match(t)
+    if m:
+        return -math.inf if m.group(1) == "-" else math.inf
+    return None
+
+
+def _js_number(v: float) -> str:
+    """JavaScript's String(number), so a value logged from Python and from the
+    TS side (e.g. a config's `lr: 1.0`) gives the same param text."""
+    if v != v:
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if v == 0:
+        return "0"
+    sign, digits, exp = decimal.Decimal(repr(v)).normalize().as_tuple()
+    ds = "".join(map(str, digits))
+    k, n = len(ds), exp + len(ds)
+    if k <= n <= 21:
+        s = ds + "0" * (n - k)
+    elif 0 < n <= 21:
+        s = ds[:n] + "." + ds[n:]
+    elif -6 < n <= 0:
+        s = "0." + "0" * -n + ds
+    else:
+        e = n - 1
+        s = ds[0] + ("." + ds[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
+    return ("-" if sign else "") + s
+
+
+def _value_text(value) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
+        return "true" if value else "false"
+    if isinstance(value, int) or (hasattr(value, "__index__") and not isinstance(value, float)):
+        with contextlib.suppress(TypeError):
+            return str(operator.index(value))
+    if isinstance(value, float) or type(value).__name__.startswith("float"):
+        return _js_number(float(value))
+    return str(value)
+
+
+def _check_key(kind: str, key) -> str:
+    if not isinstance(key, str) or not key:
+        raise TypeError(f"{kind} key must be a non-empty string")
+    return key
+
+
+def _normalize_artifact_path(p: str) -> str:
+    clean = re.sub(r"/+", "/", re.sub(r"^(\./)+", "", p.replace("\\", "/")))
+    if not clean or clean.startswith("/") or re.match(r"^[a-zA-Z]:", clean) or ".." in clean.split("/"):
+        raise RunLensError(f'invalid artifact path "{p}" (use a relative path inside the run, without "..")')
+    return clean
+
+
+_ADJECTIVES = ("amber bold brave bright calm clever cosmic crisp daring eager fancy fast fierce gentle golden happy "
+               "hidden jolly keen kind lively lucky mellow mighty misty noble polite proud quick quiet rapid rustic "
+               "shiny silent silver sleek smooth snowy solid steady sunny swift tidy vivid warm wild wise witty young "
+               "zesty").split()
+_ANIMALS = ("badger bat bear beaver bison crane crow deer dingo dolphin eagle falcon ferret finch fox gecko goose "
+            "hare hawk heron ibis jackal koala lemur lion lynx marten mole moose newt otter owl panda puffin quail "
+            "raven robin seal shrew sloth squid stoat swan tapir tiger toad trout walrus wolf yak").split()
+
+
+def _unique_run_name(conn: sqlite3.Connection, experiment_id: int) -> str:
+    """Like ids.ts uniqueRunName: `brave-otter-42`, the number growing after collisions."""
+    for i in range(1000):
+        name = f"{secrets.choice(_ADJECTIVES)}-{secrets.choice(_ANIMALS)}-{secrets.randbelow(100)}"
+        if i >= 20:
+            name += str(1000 + secrets.randbelow(999_000))
+        if conn.execute("SELECT 1 FROM runs WHERE experiment_id = ? AND name = ?", (experiment_id, name)).fetchone() is None:
+            return name
+    raise RunLensError("could not find a free run name")
+
+
+# ── runs ─────────────────────────────────────────────────────────────────────
+
+class Run:
+    """A run being logged. Use the module functions, or these methods directly."""
+
+    def __init__(self, store: _Store, run_id: str, attached: bool):
+        self.id = run_id
+        self.store = store
+        #: True when the run belongs to a RunLens-launched command (RUNLENS_RUN_ID): its status is the launcher's.
+        self.attached = attached
+        self.ended = False
+        self._buffer: list[tuple[str, float, int | None, int]] = []
+        self._first_buffered = 0.0
+        self._last_heartbeat = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._flush_loop, name="runlens-flush", daemon=True)
+        self._thread.start()
+
+    def __repr__(self) -> str:
+        return f"<runlens.Run {self.id}>"
+
+    # context manager: an exception marks the run failed, Ctrl-C killed.
+    def __enter__(self) -> "Run":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.end(*_status_for(exc_type, exc))
+
+    def log_params(self, params: dict) -> None:
+        """Params are immutable: logging a key again with the same value is fine, another value raises."""
+        items = [(_check_key("param", k), _value_text(v)) for k, v in params.items()]
+
+        def tx(conn):
+            for key, text in items:
+                cur = conn.execute("INSERT INTO params (run_id, key, value, num) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                   (self.id, key, text, _numeric_value(text)))
+                if cur.rowcount == 0:
+                    old = conn.execute("SELECT value FROM params WHERE run_id = ? AND key = ?", (self.id, key)).fetchone()[0]
+                    if old != text:
+                        raise RunLensError(f'param "{key}" of run {self.id[:8]} is already "{old}"; cannot change it '
+                                           f'to "{text}" (params are immutable)')
+        self.store.write(tx)
+
+    def set_tags(self, tags: dict) -> None:
+        """Tags are mutable; a None value deletes the tag."""
+        items = [(_check_key("tag", k), None if v is None else _value_text(v)) for k, v in tags.items()]
+
+        def tx(conn):
+            for key, text in items:
+                if text is None:
+                    conn.execute("DELETE FROM tags WHERE run_id = ? AND key = ?", (self.id, key))
+                else:
+                    conn.execute("INSERT INTO tags (run_id, key, value, num) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) "
+                                 "DO UPDATE SET value = excluded.value, num = excluded.num",
+                                 (self.id, key, text, _numeric_value(text)))
+        self.store.write(tx)
+
+    def log_metrics(self, metrics: dict, step: int | None = None) -> None:
+        """Buffers the points; they are written in one transaction per batch."""
+        if self.ended:
+            raise RunLensError(f"run {self.id[:8]} has ended")
+        if step is not None:
+            if isinstance(step, (bool, float)):
+                raise RunLensError(f"step must be an integer, got {step!r}")
+            step = operator.index(step)
+        ts = _now_ms()
+        points = []
+        for key, value in metrics.items():
+            _check_key("metric", key)
+            if isinstance(value, (str, bytes, bool)) or value is None:
+                raise RunLensError(f'metric "{key}": value must be a number, got {type(value).__name__}')
+            points.append((key, float(value), step, ts))
+        with self.store.lock:
+            if not self._buffer:
+                self._first_buffered = time.monotonic()
+            self._buffer.extend(points)
+            if len(self._buffer) >= FLUSH_POINTS or time.monotonic() - self._first_buffered >= FLUSH_SECONDS:
+                self.flush()
+
+    def log_artifact(self, local_path: str, artifact_path: str | None = None) -> list[dict]:
+        """Stores a file (or every file of a directory) under `artifact_path/<name>`, as MLflow does.
+        Returns [{path, sha256, size}]."""
+        local_path = os.fspath(local_path)
+        base = os.path.basename(os.path.normpath(local_path))
+        prefix = (artifact_path.rstrip("/\\") + "/") if artifact_path else ""
+        if os.path.isdir(local_path):
+            files = []
+            for root, _dirs, names in os.walk(local_path):
+                for n in sorted(names):
+                    full = os.path.join(root, n)
+                    files.append((full, prefix + base + "/" + os.path.relpath(full, local_path).replace(os.sep, "/")))
+        else:
+            files = [(local_path, prefix + base)]
+        return [self._log_file(src, _normalize_artifact_path(rel)) for src, rel in files]
+
+    def _log_file(self, src: str, rel: str) -> dict:
+        temp = os.path.join(self.store.tmp, f"{os.getpid()}-{secrets.token_hex(6)}.tmp")
+        h = hashlib.sha256()
+        size = 0
+        try:
+            try:
+                fin = open(src, "rb")
+            except OSError as e:
+                raise RunLensError(f"cannot read artifact file {src}: {e}") from e
+            with fin, open(temp, "xb") as fout:
+                while chunk := fin.read(1 << 20):
+                    h.update(chunk)
+                    fout.write(chunk)
+                    size += len(chunk)
+            sha = h.hexdigest()
+            blob = os.path.join(self.store.artifacts, sha[:2], sha)
+
+            def tx(conn):
+                # Blob check, rename and row insert under the write lock, as in
+                # artifactStore.ts, so a concurrent gc cannot drop a blob being referenced.
+                if conn.execute("SELECT 1 FROM runs WHERE id = ?", (self.id,)).fetchone() is None:
+                    raise RunLensError(f"no run with id {self.id}")
+                row = conn.execute("SELECT sha256 FROM artifacts WHERE run_id = ? AND path = ?", (self.id, rel)).fetchone()
+                if not os.path.exists(blob):
+                    os.makedirs(os.path.dirname(blob), exist_ok=True)
+                    os.replace(temp, blob)
+                conn.execute("INSERT OR REPLACE INTO artifacts (run_id, path, sha256, size, kind, created_at) "
+                             "VALUES (?, ?, ?, ?, 'file', ?)", (self.id, rel, sha, size, _now_ms()))
+                if row is not None and row[0] != sha and conn.execute(
+                        "SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1", (row[0],)).fetchone() is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(self.store.artifacts, row[0][:2], row[0]))
+            self.store.write(tx)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        return {"path": rel, "sha256": sha, "size": size}
+
+    def flush(self, status: str | None = None, error: str | None = None) -> None:
+        """Writes the buffered points (and a heartbeat), plus the final status when given, in one transaction."""
+        with self.store.lock:
+            points, self._buffer = self._buffer, []
+            try:
+                self.store.write(lambda conn: self._flush_tx(conn, points, status, error))
+            except BaseException:
+                self._buffer = points + self._buffer  # keep them for the next attempt
+                raise
+            self._last_heartbeat = time.monotonic()
+
+    def _flush_tx(self, conn, points, status, error) -> None:
+        now = _now_ms()
+        series: dict[str, dict] = {}
+        for key, value, step, ts in points:
+            s = series.get(key)
+            if s is None:
+                s = series[key] = self._load_series(conn, key)
+            if step is None:
+                step = s["latest_step"] + 1 if s["latest_step"] is not None else 0
+            seq = s["count"]
+            s["count"] += 1
+            finite_or_inf = value == value
+            conn.execute("INSERT INTO metric_points (series_id, step, seq, timestamp, value) VALUES (?, ?, ?, ?, ?)",
+                         (s["id"], step, seq, ts, value if finite_or_inf else None))
+            if s["latest_step"] is None or step >= s["latest_step"]:
+                s["latest_step"], s["latest"], s["latest_ts"] = step, value, ts
+            else:
+                s["monotonic"] = 0
+            if finite_or_inf:
+                if s["min"] is None:
+                    s["min"] = s["max"] = value
+                elif value < s["min"]:
+                    s["min"] = value
+                elif value > s["max"]:
+                    s["max"] = value
+        for s in series.values():
+            latest = s["latest"]
+            # rollup_n is left as it is (see schema.ts): readers fall back to scanning the tail.
+            conn.execute("UPDATE metric_series SET count = ?, latest = ?, latest_step = ?, latest_ts = ?, min = ?, "
+                         "max = ?, monotonic = ? WHERE id = ?",
+                         (s["count"], latest if latest is not None and latest == latest else None, s["latest_step"],
+                          s["latest_ts"], s["min"], s["max"], s["monotonic"], s["id"]))
+        if status is None or self.attached:
+            conn.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status IN ('running', 'queued')", (now, self.id))
+        else:
+            cur = conn.execute("UPDATE runs SET status = ?, ended_at = ?, heartbeat_at = ?, error = ? WHERE id = ?",
+                               (status, now, now, error, self.id))
+            if cur.rowcount == 0:
+                raise RunLensError(f"no run with id {self.id}")
+
+    def _load_series(self, conn, key: str) -> dict:
+        cols = ("id", "count", "latest", "latest_step", "latest_ts", "min", "max", "monotonic")
+        sql = f"SELECT {', '.join(cols)} FROM metric_series WHERE run_id = ? AND key = ?"
+        row = conn.execute(sql, (self.id, key)).fetchone()
+        if row is None:
+            try:
+                conn.execute("INSERT INTO metric_series (run_id, key) VALUES (?, ?)", (self.id, key))
+            except sqlite3.IntegrityError as e:
+                raise RunLensError(f"no run with id {self.id}") from e
+            row = conn.execute(sql, (self.id, key)).fetchone()
+        s = dict(zip(cols, row))
+        if s["latest"] is None and s["latest_step"] is not None:
+            s["latest"] = math.nan  # NULL latest of a series with points = a NaN latest
+        return s
+
+    def _flush_loop(self) -> None:
+        # Writes buffered points within FLUSH_SECONDS, and heartbeats while the
+        # user's code is busy elsewhere (a long fit logs nothing).
+        while not self._stop.wait(min(FLUSH_SECONDS, HEARTBEAT_SECONDS) / 2):
+            try:
+                with self.store.lock:
+                    if self.ended:
+                        return
+                    due = self._buffer and time.monotonic() - self._first_buffered >= FLUSH_SECONDS
+                    if due or time.monotonic() - self._last_heartbeat >= HEARTBEAT_SECONDS:
+                        self.flush()
+            except Exception as e:  # never kill the user's program from here; the next flush retries
+                print(f"runlens: background flush failed: {e}", file=sys.stderr)
+
+    def end(self, status: str = "finished", error: str | None = None) -> None:
+        """Flushes and sets the final status (finished, failed or killed). Attached runs keep the status
+        their launcher sets."""
+        if status not in ("finished", "failed", "killed"):
+            raise RunLensError(f'unknown final status "{status}" (expected finished, failed or killed)')
+        with self.store.lock:
+            if self.ended:
+                return
+            self.flush(status, error)
+            self.ended = True
+        self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        global _active
+        if _active is self:
+            _active = None
+
+
+def _status_for(exc_type, exc) -> tuple[str, str | None]:
+    if exc_type is None:
+        return "finished", None
+    if issubclass(exc_type, KeyboardInterrupt):
+        return "killed", "interrupted (KeyboardInterrupt)"
+    if issubclass(exc_type, SystemExit) and exc is not None and exc.code in (None, 0):
+        return "finished", None
+    return "failed", f"{exc_type.__name__}: {exc}"
+
+
+# ── module-level API (one active run per process, like MLflow) ───────────────
+
+_active: Run | None = None
+_stores: dict[str, _Store] = {}
+_exit_status: tuple[str, str | None] | None = None
+
+
+def _store(directory: str) -> _Store:
+    key = os.path.abspath(directory)
+    if key not in _stores:
+        _stores[key] = _Store(key)
+    return _stores[key]
+
+
+def start_run(experiment: str | None = None, name: str | None = None, tags: dict | None = None,
+              store: str | None = None) -> Run:
+    """Starts a run (or attaches to the one RunLens launched this process for, when RUNLENS_RUN_ID is set)
+    and makes it the active run. Use it as `with start_run(...):` or call `end_run()` yourself."""
+    global _active
+    if _active is not None and not _active.ended:
+        raise RunLensError(f"run {_active.id[:8]} is already active; end it first (runlens.end_run())")
+    attach_id = os.environ.get("RUNLENS_RUN_ID", "").strip().lower()
+    s = _store(store or find_store_dir())
+    if attach_id:
+        if not s.conn.execute("SELECT 1 FROM runs WHERE id = ?", (attach_id,)).fetchone():
+            raise RunLensError(f"RUNLENS_RUN_ID={attach_id} names no run in {s.dir}")
+        run = Run(s, attach_id, attached=True)
+    else:
+        exp = (experiment or os.environ.get("RUNLENS_EXPERIMENT") or DEFAULT_EXPERIMENT).strip()
+        if not exp:
+            raise RunLensError("experiment name must not be empty")
+
+        def tx(conn):
+            now = _now_ms()
+            conn.execute("INSERT INTO experiments (name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", (exp, now))
+            exp_id = conn.execute("SELECT id FROM experiments WHERE name = ?", (exp,)).fetchone()[0]
+            run_id = secrets.token_hex(16)
+            conn.execute("INSERT INTO runs (id, experiment_id, name, status, created_at, started_at, heartbeat_at, pid, host, "
+                         "runlens_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                         (run_id, exp_id, (name or "").strip() or _unique_run_name(conn, exp_id), now, now, now,
+                          os.getpid(), socket.gethostname(), f"python-{__version__}"))
+            return run_id
+        run = Run(s, s.write(tx), attached=False)
+    _active = run
+    _install_exit_hooks()
+    if tags:
+        run.set_tags(tags)
+    return run
+
+
+def active_run() -> Run | None:
+    return _active if _active is not None and not _active.ended else None
+
+
+def _run() -> Run:
+    """The active run, started on first use (as MLflow does)."""
+    return active_run() or start_run()
+
+
+def end_run(status: str = "finished", error: str | None = None) -> None:
+    run = active_run()
+    if run is not None:
+        run.end(status, error)
+
+
+def log_param(key: str, value) -> None:
+    _run().log_params({key: value})
+
+
+def log_params(params: dict) -> None:
+    _run().log_params(params)
+
+
+def log_metric(key: str, value, step: int | None = None) -> None:
+    _run().log_metrics({key: value}, step)
+
+
+def log_metrics(metrics: dict, step: int | None = None) -> None:
+    _run().log_metrics(metrics, step)
+
+
+def set_tag(key: str, value) -> None:
+    _run().set_tags({key: value})
+
+
+def set_tags(tags: dict) -> None:
+    _run().set_tags(tags)
+
+
+def log_artifact(local_path: str, artifact_path: str | None = None) -> list[dict]:
+    return _run().log_artifact(local_path, artifact_path)
+
+
+_hooks_installed = False
+
+
+def _install_exit_hooks() -> None:
+    """An uncaught exception outside a `with` block fails the active run (Ctrl-C kills it); a normal exit finishes it."""
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    _hooks_installed = True
+    previous = sys.excepthook
+
+    def hook(exc_type, exc, tb):
+        global _exit_status
+        _exit_status = _status_for(exc_type, exc)
+        previous(exc_type, exc, tb)
+    sys.excepthook = hook
+    atexit.register(_at_exit)
+
+
+def _at_exit() -> None:
+    run = active_run()
+    if run is not None:
+        with contextlib.suppress(Exception):
+            run.end(*(_exit_status or ("finished", None)))
+    for s in _stores.values():
+        with contextlib.suppress(Exception):
+            s.close()
+
+
+# ── scikit-learn ─────────────────────────────────────────────────────────────
+
+_fit_depth = threading.local()
+
+
+def _param_text(v) -> object:
+    text = v if isinstance(v, (str, int, float, bool)) or v is None else repr(v)
+    return text[:500] if isinstance(text, str) else text
+
+
+def _log_fit(estimator, X, y) -> None:
+    run = _run()
+    params = {k: _param_text(v) for k, v in estimator.get_params(deep=True).items()}
+    try:
+        run.log_params(params)
+    except RunLensError as e:  # a second fit with other params in the same run: keep training
+        print(f"runlens: {e}", file=sys.stderr)
+    run.set_tags({"estimator_class": f"{type(estimator).__module__}.{type(estimator).__name__}"})
+    if y is not None and hasattr(estimator, "score"):
+        with contextlib.suppress(Exception):
+            run.log_metrics({"training_score": estimator.score(X, y)})
+
+
+def _is_model(estimator) -> bool:
+    from sklearn.base import is_classifier, is_regressor
+    return is_classifier(estimator) or is_regressor(estimator) or type(estimator).__name__ == "Pipeline"
+
+
+def _wrap_fit(original):
+    def fit(self, *args, **kwargs):
+        depth = getattr(_fit_depth, "n", 0)
+        _fit_depth.n = depth + 1
+        try:
+            result = original(self, *args, **kwargs)
+        finally:
+            _fit_depth.n = depth
+        # Only the outermost fit of a model: a Pipeline or forest fits inner estimators too.
+        if depth == 0 and _is_model(self):
+            X = args[0] if args else kwargs.get("X")
+            y = args[1] if len(args) > 1 else kwargs.get("y")
+            started = active_run() is None
+            try:
+                _log_fit(self, X, y)
+            finally:
+                if started:
+                    end_run()
+        return result
+    fit.__wrapped__ = original
+    fit.__name__ = getattr(original, "__name__", "fit")
+    fit.__doc__ = getattr(original, "__doc__", None)
+    fit._runlens = True
+    return fit
+
+
+def autolog() -> None:
+    """Patches `fit` of every scikit-learn estimator (at the class that defines it) to log
+    `get_params()` as params and `score(X, y)` as `training_score`. A fit outside a run gets its own run."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils import all_estimators
+    # Models only: a transformer's fit (StandardScaler, LabelEncoder inside f1_score...) is not a training run.
+    classes = [c for _name, c in all_estimators(type_filter=["classifier", "regressor"])] + [Pipeline]
+    for cls in classes:
+        for owner in cls.__mro__:
+            f = owner.__dict__.get("fit")
+            if f is None:
+                continue
+            if not getattr(f, "_runlens", False) and callable(f):
+                setattr(owner, "fit", _wrap_fit(f))
+            break
+
+
+def log_test_metrics(estimator, X_test, y_test, prefix: str = "test_") -> dict:
+    """Logs accuracy and f1 (classifiers) or r2 and rmse (regressors) on a held-out set; returns them."""
+    from sklearn import metrics as m
+    from sklearn.base import is_classifier
+    pred = estimator.predict(X_test)
+    if is_classifier(estimator):
+        labels = {str(v) for v in list(y_test)}
+        binary = labels <= {"0", "1"} or labels <= {"False", "True"}
+        out = {"accuracy": m.accuracy_score(y_test, pred),
+               "f1": m.f1_score(y_test, pred, average="binary" if binary else "weighted")}
+    else:
+        out = {"r2": m.r2_score(y_test, pred), "rmse": math.sqrt(m.mean_squared_error(y_test, pred))}
+    out = {prefix + k: float(v) for k, v in out.items()}
+    _run().log_metrics(out)
+    return out
+
+
+#: `runlens.sklearn.autolog()`, `runlens.sklearn.log_test_metrics(...)`.
+sklearn = types.SimpleNamespace(autolog=autolog, log_test_metrics=log_test_metrics)
