@@ -13,6 +13,7 @@ const nodeEntries = {
   extension: 'src/extension/extension.ts',
   worker: 'src/worker/trainerWorker.ts',
   cli: 'src/cli/main.ts',
+  serve: 'src/deploy/serve/serveMain.ts',
 };
 const present = Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p))));
 

@@ -16,6 +16,7 @@ import { compareCommand } from './commands/compare';
 import { metricsCommand } from './commands/metrics';
 import { deleteCommand, gcCommand, experimentsCommand } from './commands/manage';
 import { initCommand } from './commands/init';
+import { serveCommand } from './commands/serve';
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep)' },
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   experiments: { run: experimentsCommand, help: 'experiments [--json]' },
   delete: { run: deleteCommand, help: 'delete <run>...' },
   gc: { run: gcCommand, help: 'gc' },
+  serve: { run: serveCommand, help: 'serve <run> [--port 8080] [--host 127.0.0.1]   (the run\'s model over HTTP, MLflow scoring protocol)' },
   init: { run: initCommand, help: 'init [dir]   (writes the examples workspace)' },
 };
 

@@ -1,0 +1,226 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DataError } from '../../core/data/dataError';
+import type { Frame } from '../../core/data/frame';
+import { HttpError, invalidInput } from './httpErrors';
+import { parseScoringRequest } from './scoringRequest';
+import { ServeMetrics } from './serveMetrics';
+import { ColumnMismatchError } from './servingModel';
+import type { ServingModel } from './servingModel';
+
+export interface ModelServerOptions {
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1: exposing a model to the network is an explicit choice. */
+  readonly host?: string;
+  /** Largest accepted request body; default 10 MiB. */
+  readonly maxBodyBytes?: number;
+  /** How long `close()` waits for in-flight requests before cutting connections; default 10 s. */
+  readonly shutdownGraceMs?: number;
+  /** Called once per finished request (the entry prints it). */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Regression only: upper bounds of the predicted-value histogram. */
+  readonly predictionBuckets?: readonly number[];
+}
+
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly ms: number;
+  /** Rows scored (for `/invocations`). */
+  readonly rows?: number;
+}
+
+/** A model server; create it with `createServer`. */
+export interface ModelServer {
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<{ port: number; host: string }>;
+  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+const KNOWN_PATHS: Readonly<Record<string, readonly string[]>> = {
+  '/invocations': ['POST'],
+  '/ping': ['GET', 'HEAD'],
+  '/health': ['GET', 'HEAD'],
+  '/metrics': ['GET', 'HEAD'],
+};
+
+/**
+ * An HTTP server for one model with MLflow's scoring protocol:
+ * `POST /invocations`, `GET /ping`, plus `GET /health` and Prometheus
+ * `GET /metrics`. Plain `node:http`: four routes do not need a framework.
+ */
+export function createServer(model: ServingModel, options: ModelServerOptions = {}): ModelServer {
+  const port = options.port ?? 8080;
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const graceMs = options.shutdownGraceMs ?? 10_000;
+  const metrics = new ServeMetrics(model.info, Date.now, options.predictionBuckets);
+  const startedAt = Date.now();
+  let closing = false;
+  let closed: Promise<void> | undefined;
+
+  const server: Server = createHttpServer((req, res) => {
+    const start = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname in KNOWN_PATHS ? url.pathname : 'other';
+    let rows: number | undefined;
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.recordRequest(req.method ?? '', path, res.statusCode, seconds);
+      options.onRequest?.({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, ms: seconds * 1000, ...(rows !== undefined ? { rows } : {}) });
+    });
+    // Keep-alive connections would hold close() open; ask clients to reconnect elsewhere.
+    if (closing) res.setHeader('Connection', 'close');
+    handle(req, url, path)
+      .then((r) => {
+        rows = r.rows;
+        send(res, r.status, r.body, r.contentType);
+      })
+      .catch((e: unknown) => {
+        const err = toHttpError(e);
+        for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+        if (err.status === 413) {
+          // The rest of the body is not read; close rather than drain an oversized upload.
+          res.setHeader('Connection', 'close');
+        }
+        send(res, err.status, JSON.stringify(err.body()), 'application/json');
+        if (!req.complete) req.resume();
+      });
+  });
+
+  async function handle(req: IncomingMessage, url: URL, path: string): Promise<Reply> {
+    const allowed = KNOWN_PATHS[path];
+    if (!allowed) throw new HttpError(404, 'ENDPOINT_NOT_FOUND', `no endpoint ${url.pathname}; the endpoints are: ${Object.keys(KNOWN_PATHS).join(', ')}`);
+    const method = req.method ?? '';
+    if (!allowed.includes(method)) {
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}`, {}, { Allow: allowed.join(', ') });
+    }
+    switch (path) {
+      case '/ping':
+        // 503 while shutting down, so a load balancer stops sending traffic.
+        return closing ? { status: 503, body: '\n', contentType: 'text/plain' } : { status: 200, body: '\n', contentType: 'text/plain' };
+      case '/health':
+        return { status: 200, body: JSON.stringify(healthBody()), contentType: 'application/json' };
+      case '/metrics':
+        return { status: 200, body: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' };
+      default:
+        return invocations(req, url);
+    }
+  }
+
+  function healthBody(): Record<string, unknown> {
+    const i = model.info;
+    return {
+      status: closing ? 'shutting_down' : 'ok',
+      run_id: i.runId,
+      task: i.task,
+      model_type: i.modelType,
+      target: i.target,
+      inputs: i.inputColumns,
+      ...(i.classes ? { classes: i.classes } : {}),
+      runlens_version: i.runlensVersion,
+      uptime_seconds: (Date.now() - startedAt) / 1000,
+    };
+  }
+
+  async function invocations(req: IncomingMessage, url: URL): Promise<Reply> {
+    const body = await readBody(req, maxBodyBytes);
+    const request = parseScoringRequest(body, req.headers['content-type'], url.searchParams, model.info.inputColumns);
+    const frame: Frame = request.kind === 'frame' ? request.frame : model.recordsFrame(request.records);
+    let result: Record<string, unknown>;
+    if (request.probabilities) {
+      if (!model.predictProbaFrame) {
+        throw invalidInput(model.info.task === 'regression'
+          ? 'probabilities are only available for classification models'
+          : `the ${model.info.modelType} model does not give probabilities`);
+      }
+      const r = model.predictProbaFrame(frame);
+      result = { predictions: r.predictions, probabilities: r.probabilities, classes: r.classes };
+    } else {
+      result = { predictions: model.predictFrame(frame) };
+    }
+    const predictions = result.predictions as Parameters<ServeMetrics['recordPredictions']>[0];
+    metrics.recordPredictions(predictions);
+    metrics.recordInputs(frame);
+    return { status: 200, body: JSON.stringify(result), contentType: 'application/json', rows: predictions.length };
+  }
+
+  return {
+    listen: () => new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        const addr = server.address() as AddressInfo;
+        resolve({ port: addr.port, host: addr.address });
+      });
+    }),
+    close: () => {
+      closed ??= new Promise<void>((resolve, reject) => {
+        closing = true;
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close((err) => {
+          clearTimeout(force);
+          if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
+          else resolve();
+        });
+        // Idle keep-alive sockets have no request to finish; busy ones close after their response.
+        server.closeIdleConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType: string;
+  readonly rows?: number;
+}
+
+function send(res: ServerResponse, status: number, body: string, contentType: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Reads the whole body, failing with 413 as soon as it exceeds `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = (): HttpError => new HttpError(413, 'REQUEST_TOO_LARGE', `the request body exceeds the limit of ${limit} bytes`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!failed) reject(e);
+    });
+  });
+}
+
+function toHttpError(e: unknown): HttpError {
+  if (e instanceof HttpError) return e;
+  if (e instanceof ColumnMismatchError) return invalidInput(e.message, { missing_columns: e.missing, extra_columns: e.extra });
+  if (e instanceof DataError) return invalidInput(e.message);
+  return new HttpError(500, 'INTERNAL_ERROR', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
