@@ -6,6 +6,7 @@ import { benchExplorer } from './explorerBench';
 import { benchCompare } from './compareBench';
 import { benchMlp } from './mlpBench';
 import { benchSweep } from './sweepBench';
+import { benchDiff } from './diffBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
@@ -16,4 +17,5 @@ export const sections: readonly BenchSection[] = [
   { title: 'Sweeps (16 trials, 2 cores)', run: benchSweep },
   { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
   { title: 'Compare panel: 100 runs × 5 metrics × 10,000 steps', run: benchCompare },
+  { title: 'Dataset diff (1,000,000 × 20, keyed, 1% changed)', run: benchDiff },
 ];
