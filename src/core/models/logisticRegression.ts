@@ -4,11 +4,12 @@ import { checkFitInput, checkPredictInput, checkTask, notFitted } from './checks
 import { floatsFromJSON, floatsToJSON, numberField, optionalNames } from './jsonArrays';
 import { minimizeLbfgs } from './lbfgs';
 import { normalisedAbs } from './linearRegression';
-import { binaryObjective, multinomialObjective, sigmoid } from './logisticObjective';
+import { binaryObjective, multinomialObjective } from './logisticObjective';
 import type { FitOptions, Model, ModelJSON, Task } from './model';
 import type { ModelFamily } from './modelFamily';
 import type { ParamInfo } from './params';
 import { booleanParam, checkParamNames, numberParam } from './params';
+import { probabilitiesFromScores } from './scoresToProba';
 
 const TYPE = 'logistic_regression';
 
@@ -133,26 +134,7 @@ export class LogisticRegressionModel implements Model {
   }
 
   predictProba(X: DenseMatrix): DenseMatrix {
-    const z = this.decisionFunction(X);
-    const k = this.nClasses;
-    const out = new Float64Array(z.rows * k);
-    if (z.cols === 1) {
-      for (let i = 0; i < z.rows; i++) {
-        const p1 = sigmoid(z.data[i]);
-        out[2 * i] = 1 - p1;
-        out[2 * i + 1] = p1;
-      }
-      return { data: out, rows: z.rows, cols: 2 };
-    }
-    for (let i = 0; i < z.rows; i++) {
-      const off = i * k;
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, z.data[off + c]);
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += out[off + c] = Math.exp(z.data[off + c] - max);
-      for (let c = 0; c < k; c++) out[off + c] /= sum;
-    }
-    return { data: out, rows: z.rows, cols: k };
+    return probabilitiesFromScores(this.decisionFunction(X), this.nClasses);
   }
 
   /** Weights, row-major (1 or k) × p, as scikit-learn's `coef_`. */

@@ -12,6 +12,7 @@ import { MLP_PARAMS, MLP_TYPE, readMlpParams } from './mlpParams';
 import { runtimeTags, tfjsRuntime } from './tfjsRuntime';
 import type { TrainOutcome } from './trainLoop';
 import { trainNetwork } from './trainLoop';
+import { probabilitiesFromScores } from '../scoresToProba';
 
 /** What the last fit did, for tests, logs and benchmarks. */
 export interface MlpFitInfo extends TrainOutcome {
@@ -106,26 +107,7 @@ export class MlpModel implements Model {
 
   predictProba(X: DenseMatrix): DenseMatrix {
     if (this.task !== 'classification') throw new Error(`${MLP_TYPE}: predictProba is for classification models.`);
-    const z = this.decisionFunction(X);
-    const k = (this.fitted as Fitted).nClasses;
-    const out = new Float64Array(z.rows * k);
-    if (z.cols === 1) {
-      for (let i = 0; i < z.rows; i++) {
-        const p1 = 1 / (1 + Math.exp(-z.data[i]));
-        out[2 * i] = 1 - p1;
-        out[2 * i + 1] = p1;
-      }
-      return { data: out, rows: z.rows, cols: 2 };
-    }
-    for (let i = 0; i < z.rows; i++) {
-      const off = i * k;
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, z.data[off + c]);
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += out[off + c] = Math.exp(z.data[off + c] - max);
-      for (let c = 0; c < k; c++) out[off + c] /= sum;
-    }
-    return { data: out, rows: z.rows, cols: k };
+    return probabilitiesFromScores(this.decisionFunction(X), (this.fitted as Fitted).nClasses);
   }
 
   /** A copy of the flat float32 parameter vector (weights and biases, layer by layer). */
