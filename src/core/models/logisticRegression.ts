@@ -9,7 +9,7 @@ import type { FitOptions, Model, ModelJSON, Task } from './model';
 import type { ModelFamily } from './modelFamily';
 import type { ParamInfo } from './params';
 import { booleanParam, checkParamNames, numberParam } from './params';
-import { probabilitiesFromScores } from './scoresToProba';
+import { classesFromScores, probabilitiesFromScores } from './decisionScores';
 
 const TYPE = 'logistic_regression';
 
@@ -117,20 +117,7 @@ export class LogisticRegressionModel implements Model {
   }
 
   predict(X: DenseMatrix): Float64Array {
-    const z = this.decisionFunction(X);
-    const out = new Float64Array(z.rows);
-    if (z.cols === 1) {
-      // Same rule as scikit-learn: class 1 when the score is strictly positive.
-      for (let i = 0; i < z.rows; i++) out[i] = z.data[i] > 0 ? 1 : 0;
-      return out;
-    }
-    for (let i = 0; i < z.rows; i++) {
-      let best = 0;
-      const off = i * z.cols;
-      for (let c = 1; c < z.cols; c++) if (z.data[off + c] > z.data[off + best]) best = c;
-      out[i] = best;
-    }
-    return out;
+    return classesFromScores(this.decisionFunction(X));
   }
 
   predictProba(X: DenseMatrix): DenseMatrix {

@@ -12,7 +12,7 @@ import { MLP_PARAMS, MLP_TYPE, readMlpParams } from './mlpParams';
 import { runtimeTags, tfjsRuntime } from './tfjsRuntime';
 import type { TrainOutcome } from './trainLoop';
 import { trainNetwork } from './trainLoop';
-import { probabilitiesFromScores } from '../scoresToProba';
+import { classesFromScores, probabilitiesFromScores } from '../decisionScores';
 
 /** What the last fit did, for tests, logs and benchmarks. */
 export interface MlpFitInfo extends TrainOutcome {
@@ -92,17 +92,7 @@ export class MlpModel implements Model {
   predict(X: DenseMatrix): Float64Array {
     const z = this.decisionFunction(X);
     if (this.task === 'regression') return z.data;
-    const out = new Float64Array(z.rows);
-    if (z.cols === 1) {
-      for (let i = 0; i < z.rows; i++) out[i] = z.data[i] > 0 ? 1 : 0;
-      return out;
-    }
-    for (let i = 0; i < z.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < z.cols; c++) if (z.data[i * z.cols + c] > z.data[i * z.cols + best]) best = c;
-      out[i] = best;
-    }
-    return out;
+    return classesFromScores(z);
   }
 
   predictProba(X: DenseMatrix): DenseMatrix {

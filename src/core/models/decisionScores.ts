@@ -28,3 +28,23 @@ export function probabilitiesFromScores(z: DenseMatrix, nClasses: number): Dense
   }
   return { data: out, rows: z.rows, cols: k };
 }
+
+/**
+ * Predicted class indices from decision scores, scikit-learn's rule: with one
+ * column, class 1 when the score is strictly positive; else the arg max (ties
+ * to the lower class).
+ */
+export function classesFromScores(z: DenseMatrix): Float64Array {
+  const out = new Float64Array(z.rows);
+  if (z.cols === 1) {
+    for (let i = 0; i < z.rows; i++) out[i] = z.data[i]! > 0 ? 1 : 0;
+    return out;
+  }
+  for (let i = 0; i < z.rows; i++) {
+    const off = i * z.cols;
+    let best = 0;
+    for (let c = 1; c < z.cols; c++) if (z.data[off + c]! > z.data[off + best]!) best = c;
+    out[i] = best;
+  }
+  return out;
+}
