@@ -10,11 +10,8 @@ export const compareCommand: Command = async (ctx, argv) => {
   });
   if (positionals.length < 2) throw new CliError('usage: runlens compare <run> <run>... [--only-changed]', 2);
   const store = ctx.openStore();
-  const runs = positionals.map((ref) => {
-    const run = store.getRun(ref);
-    if (!run) throw new CliError(`no run "${ref}"`);
-    return run;
-  });
+  // getRun resolves ids, prefixes and names, and says what to give when none matches.
+  const runs = positionals.map((ref) => store.getRun(ref));
   const params = runs.map((r) => store.getParams(r.id));
   const metrics = runs.map((r) => Object.fromEntries(store.getMetricSummaries(r.id).map((m) => [m.key, m.latest])));
   const paramKeys = [...new Set(params.flatMap((p) => Object.keys(p)))].sort();

@@ -14,7 +14,6 @@ export const deleteCommand: Command = async (ctx, argv) => {
   const store = ctx.openStore();
   for (const ref of positionals) {
     const run = store.getRun(ref);
-    if (!run) throw new CliError(`no run "${ref}"`);
     if (run.status === 'running') throw new CliError(`run ${run.name} is still running; cancel it first`);
     const result = store.deleteRun(run.id);
     ctx.out(`deleted ${run.name} (${run.id.slice(0, 8)})${result.runs > 1 ? ` and ${result.runs - 1} child runs` : ''}, freed ${bytes(result.bytesFreed)}\n`);

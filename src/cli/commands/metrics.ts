@@ -11,7 +11,6 @@ export const metricsCommand: Command = async (ctx, argv) => {
   if (positionals.length !== 2) throw new CliError('usage: runlens metrics <run> <key> [--csv]', 2);
   const store = ctx.openStore();
   const run = store.getRun(positionals[0]!);
-  if (!run) throw new CliError(`no run "${positionals[0]}"`);
   const key = positionals[1]!;
   const history = store.getMetricHistory(run.id, key);
   if (history.values.length === 0) {

@@ -8,7 +8,6 @@ export const showCommand: Command = async (ctx, argv) => {
   if (positionals.length !== 1) throw new CliError('usage: runlens show <run> [--json]', 2);
   const store = ctx.openStore();
   const run = store.getRun(positionals[0]!);
-  if (!run) throw new CliError(`no run "${positionals[0]}"`);
   const params = store.getParams(run.id);
   const tags = store.getTags(run.id);
   const metrics = store.getMetricSummaries(run.id);
