@@ -20,6 +20,8 @@ function pythonVersions(): string {
 
 function fmt(v: number | undefined, unit: string): string {
   if (v === undefined) return '';
+  // A measure that could not be taken here (a backend that is not installed): the note says why.
+  if (Number.isNaN(v)) return 'not measured';
   const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : Math.abs(v) >= 1 ? 2 : 3;
   return `${v.toFixed(digits)} ${unit}`;
 }
