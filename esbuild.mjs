@@ -13,9 +13,17 @@ const nodeEntries = {
   extension: 'src/extension/extension.ts',
   worker: 'src/worker/trainerWorker.ts',
   cli: 'src/cli/main.ts',
+  // What the extension starts as child processes (Serve Locally, the MLflow tracking server): small, no tfjs.
+  tools: 'src/cli/editorTools.ts',
   serve: 'src/deploy/serve/serveMain.ts',
 };
 const present = Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p))));
+// The model server (serve.js, also shipped inside `runlens build` images) never loads TensorFlow.js:
+// an MLP predicts in plain JS from its saved weights; tfjs is required only to fit. Bundled on its
+// own without it, serve.js is ~150 KB instead of ~5 MB.
+const { serve: serveEntry, tools: toolsEntry, ...appEntries } = present;
+// The editor's tools bundle (serve + the MLflow tracking server) is built the same way: no TensorFlow.js.
+const lightEntries = { ...(serveEntry ? { serve: serveEntry } : {}), ...(toolsEntry ? { tools: toolsEntry } : {}) };
 
 const common = {
   bundle: true,
@@ -27,7 +35,7 @@ const common = {
 
 const node = {
   ...common,
-  entryPoints: present,
+  entryPoints: appEntries,
   outdir: join(root, 'dist'),
   platform: 'node',
   target: 'node20',
@@ -36,6 +44,8 @@ const node = {
   // Lets the extension report how long loading its bundle took (activation budget).
   banner: { js: '"use strict";var __runlensLoadStart = typeof performance === "object" ? performance.now() : 0;' },
 };
+
+const serveNode = { ...node, entryPoints: lightEntries, external: [...node.external, '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] };
 
 const webviewDir = join(root, 'webview');
 const webviewEntries = existsSync(webviewDir)
@@ -72,7 +82,7 @@ function copyCodicons() {
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(src, f), join(dest, f));
 }
 
-const builds = [node, ...(Object.keys(webviewEntries).length ? [web] : [])];
+const builds = [node, ...(Object.keys(lightEntries).length ? [serveNode] : []), ...(Object.keys(webviewEntries).length ? [web] : [])];
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

@@ -40,7 +40,7 @@ __all__ = [
     "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # = len(_MIGRATIONS), checked below
 BUSY_TIMEOUT_MS = 10_000
 #: A buffered metric batch is written once it holds this many points ...
 FLUSH_POINTS = 1000
@@ -57,9 +57,11 @@ class RunLensError(Exception):
 
 # ── store ────────────────────────────────────────────────────────────────────
 
-# A copy of schema 1 from src/store/schema.ts, so a Python-only user can log
-# without installing the Node CLI first. pythonHelper.test.ts checks that a
-# store created here has exactly the schema the TypeScript side creates.
+# A copy of the schema steps of src/store/schema.ts (1: runs, 2: the model
+# registry), so a Python-only user can log without installing the Node CLI
+# first. pythonHelper.test.ts checks that a store created here has exactly the
+# schema the TypeScript side creates. The helper writes no registry rows; it
+# creates those tables so that the store it makes is the latest schema.
 _SCHEMA_V1 = """
 CREATE TABLE experiments (
   id          INTEGER PRIMARY KEY,
@@ -175,6 +177,101 @@ CREATE TABLE run_inputs (
 CREATE INDEX run_inputs_by_dataset ON run_inputs(fingerprint);
 """
 
+_SCHEMA_V2 = """
+CREATE TABLE models (
+  name          TEXT PRIMARY KEY NOT NULL,
+  description   TEXT,
+  next_version  INTEGER NOT NULL DEFAULT 1,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE model_tags (
+  name   TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  PRIMARY KEY (name, key)
+) WITHOUT ROWID;
+CREATE TABLE model_versions (
+  name            TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+  version         INTEGER NOT NULL CHECK (version >= 1),
+  run_id          TEXT NOT NULL,
+  package_sha256  TEXT NOT NULL,
+  description     TEXT,
+  run_name        TEXT NOT NULL,
+  experiment      TEXT NOT NULL,
+  config_path     TEXT,
+  git_commit      TEXT,
+  git_dirty       INTEGER,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+CREATE INDEX model_versions_by_run ON model_versions(run_id);
+CREATE INDEX model_versions_by_package ON model_versions(package_sha256);
+CREATE TABLE model_version_tags (
+  name     TEXT NOT NULL,
+  version  INTEGER NOT NULL,
+  key      TEXT NOT NULL,
+  value    TEXT NOT NULL,
+  PRIMARY KEY (name, version, key),
+  FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE model_version_inputs (
+  name         TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  role         TEXT NOT NULL,
+  fingerprint  TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  PRIMARY KEY (name, version, role, fingerprint),
+  FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE model_aliases (
+  name     TEXT NOT NULL,
+  alias    TEXT NOT NULL,
+  version  INTEGER NOT NULL,
+  PRIMARY KEY (name, alias),
+  FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX model_aliases_by_version ON model_aliases(name, version);
+CREATE TABLE model_builds (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  name          TEXT NOT NULL,
+  version       INTEGER NOT NULL,
+  tag           TEXT NOT NULL,
+  cli           TEXT,
+  base_image    TEXT NOT NULL,
+  context_dir   TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+  image_id      TEXT,
+  started_at    INTEGER NOT NULL,
+  ended_at      INTEGER,
+  log_sha256    TEXT,
+  error         TEXT,
+  FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+);
+CREATE INDEX model_builds_by_version ON model_builds(name, version);
+CREATE INDEX model_builds_by_log ON model_builds(log_sha256) WHERE log_sha256 IS NOT NULL;
+CREATE TABLE deployments (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  name         TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('local', 'container')),
+  url          TEXT NOT NULL,
+  pid          INTEGER,
+  host         TEXT,
+  image        TEXT,
+  request_log  TEXT,
+  started_at   INTEGER NOT NULL,
+  stopped_at   INTEGER,
+  FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+);
+CREATE INDEX deployments_by_version ON deployments(name, version);
+CREATE INDEX deployments_live ON deployments(stopped_at) WHERE stopped_at IS NULL;
+"""
+
+# Step i takes a store from user_version i to i + 1, as MIGRATIONS in schema.ts.
+_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
@@ -245,13 +342,15 @@ class _Store:
         self._check_version(version)
         if version == SCHEMA_VERSION:
             return
+        # A new store gets every step; an older one (schema 1) the missing ones.
         # executescript would COMMIT first; run statement by statement inside our transaction.
-        stmt = ""
-        for line in _SCHEMA_V1.splitlines(keepends=True):
-            stmt += line
-            if sqlite3.complete_statement(stmt):
-                conn.execute(stmt)
-                stmt = ""
+        for step in _MIGRATIONS[version:]:
+            stmt = ""
+            for line in step.splitlines(keepends=True):
+                stmt += line
+                if sqlite3.complete_statement(stmt):
+                    conn.execute(stmt)
+                    stmt = ""
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @staticmethod

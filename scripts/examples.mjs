@@ -21,6 +21,21 @@ for (const config of configs) {
   const r = spawnSync(process.execPath, [cli, 'train', config], { cwd: examples, stdio: 'inherit' });
   if (r.status !== 0) failures++;
 }
+
+// examples/python: command runs of Python scripts, with the Python that
+// {{python}} names ($RUNLENS_PYTHON, else python3); skipped when it lacks what they need.
+const python = process.env.RUNLENS_PYTHON || (process.platform === 'win32' ? 'python' : 'python3');
+const pythonHas = (module) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+for (const [config, module] of [['python/loop.train.yaml', 'sys'], ['python/sklearn.train.yaml', 'sklearn']]) {
+  if (!pythonHas(module)) {
+    const why = module === 'sys' ? `${python} was not found` : `${python} has no ${module}`;
+    process.stderr.write(`\n== skipped ${config}: ${why} (set RUNLENS_PYTHON to a Python that has it)\n`);
+    continue;
+  }
+  process.stderr.write(`\n== runlens train ${config}\n`);
+  const r = spawnSync(process.execPath, [cli, 'train', config], { cwd: examples, stdio: 'inherit' });
+  if (r.status !== 0) failures++;
+}
 process.stderr.write('\n== runlens runs\n');
 spawnSync(process.execPath, [cli, 'runs', '--all', '--limit', '50'], { cwd: examples, stdio: 'inherit' });
 if (failures > 0) {

@@ -23,6 +23,8 @@ function findTests(dir, out = []) {
 
 if (!args.includes('--no-install')) {
   spawnSync('bash', [join(root, 'scripts/install-test-deps.sh')], { cwd: root, stdio: 'inherit' });
+  // buildah + debootstrap for the real image build (src/deploy/build/imageBuild.test.ts); skipped with a reason without them.
+  spawnSync('bash', [join(root, 'scripts/install-build-deps.sh')], { cwd: root, stdio: 'inherit' });
 }
 
 let passed = 0;

@@ -7,6 +7,8 @@ import { benchCompare } from './compareBench';
 import { benchMlp } from './mlpBench';
 import { benchSweep } from './sweepBench';
 import { benchDiff } from './diffBench';
+import { benchServe } from './serveBench';
+import { benchImage } from './imageBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
@@ -18,4 +20,6 @@ export const sections: readonly BenchSection[] = [
   { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
   { title: 'Compare panel: 100 runs × 5 metrics × 10,000 steps', run: benchCompare },
   { title: 'Dataset diff (1,000,000 × 20, keyed, 1% changed)', run: benchDiff },
+  { title: 'Model serving (/invocations, autocannon, 2 connections)', run: benchServe },
+  { title: 'Model image (runlens build: buildah, vfs, chroot)', run: benchImage },
 ];

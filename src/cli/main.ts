@@ -2,12 +2,9 @@
  * `runlens`: the engine headless, for terminals and CI. Every error is one
  * line on stderr and a non-zero exit; `--debug` adds the stack.
  */
-import { RunStore } from '../store/runStore';
 import { RUNLENS_VERSION } from '../core/version';
-import { QueryError } from '../core/query/ast';
-import { ConfigError } from '../core/config/parseConfig';
-import { CliError, type CliContext, type Command } from './context';
-import { findStoreDir } from './storeLocation';
+import type { Command } from './context';
+import { runCommandLine, runProcessCommandLine, type CliIo } from './commandLine';
 import { trainCommand } from './commands/train';
 import { sweepCommand } from './commands/sweep';
 import { runsCommand } from './commands/runs';
@@ -17,9 +14,15 @@ import { metricsCommand } from './commands/metrics';
 import { deleteCommand, gcCommand, experimentsCommand } from './commands/manage';
 import { initCommand } from './commands/init';
 import { serveCommand } from './commands/serve';
+import { datasetCommand, datasetsCommand } from './commands/datasets';
+import { diffCommand } from './commands/diff';
+import { modelCommand, modelsCommand } from './commands/models';
+import { exportCommand, importCommand, serverCommand } from './commands/mlflow';
+import { buildCommand } from './commands/build';
+import { monitorCommand } from './commands/monitor';
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
-  train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep)' },
+  train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep; with command: runs that script as a tracked run)' },
   sweep: { run: sweepCommand, help: 'sweep <config> [--parallel N] [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]' },
   runs: { run: runsCommand, help: 'runs [--filter QUERY] [--sort KEY] [--limit N] [--experiment E] [--all] [--json]' },
   show: { run: showCommand, help: 'show <run> [--json]' },
@@ -28,8 +31,18 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   experiments: { run: experimentsCommand, help: 'experiments [--json]' },
   delete: { run: deleteCommand, help: 'delete <run>...' },
   gc: { run: gcCommand, help: 'gc' },
-  serve: { run: serveCommand, help: 'serve <run> [--port 8080] [--host 127.0.0.1]   (the run\'s model over HTTP, MLflow scoring protocol)' },
+  datasets: { run: datasetsCommand, help: 'datasets [--json]   (data files runs read: versions, rows×cols, changed since last run)' },
+  dataset: { run: datasetCommand, help: 'dataset show <path|fingerprint|path@rev> [--json]   (a version\'s columns and statistics, or a file\'s versions)' },
+  diff: { run: diffCommand, help: 'diff <a> <b> [--key col[,col]] [--json | --markdown] [--max-rows N] [--fail-on drift=large|drift=moderate|rows|schema]   (files, versions, path@rev; exit 0 same, 1 changed, 2 error)' },
+  serve: { run: serveCommand, help: 'serve <model>[@alias|:version] | <run> [--port 8080] [--host 127.0.0.1] [--request-log FILE | --no-request-log] [--log-sample-rate R] [--log-max-mb 50]   (the model over HTTP, MLflow scoring protocol; requests logged to .runlens/serving/ for `runlens monitor`)' },
+  models: { run: modelsCommand, help: 'models [--json]   (registered models: versions, aliases, key metric of each source run)' },
+  model: { run: modelCommand, help: 'model register <run> <name> [--description T] [--tag k=v ...] [--alias A] | alias <name> <version> <alias> | unalias <name> <alias> | show <model>[@alias|:version] [--json] | update <name> [--description T] [--tag k=v] [--untag k] | delete <name>:<version>' },
   init: { run: initCommand, help: 'init [dir]   (writes the examples workspace)' },
+  import: { run: importCommand, help: 'import mlflow <mlruns-dir | mlflow.db> [--include-deleted] [--json]   (experiments, runs, metrics, artifacts from MLflow)' },
+  export: { run: exportCommand, help: 'export mlflow <dir> [--experiment E] [--filter QUERY] [--json]   (an MLflow file store that `mlflow ui` opens)' },
+  server: { run: serverCommand, help: 'server [--port 5000] [--host 127.0.0.1] [--quiet]   (MLflow-compatible tracking API: set MLFLOW_TRACKING_URI to its URL)' },
+  build: { run: buildCommand, help: 'build <model>[@alias|:version] [--tag T] [--base IMAGE] [--cli docker|podman|buildah] [--cli-arg=X ...] [--context-only] [--json]   (container image of the model server)' },
+  monitor: { run: monitorCommand, help: 'monitor <url> --baseline <model>[@alias|:version] [--request-log FILE] [--interval 5] [--window 5000] [--once] [--json]   (traffic, latency and input drift of a served model)' },
 };
 
 export function usage(): string {
@@ -46,95 +59,13 @@ export function usage(): string {
 }
 
 /** Runs the CLI; returns the exit code instead of exiting (tests call this). */
-export async function main(argv: string[], io: Pick<CliContext, 'out' | 'err' | 'cwd' | 'env' | 'interactive'>): Promise<number> {
-  const args = [...argv];
-  let storeOption: string | undefined;
-  let debug = false;
-  while (args[0]?.startsWith('-')) {
-    const flag = args.shift()!;
-    if (flag === '--store') storeOption = args.shift();
-    else if (flag.startsWith('--store=')) storeOption = flag.slice('--store='.length);
-    else if (flag === '--debug') debug = true;
-    else if (flag === '--version' || flag === '-v') {
-      io.out(`${RUNLENS_VERSION}\n`);
-      return 0;
-    } else if (flag === '--help' || flag === '-h') {
-      io.out(usage() + '\n');
-      return 0;
-    } else {
-      io.err(`error: unknown option ${flag}\n${usage()}\n`);
-      return 2;
-    }
-  }
-  // Options may also follow the command (`runlens runs --store x`).
-  const storeIdx = args.findIndex((a) => a === '--store' || a.startsWith('--store='));
-  if (storeIdx > 0) {
-    const [flag] = args.splice(storeIdx, 1);
-    storeOption = flag!.includes('=') ? flag!.slice(flag!.indexOf('=') + 1) : args.splice(storeIdx, 1)[0];
-  }
-  const debugIdx = args.indexOf('--debug');
-  if (debugIdx > 0) {
-    args.splice(debugIdx, 1);
-    debug = true;
-  }
-  const name = args.shift();
-  if (!name || name === 'help') {
-    io.out(usage() + '\n');
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.err(`error: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
-    return 2;
-  }
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(`usage: runlens ${command.help}\n`);
-    return 0;
-  }
-  const storeDir = findStoreDir(io.cwd, storeOption, io.env);
-  let store: RunStore | undefined;
-  const ctx: CliContext = {
-    ...io,
-    storeDir,
-    debug,
-    openStore: () => (store ??= RunStore.open(storeDir)),
-  };
-  try {
-    return await command.run(ctx, args);
-  } catch (e) {
-    io.err(describeError(e, debug) + '\n');
-    return e instanceof CliError ? e.code : e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
-  } finally {
-    store?.close();
-  }
-}
-
-function describeError(e: unknown, debug: boolean): string {
-  if (e instanceof QueryError) return `error: ${e.message}\n${e.pointer()}`;
-  if (e instanceof ConfigError) return e.format();
-  const err = e instanceof Error ? e : new Error(String(e));
-  const code = (err as { code?: string }).code;
-  const known = e instanceof CliError || code?.startsWith('ERR_PARSE_ARGS') || err.name !== 'Error' || !debug;
-  return `error: ${err.message}${debug && err.stack && known ? `\n${err.stack}` : ''}`;
+export function main(argv: string[], io: CliIo): Promise<number> {
+  return runCommandLine(argv, io, { commands: COMMANDS, usage });
 }
 
 /** Runs the CLI on this process's argv and streams; sets the exit code. */
 export function runFromProcess(): void {
-  main(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-    env: process.env,
-    interactive: Boolean(process.stderr.isTTY),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`error: ${(e as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runProcessCommandLine({ commands: COMMANDS, usage });
 }
 
 if (require.main === module) runFromProcess();

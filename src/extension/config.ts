@@ -9,9 +9,23 @@ export interface RunLensSettings {
   readonly starredFirst: boolean;
   readonly killGraceSeconds: number;
   readonly nodePath: string;
+  /** `runlens.trainer.pythonPath`: the Python of command runs (`{{python}}`); empty: python3 on the PATH. */
+  readonly pythonPath: string;
+  /** `runlens.datasets.snapshotMaxMB`: data files up to this size are copied into the store when a run reads them. */
+  readonly datasetSnapshotMB: number;
   readonly pointsPerSeries: number;
   readonly staleRunSeconds: number;
+  /** `runlens.container.cli`: which container CLI builds images. */
+  readonly containerCli: 'auto' | 'docker' | 'podman' | 'buildah';
+  /** `runlens.container.extraArgs`: inserted after `build`. */
+  readonly containerExtraArgs: readonly string[];
+  /** `runlens.container.baseImage`. */
+  readonly containerBaseImage: string;
+  /** `runlens.serve.port`: 0 = any free port. */
+  readonly servePort: number;
 }
+
+const CONTAINER_CLIS = ['auto', 'docker', 'podman', 'buildah'] as const;
 
 /** The only reader of RunLens settings. */
 export function readSettings(scope?: vscode.ConfigurationScope): RunLensSettings {
@@ -24,8 +38,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): RunLensSettings
     starredFirst: c.get('explorer.starredFirst', true),
     killGraceSeconds: c.get('trainer.killGraceSeconds', 5),
     nodePath: c.get('trainer.nodePath', ''),
+    pythonPath: c.get('trainer.pythonPath', ''),
+    datasetSnapshotMB: c.get('datasets.snapshotMaxMB', 100),
     pointsPerSeries: c.get('compare.pointsPerSeries', 1000),
     staleRunSeconds: c.get('staleRunSeconds', 60),
+    containerCli: CONTAINER_CLIS.find((x) => x === c.get('container.cli', 'auto')) ?? 'auto',
+    containerExtraArgs: c.get<unknown[]>('container.extraArgs', []).filter((x): x is string => typeof x === 'string'),
+    containerBaseImage: c.get('container.baseImage', 'node:20-bookworm-slim') || 'node:20-bookworm-slim',
+    servePort: c.get('serve.port', 0),
   };
 }
 

@@ -18,6 +18,29 @@ import { runCommands } from './commands/runCommands';
 import { viewCommands } from './commands/viewCommands';
 import type { Services } from './services';
 import type * as CompareModule from './compare/comparePanel';
+import { DatasetsTreeProvider } from './datasets/datasetsTreeProvider';
+import type { DatasetsNode } from './datasets/datasetsNodes';
+import { columnsOf, datasetsCommands, diffContextFor } from './datasets/datasetsCommands';
+import type * as DatasetDiffModule from './datasetDiff/datasetDiffPanel';
+import type { DiffPanelSnapshot, DiffRequest } from './datasetDiff/datasetDiffPanel';
+import { TrackingServerController } from './mlflow/trackingServerController';
+import { ModelsTreeProvider } from './models/modelsTreeProvider';
+import type { ModelsNode } from './models/modelsTreeProvider';
+import { modelsCommands } from './models/modelsCommands';
+import { ServeService } from './deploy/serveService';
+import type * as DeployModule from './deploy/deployPanel';
+import type { DeployPanelDeps, DeployPanelSnapshot } from './deploy/deployPanel';
+import type { DeploySection } from '../protocol/deploy';
+
+function loadDeployPanel(): typeof DeployModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./deploy/deployPanel') as typeof DeployModule;
+}
+
+function loadDatasetDiffPanel(): typeof DatasetDiffModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./datasetDiff/datasetDiffPanel') as typeof DatasetDiffModule;
+}
 
 function loadComparePanel(): typeof CompareModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,6 +59,14 @@ export interface RunLensApi {
   readonly loadMs: number;
   /** The open compare panel, if any: its ready handshake and what it was sent. */
   readonly comparePanel: () => { readonly whenReady: Promise<void>; lastSentSummary(): { runs: number; charts: readonly string[]; ready: boolean } } | undefined;
+  /** The most recently opened dataset-diff panel, if any: its ready handshake and what it was sent. */
+  readonly datasetDiffPanel: () => { readonly whenReady: Promise<void>; snapshot(): DiffPanelSnapshot } | undefined;
+  /** The Models view, the local model servers, and the open Deploy panel (its handshake, state, and a way to act as its page). */
+  readonly models: {
+    readonly tree: ModelsTreeProvider;
+    readonly serve: ServeService;
+    readonly deployPanel: () => { readonly whenReady: Promise<void>; snapshot(): DeployPanelSnapshot; receive: DeployModule.DeployPanel['receive'] } | undefined;
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): RunLensApi {
@@ -96,12 +127,59 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     logger,
     killGraceSeconds: () => settings().killGraceSeconds,
     nodePath: () => settings().nodePath,
+    pythonPath: () => settings().pythonPath,
+    datasetSnapshotMB: () => settings().datasetSnapshotMB,
     keyMetric: () => settings().keyMetric,
     compare: (ids) => compare(ids),
     showRun: (id) => void showRun(id),
   }));
 
+  const mlflowServer = sub(new TrackingServerController({
+    stores,
+    logger,
+    nodePath: () => settings().nodePath,
+    isTrusted: () => vscode.workspace.isTrusted,
+  }));
+
+  const datasetsTree = sub(new DatasetsTreeProvider({ stores, log: (m) => logger.info(m) }));
+  const datasetsView = sub(vscode.window.createTreeView<DatasetsNode>('runlens.datasets', { treeDataProvider: datasetsTree, canSelectMany: true, showCollapseAll: true }));
+  const datasetDiffDeps = {
+    extensionUri: context.extensionUri,
+    contextFor: (request: DiffRequest) => diffContextFor(stores, request),
+    columnsOf,
+    log: (m: string) => logger.info(m),
+  };
+  const openDatasetDiff = (request: DiffRequest) => void loadDatasetDiffPanel().DatasetDiffPanel.show(datasetDiffDeps, request);
+
   const services: Services = { extensionUri: context.extensionUri, stores, tree, treeView, viewState, training, logger, settings, compare, showRun };
+
+  const serve = sub(new ServeService({
+    logger,
+    port: () => settings().servePort,
+    nodePath: () => settings().nodePath,
+    isTrusted: () => vscode.workspace.isTrusted,
+    refreshStores: () => stores.refresh(),
+  }));
+  const modelsTree = sub(new ModelsTreeProvider({
+    stores,
+    keyMetric: () => settings().keyMetric,
+    ownServer: (folderKey, name, version) => serve.find(folderKey, name, version) !== undefined,
+    onDidChangeServers: serve.onDidChange,
+    onDidChangeHasModels: (has) => void vscode.commands.executeCommand('setContext', 'runlens.hasModels', has),
+  }));
+  sub(vscode.window.createTreeView<ModelsNode>('runlens.models', { treeDataProvider: modelsTree, showCollapseAll: true }));
+  const deployDeps: DeployPanelDeps = {
+    extensionUri: context.extensionUri,
+    stores,
+    serve,
+    settings: () => {
+      const s = settings();
+      return { baseImage: s.containerBaseImage, cli: s.containerCli, extraArgs: s.containerExtraArgs, nodePath: s.nodePath };
+    },
+    isTrusted: () => vscode.workspace.isTrusted,
+    log: (m) => logger.info(m),
+  };
+  const openDeploy = (ref?: string, section?: DeploySection) => void loadDeployPanel().DeployPanel.show(deployDeps, ref, section);
 
   const configSelector = (): vscode.DocumentSelector => [{ scheme: 'file', pattern: settings().configFiles }];
   const isConfig = (d: vscode.TextDocument) => vscode.languages.match(configSelector(), d) > 0;
@@ -116,7 +194,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     tree.reload();
   }));
 
-  for (const [id, handler] of Object.entries({ ...runCommands(services), ...viewCommands(services) })) {
+  for (const [id, handler] of Object.entries({ ...runCommands(services), ...viewCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }) })) {
     sub(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await handler(...args);
@@ -128,13 +206,16 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     }));
   }
   sub(loadComparePanel().ComparePanel.registerSerializer(compareDeps));
+  sub(loadDatasetDiffPanel().DatasetDiffPanel.registerSerializer(datasetDiffDeps));
+  sub(loadDeployPanel().DeployPanel.registerSerializer(deployDeps));
 
   void vscode.commands.executeCommand('setContext', 'runlens.storeError', stores.folders.some((f) => f.error));
   void vscode.commands.executeCommand('setContext', 'runlens.ready', true);
   const activationMs = performance.now() - started;
   const loadMs = typeof __runlensLoadStart === 'number' ? loadedAt - __runlensLoadStart : 0;
   logger.info(`RunLens activated in ${activationMs.toFixed(1)} ms, bundle loaded in ${loadMs.toFixed(1)} ms (${stores.folders.length} folder store${stores.folders.length === 1 ? '' : 's'}${vscode.workspace.isTrusted ? '' : ', untrusted: read-only'})`);
-  return { services, activationMs, loadMs, comparePanel: () => loadComparePanel().ComparePanel.current };
+  return { services, activationMs, loadMs, comparePanel: () => loadComparePanel().ComparePanel.current, datasetDiffPanel: () => loadDatasetDiffPanel().DatasetDiffPanel.current,
+    models: { tree: modelsTree, serve, deployPanel: () => loadDeployPanel().DeployPanel.current } };
 }
 
 export function deactivate(): void {

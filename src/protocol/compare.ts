@@ -108,6 +108,17 @@ export interface CompareData {
   readonly missingRunIds: readonly string[];
 }
 
+/**
+ * Two compared runs read different versions (fingerprints) of the data for
+ * one role: the page offers "view diff", which opens the dataset-diff panel.
+ */
+export interface DataChange {
+  readonly role: string;
+  readonly path: string;
+  readonly a: { readonly runName: string; readonly fingerprint: string };
+  readonly b: { readonly runName: string; readonly fingerprint: string };
+}
+
 /** Host → page. */
 export type HostToPage =
   /**
@@ -134,6 +145,8 @@ export type HostToPage =
       readonly maxStep: number;
       readonly series: readonly SeriesPayload[];
     }
+  /** After each `data`: the roles whose data differs between runs (empty: none). */
+  | { readonly type: 'dataChanges'; readonly changes: readonly DataChange[] }
   /** Something the page asked for failed; shown in the page. */
   | { readonly type: 'error'; readonly message: string };
 
@@ -162,6 +175,8 @@ export type PageToHost =
       readonly destination: 'file' | 'clipboard';
       readonly onlyDiffers: boolean;
     }
+  /** "Data changed: view diff": open the dataset-diff panel on two recorded versions. */
+  | { readonly type: 'viewDataDiff'; readonly fingerprintA: string; readonly fingerprintB: string }
   /** An uncaught error in the page, for the RunLens log. */
   | { readonly type: 'pageError'; readonly message: string };
 

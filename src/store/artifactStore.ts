@@ -75,6 +75,52 @@ export class ArtifactStore {
     return { sha256: staged.sha256, size: staged.size };
   }
 
+  /**
+   * Keeps a copy of a dataset file as the blob named by its fingerprint, with
+   * no artifact row: the dataset row keeps it alive (see gc). The copy is
+   * hashed as it is made, so a file that changed since it was fingerprinted
+   * is not stored under the old fingerprint ('changed').
+   */
+  storeDatasetSnapshot(fingerprint: string, file: string): 'stored' | 'exists' | 'changed' | 'no-dataset' {
+    const blob = this.blobPath(fingerprint);
+    if (fs.existsSync(blob)) return 'exists';
+    const staged = this.stage({ file });
+    try {
+      if (staged.sha256 !== fingerprint) return 'changed';
+      return this.sql.write(() => {
+        if (this.sql.stmt('SELECT 1 FROM datasets WHERE fingerprint = ?').get(fingerprint) === undefined) return 'no-dataset';
+        if (fs.existsSync(blob)) return 'exists';
+        fs.mkdirSync(path.dirname(blob), { recursive: true });
+        fs.renameSync(staged.temp as string, blob);
+        return 'stored';
+      });
+    } finally {
+      if (staged.temp) fs.rmSync(staged.temp, { force: true });
+    }
+  }
+
+  /**
+   * Stores bytes as a blob with no artifact row (a build log) and returns its
+   * sha256. Nothing references it yet: the caller records it right away (gc
+   * removes unreferenced blobs), or passes the bytes to a store method that
+   * stores and references them in one transaction.
+   */
+  put(source: Buffer | Uint8Array | string): { sha256: string; size: number } {
+    const staged = this.stage(source);
+    this.sql.write(() => {
+      const blob = this.blobPath(staged.sha256);
+      if (fs.existsSync(blob)) return;
+      fs.mkdirSync(path.dirname(blob), { recursive: true });
+      writeAtomically(this.paths.tmp, blob, staged.bytes as Uint8Array);
+    });
+    return { sha256: staged.sha256, size: staged.size };
+  }
+
+  /** Whether the blob with this sha256 is in the store. */
+  exists(sha256: string): boolean {
+    return fs.existsSync(this.blobPath(sha256));
+  }
+
   /** Hashes the content; a file source is copied to a temp file in the same pass. */
   private stage(source: ArtifactSource): { sha256: string; size: number; bytes?: Uint8Array; temp?: string } {
     if (typeof source === 'string' || source instanceof Uint8Array) {
@@ -123,10 +169,15 @@ export class ArtifactStore {
    */
   removeUnreferenced(shas: Iterable<string>): { blobsRemoved: number; bytesFreed: number } {
     const used = this.sql.stmt('SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1');
+    // A dataset's snapshot blob is named by its fingerprint (the file's sha256); it lives as long as the dataset row.
+    const snapshot = this.sql.stmt('SELECT 1 FROM datasets WHERE fingerprint = ?');
+    // Registered model versions keep their package (even once the run is gone) and their builds' logs.
+    const registry = this.sql.stmt(`SELECT 1 WHERE EXISTS (SELECT 1 FROM model_versions WHERE package_sha256 = ?)
+                                      OR EXISTS (SELECT 1 FROM model_builds WHERE log_sha256 = ?)`);
     let blobsRemoved = 0;
     let bytesFreed = 0;
     for (const sha of new Set(shas)) {
-      if (used.get(sha) !== undefined) continue;
+      if (used.get(sha) !== undefined || snapshot.get(sha) !== undefined || registry.get(sha, sha) !== undefined) continue;
       const freed = removeFile(this.blobPath(sha));
       if (freed !== undefined) {
         blobsRemoved++;
@@ -136,10 +187,22 @@ export class ArtifactStore {
     return { blobsRemoved, bytesFreed };
   }
 
-  /** Removes blobs no row references and temp files older than `tempOlderThanMs`. */
+  /**
+   * Removes blobs no row references and temp files older than `tempOlderThanMs`.
+   * Datasets no run uses any more are dropped first, so their snapshot blobs go too.
+   */
   gc(tempOlderThanMs: number): GcResult {
     return this.sql.write(() => {
+      this.sql.stmt(`DELETE FROM datasets WHERE NOT EXISTS (SELECT 1 FROM run_inputs i WHERE i.fingerprint = datasets.fingerprint)
+                       AND NOT EXISTS (SELECT 1 FROM model_version_inputs m WHERE m.fingerprint = datasets.fingerprint)`).run();
       const referenced = new Set(this.sql.stmt('SELECT DISTINCT sha256 FROM artifacts').pluck(true).all() as string[]);
+      for (const fingerprint of this.sql.stmt('SELECT fingerprint FROM datasets').pluck(true).iterate() as IterableIterator<string>) {
+        referenced.add(fingerprint);
+      }
+      for (const sha of this.sql.stmt(`SELECT package_sha256 FROM model_versions
+                                       UNION SELECT log_sha256 FROM model_builds WHERE log_sha256 IS NOT NULL`).pluck(true).iterate() as IterableIterator<string>) {
+        referenced.add(sha);
+      }
       let blobsRemoved = 0;
       let tempFilesRemoved = 0;
       let bytesFreed = 0;

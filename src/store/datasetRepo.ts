@@ -33,6 +33,19 @@ function toJson(v: unknown): string | null {
   return v === undefined || v === null ? null : JSON.stringify(v);
 }
 
+/** A run's use of a dataset version, with what the dataset views show about the run. */
+export interface DatasetUse {
+  readonly fingerprint: string;
+  /** The path the run read it from (as recorded: workspace-relative inside the workspace). */
+  readonly path: string;
+  readonly role: InputRole;
+  readonly runId: string;
+  readonly runName: string;
+  readonly runCreatedAt: number;
+  /** The commit checked out when the run started, if it was in a git repository. */
+  readonly gitCommit: string | null;
+}
+
 /** Datasets (by content fingerprint) and the runs that used them. */
 export class DatasetRepo {
   constructor(
@@ -83,6 +96,26 @@ export class DatasetRepo {
       }
       return { runId, fingerprint: record.fingerprint, role, path: record.path };
     });
+  }
+
+  /** Datasets whose fingerprint starts with `prefix` (lower-case hex), at most `limit`. */
+  byPrefix(prefix: string, limit: number): DatasetRecord[] {
+    if (!/^[0-9a-f]+$/.test(prefix)) return [];
+    // GLOB is case-sensitive, so SQLite answers it with a range scan of the primary key.
+    return (this.sql.stmt('SELECT * FROM datasets WHERE fingerprint GLOB ? ORDER BY fingerprint LIMIT ?').all(`${prefix}*`, limit) as DatasetRow[]).map(toRecord);
+  }
+
+  /** Every (run, dataset) link with the run's name, time and commit; newest run first. */
+  uses(fingerprint?: string): DatasetUse[] {
+    const rows = this.sql
+      .stmt(`SELECT i.fingerprint, i.path, i.role, r.id, r.name, r.created_at, r.git_commit
+             FROM run_inputs i JOIN runs r ON r.id = i.run_id
+             WHERE @fp IS NULL OR i.fingerprint = @fp
+             ORDER BY r.created_at DESC, r.id`)
+      .all({ fp: fingerprint ?? null }) as { fingerprint: string; path: string; role: InputRole; id: string; name: string; created_at: number; git_commit: string | null }[];
+    return rows.map((r) => ({
+      fingerprint: r.fingerprint, path: r.path, role: r.role, runId: r.id, runName: r.name, runCreatedAt: r.created_at, gitCommit: r.git_commit,
+    }));
   }
 
   inputs(runId: string): RunInput[] {

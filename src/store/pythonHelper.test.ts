@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { RunStore } from './runStore';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from './schema';
 import { tempDir } from './testing/tempStore';
 
 /** Debian's python3 has scikit-learn (the pyenv one on PATH does not); the helper itself needs only the stdlib. */
@@ -257,12 +258,15 @@ test('a store of a newer schema is refused untouched, naming both versions', (t)
   const dir = tsStore(root);
   const file = path.join(dir, 'store.db');
   const db = new Database(file);
-  db.pragma('user_version = 2');
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
   const before = fs.readFileSync(file);
   const r = runPy(`import runlens\nrunlens.start_run(experiment="x")`, root);
   assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /RunLensError: .*store\.db was written by a newer RunLens \(schema 2, this Python helper knows 1\)/);
+  assert.ok(
+    r.stderr.includes(`store.db was written by a newer RunLens (schema ${SCHEMA_VERSION + 1}, this Python helper knows ${SCHEMA_VERSION})`),
+    r.stderr,
+  );
   assert.deepEqual(fs.readFileSync(file), before);
 });
 
@@ -290,6 +294,36 @@ test('Python creates a missing store with exactly the TS schema, and TS then ope
   t.after(() => store.close());
   assert.equal(store.getRun(id).status, 'finished');
   assert.equal(store.getMetricSummaries(id)[0].count, 1);
+});
+
+test('Python upgrades a schema-1 store to the TS schema, keeping its runs', (t) => {
+  const root = tempDir(t);
+  const dir = path.join(root, '.runlens');
+  fs.mkdirSync(dir);
+  const file = path.join(dir, 'store.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  migrate(db, file, MIGRATIONS.slice(0, 1));
+  db.prepare('INSERT INTO experiments (id, name, created_at) VALUES (1, ?, 0)').run('old');
+  db.prepare("INSERT INTO runs (id, experiment_id, name, status, created_at) VALUES (?, 1, 'v1-run', 'finished', 0)").run('a'.repeat(32));
+  db.close();
+  const id = printedId(runPy(`import runlens\nwith runlens.start_run(experiment="new") as r:\n    runlens.log_metric("m", 1)\nprint(r.id)`, root));
+  const tsDir = tsStore(tempDir(t));
+  const schema = (d: string) => {
+    const c = new Database(path.join(d, 'store.db'), { readonly: true });
+    try {
+      const rows = c.prepare("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string; sql: string | null }[];
+      return { version: c.pragma('user_version', { simple: true }), rows: rows.map((r) => ({ ...r, sql: r.sql?.replace(/\s+/g, ' ') })) };
+    } finally {
+      c.close();
+    }
+  };
+  assert.deepEqual(schema(dir), schema(tsDir));
+  const store = RunStore.open(dir);
+  t.after(() => store.close());
+  assert.equal(store.getRun('a'.repeat(32)).name, 'v1-run');
+  assert.equal(store.getRun(id).experiment, 'new');
+  assert.deepEqual(store.listModels(), []);
 });
 
 test('the store is found upward from the working directory, or named by RUNLENS_STORE', (t) => {

@@ -35,6 +35,7 @@ import { ArtifactStore } from './artifactStore';
 import type { Db } from './connection';
 import { Sql, openConnection, withBusyRetry } from './connection';
 import { DatasetRepo } from './datasetRepo';
+import type { DatasetUse } from './datasetRepo';
 import type { DownsampledMetric } from './downsample';
 import { downsampleSeries } from './downsample';
 import { StoreError } from './errors';
@@ -42,8 +43,16 @@ import { ExperimentRepo } from './experimentRepo';
 import type { StorePaths } from './location';
 import { ensureStoreDir, storePaths } from './location';
 import { MetricRepo } from './metricRepo';
+import { ModelRepo } from './modelRepo';
+import { DeploymentRepo } from './deploymentRepo';
+import type {
+  DeploymentRecord, FinishModelBuild, ModelBuildRecord, ModelRecord, ModelVersionRecord, NewDeployment, NewModelBuild,
+  RegisterModelOptions,
+} from './types';
 import { ParamRepo } from './paramRepo';
 import { deleteRunTree } from './runDeletion';
+import type { RunAtOptions } from './importedRuns';
+import { insertRunAt, runIdsWithTag, setRunParent } from './importedRuns';
 import type { ListRunsQuery } from './runQuery';
 import { countRuns, listRuns } from './runQuery';
 import { RunRepo } from './runRepo';
@@ -81,6 +90,8 @@ export class RunStore extends Disposable {
   private readonly metrics: MetricRepo;
   private readonly artifacts: ArtifactStore;
   private readonly datasets: DatasetRepo;
+  private readonly models: ModelRepo;
+  private readonly deployments: DeploymentRepo;
   private lastStaleCheck = -Infinity;
 
   private constructor(
@@ -100,6 +111,8 @@ export class RunStore extends Disposable {
     this.metrics = new MetricRepo(this.sql, now);
     this.artifacts = new ArtifactStore(this.sql, paths, now);
     this.datasets = new DatasetRepo(this.sql, now);
+    this.models = new ModelRepo(this.sql, this.artifacts, now);
+    this.deployments = new DeploymentRepo(this.sql, this.models, this.artifacts, now);
   }
 
   /** Opens (creating and migrating when needed) the store in `dir`. */
@@ -242,6 +255,43 @@ export class RunStore extends Disposable {
     this.sql.write(() => this.runs.rename(runId, name));
   }
 
+  /**
+   * Creates a run with a given id, times and status (an MLflow import, or an
+   * MLflow client that sends its own start_time); tags in the same transaction.
+   */
+  createRunAt(opts: Omit<RunAtOptions, 'experimentId'> & { experiment: string | number; tags?: Readonly<Record<string, string>> }): RunRecord {
+    this.assertWritable();
+    return this.sql.write(() => {
+      const experimentId = typeof opts.experiment === 'number'
+        ? this.requireExperiment(opts.experiment)
+        : this.experiments.getOrCreate(opts.experiment).id;
+      const id = insertRunAt(this.sql, { ...opts, experimentId });
+      if (opts.tags) this.tags.set(id, opts.tags);
+      return this.runs.require(id);
+    });
+  }
+
+  /** Ids of the runs whose tag `key` equals `value` exactly (e.g. `mlflow.runId`). */
+  findRunIdsByTag(key: string, value: string): string[] {
+    return runIdsWithTag(this.sql, key, value);
+  }
+
+  /** Makes `parentId` the parent of a run (null: top level); refuses cycles. */
+  setParent(runId: string, parentId: string | null): void {
+    this.assertWritable();
+    this.sql.write(() => setRunParent(this.sql, runId, parentId));
+  }
+
+  /** An experiment by exact name, without creating it. */
+  findExperiment(name: string): ExperimentRecord | undefined {
+    return this.experiments.byName(name);
+  }
+
+  /** An experiment by id. */
+  getExperimentById(id: number): ExperimentRecord | undefined {
+    return this.experiments.byId(id);
+  }
+
   /** Deletes a run, its descendants, their rows and the blobs nothing else references. */
   deleteRun(runId: string): DeleteResult {
     this.assertWritable();
@@ -348,6 +398,149 @@ export class RunStore extends Disposable {
 
   listInputs(runId: string): RunInput[] {
     return this.datasets.inputs(runId);
+  }
+
+  /** Datasets whose fingerprint starts with `prefix` (lower-case hex); at most `limit`. */
+  findDatasetsByPrefix(prefix: string, limit = 10): DatasetRecord[] {
+    return this.datasets.byPrefix(prefix, limit);
+  }
+
+  /** Which runs used which dataset versions (all, or one fingerprint's); newest run first. */
+  listDatasetUses(fingerprint?: string): DatasetUse[] {
+    return this.datasets.uses(fingerprint);
+  }
+
+  /**
+   * Keeps a copy of a recorded dataset's file in the blob store, named by its
+   * fingerprint, so the version can be diffed after the file changes. Kept
+   * while the dataset row exists (gc drops rows no run uses, with the blob).
+   */
+  snapshotDataset(fingerprint: string, file: string): 'stored' | 'exists' | 'changed' | 'no-dataset' {
+    this.assertWritable();
+    return this.artifacts.storeDatasetSnapshot(fingerprint, file);
+  }
+
+  /** The snapshot blob of a dataset version, when one was kept. */
+  datasetSnapshotPath(fingerprint: string): string | undefined {
+    if (!/^[0-9a-f]{64}$/.test(fingerprint)) return undefined;
+    const blob = this.artifacts.blobPath(fingerprint);
+    return fs.existsSync(blob) ? blob : undefined;
+  }
+
+  // ── model registry (see modelRepo.ts, deploymentRepo.ts) ─────────────────
+
+  /** Registers a finished run's model package as the next version of `name` (created when new). */
+  registerModel(runId: string, name: string, opts?: RegisterModelOptions): ModelVersionRecord {
+    this.assertWritable();
+    return this.models.register(runId, name, opts);
+  }
+
+  /** Points `alias` at a version, moving it from another version. */
+  setModelAlias(name: string, version: number, alias: string): void {
+    this.assertWritable();
+    this.models.setAlias(name, version, alias);
+  }
+
+  deleteModelAlias(name: string, alias: string): void {
+    this.assertWritable();
+    this.models.deleteAlias(name, alias);
+  }
+
+  listModels(): ModelRecord[] {
+    return this.models.list();
+  }
+
+  /** A model by name; a StoreError naming the models that exist. */
+  getModel(name: string): ModelRecord {
+    return this.models.require(name);
+  }
+
+  findModel(name: string): ModelRecord | undefined {
+    return this.models.get(name);
+  }
+
+  /** Sets a model's description (null clears) and tags (a null value deletes one). */
+  updateModel(name: string, changes: { description?: string | null; tags?: Readonly<Record<string, string | null>> }): ModelRecord {
+    this.assertWritable();
+    return this.models.update(name, changes);
+  }
+
+  /** Versions of a model, newest first. */
+  listModelVersions(name: string): ModelVersionRecord[] {
+    return this.models.versions(name);
+  }
+
+  /** A version; a StoreError naming the versions (or models) that exist. */
+  getModelVersion(name: string, version: number): ModelVersionRecord {
+    return this.models.version(name, version);
+  }
+
+  /** The version an alias points at; a StoreError naming the model's aliases. */
+  getModelVersionByAlias(name: string, alias: string): ModelVersionRecord {
+    return this.models.versionByAlias(name, alias);
+  }
+
+  /** The newest version of a model. */
+  getLatestModelVersion(name: string): ModelVersionRecord {
+    return this.models.latest(name);
+  }
+
+  /** The versions registered from a run (any model). */
+  listModelVersionsOfRun(runId: string): ModelVersionRecord[] {
+    return this.models.versionsOfRun(runId);
+  }
+
+  /** Deletes a version (its number is not reused) with its aliases, tags, builds and deployments. */
+  deleteModelVersion(name: string, version: number): { blobsRemoved: number; bytesFreed: number } {
+    this.assertWritable();
+    return this.models.deleteVersion(name, version);
+  }
+
+  /** Deletes a model with no versions left. */
+  deleteModel(name: string): void {
+    this.assertWritable();
+    this.models.deleteModel(name);
+  }
+
+  addModelBuild(b: NewModelBuild): ModelBuildRecord {
+    this.assertWritable();
+    return this.deployments.addBuild(b);
+  }
+
+  finishModelBuild(id: number, r: FinishModelBuild): ModelBuildRecord {
+    this.assertWritable();
+    return this.deployments.finishBuild(id, r);
+  }
+
+  /** Builds of a model or one version, newest first. */
+  listModelBuilds(name: string, version?: number): ModelBuildRecord[] {
+    return this.deployments.listBuilds(name, version);
+  }
+
+  addDeployment(d: NewDeployment): DeploymentRecord {
+    this.assertWritable();
+    return this.deployments.addDeployment(d);
+  }
+
+  /** Marks a deployment stopped (no-op when already stopped or deleted with its version). */
+  stopDeployment(id: number): void {
+    this.assertWritable();
+    this.deployments.stopDeployment(id);
+  }
+
+  /** Deployments (all, a model's or a version's), newest first; dead local servers show as stopped. */
+  listDeployments(name?: string, version?: number): DeploymentRecord[] {
+    return this.deployments.listDeployments(name, version);
+  }
+
+  /**
+   * Stores bytes as a blob (e.g. a build log) and returns its sha256. Record
+   * it (finishModelBuild) right away: gc removes blobs nothing references;
+   * `finishModelBuild(id, { log })` stores and records in one transaction.
+   */
+  putBlob(bytes: Buffer | string): string {
+    this.assertWritable();
+    return this.artifacts.put(bytes).sha256;
   }
 
   private assertWritable(): void {

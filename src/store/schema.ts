@@ -152,8 +152,123 @@ const v1: Migration = (db) => {
   `);
 };
 
+/**
+ * Schema 2: the model registry. Notes:
+ * - versions count up per model from `models.next_version` and are never
+ *   reused after a delete (the model row stays when its last version goes);
+ * - `model_versions.run_id` has no foreign key on purpose: a registered
+ *   version outlives its source run, as in MLflow's registry. It keeps the
+ *   package blob alive (gc and run deletion keep `package_sha256`) and a
+ *   lineage snapshot taken at registration (run name, experiment, config
+ *   path, git commit, datasets), which never changes for a finished run;
+ * - an alias points at one version of its model at a time (primary key);
+ *   deleting a version drops its aliases, tags, builds and deployments;
+ * - `model_builds.log_sha256` is a blob kept alive like an artifact.
+ */
+const v2: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE models (
+      name          TEXT PRIMARY KEY NOT NULL,
+      description   TEXT,
+      next_version  INTEGER NOT NULL DEFAULT 1,
+      created_at    INTEGER NOT NULL,
+      updated_at    INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE model_tags (
+      name   TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+      key    TEXT NOT NULL,
+      value  TEXT NOT NULL,
+      PRIMARY KEY (name, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE model_versions (
+      name            TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+      version         INTEGER NOT NULL CHECK (version >= 1),
+      run_id          TEXT NOT NULL,
+      package_sha256  TEXT NOT NULL,
+      description     TEXT,
+      run_name        TEXT NOT NULL,
+      experiment      TEXT NOT NULL,
+      config_path     TEXT,
+      git_commit      TEXT,
+      git_dirty       INTEGER,
+      created_at      INTEGER NOT NULL,
+      PRIMARY KEY (name, version)
+    ) WITHOUT ROWID;
+    CREATE INDEX model_versions_by_run ON model_versions(run_id);
+    CREATE INDEX model_versions_by_package ON model_versions(package_sha256);
+
+    CREATE TABLE model_version_tags (
+      name     TEXT NOT NULL,
+      version  INTEGER NOT NULL,
+      key      TEXT NOT NULL,
+      value    TEXT NOT NULL,
+      PRIMARY KEY (name, version, key),
+      FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+
+    -- The datasets the source run read, copied at registration (no foreign
+    -- key to datasets: a dataset row may be collected with its last run).
+    CREATE TABLE model_version_inputs (
+      name         TEXT NOT NULL,
+      version      INTEGER NOT NULL,
+      role         TEXT NOT NULL,
+      fingerprint  TEXT NOT NULL,
+      path         TEXT NOT NULL,
+      PRIMARY KEY (name, version, role, fingerprint),
+      FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+
+    CREATE TABLE model_aliases (
+      name     TEXT NOT NULL,
+      alias    TEXT NOT NULL,
+      version  INTEGER NOT NULL,
+      PRIMARY KEY (name, alias),
+      FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX model_aliases_by_version ON model_aliases(name, version);
+
+    CREATE TABLE model_builds (
+      id            INTEGER PRIMARY KEY AUTOINCREMENT,
+      name          TEXT NOT NULL,
+      version       INTEGER NOT NULL,
+      tag           TEXT NOT NULL,
+      cli           TEXT,
+      base_image    TEXT NOT NULL,
+      context_dir   TEXT NOT NULL,
+      status        TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+      image_id      TEXT,
+      started_at    INTEGER NOT NULL,
+      ended_at      INTEGER,
+      log_sha256    TEXT,
+      error         TEXT,
+      FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+    );
+    CREATE INDEX model_builds_by_version ON model_builds(name, version);
+    CREATE INDEX model_builds_by_log ON model_builds(log_sha256) WHERE log_sha256 IS NOT NULL;
+
+    CREATE TABLE deployments (
+      id           INTEGER PRIMARY KEY AUTOINCREMENT,
+      name         TEXT NOT NULL,
+      version      INTEGER NOT NULL,
+      kind         TEXT NOT NULL CHECK (kind IN ('local', 'container')),
+      url          TEXT NOT NULL,
+      pid          INTEGER,
+      host         TEXT,
+      image        TEXT,
+      request_log  TEXT,
+      started_at   INTEGER NOT NULL,
+      stopped_at   INTEGER,
+      FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+    );
+    CREATE INDEX deployments_by_version ON deployments(name, version);
+    CREATE INDEX deployments_live ON deployments(stopped_at) WHERE stopped_at IS NULL;
+  `);
+};
+
 /** The ordered schema steps; the store's schema version is the count applied. */
-export const MIGRATIONS: readonly Migration[] = [v1];
+export const MIGRATIONS: readonly Migration[] = [v1, v2];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Db): number {

@@ -164,3 +164,120 @@ export interface GcResult {
   readonly tempFilesRemoved: number;
   readonly bytesFreed: number;
 }
+
+// ── model registry (schema 2) ────────────────────────────────────────────────
+
+/** A registered model: a name whose versions point at runs' model packages. */
+export interface ModelRecord {
+  readonly name: string;
+  readonly description: string | null;
+  readonly tags: Record<string, string>;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Newest existing version, or null when every version was deleted. */
+  readonly latestVersion: number | null;
+  /** Alias → version. */
+  readonly aliases: Record<string, number>;
+}
+
+/** A dataset the source run read, as recorded when the version was registered. */
+export interface ModelVersionInput {
+  readonly role: string;
+  readonly fingerprint: string;
+  readonly path: string;
+}
+
+export interface ModelVersionRecord {
+  readonly name: string;
+  readonly version: number;
+  readonly runId: string;
+  readonly description: string | null;
+  readonly tags: Record<string, string>;
+  readonly createdAt: number;
+  /** Aliases pointing at this version, sorted. */
+  readonly aliases: string[];
+  /** sha256 of the run's model.json artifact at registration (the CAS blob). */
+  readonly packageSha256: string;
+  // Lineage, copied from the run at registration so it survives the run's deletion.
+  readonly runName: string;
+  readonly experiment: string;
+  readonly configPath: string | null;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  readonly datasets: ModelVersionInput[];
+  /** False once the source run has been deleted (the version keeps working). */
+  readonly runExists: boolean;
+}
+
+export interface RegisterModelOptions {
+  readonly description?: string;
+  readonly tags?: Record<string, string>;
+  /** Set this alias on the new version (moved from another version if needed). */
+  readonly alias?: string;
+}
+
+export type BuildStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const BUILD_STATUSES: readonly BuildStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
+
+export interface ModelBuildRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly version: number;
+  readonly tag: string;
+  readonly cli: string | null;
+  readonly baseImage: string;
+  readonly contextDir: string;
+  readonly status: BuildStatus;
+  readonly imageId: string | null;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly durationMs: number | null;
+  /** The build log blob (read it at `artifactPath(logSha256)`). */
+  readonly logSha256: string | null;
+  readonly error: string | null;
+}
+
+export interface NewModelBuild {
+  readonly name: string;
+  readonly version: number;
+  readonly tag: string;
+  readonly cli: string | null;
+  readonly baseImage: string;
+  readonly contextDir: string;
+}
+
+export interface FinishModelBuild {
+  readonly status: Exclude<BuildStatus, 'running'>;
+  readonly imageId?: string;
+  /** A blob already stored with putBlob. */
+  readonly logSha256?: string;
+  /** The log itself: stored and referenced in one transaction (no window for gc). */
+  readonly log?: Buffer | string;
+  readonly error?: string;
+}
+
+export type DeploymentKind = 'local' | 'container';
+
+export interface DeploymentRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly version: number;
+  readonly kind: DeploymentKind;
+  readonly url: string;
+  readonly pid: number | null;
+  readonly image: string | null;
+  readonly startedAt: number;
+  /** Null while it runs; set on stop, or when its process is found gone. */
+  readonly stoppedAt: number | null;
+  readonly requestLog: string | null;
+}
+
+export interface NewDeployment {
+  readonly name: string;
+  readonly version: number;
+  readonly kind: DeploymentKind;
+  readonly url: string;
+  readonly pid?: number;
+  readonly image?: string;
+  readonly requestLog?: string;
+}

@@ -24,6 +24,12 @@ export interface TrainRequest {
   readonly runName?: string;
   /** Extra tags recorded on the run (e.g. `runlens.source=vscode`). */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Command runs: milliseconds between the SIGTERM and the SIGKILL the worker
+   * sends the command's process group on cancel. `TrainerProcess` sets it
+   * below its own grace, so the script is stopped before the worker is.
+   */
+  readonly killGraceMs?: number;
 }
 
 /** Host → worker. */

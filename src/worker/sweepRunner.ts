@@ -49,6 +49,8 @@ export interface SweepRunnerOptions {
   readonly killGraceMs?: number;
   /** Node.js executable for the trial workers; default this process's. */
   readonly execPath?: string;
+  /** Extra environment variables for the trial workers and their command runs (see `TrainerProcessOptions.env`). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Override the worker entry (tests). */
   readonly workerPath?: string;
   /** Milliseconds between heartbeats of the parent and the queued / running trials; default 5000. */
@@ -125,8 +127,8 @@ export class SweepRunner {
     const config = loadTrainConfig(o.configPath, o.overrides ?? []);
     const sweep = config.sweep;
     if (!sweep) throw new ConfigError(o.configPath, [], 'the config has no `sweep` section to run');
-    if (config.command !== undefined || !config.model || !config.data) {
-      throw new ConfigError(o.configPath, [], 'a sweep needs a training config with `model` and `data`');
+    if (config.command === undefined && (!config.model || !config.data)) {
+      throw new ConfigError(o.configPath, [], 'a sweep needs a training config with `model` and `data`, or a `command`');
     }
     const stopWhen: FilterExpr | undefined = sweep.stop_when ? parseFilter(sweep.stop_when) : undefined;
     const seed = sweep.seed ?? config.seed ?? randomInt(2 ** 31);
@@ -231,6 +233,7 @@ export class SweepRunner {
         store: this.store,
         killGraceMs: o.killGraceMs,
         execPath: o.execPath,
+        env: o.env,
         workerPath: o.workerPath,
         onOutput: o.onOutput ? (text, stream) => o.onOutput!(trial.info, text, stream) : undefined,
         onMessage: (m) => {

@@ -71,7 +71,7 @@ export function createSweepRuns(input: CreateSweepRunsInput): { parent: RunRecor
       runlensVersion: RUNLENS_VERSION,
       tags: { ...common, [KIND_TAG]: 'sweep' },
     });
-    store.logParams(parent.id, { ...input.params, model: config.model?.type ?? null });
+    store.logParams(parent.id, { ...input.params, ...(config.model ? { model: config.model.type } : {}) });
     const trials = input.plan.map((t): SweepTrialInfo => {
       const run = store.createRun({
         experiment: parent.experimentId,

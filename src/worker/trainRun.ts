@@ -17,6 +17,10 @@ import { toWorkerError } from './workerError';
 import { crossValidate, cvSettings } from './trainFolds';
 import { experimentName, loadTrainConfig } from './loadTrainConfig';
 import { modelParamsFor } from './modelParams';
+import { adoptQueuedRun, failQueuedRun } from './queuedRuns';
+import { trainCommand } from './command/commandTrain';
+import type { OutputStream } from './command/commandRunner';
+import { snapshotDatasetFile, snapshotLimitBytes } from '../datasets/snapshot';
 
 export interface TrainRunOptions {
   readonly store: RunStore;
@@ -28,6 +32,8 @@ export interface TrainRunOptions {
   readonly heartbeatMs?: number;
   /** Human-readable lines about the run (the worker prints them to stdout). */
   readonly log?: (line: string) => void;
+  /** A command run's output lines; default this process's stdout / stderr. */
+  readonly onCommandOutput?: (line: string, stream: OutputStream) => void;
 }
 
 /**
@@ -48,7 +54,9 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   try {
     config = loadTrainConfig(request.configPath, request.overrides);
     if (config.command !== undefined) {
-      throw new ConfigError(request.configPath, [], '`command` configs run through `runlens run` (not supported by the trainer)');
+      // The script's output is the log; the worker's own progress lines would only repeat it.
+      await trainCommand({ store, request, config, emit: options.emit, signal, heartbeatMs: options.heartbeatMs, onLine: options.onCommandOutput });
+      return;
     }
     if (!config.model || !config.data) {
       throw new ConfigError(request.configPath, [], 'a training config needs `model` and `data`');
@@ -97,12 +105,15 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     emit({ type: 'progress', runId: run.id, phase: 'data', message: 'loading data' });
     const data = await prepareData(config.data, configDir, { task: config.task, seed: config.seed });
     log(`[data] ${data.Xtrain.rows} training rows, ${data.Xtest.rows} test rows, ${data.featureNames.length} features, task ${data.task}`);
+    const snapshotLimit = snapshotLimitBytes(process.env);
+    if (snapshotLimit.warning) log(`[data] ${snapshotLimit.warning}`);
     for (const file of data.files) {
       const fp = file.fingerprint;
       const path = datasetPath(store.paths.dir, configDir, file.path);
-      store.upsertDataset({ fingerprint: fp.sha256, path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats });
+      // One call upserts the dataset and links it, so a concurrent gc cannot drop the row in between.
       // A single file feeds both splits; it is recorded as the training input.
-      store.logInput(run.id, fp.sha256, file.role === 'test' ? 'test' : 'train');
+      store.logInput(run.id, { fingerprint: fp.sha256, path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, file.role === 'test' ? 'test' : 'train');
+      recordSnapshot(store, fp.sha256, resolve(configDir, file.path), path, snapshotLimit.bytes, log);
     }
     const params = paramsForConfig(config, data.task);
     const cv = cvSettings(config, data.task);
@@ -203,27 +214,6 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
 }
 
 /**
- * Moves a sweep's queued trial to `running` and returns it; a run that is no
- * longer queued is returned as it is, untouched. The snapshot, name, parent
- * and tags were recorded when the sweep queued it; the config's own tags and
- * the request's are (re)applied as a fresh run would get them.
- */
-function adoptQueuedRun(store: RunStore, runId: string, config: TrainConfig, tags: TrainRequest['tags']): RunRecord {
-  const run = store.getRun(runId);
-  if (run.status !== 'queued') return run;
-  store.setStatus(run.id, 'running');
-  const all = { ...(config.tags ?? {}), ...(tags ?? {}) };
-  if (Object.keys(all).length > 0) store.setTags(run.id, all);
-  return store.getRun(run.id);
-}
-
-/** A queued trial whose config cannot be loaded (e.g. a bad override) ends `failed` with the reason. */
-function failQueuedRun(store: RunStore, runId: string, message: string): void {
-  const run = store.findRun(runId);
-  if (run && (run.status === 'queued' || run.status === 'running')) store.setStatus(run.id, 'failed', { error: message });
-}
-
-/**
  * The dataset path recorded with a run: relative to the workspace that holds
  * the store (so it reads the same on every machine), absolute outside it.
  */
@@ -231,6 +221,21 @@ function datasetPath(storeDir: string, configDir: string, file: string): string 
   const abs = resolve(configDir, file);
   const rel = relative(dirname(storeDir), abs);
   return rel.startsWith('..') || isAbsolute(rel) ? abs : rel.split(sep).join('/');
+}
+
+/**
+ * Keeps a copy of the data file so this version can be diffed after the file
+ * changes (see src/datasets/snapshot.ts). A failure here costs the run nothing
+ * but that copy, so it is logged, not thrown.
+ */
+function recordSnapshot(store: RunStore, sha256: string, file: string, shown: string, limit: number, log: (line: string) => void): void {
+  try {
+    const outcome = snapshotDatasetFile(store, sha256, file, limit);
+    if (outcome === 'too-large') log(`[data] ${shown} is over the ${Math.round(limit / 1048576)} MB snapshot limit; this version is kept only as its fingerprint`);
+    else if (outcome === 'changed') log(`[data] ${shown} changed while the run read it; no snapshot kept`);
+  } catch (e) {
+    log(`[data] could not keep a snapshot of ${shown}: ${(e as Error).message}`);
+  }
 }
 
 /** Data errors name the file as the config wrote it; editors need it absolute. */

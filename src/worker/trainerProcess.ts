@@ -31,7 +31,21 @@ export interface TrainerProcessOptions {
   readonly killGraceMs?: number;
   /** Node.js executable for the worker; default: this process's runtime. */
   readonly execPath?: string;
+  /**
+   * Extra environment variables for the worker, and so for a command run's
+   * script (e.g. `RUNLENS_PYTHON` from the editor's setting).
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The share of the host's kill grace a command run's script gets: the worker
+ * must SIGKILL the script's process group before the host SIGKILLs the
+ * worker, or the script would outlive both.
+ */
+const COMMAND_GRACE_SHARE = 0.8;
+
+const DEFAULT_KILL_GRACE_MS = 5000;
 
 /** Runs TypeScript sources (tests, development) whatever the child's cwd is. */
 function tsxExecArgv(): string[] {
@@ -76,7 +90,7 @@ export class TrainerProcess extends Disposable {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Own process group, so cancel reaches anything the worker spawned.
       detached: true,
-      env: { ...process.env, RUNLENS_WORKER: '1' },
+      env: { ...process.env, ...options.env, RUNLENS_WORKER: '1' },
       serialization: 'json',
     });
     this.child.stdout?.setEncoding('utf8').on('data', (t: string) => this.onOutput(t, 'stdout'));
@@ -91,7 +105,8 @@ export class TrainerProcess extends Disposable {
         resolve(this.finish(code, signal));
       });
     });
-    this.child.send({ type: 'train', request });
+    const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    this.child.send({ type: 'train', request: { ...request, killGraceMs: request.killGraceMs ?? Math.floor(grace * COMMAND_GRACE_SHARE) } });
     this._register(toDisposable(() => this.cancel()));
   }
 
@@ -110,7 +125,7 @@ export class TrainerProcess extends Disposable {
     this.signal('SIGTERM');
     const timer = setTimeout(() => {
       if (!this.exited) this.signal('SIGKILL');
-    }, this.options.killGraceMs ?? 5000);
+    }, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     timer.unref();
   }
 

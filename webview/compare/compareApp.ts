@@ -1,4 +1,4 @@
-import type { CompareData, ComparePageState, CompareRun, HostToPage, PageToHost } from '../../src/protocol/compare';
+import type { CompareData, ComparePageState, CompareRun, DataChange, HostToPage, PageToHost } from '../../src/protocol/compare';
 import { applyThemeDefaults, setupCharts } from './chartSetup';
 import { ConfusionView } from './confusionView';
 import { CurvesView } from './curvesView';
@@ -28,6 +28,7 @@ export class CompareApp {
   private data: CompareData | undefined;
   private requestCounter = 0;
   private readonly banner = h('div', { className: 'banners', attrs: { role: 'status' } });
+  private readonly dataBanner = h('div', { className: 'banners data-changes' });
   private readonly legend: LegendView;
   private readonly curves: CurvesView;
   private readonly table: TableView;
@@ -73,6 +74,7 @@ export class CompareApp {
     replaceChildren(
       root,
       this.banner,
+      this.dataBanner,
       this.legend.element,
       this.section('curves', 'Metric curves', this.curves.element),
       this.section('table', 'Params and final metrics', this.table.element),
@@ -90,6 +92,17 @@ export class CompareApp {
 
   applyRange(m: Extract<HostToPage, { type: 'range' }>): void {
     this.curves.applyRange(m);
+  }
+
+  /** "Data changed: view diff", one line per role whose data differs between runs. */
+  setDataChanges(changes: readonly DataChange[]): void {
+    replaceChildren(this.dataBanner, ...changes.map((c) => {
+      const view = h('vscode-button', { attrs: { icon: 'diff', secondary: '' } }, 'View diff');
+      view.addEventListener('click', () => this.io.post({ type: 'viewDataDiff', fingerprintA: c.a.fingerprint, fingerprintB: c.b.fingerprint }));
+      return h('p', { className: 'banner data-change', dataset: { role: c.role } },
+        `Data changed: ${c.role} data ${c.path} differs between ${c.a.runName} (${c.a.fingerprint.slice(0, 8)}) and ${c.b.runName} (${c.b.fingerprint.slice(0, 8)}). `,
+        view);
+    }));
   }
 
   showError(message: string): void {

@@ -33,6 +33,9 @@ function onMessage(m: HostToPage): void {
     case 'range':
       app.applyRange(m);
       return;
+    case 'dataChanges':
+      app.setDataChanges(m.changes);
+      return;
     case 'error':
       app.showError(m.message);
       return;

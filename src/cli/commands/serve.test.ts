@@ -55,5 +55,5 @@ test('serves the trained model: predictions equal the training-time predictions'
 test('a run without a model package is one clear error', () => {
   const r = runCli(ws.dir, ['serve', 'nosuchrun']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /no run "nosuchrun"/);
+  assert.match(r.stderr, /no model or run named "nosuchrun"/);
 });

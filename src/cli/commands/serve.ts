@@ -1,11 +1,18 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
-import { readModelPackage, startServing } from '../../deploy/serve/startServing';
+import { startServing } from '../../deploy/serve/startServing';
+import { resolveModel } from '../../deploy/registry/resolveModel';
+import { parseMaxMb, parseSampleRate } from '../../deploy/serve/requestLog';
 
 /**
- * `runlens serve <run>`: serves the run's model package over HTTP
- * (MLflow's scoring protocol on /invocations, /ping, /health, /metrics)
- * until SIGINT/SIGTERM, which finish in-flight requests first.
+ * `runlens serve <model>[@alias|:version] | <run>`: serves a registered
+ * model version's package, or a run's, over HTTP (MLflow's scoring protocol
+ * on /invocations, /ping, /health, /metrics) until SIGINT/SIGTERM, which
+ * finish in-flight requests first. Serving a registered version records a
+ * deployment (URL, pid) that is marked stopped on exit; one whose process
+ * died without that is shown stopped by listDeployments.
  */
 export const serveCommand: Command = async (ctx, argv) => {
   const { values, positionals } = parseArgs({
@@ -15,20 +22,29 @@ export const serveCommand: Command = async (ctx, argv) => {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'max-body-bytes': { type: 'string' },
+      'request-log': { type: 'string' },
+      'no-request-log': { type: 'boolean' },
+      'log-sample-rate': { type: 'string' },
+      'log-max-mb': { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new CliError('usage: runlens serve <run> [--port N] [--host H] [--max-body-bytes N]', 2);
+  if (positionals.length !== 1) throw new CliError('usage: runlens serve <model>[@alias|:version] | <run> [--port N] [--host H] [--max-body-bytes N] [--request-log FILE | --no-request-log]', 2);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port expects a port number, got "${values.port}"`, 2);
   const maxBodyBytes = values['max-body-bytes'] === undefined ? undefined : Number(values['max-body-bytes']);
   if (maxBodyBytes !== undefined && !(maxBodyBytes > 0)) throw new CliError(`--max-body-bytes expects a positive number`, 2);
   const store = ctx.openStore();
-  const run = store.findRun(positionals[0]!);
-  if (!run) throw new CliError(`no run "${positionals[0]}"`);
-  const artifact = store.listArtifacts(run.id).find((a) => a.path === 'model/model.json');
-  if (!artifact) throw new CliError(`run ${run.name} has no model package (model/model.json); only finished training runs have one`);
-  const pkg = readModelPackage(store.artifactPath(artifact.sha256));
-  const server = await startServing(pkg, { port, host: values.host, maxBodyBytes, handleSignals: false, log: (line) => ctx.out(`${line}\n`) });
+  const model = resolveModel(store, positionals[0]!);
+  ctx.out(`${model.label}${model.name !== null ? ` (run ${model.runName})` : ''}\n`);
+  // Requests are logged by default (what `runlens monitor` and the Deploy panel read for input drift).
+  const defaultLog = values['no-request-log'] ? undefined
+    : join(ctx.storeDir, 'serving', `${model.name !== null ? `${model.name}-v${model.version}` : `run-${model.runId}`}.jsonl`);
+  const logOptions = requestLogOptions(ctx.cwd, { ...values, 'request-log': values['no-request-log'] ? undefined : values['request-log'] ?? defaultLog });
+  if (logOptions.requestLogFile) mkdirSync(dirname(logOptions.requestLogFile), { recursive: true });
+  const server = await startServing(model.pkg, { port, host: values.host, maxBodyBytes, handleSignals: false, log: (line) => ctx.out(`${line}\n`), ...logOptions });
+  const deployment = model.name === null || model.version === null ? undefined
+    : store.addDeployment({ name: model.name, version: model.version, kind: 'local', url: server.url, pid: process.pid, requestLog: server.requestLogFile });
+  if (deployment) ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
@@ -39,5 +55,22 @@ export const serveCommand: Command = async (ctx, argv) => {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  if (deployment) store.stopDeployment(deployment.id);
   return 0;
 };
+
+/** `--request-log FILE [--log-sample-rate R] [--log-max-mb N]` as startServing options. */
+function requestLogOptions(cwd: string, v: { 'request-log'?: string; 'log-sample-rate'?: string; 'log-max-mb'?: string }): {
+  requestLogFile?: string; logSampleRate?: number; logMaxBytes?: number;
+} {
+  const usage = 'usage: runlens serve <run> [--request-log FILE] [--log-sample-rate 0..1] [--log-max-mb 50]';
+  try {
+    return {
+      ...(v['request-log'] !== undefined ? { requestLogFile: resolve(cwd, v['request-log']) } : {}),
+      ...(v['log-sample-rate'] !== undefined ? { logSampleRate: parseSampleRate(v['log-sample-rate'], usage) } : {}),
+      ...(v['log-max-mb'] !== undefined ? { logMaxBytes: parseMaxMb(v['log-max-mb'], usage) } : {}),
+    };
+  } catch (e) {
+    throw new CliError((e as Error).message.split('\n')[0]!, 2);
+  }
+}

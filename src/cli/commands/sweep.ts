@@ -74,7 +74,9 @@ export function parseTags(list: readonly string[]): Record<string, string> {
  */
 export async function runSweep(ctx: CliContext, opts: SweepCliOptions): Promise<number> {
   // Fail fast on a bad config or gate before creating any run.
-  loadTrainConfig(opts.configPath, opts.overrides);
+  const config = loadTrainConfig(opts.configPath, opts.overrides);
+  // A command run's stdout is the script's own output: always shown.
+  const showStdout = opts.verbose || config.command !== undefined;
   const gate = opts.gate ? parseFilter(opts.gate) : undefined;
   const store = ctx.openStore();
   const runner = new SweepRunner({
@@ -88,7 +90,7 @@ export async function runSweep(ctx: CliContext, opts: SweepCliOptions): Promise<
     recordPid: true,
     onEvent: (e) => ctx.err(progressLine(e)),
     onOutput: (trial, text, stream) => {
-      if (stream === 'stdout' && !opts.verbose) return;
+      if (stream === 'stdout' && !showStdout) return;
       ctx.err(text.split('\n').filter(Boolean).map((l) => `  ${trial.name}: ${l}\n`).join(''));
     },
   });

@@ -39,7 +39,9 @@ export const trainCommand: Command = async (ctx, argv) => {
   const gate = values.gate ? parseFilter(values.gate) : undefined;
 
   const store = ctx.openStore();
-  const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, values.verbose);
+  // A command run's stdout is the script's own output: always shown.
+  const showStdout = values.verbose || config.command !== undefined;
+  const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, showStdout);
   const run = outcome.runId ? store.getRun(outcome.runId) : undefined;
 
   if (values.json) {
@@ -81,16 +83,17 @@ export async function runTrainer(
   ctx: CliContext,
   request: TrainRequest,
   store: RunStore,
-  verbose = false,
+  showStdout = false,
 ): Promise<TrainOutcome> {
   const reporter = new ProgressReporter(ctx.err, ctx.interactive);
   const trainer = new TrainerProcess(request, {
     store,
     onMessage: (m) => reporter.handle(m),
-    // The worker's stdout repeats the progress as log lines (kept as the
-    // run's log artifact); show it only with --verbose. stderr always shows.
+    // A built-in model's worker repeats the progress on stdout as log lines
+    // (kept as the run's log artifact): shown with --verbose only. A command
+    // run's stdout is the script's, shown always. stderr always shows.
     onOutput: (text, stream) => {
-      if (stream === 'stdout' && !verbose) return;
+      if (stream === 'stdout' && !showStdout) return;
       reporter.clear();
       ctx.err(text);
     },

@@ -136,7 +136,7 @@ test('an unknown top-level key points at the key and suggests the near one', () 
   const d = where('experiment: x\nmodle:\n  type: mlp\ndata: { path: a.csv, target: y }\n');
   assert.deepEqual(d, [
     '1:1-1:11 a config needs "model" and "data" (built-in training) or "command" (script run)',
-    '2:1-2:6 unknown key "modle" at the top level (allowed: experiment, name, task, seed, description, tags, data, model, evaluate, sweep, command, params, env, cwd); did you mean "model"?',
+    '2:1-2:6 unknown key "modle" at the top level (allowed: experiment, name, task, seed, description, tags, data, model, evaluate, sweep, command, params, env, cwd, args, timeout); did you mean "model"?',
   ]);
 });
 
@@ -273,7 +273,7 @@ test('sweep distributions: grid cannot sample, bounds must be ordered, shape is 
 });
 
 test('a sweep over free-form params of a command run is allowed', () => {
-  assert.deepEqual(where('command: python train.py\nparams: { lr: 0.1 }\nsweep: { method: grid, params: { params.lr: [0.1, 0.01] } }\n'), []);
+  assert.deepEqual(where('command: python train.py\nparams: { lr: 0.1 }\nsweep: { method: grid, params: { params.lr: [0.1, 0.01] }, metric: loss }\n'), []);
 });
 
 test('a bad stop_when filter is marked inside the string', () => {

@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
 import { checkDataFiles } from './checkDataFiles';
 import type { ConfigDiagnostic } from './configDiagnostic';
+import type { ConfigIssue } from './configIssue';
 import { compareDiagnostics, toDiagnostic } from './configDiagnostic';
 import { schemaIssues } from './schemaIssues';
 import { semanticIssues } from './semanticChecks';
@@ -59,6 +60,30 @@ function offsetToPosition(text: string, offset: number): { line: number; column:
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
+/** YAML reads an unquoted `{{python}}` as a mapping inside a mapping: say so where the parser stumbles. */
+function unquotedTemplateHint(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  return /(^|[:\-[,]\s*)\{\{/.test(line) ? '; a value that starts with "{{" must be quoted in YAML, e.g. command: "{{python}} train.py"' : '';
+}
+
+/**
+ * Values that YAML made out of an unquoted `{{name}}` (a mapping whose only
+ * key is the mapping `{ name }`): one clear error each, instead of a type
+ * error about a mapping nobody meant to write.
+ */
+function unquotedTemplates(value: unknown, pointer: string[] = []): ConfigIssue[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const entries = Object.entries(value);
+  const only = entries.length === 1 && !Array.isArray(value) ? /^\{ ([^{}]+) \}$/.exec(entries[0]![0]) : null;
+  if (only && entries[0]![1] === null) {
+    const name = only[1]!;
+    return [{ message: `{{${name}}} must be quoted in YAML ("{{${name}}} …"); unquoted, YAML reads it as a mapping`, severity: 'error', pointer, target: 'value' }];
+  }
+  return entries.flatMap(([k, v]) => unquotedTemplates(v, [...pointer, k]));
+}
+
 /**
  * Parses and validates the text of a training config. YAML for `.yaml` /
  * `.yml` (and any other name), strict JSON for `.json`; both go through the
@@ -82,7 +107,8 @@ export function parseConfigText(text: string, fileName: string): ParsedConfigTex
   }
 
   // merge: YAML 1.1 `<<: *defaults` merge keys, which config authors expect.
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  // logLevel error: every warning becomes a diagnostic; none may go to the process's stderr.
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'error' });
   const position = ([start, end]: readonly [number, number]) => {
     const a = lineCounter.linePos(start);
     const b = lineCounter.linePos(Math.min(source.length, Math.max(end, start + 1)));
@@ -94,7 +120,7 @@ export function parseConfigText(text: string, fileName: string): ParsedConfigTex
   const diagnostics: ConfigDiagnostic[] = [
     ...syntax.map((e): ConfigDiagnostic => {
       const end = e.code === 'DUPLICATE_KEY' ? e.pos[0] + keyAt(source, e.pos[0]).length : e.pos[1];
-      return { message: yamlMessage(e, source), severity: 'error', ...position([e.pos[0], end]), path: '' };
+      return { message: yamlMessage(e, source) + unquotedTemplateHint(source, e.pos[0]), severity: 'error', ...position([e.pos[0], end]), path: '' };
     }),
     ...doc.warnings.map((e): ConfigDiagnostic => ({ message: yamlMessage(e, source), severity: 'warning', ...position(e.pos), path: '' })),
   ];
@@ -106,7 +132,11 @@ export function parseConfigText(text: string, fileName: string): ParsedConfigTex
     diagnostics.push({ message: 'the config is empty: it needs "model" and "data", or "command"', severity: 'error', line: 1, column: 1, endLine: 1, endColumn: 1, path: '' });
     return { diagnostics, locate };
   }
-  for (const issue of [...schemaIssues(value), ...semanticIssues(value)]) diagnostics.push(toDiagnostic(issue, locate));
+  const templates = isJson ? [] : unquotedTemplates(value);
+  const insideTemplate = (issue: ConfigIssue) => templates.some((t) => t.pointer.every((seg, i) => issue.pointer[i] === seg));
+  for (const issue of [...templates, ...[...schemaIssues(value), ...semanticIssues(value)].filter((i) => !insideTemplate(i))]) {
+    diagnostics.push(toDiagnostic(issue, locate));
+  }
   diagnostics.sort(compareDiagnostics);
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return { config: ok ? (value as TrainConfig) : undefined, diagnostics, locate };

@@ -1,5 +1,6 @@
 import { QueryError } from '../query/ast';
 import { parseFilter } from '../query/parseFilter';
+import { commandIssues } from '../commandRun/commandChecks';
 import type { ConfigIssue } from './configIssue';
 import { describeValue, didYouMean, displayPath, listOr } from './describe';
 import { setDotted, splitDottedPath } from './resolveDotted';
@@ -14,7 +15,7 @@ import { schemaIssues } from './schemaIssues';
  */
 export function semanticIssues(config: unknown): ConfigIssue[] {
   if (!isRecord(config)) return [];
-  return [...taskIssues(config), ...dataIssues(config), ...sweepIssues(config)];
+  return [...taskIssues(config), ...dataIssues(config), ...sweepIssues(config), ...commandIssues(config)];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -105,6 +106,10 @@ function sweepParamIssues(config: Record<string, unknown>, method: unknown, key:
       ? `is not a parameter of ${String(model.type)}`
       : `is not a config setting: ${lookup.parent.length === 0 ? 'there is no top-level key' : `${displayPath(lookup.parent)} has no key`} "${lookup.key}"`;
     const known = lookup.allowed.length > 0 ? ` (${inModel ? 'parameters' : 'allowed'}: ${lookup.allowed.join(', ')})` : '';
+    if (config.command !== undefined && lookup.parent.length === 0) {
+      // A command run's own params live under params: the likely intent.
+      return [error(`sweep param "${key}" ${where}; to sweep a param of the command, write params.${key}`, at, 'key')];
+    }
     return [error(`sweep param "${key}" ${where}${known}${didYouMean(lookup.key, lookup.allowed)}`, at, 'key')];
   }
 

@@ -18,15 +18,25 @@ export interface TrainConfig {
   readonly model?: ModelConfig;
   readonly evaluate?: EvaluateConfig;
   readonly sweep?: SweepConfig;
-  /** Free-form params logged with a command run (issue 7). */
+  /**
+   * Free-form params, logged with the run; a command run also gets them as
+   * `{{params.<key>}}`, `RUNLENS_PARAM_<KEY>` and (with `args`) arguments.
+   */
   readonly params?: Readonly<Record<string, unknown>>;
   readonly tags?: Readonly<Record<string, string>>;
-  /** A command run instead of a built-in model (issue 7). */
+  /**
+   * A command run instead of a built-in model: a string split into
+   * arguments without a shell (see `tokenizeCommand`), or the arguments.
+   */
   readonly command?: string | readonly string[];
-  /** Extra environment variables for a command run. */
+  /** Extra environment variables for a command run (values may hold templates). */
   readonly env?: Readonly<Record<string, string>>;
   /** Working directory of a command run, relative to the config file. */
   readonly cwd?: string;
+  /** `set` (`--set key=value` per param) or a format such as `--{key}={value}`. */
+  readonly args?: string;
+  /** Seconds a command run may take before it is stopped and fails. */
+  readonly timeout?: number;
   /** Set in JSON configs to point editors at the schema; ignored by RunLens. */
   readonly $schema?: string;
 }

@@ -100,5 +100,8 @@ test('the validator accepts the documented top-level keys and rejects others', (
   const base = { data: { path: 'a.csv', target: 'y' }, model: { type: 'mlp' } };
   assert.ok(validate({ ...base, experiment: 'e', name: 'n', task: 'regression', seed: 1, description: 'd', tags: { a: 'b' } }));
   assert.ok(validate({ command: ['python', 'x.py'], params: { lr: 0.1, layers: [1, 2] }, env: { A: 'b' }, cwd: '.' }));
+  assert.ok(validate({ command: '{{python}} x.py', args: '--{key}={value}', timeout: 0.5 }));
+  assert.equal(validate({ command: 'x', timeout: 0 }), false);
+  assert.equal(validate({ command: 'x', env: { 'A=B': 'c' } }), false);
   assert.equal(validate({ ...base, extra: 1 }), false);
 });

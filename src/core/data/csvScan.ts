@@ -2,6 +2,7 @@ import { CsvError } from './dataError';
 import {
   CELL_FALSE, CELL_MISSING, CELL_NUMBER, CELL_TRUE, cellNumber, classifyCell, readQuotedField, unquotedFieldEnd,
 } from './csvCells';
+import type { CellKind } from './csvCells';
 import { DecimalParser } from './numberParse';
 
 /*
@@ -61,6 +62,7 @@ export class RowScanner implements ScanResult {
   line: number;
   private cap: number;
   private readonly parser = new DecimalParser();
+  private readonly recent = new RecentTexts();
 
   constructor(
     private readonly header: readonly string[],
@@ -135,7 +137,7 @@ export class RowScanner implements ScanResult {
             pos = e;
           } else {
             const fe = unquotedFieldEnd(buf, e, n, delim);
-            this.storeText(col, row, buf.toString('utf8', pos, fe));
+            this.storeBytes(col, row, buf, pos, fe);
             pos = fe;
           }
         } else if (this.quotedNumber(buf, pos, n)) {
@@ -189,15 +191,43 @@ export class RowScanner implements ScanResult {
     return Int32Array.from(this.missing, (m, c) => this.rows - m - this.bools[c] - this.others[c]);
   }
 
+  /**
+   * Stores the unquoted non-numeric cell `buf[start, end)`. Short cells go
+   * through `recent`: a category column repeats a few words millions of
+   * times, and decoding and classifying each copy again (a string, a trim
+   * check, a Set lookup, a regex) was a fifth of a wide file's read time.
+   * The cache also hands back the same string object for the same bytes,
+   * which makes later Map lookups by that text cheaper.
+   */
+  private storeBytes(col: number, row: number, buf: Buffer, start: number, end: number): void {
+    const recent = this.recent;
+    const slot = end - start <= RECENT_BYTES ? recent.find(buf, start, end) : -1;
+    if (slot < 0) {
+      this.storeText(col, row, buf.toString('utf8', start, end));
+      return;
+    }
+    let text = recent.texts[slot];
+    if (text === undefined) {
+      text = buf.toString('utf8', start, end);
+      recent.remember(slot, buf, start, end, text, classifyCell(text), cellNumber.value);
+    }
+    this.storeKind(col, row, text, recent.kinds[slot] as CellKind, recent.numbers[slot]);
+  }
+
   /** Stores a decoded (quoted, spaced or non-numeric) cell. */
   private storeText(col: number, row: number, text: string): void {
     const kind = classifyCell(text);
+    this.storeKind(col, row, text, kind, cellNumber.value);
+  }
+
+  /** Stores a cell of known kind (`num`: its value when it is a number). */
+  private storeKind(col: number, row: number, text: string, kind: CellKind, num: number): void {
     const vals = this.values[col];
     if (kind === CELL_MISSING) {
       vals[row] = NaN;
       this.missing[col]++;
     } else if (kind === CELL_NUMBER) {
-      vals[row] = cellNumber.value;
+      vals[row] = num;
     } else {
       let t = this.texts[col];
       if (t === undefined) this.texts[col] = t = [];
@@ -226,6 +256,49 @@ export class RowScanner implements ScanResult {
     offsets.set(this.offsets);
     this.offsets = offsets;
     this.cap = cap;
+  }
+}
+
+/** Longest cell (in bytes) `RecentTexts` holds. */
+const RECENT_BYTES = 32;
+const RECENT_SLOTS = 1024;
+
+/**
+ * A direct-mapped cache of recently decoded short cells: bytes -> string and
+ * its classification. A slot is chosen by a hash of the bytes and holds the
+ * last cell that hashed there; a hit is confirmed by comparing the bytes, so
+ * a collision only costs a decode. Bounded: 1,024 slots of 32 bytes.
+ */
+class RecentTexts {
+  readonly texts: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  readonly kinds = new Uint8Array(RECENT_SLOTS);
+  readonly numbers = new Float64Array(RECENT_SLOTS);
+  private readonly lengths = new Int32Array(RECENT_SLOTS).fill(-1);
+  private readonly bytes = new Uint8Array(RECENT_SLOTS * RECENT_BYTES);
+
+  /** The slot holding `buf[start, end)` (its text set), or the slot to fill (its text undefined). */
+  find(buf: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const slot = (h ^ (h >>> 15)) & (RECENT_SLOTS - 1);
+    const len = end - start;
+    if (this.lengths[slot] === len) {
+      const bytes = this.bytes;
+      const base = slot * RECENT_BYTES;
+      let k = 0;
+      while (k < len && bytes[base + k] === buf[start + k]) k++;
+      if (k === len) return slot;
+    }
+    this.texts[slot] = undefined;
+    return slot;
+  }
+
+  remember(slot: number, buf: Uint8Array, start: number, end: number, text: string, kind: CellKind, num: number): void {
+    this.bytes.set(buf.subarray(start, end), slot * RECENT_BYTES);
+    this.lengths[slot] = end - start;
+    this.texts[slot] = text;
+    this.kinds[slot] = kind;
+    this.numbers[slot] = num;
   }
 }
 

@@ -92,6 +92,39 @@ export class DecimalParser {
 
   /** Parses `[+-]digits[.digits][(e|E)[+-]digits]` starting at `pos`, not reading at or past `limit`. */
   parse(buf: Uint8Array, pos: number, limit: number): number {
+    // Fast path for the common cell: at most 15 digits in all (leading zeros
+    // included, so the integer is exact), no exponent. Same result as the
+    // general path below (Clinger's case 1 with e10 = -fraction digits);
+    // anything else is re-parsed there.
+    let i = pos;
+    let c = i < limit ? buf[i] : 0;
+    const neg = c === MINUS;
+    if (neg || c === PLUS) c = ++i < limit ? buf[i] : 0;
+    let m = 0;
+    let digits = 0;
+    while (c >= D0 && c <= D9) {
+      m = m * 10 + (c - D0);
+      digits++;
+      c = ++i < limit ? buf[i] : 0;
+    }
+    let frac = 0;
+    if (c === DOT) {
+      c = ++i < limit ? buf[i] : 0;
+      while (c >= D0 && c <= D9) {
+        m = m * 10 + (c - D0);
+        frac++;
+        c = ++i < limit ? buf[i] : 0;
+      }
+    }
+    digits += frac;
+    if (digits === 0 || digits > 15 || c === LOWER_E || c === UPPER_E) return this.parseFull(buf, pos, limit);
+    this.end = i;
+    const v = frac === 0 ? m : m / POW10[frac];
+    return neg ? -v : v;
+  }
+
+  /** The general parser (`parse` without its fast path). */
+  private parseFull(buf: Uint8Array, pos: number, limit: number): number {
     let i = pos;
     let c = i < limit ? buf[i] : 0;
     let neg = false;

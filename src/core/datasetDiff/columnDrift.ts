@@ -15,23 +15,29 @@ export function columnDrift(pairs: readonly ColumnPair[]): ColumnDrift[] {
 }
 
 function numericDrift(p: ColumnPair): ColumnDrift {
-  const a = finiteValues(p.a.values as Float64Array).sort();
-  const b = finiteValues(p.b.values as Float64Array).sort();
+  return numericDriftSorted(p.b.name, finiteValues(p.a.values as Float64Array).sort(), finiteValues(p.b.values as Float64Array).sort());
+}
+
+/** Numeric drift from the sorted finite values of A and B (or uniform samples of them). */
+export function numericDriftSorted(column: string, a: Float64Array, b: Float64Array): ColumnDrift {
   const psi = measure(numericPsi(a, b), psiVerdict);
   const ks = measure(ksStatistic(a, b), effectVerdict);
-  return { column: p.b.name, kind: 'numeric', psi, ks, verdict: worstVerdict([psi.verdict, ks.verdict]) };
+  return { column, kind: 'numeric', psi, ks, verdict: worstVerdict([psi.verdict, ks.verdict]) };
 }
 
 function categoricalDrift(p: ColumnPair): ColumnDrift {
-  const countsA = categoryCounts(p.a);
-  const countsB = categoryCounts(p.b);
+  return categoricalDriftCounts(p.b.name, categoryCounts(p.a), categoryCounts(p.b));
+}
+
+/** Categorical drift from the category counts of A and B (missing values left out). */
+export function categoricalDriftCounts(column: string, countsA: ReadonlyMap<string, number>, countsB: ReadonlyMap<string, number>): ColumnDrift {
   const categories = [...new Set([...countsA.keys(), ...countsB.keys()])];
   const ca = categories.map((c) => countsA.get(c) ?? 0);
   const cb = categories.map((c) => countsB.get(c) ?? 0);
   const psi = measure(psiFromCounts(ca, cb), psiVerdict);
   const chi = chiSquare(ca, cb);
   const chiSquareMeasure = { value: chi.statistic, verdict: effectVerdict(chi.cramersV), pValue: chi.pValue, dof: chi.dof, cramersV: chi.cramersV };
-  return { column: p.b.name, kind: 'categorical', psi, chiSquare: chiSquareMeasure, verdict: worstVerdict([psi.verdict, chiSquareMeasure.verdict]) };
+  return { column, kind: 'categorical', psi, chiSquare: chiSquareMeasure, verdict: worstVerdict([psi.verdict, chiSquareMeasure.verdict]) };
 }
 
 function categoryCounts(col: Column): Map<string, number> {

@@ -13,8 +13,8 @@ export const DEFAULT_EXAMPLE_LIMIT = 1000;
 /**
  * Compares two CSV files: schema, rows (by `opts.key`, or as a multiset of
  * whole rows without one), per-column statistics and drift. Both files are
- * read whole into memory (streaming with bounded memory is not done yet).
- * Throws `CsvError` for unreadable files and `DataError` for duplicate keys
+ * read whole into memory: the reference the streaming `diffCsvFiles`
+ * (diffFiles.ts, for files of any size) is tested against. Throws `CsvError` for unreadable files and `DataError` for duplicate keys
  * or a key column that is absent.
  */
 export async function diffCsv(a: string, b: string, opts: DiffOptions = {}): Promise<DatasetDiff> {

@@ -17,12 +17,17 @@ export function statsDiff(a: Frame, b: Frame, pairs: readonly ColumnPair[]): Sta
   const same = pairs.filter((p) => p.a.type === p.b.type);
   const statsA = fingerprintFrame({ columns: same.map((p) => p.a), rows: a.rows }, '').stats;
   const statsB = fingerprintFrame({ columns: same.map((p) => p.b), rows: b.rows }, '').stats;
+  return same.flatMap((p, i) => statChanges(p.b.name, statsA[i], statsB[i]));
+}
+
+/** The statistics of one column that differ between A and B (a statistic that could not be computed is null). */
+export function statChanges(column: string, a: ColumnStats, b: ColumnStats): StatChange[] {
   const out: StatChange[] = [];
-  same.forEach((p, i) => {
-    for (const [stat, before, after] of statValues(statsA[i], statsB[i])) {
-      if (!nearlyEqual(before, after)) out.push({ column: p.b.name, stat, before, after });
-    }
-  });
+  for (const [stat, x, y] of statValues(a, b)) {
+    const before = x === null || Number.isNaN(x) ? null : x;
+    const after = y === null || Number.isNaN(y) ? null : y;
+    if (!nearlyEqual(before, after)) out.push({ column, stat, before, after });
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { Frame } from '../../core/data/frame';
 import { HttpError, invalidInput } from './httpErrors';
 import { parseScoringRequest } from './scoringRequest';
 import { ServeMetrics } from './serveMetrics';
+import type { RequestLog } from './requestLog';
 import { ColumnMismatchError } from './servingModel';
 import type { ServingModel } from './servingModel';
 
@@ -22,6 +23,8 @@ export interface ModelServerOptions {
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Regression only: upper bounds of the predicted-value histogram. */
   readonly predictionBuckets?: readonly number[];
+  /** Logs sampled `/invocations` requests with their inputs and predictions; the caller closes it. */
+  readonly requestLog?: RequestLog;
 }
 
 export interface RequestLogEntry {
@@ -68,20 +71,25 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname in KNOWN_PATHS ? url.pathname : 'other';
     let rows: number | undefined;
+    const scored: Scored = {};
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.recordRequest(req.method ?? '', path, res.statusCode, seconds);
       options.onRequest?.({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, ms: seconds * 1000, ...(rows !== undefined ? { rows } : {}) });
+      if (path === '/invocations' && options.requestLog?.sample()) {
+        options.requestLog.write({ ms: seconds * 1000, status: res.statusCode, rows: rows ?? 0, ...scored });
+      }
     });
     // Keep-alive connections would hold close() open; ask clients to reconnect elsewhere.
     if (closing) res.setHeader('Connection', 'close');
-    handle(req, url, path)
+    handle(req, url, path, scored)
       .then((r) => {
         rows = r.rows;
         send(res, r.status, r.body, r.contentType);
       })
       .catch((e: unknown) => {
         const err = toHttpError(e);
+        scored.error = err.errorCode;
         for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
         if (err.status === 413) {
           // The rest of the body is not read; close rather than drain an oversized upload.
@@ -92,7 +100,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
       });
   });
 
-  async function handle(req: IncomingMessage, url: URL, path: string): Promise<Reply> {
+  async function handle(req: IncomingMessage, url: URL, path: string, scored: Scored): Promise<Reply> {
     const allowed = KNOWN_PATHS[path];
     if (!allowed) throw new HttpError(404, 'ENDPOINT_NOT_FOUND', `no endpoint ${url.pathname}; the endpoints are: ${Object.keys(KNOWN_PATHS).join(', ')}`);
     const method = req.method ?? '';
@@ -108,7 +116,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
       case '/metrics':
         return { status: 200, body: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' };
       default:
-        return invocations(req, url);
+        return invocations(req, url, scored);
     }
   }
 
@@ -127,10 +135,11 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     };
   }
 
-  async function invocations(req: IncomingMessage, url: URL): Promise<Reply> {
+  async function invocations(req: IncomingMessage, url: URL, scored: Scored): Promise<Reply> {
     const body = await readBody(req, maxBodyBytes);
     const request = parseScoringRequest(body, req.headers['content-type'], url.searchParams, model.info.inputColumns);
     const frame: Frame = request.kind === 'frame' ? request.frame : model.recordsFrame(request.records);
+    rejectInfinite(frame, model.info.numericInputs);
     let result: Record<string, unknown>;
     if (request.probabilities) {
       if (!model.predictProbaFrame) {
@@ -146,6 +155,8 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     const predictions = result.predictions as Parameters<ServeMetrics['recordPredictions']>[0];
     metrics.recordPredictions(predictions);
     metrics.recordInputs(frame);
+    scored.frame = frame;
+    scored.predictions = predictions;
     return { status: 200, body: JSON.stringify(result), contentType: 'application/json', rows: predictions.length };
   }
 
@@ -175,6 +186,9 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     },
   };
 }
+
+/** What an `/invocations` request scored, kept for the request log. */
+interface Scored { frame?: Frame; predictions?: readonly unknown[]; error?: string }
 
 interface Reply {
   readonly status: number;
@@ -216,6 +230,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!failed) reject(e);
     });
   });
+}
+
+/**
+ * ±Infinity in a numeric input (1e400, "inf") has no meaning to the model and
+ * would come back as a null prediction: a 400 naming the row and column.
+ * NaN / null stay what they are at training: a missing value.
+ */
+function rejectInfinite(frame: Frame, numeric: readonly string[]): void {
+  for (const col of frame.columns) {
+    if (col.type === 'categorical' || !numeric.includes(col.name)) continue;
+    const i = col.values.findIndex((v) => v === Infinity || v === -Infinity);
+    if (i >= 0) throw invalidInput(`row ${i + 1}, column "${col.name}": ${col.values[i]} is not a finite number`);
+  }
 }
 
 function toHttpError(e: unknown): HttpError {

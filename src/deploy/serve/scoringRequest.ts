@@ -32,6 +32,9 @@ export function parseScoringRequest(body: Buffer, contentType: string | undefine
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch (e) {
+    // Python's json.dumps writes NaN / Infinity, which JSON does not have: say what to send instead.
+    const bare = /[[:,]\s*(-?Infinity|NaN)\s*[,\]}]/.exec(body.toString('utf8'))?.[1];
+    if (bare !== undefined) throw malformed(`the body is not valid JSON: ${bare} is not a JSON value; send null for a missing value`);
     throw malformed(`the body is not valid JSON: ${(e as Error).message}`);
   }
   if (!isObject(json)) throw malformed(`the body must be a JSON object with one of: ${FORMAT_KEYS.join(', ')}`);

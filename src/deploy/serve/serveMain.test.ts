@@ -20,6 +20,13 @@ describe('parseServeArgs', () => {
     assert.throws(() => parseServeArgs(['m.json', '--port']), /--port needs a value/);
     assert.throws(() => parseServeArgs(['m.json', '--verbose']), /unknown option --verbose/);
   });
+
+  it('reads the request log options', () => {
+    assert.deepEqual(parseServeArgs(['m.json', '--request-log', 'r.jsonl', '--log-sample-rate', '0.5', '--log-max-mb=2']),
+      { modelPath: 'm.json', requestLogFile: 'r.jsonl', logSampleRate: 0.5, logMaxBytes: 2 * 1024 * 1024 });
+    assert.throws(() => parseServeArgs(['m.json', '--log-sample-rate', '2']), /--log-sample-rate expects a fraction between 0 and 1, got "2"/);
+    assert.throws(() => parseServeArgs(['m.json', '--log-max-mb', '-1']), /--log-max-mb expects a positive number of MiB, got "-1"/);
+  });
 });
 
 describe('serve entry (child process)', () => {

@@ -1,6 +1,7 @@
+import { parseMaxMb, parseSampleRate } from './requestLog';
 import { readModelPackage, startServing } from './startServing';
 
-const USAGE = 'usage: node dist/serve.js <model.json> [--port N] [--host H] [--max-body-bytes N]';
+const USAGE = 'usage: node dist/serve.js <model.json> [--port N] [--host H] [--max-body-bytes N] [--request-log FILE] [--log-sample-rate R] [--log-max-mb N]';
 
 /** Command-line options of the serve entry. */
 export interface ServeArgs {
@@ -8,12 +9,15 @@ export interface ServeArgs {
   readonly port?: number;
   readonly host?: string;
   readonly maxBodyBytes?: number;
+  readonly requestLogFile?: string;
+  readonly logSampleRate?: number;
+  readonly logMaxBytes?: number;
 }
 
 /** Parses `<model.json> [--port N] [--host H] [--max-body-bytes N]`; throws with the usage on bad input. */
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   let modelPath: string | undefined;
-  const out: { port?: number; host?: string; maxBodyBytes?: number } = {};
+  const out: { port?: number; host?: string; maxBodyBytes?: number; requestLogFile?: string; logSampleRate?: number; logMaxBytes?: number } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -30,6 +34,9 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     if (flag === '--port') out.port = int(value(), 65535);
     else if (flag === '--host') out.host = value();
     else if (flag === '--max-body-bytes') out.maxBodyBytes = int(value(), Number.MAX_SAFE_INTEGER);
+    else if (flag === '--request-log') out.requestLogFile = value();
+    else if (flag === '--log-sample-rate') out.logSampleRate = parseSampleRate(value(), USAGE);
+    else if (flag === '--log-max-mb') out.logMaxBytes = parseMaxMb(value(), USAGE);
     else if (flag.startsWith('-')) throw new Error(`unknown option ${flag}\n${USAGE}`);
     else if (modelPath === undefined) modelPath = a;
     else throw new Error(`unexpected argument "${a}"\n${USAGE}`);

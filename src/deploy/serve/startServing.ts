@@ -3,6 +3,7 @@ import { parseModelPackage } from '../../core/package/modelPackage';
 import type { ModelPackage } from '../../core/package/modelPackage';
 import { createServer } from './modelServer';
 import type { ModelServer, ModelServerOptions, RequestLogEntry } from './modelServer';
+import { RequestLog } from './requestLog';
 import { loadModelForServing } from './servingModel';
 
 export interface StartServingOptions extends Omit<ModelServerOptions, 'onRequest'> {
@@ -10,12 +11,20 @@ export interface StartServingOptions extends Omit<ModelServerOptions, 'onRequest
   readonly log?: (line: string) => void;
   /** Install SIGTERM/SIGINT handlers that close gracefully; default true. */
   readonly handleSignals?: boolean;
+  /** JSON Lines file of sampled requests with inputs and predictions (`runlens monitor` reads it); none by default. */
+  readonly requestLogFile?: string;
+  /** Fraction of requests written to the request log; default 1. */
+  readonly logSampleRate?: number;
+  /** Size at which the request log rotates to `<file>.1`; default 50 MiB. */
+  readonly logMaxBytes?: number;
 }
 
 export interface RunningServer {
   readonly port: number;
   readonly host: string;
   readonly url: string;
+  /** The request log's path, when one is written. */
+  readonly requestLogFile?: string;
   /** Graceful stop; also what SIGTERM/SIGINT trigger. */
   close(): Promise<void>;
 }
@@ -34,10 +43,13 @@ export function readModelPackage(path: string): ModelPackage {
 export async function startServing(pkg: ModelPackage, options: StartServingOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const model = loadModelForServing(pkg);
-  const server: ModelServer = createServer(model, { ...options, onRequest: (e) => log(formatRequest(e)) });
+  const requestLog = options.requestLog ?? (options.requestLogFile === undefined ? undefined
+    : new RequestLog({ path: options.requestLogFile, sampleRate: options.logSampleRate, maxBytes: options.logMaxBytes, onError: log }));
+  const server: ModelServer = createServer(model, { ...options, requestLog, onRequest: (e) => log(formatRequest(e)) });
   const { port, host } = await server.listen();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log(`serving run ${pkg.runId} (${model.info.task}, ${model.info.modelType}) at ${url}/invocations`);
+  if (requestLog) log(`logging requests to ${requestLog.path}`);
 
   let stopping: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -45,6 +57,7 @@ export async function startServing(pkg: ModelPackage, options: StartServingOptio
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       await server.close();
+      await requestLog?.close();
       log('server stopped');
     })();
     return stopping;
@@ -57,7 +70,7 @@ export async function startServing(pkg: ModelPackage, options: StartServingOptio
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
-  return { port, host, url, close };
+  return { port, host, url, ...(requestLog ? { requestLogFile: requestLog.path } : {}), close };
 }
 
 function formatRequest(e: RequestLogEntry): string {

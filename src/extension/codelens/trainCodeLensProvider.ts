@@ -34,6 +34,11 @@ function sweepTrials(document: vscode.TextDocument): number | undefined {
   }
 }
 
+/** A `command:` config (YAML or JSON), told from its text without parsing it. */
+function isCommandConfig(document: vscode.TextDocument): boolean {
+  return /^(command\s*:|\s*"command"\s*:)/m.test(document.getText());
+}
+
 /**
  * Lenses at the top of a training config: `▶ Train this`, the last run of
  * this config with its key metric, and while it trains `■ Cancel` with the
@@ -78,11 +83,12 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       lenses.push(new vscode.CodeLens(top, { title: '$(debug-stop) Cancel', command: 'runlens.run.cancel', arguments: [{ configPath: document.uri.fsPath }], tooltip: 'Stop this training; what was logged is kept' }));
       lenses.push(new vscode.CodeLens(top, { title: `$(sync~spin) ${active.runName ? `${active.runName}: ` : ''}${active.progress}`, command: 'runlens.logs.show', tooltip: 'Show the run output' }));
     } else {
+      const what = isCommandConfig(document) ? 'Run this config\'s command as a tracked run (its own process group)' : 'Train this config in a background process';
       lenses.push(new vscode.CodeLens(top, {
         title: vscode.workspace.isTrusted ? '$(play) Train this' : '$(workspace-untrusted) Train this (trust the workspace first)',
         command: 'runlens.config.trainFile',
         arguments: [document.uri],
-        tooltip: vscode.workspace.isTrusted ? 'Train this config in a background process' : 'Training is disabled in an untrusted workspace',
+        tooltip: vscode.workspace.isTrusted ? what : 'Training is disabled in an untrusted workspace',
       }));
     }
     const trials = active ? undefined : sweepTrials(document);

@@ -10,6 +10,7 @@ import { CompareSession } from '../../views/compare/compareSession';
 import { sanitizePageState } from '../../views/compare/pageState';
 import { exportTableText, saveChartImage } from './compareExport';
 import { pickMoreRuns } from './compareRunPicker';
+import { collectDataChanges } from '../datasetDiff/dataChanges';
 
 export interface ComparePanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -155,7 +156,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
     try {
       const first = this.session.initialData();
       this.updateTitle();
-      await this.post([first]);
+      await this.post([first, this.dataChangesMessage()]);
       for (const key of first.data.chartKeys) {
         await new Promise((resolve) => setImmediate(resolve));
         if (generation !== this.generation || !this.pageReady || this.isDisposed) return;
@@ -165,6 +166,16 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
       this.deps.log(`compare: collecting runs failed: ${(e as Error).stack ?? e}`);
       await this.post([{ type: 'error', message: `Could not read the runs: ${(e as Error).message}` }]);
     }
+  }
+
+  /** The roles whose data (fingerprint) differs between the compared runs. */
+  private dataChangesMessage(): HostToPage {
+    const runs = this.session.runIds.flatMap((id) => {
+      const store = this.deps.storeForRun(id);
+      const run = store?.findRun(id);
+      return store && run ? [{ name: run.name, createdAt: run.createdAt, inputs: store.listInputs(id) }] : [];
+    });
+    return { type: 'dataChanges', changes: collectDataChanges(runs) };
   }
 
   private scheduleLive(): void {
@@ -203,6 +214,9 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
           return;
         case 'exportTable':
           await exportTableText(this.session.tableText(m.format, m.onlyDiffers), m.format, m.destination);
+          return;
+        case 'viewDataDiff':
+          await vscode.commands.executeCommand('runlens.datasets.diff', `sha256:${m.fingerprintA}`, `sha256:${m.fingerprintB}`, []);
           return;
         case 'pageError':
           this.deps.log(`compare page: ${m.message}`);

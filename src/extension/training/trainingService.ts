@@ -29,6 +29,10 @@ export interface TrainingServiceOptions {
   readonly logger: Logger;
   readonly killGraceSeconds: () => number;
   readonly nodePath: () => string;
+  /** The Python of command runs (`{{python}}`, given to them as `RUNLENS_PYTHON`); empty: `python3` on the PATH. */
+  readonly pythonPath?: () => string;
+  /** `runlens.datasets.snapshotMaxMB`: data files up to this size are copied into the store (0: never). */
+  readonly datasetSnapshotMB?: () => number;
   readonly keyMetric: () => string;
   /** Opens the compare panel for two runs (the finished one and its predecessor). */
   readonly compare: (runIds: string[]) => void;
@@ -92,6 +96,7 @@ export class TrainingService implements vscode.Disposable {
         store,
         killGraceMs: this.options.killGraceSeconds() * 1000,
         execPath: this.options.nodePath() || undefined,
+        env: this.commandEnv(),
         onOutput: (text) => this.options.logger.output(holder.entry?.runName ?? label, text),
         onMessage: (m) => this.onMessage(holder.entry, m),
       },
@@ -148,6 +153,7 @@ export class TrainingService implements vscode.Disposable {
       tags: { 'runlens.source': 'vscode' },
       killGraceMs: this.options.killGraceSeconds() * 1000,
       execPath: this.options.nodePath() || undefined,
+      env: this.commandEnv(),
       onOutput: (trial, text) => this.options.logger.output(trial.name, text),
       onEvent: (e) => this.onSweepEvent(holder.entry, e),
     });
@@ -179,6 +185,16 @@ export class TrainingService implements vscode.Disposable {
     }
     if (outcome) this.reportSweep(outcome);
     return outcome;
+  }
+
+  /** What the worker (and a command run's script) gets from the settings, as environment variables. */
+  private commandEnv(): Record<string, string> | undefined {
+    const env: Record<string, string> = {};
+    const python = this.options.pythonPath?.().trim();
+    if (python) env.RUNLENS_PYTHON = python;
+    const snapshotMB = this.options.datasetSnapshotMB?.();
+    if (snapshotMB !== undefined && Number.isFinite(snapshotMB) && snapshotMB >= 0) env.RUNLENS_DATASET_SNAPSHOT_MB = String(snapshotMB);
+    return Object.keys(env).length ? env : undefined;
   }
 
   private onSweepEvent(entry: ActiveTraining | undefined, e: SweepEvent): void {

@@ -16,9 +16,8 @@ import { packageVsix, zipEntries, zipRead } from '../lib/vsix.mjs';
 export const timeoutMs = 240_000;
 /** What the VSIX may weigh: 2.25 MB today (better-sqlite3's binary, the bundles with TensorFlow.js). */
 const MAX_VSIX_BYTES = 3 * 1024 * 1024;
-/** Build outputs the extension never loads: source maps, the CLI bundle (for `npx runlens`). */
-// cli.js and serve.js are the headless CLI and model server: the extension does not load them (yet).
-const NOT_SHIPPED = /\.map$|^cli\.js$|^serve\.js$/;
+/** Build outputs the extension never loads: source maps, the full CLI bundle (for `npx runlens`; the editor starts tools.js). */
+const NOT_SHIPPED = /\.map$|^cli\.js$/;
 /** The only packages the extension loads from node_modules at run time (the rest is bundled). */
 const RUNTIME_PACKAGES = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
 

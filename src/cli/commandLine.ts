@@ -1,0 +1,118 @@
+/**
+ * The command-line dispatcher shared by the `runlens` CLI (src/cli/main.ts)
+ * and the editor's small tools bundle (src/cli/editorTools.ts): global
+ * flags, the store location, one-line errors and exit codes.
+ */
+import { RunStore } from '../store/runStore';
+import { RUNLENS_VERSION } from '../core/version';
+import { QueryError } from '../core/query/ast';
+import { ConfigError } from '../core/config/parseConfig';
+import { CliError, type CliContext, type Command } from './context';
+import { findStoreDir } from './storeLocation';
+
+/** The streams and environment a command line runs with. */
+export type CliIo = Pick<CliContext, 'out' | 'err' | 'cwd' | 'env' | 'interactive'>;
+
+/** A table of subcommands and the usage text printed for `--help`. */
+export interface CommandTable {
+  readonly commands: Readonly<Record<string, { readonly run: Command; readonly help: string }>>;
+  readonly usage: () => string;
+}
+
+/**
+ * Parses the global flags (`--store`, `--debug`, `--version`, `--help`),
+ * runs one command of `table` with its store and returns the exit code.
+ * Every error is one line (`--debug` adds the stack).
+ */
+export async function runCommandLine(argv: string[], io: CliIo, table: CommandTable): Promise<number> {
+  const { commands: COMMANDS, usage } = table;
+  const args = [...argv];
+  let storeOption: string | undefined;
+  let debug = false;
+  while (args[0]?.startsWith('-')) {
+    const flag = args.shift()!;
+    if (flag === '--store') storeOption = args.shift();
+    else if (flag.startsWith('--store=')) storeOption = flag.slice('--store='.length);
+    else if (flag === '--debug') debug = true;
+    else if (flag === '--version' || flag === '-v') {
+      io.out(`${RUNLENS_VERSION}\n`);
+      return 0;
+    } else if (flag === '--help' || flag === '-h') {
+      io.out(usage() + '\n');
+      return 0;
+    } else {
+      io.err(`error: unknown option ${flag}\n${usage()}\n`);
+      return 2;
+    }
+  }
+  // Options may also follow the command (`runlens runs --store x`).
+  const storeIdx = args.findIndex((a) => a === '--store' || a.startsWith('--store='));
+  if (storeIdx > 0) {
+    const [flag] = args.splice(storeIdx, 1);
+    storeOption = flag!.includes('=') ? flag!.slice(flag!.indexOf('=') + 1) : args.splice(storeIdx, 1)[0];
+  }
+  const debugIdx = args.indexOf('--debug');
+  if (debugIdx > 0) {
+    args.splice(debugIdx, 1);
+    debug = true;
+  }
+  const name = args.shift();
+  if (!name || name === 'help') {
+    io.out(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`error: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`usage: runlens ${command.help}\n`);
+    return 0;
+  }
+  const storeDir = findStoreDir(io.cwd, storeOption, io.env);
+  let store: RunStore | undefined;
+  const ctx: CliContext = {
+    ...io,
+    storeDir,
+    debug,
+    openStore: () => (store ??= RunStore.open(storeDir)),
+  };
+  try {
+    return await command.run(ctx, args);
+  } catch (e) {
+    io.err(describeError(e, debug) + '\n');
+    return e instanceof CliError ? e.code : e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  } finally {
+    store?.close();
+  }
+}
+
+function describeError(e: unknown, debug: boolean): string {
+  if (e instanceof QueryError) return `error: ${e.message}\n${e.pointer()}`;
+  if (e instanceof ConfigError) return e.format();
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { code?: string }).code;
+  const known = e instanceof CliError || code?.startsWith('ERR_PARSE_ARGS') || err.name !== 'Error' || !debug;
+  return `error: ${err.message}${debug && err.stack && known ? `\n${err.stack}` : ''}`;
+}
+
+/** Runs a command line on this process's argv and streams; sets the exit code. */
+export function runProcessCommandLine(table: CommandTable): void {
+  runCommandLine(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+    interactive: Boolean(process.stderr.isTTY),
+  }, table).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+

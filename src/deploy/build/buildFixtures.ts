@@ -1,0 +1,125 @@
+/**
+ * Test support for the build tests: a real store with a registered model
+ * (iris, trained in-process), and the model server bundled the way
+ * esbuild.mjs bundles dist/serve.js.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { RunStore } from '../../store/runStore';
+import { resolveModel } from '../registry/resolveModel';
+import type { ResolvedModel } from '../registry/resolveModel';
+import { trainFixture } from '../serve/servingFixtures';
+import type { TrainedFixture } from '../serve/servingFixtures';
+
+const REPO = join(__dirname, '..', '..', '..');
+
+export interface RegisteredFixture {
+  readonly dir: string;
+  readonly store: RunStore;
+  readonly fixture: TrainedFixture;
+  readonly resolved: ResolvedModel;
+  cleanup(): void;
+}
+
+/** A store in a temp folder holding one finished iris run, registered as `iris-classifier` v1 with alias `production`. */
+export async function registeredIris(): Promise<RegisteredFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-build-'));
+  const store = RunStore.open(join(dir, '.runlens'));
+  const fixture = await trainFixture('iris');
+  const run = store.createRun({ experiment: 'iris', name: 'iris-tree', gitCommit: '0123456789abcdef0123456789abcdef01234567', gitDirty: false });
+  const pkg = { ...fixture.pkg, runId: run.id };
+  store.logArtifact(run.id, 'model/model.json', JSON.stringify(pkg), 'model');
+  store.setStatus(run.id, 'finished');
+  store.registerModel(run.id, 'iris-classifier', { alias: 'production' });
+  const resolved = resolveModel(store, 'iris-classifier@production');
+  return {
+    dir, store, fixture: { ...fixture, pkg }, resolved,
+    cleanup: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Bundles src/deploy/serve/serveMain.ts to `<outDir>/serve.js` with the
+ * options esbuild.mjs uses for dist/serve.js, so the tests ship a real
+ * bundle without depending on (or rewriting) the repository's dist/.
+ */
+export async function bundleServer(outDir: string): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  await esbuild.build({
+    entryPoints: { serve: join(REPO, 'src/deploy/serve/serveMain.ts') },
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // As esbuild.mjs: serving never loads TensorFlow.js (an MLP predicts in plain JS), so it stays out.
+    external: ['vscode', 'better-sqlite3', '@tensorflow/tfjs-node', 'tsx', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+    define: { __RUNLENS_VERSION__: JSON.stringify('0.0.0-test') },
+    logLevel: 'silent',
+  });
+  return join(outDir, 'serve.js');
+}
+
+/** A temp folder outside the repository (no node_modules above it), removed by the returned function. */
+export function isolatedDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A server started as a child process, once it printed its URL. */
+export interface StartedServer {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGKILL to its process group. */
+  kill(): void;
+}
+
+/**
+ * Spawns a model server (`node serve.js ...`, or `buildah run ... node ...`)
+ * in its own process group and waits for its "at http://.../invocations" line.
+ */
+export function startServerProcess(command: string, args: readonly string[], cwd?: string, timeoutMs = 30_000): Promise<StartedServer> {
+  const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (t: string) => (out += t));
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => (out += t));
+  const kill = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      kill();
+      reject(new Error(`the server did not start in ${timeoutMs / 1000} s: ${out}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}: ${out}`));
+    });
+    child.stdout!.on('data', () => {
+      const m = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, child, output: () => out, kill });
+      }
+    });
+  });
+}
+
+/** POSTs JSON records to /invocations; the status and the predictions. */
+export async function invoke(url: string, records: readonly Record<string, unknown>[]): Promise<{ status: number; predictions: unknown[] }> {
+  const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: records }) });
+  const body = (await res.json()) as { predictions?: unknown[] };
+  return { status: res.status, predictions: body.predictions ?? [] };
+}

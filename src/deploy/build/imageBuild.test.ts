@@ -1,0 +1,185 @@
+/**
+ * The real image build, end to end (slow: the first run makes the local base
+ * image with debootstrap, ~1.5 min; warm runs take seconds). buildah with
+ * vfs storage and chroot isolation builds the model image FROM a local base
+ * (Debian bookworm minbase + this machine's node, see scripts/base-image.mjs),
+ * since no registry is reachable here. Then: the image config has the
+ * labels, port, health check and user; the server runs inside the image's
+ * file system as that user and predicts as at training time; the build is
+ * recorded on the model version with its image id and log. Skipped, with
+ * the reason, only where no container CLI works.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../test/fixtures/workspace';
+import { expectedPredictions, frameRecords } from '../serve/servingFixtures';
+import { bundleServer, invoke, isolatedDir, registeredIris, startServerProcess } from './buildFixtures';
+import type { RegisteredFixture, StartedServer } from './buildFixtures';
+import { detectContainerCli, findOnPath } from './containerCli';
+import type { BuildStep } from './buildSteps';
+import { buildModelImage } from './imageBuild';
+
+const BASE = 'localhost/runlens-base:bookworm-node20';
+const TAG = 'localhost/runlens-test/iris-classifier:1';
+const VFS = ['--storage-driver', 'vfs'];
+
+let skip: string | false = false;
+let fx: RegisteredFixture;
+let server: string;
+const bundleDir = isolatedDir('runlens-serve-bundle-');
+const started = performance.now();
+
+function buildah(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('buildah', [...VFS, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(async () => {
+  const detected = await detectContainerCli();
+  if (detected.cli === null) {
+    skip = `no container CLI works here (${detected.rejected.map((r) => `${r.cli}: ${r.reason}`).join('; ')})`;
+  } else if (!findOnPath('buildah')) {
+    skip = `the image test builds its base image with buildah, which is not installed (${detected.cli} is; run scripts/install-build-deps.sh)`;
+  }
+  if (skip) {
+    process.stdout.write(`# image build skipped: ${skip}\n`);
+    return;
+  }
+  const base = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/base-image.mjs'), '--tag', BASE], { encoding: 'utf8', timeout: 600_000 });
+  assert.equal(base.status, 0, `base image: ${base.stderr.slice(-2000)}`);
+  process.stdout.write(`# base image: ${base.stdout.trim()}\n`);
+  fx = await registeredIris();
+  server = await bundleServer(bundleDir.dir);
+});
+
+after(() => {
+  if (!skip) buildah(['rmi', '--force', TAG]);
+  fx?.cleanup();
+  bundleDir.cleanup();
+  process.stdout.write(`# imageBuild.test.ts took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+});
+
+test('buildah builds the model image FROM the local base and the build is recorded', async (t) => {
+  if (skip) return t.skip(skip);
+  const lines: string[] = [];
+  const steps: BuildStep[] = [];
+  const result = await buildModelImage(fx.store, fx.resolved, {
+    buildsDir: join(fx.dir, '.runlens', 'builds'),
+    serverBundle: server,
+    baseImage: BASE,
+    tag: TAG,
+    cli: 'buildah',
+    extraArgs: [...VFS, '--pull=never'],
+    // Passed through to buildah as its own environment setting.
+    env: { ...process.env, BUILDAH_ISOLATION: 'chroot' },
+    onLine: (l) => lines.push(l),
+    onStep: (s) => steps.push(s),
+  });
+  t.diagnostic(`image build took ${((result.outcome?.durationMs ?? 0) / 1000).toFixed(1)} s`);
+  assert.equal(result.status, 'succeeded', `${result.error}\n${lines.join('\n')}`);
+  assert.match(result.outcome!.imageId!, /^(sha256:)?[0-9a-f]{64}$/);
+  assert.equal(steps[0]!.instruction, `FROM ${BASE}`);
+  assert.ok(steps.some((s) => s.instruction.startsWith('COPY model/model.json')));
+  assert.match(result.command, /^buildah build --storage-driver vfs --pull=never --format docker --iidfile \S+ -t localhost\/runlens-test\/iris-classifier:1 -f /);
+
+  const record = result.record!;
+  assert.equal(record.status, 'succeeded');
+  assert.equal(record.imageId, result.outcome!.imageId);
+  assert.equal(record.cli, 'buildah');
+  assert.equal(record.tag, TAG);
+  assert.equal(record.baseImage, BASE);
+  assert.ok(record.durationMs !== null && record.durationMs >= 0);
+  assert.deepEqual(fx.store.listModelBuilds('iris-classifier', 1).map((b) => b.id), [record.id]);
+  const log = readFileSync(fx.store.artifactPath(record.logSha256!), 'utf8');
+  assert.match(log, /^\$ buildah build /);
+  assert.match(log, /STEP \d+\/\d+: COPY server\/serve\.js/);
+
+  const inspect = buildah(['inspect', '--type', 'image', TAG]);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  const config = (JSON.parse(inspect.stdout) as { Docker: { config: DockerConfig } }).Docker.config;
+  assert.equal(config.Labels['runlens.model.name'], 'iris-classifier');
+  assert.equal(config.Labels['runlens.model.version'], '1');
+  assert.equal(config.Labels['runlens.run.id'], fx.resolved.runId);
+  assert.equal(config.Labels['runlens.git.commit'], fx.resolved.gitCommit);
+  assert.equal(config.Labels['org.opencontainers.image.revision'], fx.resolved.gitCommit);
+  assert.equal(config.Labels['org.opencontainers.image.version'], '1');
+  assert.deepEqual(Object.keys(config.ExposedPorts), ['8080/tcp']);
+  assert.equal(config.User, '10001:10001');
+  assert.equal(config.Healthcheck.Test[0], 'CMD');
+  assert.match(config.Healthcheck.Test.join(' '), /\/ping/);
+  assert.deepEqual(config.Entrypoint, ['node', '/app/server/serve.js', '/app/model/model.json']);
+  assert.equal(config.Image === undefined || typeof config.Image === 'string', true);
+});
+
+interface DockerConfig {
+  Labels: Record<string, string>;
+  ExposedPorts: Record<string, unknown>;
+  User: string;
+  Healthcheck: { Test: string[] };
+  Entrypoint: string[];
+  Image?: string;
+}
+
+test('the image runs: its server, as user 10001 in the image file system, predicts as at training time', async (t) => {
+  if (skip) return t.skip(skip);
+  const from = buildah(['from', '--pull-never', TAG]);
+  assert.equal(from.code, 0, from.stderr);
+  const container = from.stdout.trim().split('\n').at(-1)!;
+  let srv: StartedServer | undefined;
+  try {
+    // chroot isolation shares the host's network, so port 0 lets the server pick a free loopback port.
+    srv = await startServerProcess('buildah', [...VFS, 'run', '--isolation', 'chroot', '--user', '10001:10001', container, '--',
+      'node', '/app/server/serve.js', '/app/model/model.json', '--host', '127.0.0.1', '--port', '0']);
+    assert.equal((await fetch(`${srv.url}/ping`)).status, 200);
+    const served = await invoke(srv.url, frameRecords(fx.fixture.data.testFrame, [fx.fixture.pkg.target]));
+    assert.equal(served.status, 200, srv.output());
+    assert.deepEqual(served.predictions, expectedPredictions(fx.fixture));
+  } finally {
+    srv?.kill();
+    buildah(['rm', container]);
+  }
+});
+
+test('a failing build names the failing step and is recorded as failed with its log', async (t) => {
+  if (skip) return t.skip(skip);
+  const result = await buildModelImage(fx.store, fx.resolved, {
+    buildsDir: join(fx.dir, '.runlens', 'builds'),
+    serverBundle: server,
+    baseImage: 'localhost/runlens-no-such-base:1',
+    tag: TAG,
+    cli: 'buildah',
+    extraArgs: [...VFS, '--pull=never'],
+    env: { ...process.env, BUILDAH_ISOLATION: 'chroot' },
+  });
+  assert.equal(result.status, 'failed');
+  assert.equal(result.outcome!.failedStep!.index, 1);
+  assert.match(result.error!, /^step 1\/\d+ \(FROM localhost\/runlens-no-such-base:1\) failed: .*image not known/);
+  assert.equal(result.record!.status, 'failed');
+  assert.equal(result.record!.imageId, null);
+  assert.match(result.record!.error!, /step 1\//);
+  assert.match(readFileSync(fx.store.artifactPath(result.record!.logSha256!), 'utf8'), /image not known/);
+});
+
+test('cancelling a running build stops buildah and records the build as cancelled', async (t) => {
+  if (skip) return t.skip(skip);
+  const controller = new AbortController();
+  const result = await buildModelImage(fx.store, fx.resolved, {
+    buildsDir: join(fx.dir, '.runlens', 'builds'),
+    serverBundle: server,
+    baseImage: BASE,
+    tag: 'localhost/runlens-test/cancelled:1',
+    cli: 'buildah',
+    extraArgs: [...VFS, '--pull=never'],
+    env: { ...process.env, BUILDAH_ISOLATION: 'chroot' },
+    signal: controller.signal,
+    onStep: () => controller.abort(),
+  });
+  assert.equal(result.status, 'cancelled');
+  assert.match(result.error!, /^cancelled during step 1\//);
+  assert.equal(result.record!.status, 'cancelled');
+  assert.equal(buildah(['inspect', '--type', 'image', 'localhost/runlens-test/cancelled:1']).code === 0, false, 'no image was tagged');
+  assert.equal(fx.store.listModelBuilds('iris-classifier', 1).filter((b) => b.status === 'running').length, 0);
+});

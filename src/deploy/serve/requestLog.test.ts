@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Frame } from '../../core/data/frame';
+import { createServer } from './modelServer';
+import { RequestLog } from './requestLog';
+import type { RequestLogLine } from './requestLog';
+import { expectedPredictions, frameRecords, trainFixture } from './servingFixtures';
+import type { TrainedFixture } from './servingFixtures';
+import { loadModelForServing } from './servingModel';
+
+const dir = mkdtempSync(join(tmpdir(), 'runlens-reqlog-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function readLines(path: string): RequestLogLine[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RequestLogLine);
+}
+
+function frameOf(rows: number): Frame {
+  return {
+    rows,
+    columns: [
+      { name: 'x', type: 'numeric', values: Float64Array.from({ length: rows }, (_, i) => (i === 1 ? NaN : i)) },
+      { name: 'c', type: 'categorical', values: Array.from({ length: rows }, (_, i) => (i === 2 ? null : `k${i % 3}`)) },
+      { name: 'b', type: 'boolean', values: Float64Array.from({ length: rows }, (_, i) => i % 2) },
+    ],
+  };
+}
+
+describe('RequestLog', () => {
+  it('samples at the given rate with a deterministic random source', async () => {
+    const draws = [0.1, 0.9, 0.24, 0.25, 0.5, 0.01];
+    const log = new RequestLog({ path: join(dir, 'sample.jsonl'), sampleRate: 0.25, random: () => draws.shift()! });
+    assert.deepEqual(Array.from({ length: 6 }, () => log.sample()), [true, false, true, false, false, true]);
+    await log.close();
+    assert.throws(() => new RequestLog({ path: 'x', sampleRate: 1.5 }), /between 0 and 1, got 1.5/);
+  });
+
+  it('caps the logged requests per second whatever the sample rate', () => {
+    let now = 5_000;
+    const log = new RequestLog({ path: join(dir, 'cap.jsonl'), maxPerSecond: 3, now: () => now });
+    assert.deepEqual(Array.from({ length: 5 }, () => log.sample()), [true, true, true, false, false]);
+    now += 1000;
+    assert.equal(log.sample(), true, 'a new second starts a new allowance');
+  });
+
+  it('truncates inputs and predictions to the first N rows, missing values as null', async () => {
+    const path = join(dir, 'trunc.jsonl');
+    const log = new RequestLog({ path, maxRowsPerRequest: 4, now: () => 1234 });
+    log.write({ ms: 1.23456, status: 200, rows: 10, frame: frameOf(10), predictions: Array.from({ length: 10 }, (_, i) => i * 10) });
+    log.write({ ms: 0.5, status: 400, rows: 0, error: 'MALFORMED_REQUEST' });
+    assert.equal(existsSync(path), false, 'write() only buffers; the disk is touched later');
+    await log.close();
+    const [scored, failed] = readLines(path);
+    assert.deepEqual(scored, {
+      ts: 1234, ms: 1.235, status: 200, rows: 10, truncated: true,
+      inputs: { x: [0, null, 2, 3], c: ['k0', 'k1', null, 'k0'], b: [false, true, false, true] },
+      predictions: [0, 10, 20, 30],
+    });
+    assert.deepEqual(failed, { ts: 1234, ms: 0.5, status: 400, rows: 0, error: 'MALFORMED_REQUEST' });
+  });
+
+  it('rotates to <file>.1 past the size limit, keeping one old file', async () => {
+    const path = join(dir, 'rotate.jsonl');
+    const log = new RequestLog({ path, maxBytes: 600 });
+    const lineBytes = (): number => statSync(path).size;
+    for (let i = 0; i < 30; i++) {
+      log.write({ ms: i, status: 200, rows: 3, frame: frameOf(3), predictions: [i, i, i] });
+      await log.flush();
+    }
+    await log.close();
+    assert.ok(lineBytes() <= 600, `current file ${lineBytes()} bytes`);
+    assert.ok(statSync(`${path}.1`).size <= 600);
+    assert.equal(existsSync(`${path}.2`), false);
+    const current = readLines(path);
+    const old = readLines(`${path}.1`);
+    assert.equal(current[current.length - 1].ms, 29, 'the newest line is in the current file');
+    assert.equal(old[old.length - 1].ms + 1, current[0].ms, 'the old file ends where the current one starts');
+    assert.ok(current.length + old.length < 30, 'older lines were dropped');
+  });
+
+  it('reports an unwritable log once and then drops lines', async () => {
+    const blocker = join(dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    const errors: string[] = [];
+    const log = new RequestLog({ path: join(blocker, 'log.jsonl'), onError: (m) => errors.push(m) });
+    for (let i = 0; i < 3; i++) {
+      log.write({ ms: 1, status: 200, rows: 1 });
+      await log.flush();
+    }
+    await log.close();
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /request log .*not-a-dir\/log\.jsonl cannot be written \(.*\); serving continues without it/);
+    assert.equal(log.sample(), false);
+  });
+});
+
+describe('request logging in the model server', () => {
+  let iris: TrainedFixture;
+  before(async () => {
+    iris = await trainFixture('iris');
+  });
+
+  async function post(base: string, body: string): Promise<number> {
+    const res = await fetch(`${base}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  it('logs each scored request with its inputs and predictions, and failed ones with their error code', async () => {
+    const path = join(dir, 'serve', 'iris-1.jsonl');
+    const log = new RequestLog({ path });
+    const server = createServer(loadModelForServing(iris.pkg), { port: 0, requestLog: log });
+    const { port } = await server.listen();
+    const base = `http://127.0.0.1:${port}`;
+    const records = frameRecords(iris.data.testFrame, ['species']);
+    try {
+      assert.equal(await post(base, JSON.stringify({ dataframe_records: records.slice(0, 5) })), 200);
+      assert.equal(await post(base, '{"instances": ['), 400);
+      assert.equal(await post(base, JSON.stringify({ dataframe_records: records.slice(5, 7) })), 200);
+      await (await fetch(`${base}/metrics`)).text(); // not an /invocations request: not logged
+    } finally {
+      await server.close();
+      await log.close();
+    }
+    const lines = readLines(path);
+    assert.deepEqual(lines.map((l) => [l.status, l.rows, l.error]), [[200, 5, undefined], [400, 0, 'MALFORMED_REQUEST'], [200, 2, undefined]]);
+    const expected = expectedPredictions(iris);
+    assert.deepEqual(lines[0].predictions, expected.slice(0, 5));
+    assert.deepEqual(lines[2].predictions, expected.slice(5, 7));
+    for (const c of iris.pkg.inputColumns) assert.deepEqual(lines[0].inputs![c], records.slice(0, 5).map((r) => r[c]));
+    assert.equal(lines[1].inputs, undefined);
+    assert.ok(lines.every((l) => l.ms > 0 && l.ts > 0));
+  });
+
+  it('keeps serving when the log cannot be written', async () => {
+    const blocker = join(dir, 'blocker-file');
+    writeFileSync(blocker, 'x');
+    const errors: string[] = [];
+    const log = new RequestLog({ path: join(blocker, 'log.jsonl'), flushMs: 1, onError: (m) => errors.push(m) });
+    const server = createServer(loadModelForServing(iris.pkg), { port: 0, requestLog: log });
+    const { port } = await server.listen();
+    const body = JSON.stringify({ dataframe_records: frameRecords(iris.data.testFrame, ['species']).slice(0, 2) });
+    try {
+      for (let i = 0; i < 5; i++) {
+        assert.equal(await post(`http://127.0.0.1:${port}`, body), 200);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      await server.close();
+      await log.close();
+    }
+    assert.equal(errors.length, 1, errors.join('\n'));
+  });
+});

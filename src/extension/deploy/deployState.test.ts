@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { VersionChoice } from '../../protocol/deploy';
+import { appendCapped, matchChoice, monitorViewOf, runImageCommand } from './deployState';
+import type { MonitorReport } from '../../deploy/monitor/monitorSample';
+
+const choice = (name: string, version: number, aliases: string[] = []): VersionChoice => ({
+  ref: `${name}:${version}`, name, version, aliases, runName: 'r', defaultTag: `runlens/${name}:${version}`, servingUrl: null,
+});
+const choices = [choice('churn', 3, ['production']), choice('churn', 2, ['staging']), choice('iris', 1)];
+
+test('matchChoice: exact refs, aliases, v-prefixed versions, a bare name is its newest version', () => {
+  assert.equal(matchChoice(choices, 'churn:2'), 'churn:2');
+  assert.equal(matchChoice(choices, 'churn@staging'), 'churn:2');
+  assert.equal(matchChoice(choices, 'churn:v3'), 'churn:3');
+  assert.equal(matchChoice(choices, 'churn'), 'churn:3');
+  assert.equal(matchChoice(choices, 'churn@nope'), null);
+  assert.equal(matchChoice(choices, 'other'), null);
+  assert.equal(matchChoice(choices, null), null);
+});
+
+test('the run command quotes a tag the shell would split, and uses podman after buildah (which cannot run)', () => {
+  assert.equal(runImageCommand('docker', 'runlens/churn:3'), 'docker run --rm -p 127.0.0.1:8080:8080 runlens/churn:3');
+  assert.equal(runImageCommand('buildah', 'runlens/churn:3'), 'podman run --rm -p 127.0.0.1:8080:8080 runlens/churn:3');
+  assert.equal(runImageCommand('docker', "a b'c"), "docker run --rm -p 127.0.0.1:8080:8080 'a b'\\''c'");
+});
+
+test('appendCapped keeps the newest lines', () => {
+  const lines = ['a', 'b'];
+  appendCapped(lines, ['c', 'd', 'e'], 3);
+  assert.deepEqual(lines, ['c', 'd', 'e']);
+});
+
+test('monitorViewOf sorts features by verdict, then PSI; missing PSI last', () => {
+  const psi = (value: number, verdict: 'none' | 'moderate' | 'large') => ({ value, verdict });
+  const report = {
+    url: 'http://127.0.0.1:1', at: 5,
+    figures: { seconds: 3, requests: 6, requestsPerSecond: 2, errorRate: 0, latencyMs: { p50: 1, p95: 2, p99: 3 }, totalRequests: 9, totalErrors: 0, uptimeSeconds: 10, model: null },
+    baseline: { label: 'x', runId: 'r', dataset: 'd.csv' },
+    drift: { rows: 9, verdict: 'large', warnings: [], requestLog: 'l', requests: 3, from: 1, to: 2, features: [
+      { feature: 'a', type: 'numeric', live: 9, missing: 0, psi: psi(0.05, 'none') },
+      { feature: 'b', type: 'numeric', live: 9, missing: 0, psi: null, note: 'no live values yet' },
+      { feature: 'c', type: 'numeric', live: 9, missing: 0, psi: psi(0.3, 'large') },
+      { feature: 'd', type: 'numeric', live: 9, missing: 0, psi: psi(0.15, 'moderate') },
+      { feature: 'e', type: 'numeric', live: 9, missing: 0, psi: psi(0.9, 'large') },
+    ] },
+    warnings: ['c: large drift'],
+  } as unknown as MonitorReport;
+  const v = monitorViewOf('x:1', report, true);
+  assert.deepEqual(v.drift?.features.map((f) => f.feature), ['e', 'c', 'd', 'a', 'b']);
+  assert.equal(v.drift?.features[4]?.note, 'no live values yet');
+  assert.deepEqual([v.p50, v.p95, v.p99, v.requestsPerSecond, v.canRetrain], [1, 2, 3, 2, true]);
+});

@@ -1,0 +1,113 @@
+/**
+ * MLflow's vocabulary as RunLens maps it: run statuses (names on the wire, an
+ * int enum in the file store's meta.yaml), system tags and the documented
+ * request limits. Taken from MLflow's docs and its `mlflow/entities`,
+ * `mlflow/utils/validation.py` and `mlflow/utils/mlflow_tags.py`.
+ */
+import type { RunStatus } from '../store/types';
+
+export type MlflowStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** MLflow's `RunStatus` enum values, as the file store writes them into meta.yaml. */
+export const MLFLOW_STATUS_INT: Readonly<Record<MlflowStatus, number>> = {
+  RUNNING: 1,
+  SCHEDULED: 2,
+  FINISHED: 3,
+  FAILED: 4,
+  KILLED: 5,
+};
+
+const FROM_MLFLOW: Readonly<Record<MlflowStatus, RunStatus>> = {
+  RUNNING: 'running',
+  SCHEDULED: 'queued',
+  FINISHED: 'finished',
+  FAILED: 'failed',
+  KILLED: 'killed',
+};
+
+const TO_MLFLOW: Readonly<Record<RunStatus, MlflowStatus>> = {
+  running: 'RUNNING',
+  queued: 'SCHEDULED',
+  finished: 'FINISHED',
+  failed: 'FAILED',
+  killed: 'KILLED',
+};
+
+export function isMlflowStatus(s: unknown): s is MlflowStatus {
+  return typeof s === 'string' && Object.hasOwn(MLFLOW_STATUS_INT, s);
+}
+
+/** A RunLens status for an MLflow status given as its name or its int enum; undefined when unknown. */
+export function fromMlflowStatus(s: unknown): RunStatus | undefined {
+  if (isMlflowStatus(s)) return FROM_MLFLOW[s];
+  if (typeof s === 'number') {
+    const name = (Object.keys(MLFLOW_STATUS_INT) as MlflowStatus[]).find((k) => MLFLOW_STATUS_INT[k] === s);
+    return name && FROM_MLFLOW[name];
+  }
+  return undefined;
+}
+
+export function toMlflowStatus(s: RunStatus): MlflowStatus {
+  return TO_MLFLOW[s];
+}
+
+/** MLflow's `SourceType.LOCAL` (NOTEBOOK=1, JOB=2, PROJECT=3, LOCAL=4, UNKNOWN=1000). */
+export const SOURCE_TYPE_LOCAL = 4;
+export const DEFAULT_EXPERIMENT_ID = '0';
+export const DEFAULT_EXPERIMENT_NAME = 'Default';
+
+/** System tags MLflow clients set and read. */
+export const TAG_RUN_NAME = 'mlflow.runName';
+export const TAG_PARENT_RUN_ID = 'mlflow.parentRunId';
+export const TAG_USER = 'mlflow.user';
+export const TAG_SOURCE_NAME = 'mlflow.source.name';
+export const TAG_GIT_COMMIT = 'mlflow.source.git.commit';
+/** Set by `runlens import mlflow`: the MLflow run id, which makes a second import skip the run. */
+export const TAG_IMPORTED_RUN_ID = 'mlflow.runId';
+
+/** LogBatch limits from MLflow's REST API documentation (`MAX_*_PER_BATCH` in validation.py). */
+export const MAX_METRICS_PER_BATCH = 1000;
+export const MAX_PARAMS_TAGS_PER_BATCH = 100;
+export const MAX_ENTITIES_PER_BATCH = 1000;
+export const MAX_BATCH_REQUEST_BYTES = 1_000_000;
+export const MAX_ENTITY_KEY_LENGTH = 250;
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+export const MAX_TAG_VALUE_LENGTH = 5000;
+
+/** MLflow's rule for metric/param/tag names: they may become file paths in the file store. */
+const VALID_NAME_RE = /^[/\w.\- ]*$/;
+
+/** Why `name` is not a valid MLflow key, or undefined when it is. */
+export function invalidKeyReason(kind: 'metric' | 'parameter' | 'tag', name: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '') return `${kind} name must be a non-empty string`;
+  if (!VALID_NAME_RE.test(name)) {
+    return `invalid ${kind} name: '${name}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), and slashes (/).`;
+  }
+  const parts = name.split('/');
+  if (name.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..')) {
+    return `invalid ${kind} name: '${name}'. Names are file paths in MLflow's file store and must not resolve to other names.`;
+  }
+  if (name.length > MAX_ENTITY_KEY_LENGTH) return `${kind} name '${name.slice(0, 50)}…' is longer than ${MAX_ENTITY_KEY_LENGTH} characters`;
+  return undefined;
+}
+
+/**
+ * A metric value as Python's `str(float)` writes it into a file store line
+ * (`nan`, `inf`, `-inf` included); undefined when the text is not a number.
+ */
+export function parsePythonFloat(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === 'nan' || t === '+nan' || t === '-nan') return NaN;
+  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(t)) return undefined;
+  return Number(t);
+}
+
+/** `value` the way Python's `str(float)` would print it, so MLflow reads it back. */
+export function formatPythonFloat(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  return String(value);
+}

@@ -1,0 +1,244 @@
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { CommandPlan } from '../../core/commandRun/commandLine';
+import { formatCommandLine } from '../../core/commandRun/tokenize';
+import type { RunlensDirective } from '../../core/commandRun/runlensLine';
+import { parseRunlensLine } from '../../core/commandRun/runlensLine';
+import type { RunStore } from '../../store/runStore';
+import { MetricBuffer } from '../metricBuffer';
+import { LineSplitter, OutputLog, TailLines } from './outputLines';
+import { signalGroup, spawnInGroup } from './processGroup';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface CommandRunOptions {
+  readonly store: RunStore;
+  /** The run to log into; `running`, created by the caller with its params and config snapshot. */
+  readonly runId: string;
+  readonly plan: CommandPlan;
+  /** Aborting stops the command: SIGTERM to its process group, SIGKILL after `killGraceMs`; the run ends `killed`. */
+  readonly signal?: AbortSignal;
+  /** Default 5000. */
+  readonly killGraceMs?: number;
+  /** Milliseconds between heartbeats of the run; default 5000. */
+  readonly heartbeatMs?: number;
+  /** Each output line as it arrives, and RunLens's own notes (`[runlens] …`, on stderr). */
+  readonly onLine?: (line: string, stream: OutputStream) => void;
+  /** The metrics of each `runlens: metric` line, once queued for the store. */
+  readonly onMetrics?: (metrics: Readonly<Record<string, number>>, step: number | undefined) => void;
+}
+
+/** How a command run ended; the store already says the same. */
+export interface CommandResult {
+  readonly status: 'finished' | 'failed' | 'killed';
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Why it failed (one summary line, then the end of stderr), or `cancelled`. */
+  readonly error?: string;
+  readonly pid?: number;
+  /** Lines that started like `runlens: metric …` but could not be read (each reported as a note). */
+  readonly malformedLines: number;
+}
+
+/** Malformed directive lines reported one by one; the rest are counted. */
+const MAX_MALFORMED_NOTES = 5;
+/** How long to wait for the output pipes to close after the process exited (a background grandchild may hold them). */
+const PIPE_DRAIN_MS = 2000;
+/** Metric points wait at most this long for their batch when the script prints rarely. */
+const FLUSH_MS = 250;
+
+/**
+ * Runs a command into an existing run and records its end. Output lines
+ * stream to `onLine` and into the `logs/output.log` artifact; `runlens:`
+ * lines become metrics (batched), params and tags as they arrive, so a
+ * crash keeps everything logged before it. Exit code 0 → `finished`, any
+ * other → `failed` with the code and the end of stderr, a program that
+ * cannot start → `failed` naming it, abort → `killed`, `timeoutMs` → `failed`.
+ * Never throws for the command's sake.
+ */
+export function runCommand(options: CommandRunOptions): Promise<CommandResult> {
+  return new Promise((resolve) => new CommandExecution(options, resolve).start());
+}
+
+class CommandExecution {
+  private readonly log = new OutputLog();
+  private readonly stderrTail = new TailLines();
+  private readonly buffer: MetricBuffer;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly lineNumbers = { stdout: 0, stderr: 0 };
+  private malformed = 0;
+  private storeProblem = false;
+  private stopReason: 'cancelled' | 'timeout' | undefined;
+  private exited = false;
+  private settled = false;
+  private pid: number | undefined;
+
+  constructor(
+    private readonly o: CommandRunOptions,
+    private readonly resolve: (result: CommandResult) => void,
+  ) {
+    this.buffer = new MetricBuffer((points) => this.o.store.logMetrics(this.o.runId, points));
+  }
+
+  start(): void {
+    const { plan } = this.o;
+    const program = plan.argv[0]!;
+    if (!isDirectory(plan.cwd)) {
+      this.end({ status: 'failed', exitCode: null, signal: null, error: `working directory not found: ${plan.cwd} (cwd in the config is relative to the config file)` });
+      return;
+    }
+    if (this.o.signal?.aborted) {
+      this.end({ status: 'killed', exitCode: null, signal: null, error: 'cancelled' });
+      return;
+    }
+    this.note(`running ${formatCommandLine(plan.argv)} (cwd ${plan.cwd})`);
+    const child = spawnInGroup(plan.argv, { cwd: plan.cwd, env: plan.env });
+    this.pid = child.pid;
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // it started; its exit decides
+      this.end({ status: 'failed', exitCode: null, signal: null, error: spawnError(err, program, plan.cwd) });
+    });
+    if (child.pid === undefined) return; // 'error' follows
+
+    const splitters = {
+      stdout: new LineSplitter((line) => this.onLine(line, 'stdout')),
+      stderr: new LineSplitter((line) => this.onLine(line, 'stderr')),
+    };
+    child.stdout!.setEncoding('utf8').on('data', (t: string) => splitters.stdout.push(t));
+    child.stderr!.setEncoding('utf8').on('data', (t: string) => splitters.stderr.push(t));
+
+    const stop = (reason: 'cancelled' | 'timeout') => {
+      if (this.exited || this.stopReason) return;
+      this.stopReason = reason;
+      signalGroup(child, 'SIGTERM');
+      this.timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), this.o.killGraceMs ?? 5000));
+    };
+    const onAbort = () => stop('cancelled');
+    this.o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (plan.timeoutMs !== undefined) this.timers.push(setTimeout(() => stop('timeout'), plan.timeoutMs));
+    this.timers.push(setInterval(() => this.safely(() => this.o.store.heartbeat(this.o.runId)), this.o.heartbeatMs ?? 5000));
+    this.timers.push(setInterval(() => this.safely(() => this.buffer.flush()), FLUSH_MS));
+
+    child.on('exit', (code, signal) => {
+      this.exited = true;
+      this.o.signal?.removeEventListener('abort', onAbort);
+      let closed = false;
+      const finish = () => {
+        if (closed) return;
+        closed = true;
+        splitters.stdout.end();
+        splitters.stderr.end();
+        this.end(this.outcome(program, code, signal), child);
+      };
+      child.on('close', finish);
+      // A grandchild that outlives the script may keep the pipes open; do not wait for it forever.
+      const drain = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish();
+      }, PIPE_DRAIN_MS);
+      this.timers.push(drain);
+    });
+  }
+
+  private outcome(program: string, code: number | null, signal: NodeJS.Signals | null): Omit<CommandResult, 'malformedLines' | 'pid'> {
+    const base = { exitCode: code, signal };
+    if (this.stopReason === 'cancelled') return { ...base, status: 'killed', error: 'cancelled' };
+    if (this.stopReason === 'timeout') {
+      const seconds = (this.o.plan.timeoutMs ?? 0) / 1000;
+      return { ...base, status: 'failed', error: `timed out after ${seconds} s (timeout: ${seconds})` };
+    }
+    if (code === 0) return { ...base, status: 'finished' };
+    const name = basename(program);
+    const how = code !== null ? `${name} exited with code ${code}` : `${name} was killed by ${signal}`;
+    const tail = this.stderrTail.all;
+    const last = tail.at(-1)?.trim();
+    return { ...base, status: 'failed', error: `${how}${last ? `: ${last}` : ''}${tail.length > 1 ? `\n${tail.join('\n')}` : ''}` };
+  }
+
+  private onLine(line: string, stream: OutputStream): void {
+    this.lineNumbers[stream]++;
+    this.log.append(line);
+    if (stream === 'stderr') this.stderrTail.push(line);
+    this.o.onLine?.(line, stream);
+    const directive = parseRunlensLine(line);
+    if (directive) this.apply(directive, stream);
+  }
+
+  private apply(d: RunlensDirective, stream: OutputStream): void {
+    const { store, runId } = this.o;
+    switch (d.kind) {
+      case 'metric': {
+        const timestamp = Date.now();
+        this.safely(() => this.buffer.add(Object.entries(d.metrics).map(([key, value]) => ({ key, value, step: d.step, timestamp }))));
+        this.o.onMetrics?.(d.metrics, d.step);
+        return;
+      }
+      case 'param':
+        this.safely(() => store.logParams(runId, d.params), true);
+        return;
+      case 'tag':
+        this.safely(() => store.setTags(runId, d.tags), true);
+        return;
+      case 'invalid':
+        this.malformed++;
+        if (this.malformed <= MAX_MALFORMED_NOTES) this.note(`ignored ${stream} line ${this.lineNumbers[stream]}: ${d.reason}`);
+        return;
+    }
+  }
+
+  /** A store write that must not stop the run; `perLine` reports each failure (a param that changed), else only the first. */
+  private safely(write: () => void, perLine = false): void {
+    try {
+      write();
+    } catch (e) {
+      if (perLine || !this.storeProblem) this.note(`could not log: ${(e as Error).message}`);
+      if (!perLine) this.storeProblem = true;
+    }
+  }
+
+  /** RunLens's own line in the output: shown with the script's output and kept in its log. */
+  private note(text: string): void {
+    const line = `[runlens] ${text}`;
+    this.log.append(line);
+    this.o.onLine?.(line, 'stderr');
+  }
+
+  private end(result: Omit<CommandResult, 'malformedLines' | 'pid'>, child?: ChildProcess): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const t of this.timers) clearTimeout(t);
+    // The script is gone; whatever it started that ignored SIGTERM must not outlive a stopped run.
+    if (child && this.stopReason) signalGroup(child, 'SIGKILL');
+    const { store, runId } = this.o;
+    if (this.malformed > MAX_MALFORMED_NOTES) this.note(`${this.malformed} malformed runlens: lines were ignored in all (the first ${MAX_MALFORMED_NOTES} are shown above)`);
+    this.safely(() => this.buffer.flush());
+    if (!this.log.empty) this.safely(() => store.logArtifact(runId, 'logs/output.log', this.log.text(), 'log'));
+    if (result.exitCode !== null) this.safely(() => store.setTags(runId, { 'runlens.exit_code': String(result.exitCode) }));
+    this.safely(() => store.setStatus(runId, result.status, { error: result.error ?? null }));
+    this.resolve({ ...result, malformedLines: this.malformed, ...(this.pid !== undefined ? { pid: this.pid } : {}) });
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The one line a user needs when the program cannot start. */
+function spawnError(err: NodeJS.ErrnoException, program: string, cwd: string): string {
+  switch (err.code) {
+    case 'ENOENT': {
+      const hint = /^python[\d.]*(\.exe)?$/i.test(basename(program)) ? '; point {{python}} at an interpreter with RUNLENS_PYTHON (in the editor: runlens.trainer.pythonPath)' : '';
+      return `command not found: ${program} (cwd ${cwd})${hint}`;
+    }
+    case 'EACCES':
+      return `permission denied: ${program} (cwd ${cwd}); make it executable (chmod +x) or start it with its interpreter`;
+    default:
+      return `could not start ${program} (cwd ${cwd}): ${err.message}`;
+  }
+}

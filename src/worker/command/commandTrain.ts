@@ -1,0 +1,130 @@
+import { dirname } from 'node:path';
+import type { CommandPlan } from '../../core/commandRun/commandLine';
+import { planCommand } from '../../core/commandRun/commandLine';
+import { formatCommandLine } from '../../core/commandRun/tokenize';
+import type { TrainConfig } from '../../core/config/trainConfig';
+import { RUNLENS_VERSION } from '../../core/version';
+import type { RunStore } from '../../store/runStore';
+import type { ParamValue, RunRecord } from '../../store/types';
+import { readGitInfo } from '../gitInfo';
+import { experimentName } from '../loadTrainConfig';
+import type { TrainRequest, WorkerMessage } from '../protocol';
+import { adoptQueuedRun } from '../queuedRuns';
+import { latestMetrics } from '../sweepRuns';
+import type { OutputStream } from './commandRunner';
+import { runCommand } from './commandRunner';
+import { findPythonHelperDir } from './helperDir';
+
+export interface CommandTrainOptions {
+  readonly store: RunStore;
+  readonly request: TrainRequest;
+  /** The loaded config (overrides applied); has `command`. */
+  readonly config: TrainConfig;
+  readonly emit: (message: WorkerMessage) => void;
+  readonly signal: AbortSignal;
+  /** The script's output lines; default this process's stdout / stderr (the worker's, which the host shows). */
+  readonly onLine?: (line: string, stream: OutputStream) => void;
+  readonly heartbeatMs?: number;
+  /** The child's base environment; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Progress messages for metric lines at most this often: a script may print thousands a second. */
+const PROGRESS_MS = 250;
+
+/**
+ * A command run from a `TrainRequest`, as `trainRun` does a built-in model:
+ * creates the run (or adopts a sweep's queued trial) with the config
+ * snapshot, git commit, this process's pid and the config's params, then runs
+ * the command into it and reports `started` / `progress` / `finished` /
+ * `failed` like any training.
+ */
+export async function trainCommand(options: CommandTrainOptions): Promise<void> {
+  const { store, request, config, emit, signal } = options;
+  const run = await createOrAdopt(options);
+  if (run.status !== 'running') {
+    if (run.status === 'killed') emit({ type: 'finished', runId: run.id, status: 'killed', metrics: {} });
+    else emit({ type: 'failed', runId: run.id, error: { kind: 'internal', message: `run ${run.id} is ${run.status}, not queued; not running it` } });
+    return;
+  }
+  emit({ type: 'started', runId: run.id, runName: run.name, experiment: run.experiment });
+
+  let plan: CommandPlan;
+  try {
+    store.logParams(run.id, paramValues(config.params ?? {}));
+    plan = planCommand(config, {
+      runId: run.id,
+      experiment: run.experiment,
+      configPath: request.configPath,
+      storeDir: store.dir,
+      baseEnv: options.env ?? process.env,
+      helperDir: findPythonHelperDir(),
+    });
+    store.setTags(run.id, { 'runlens.command': formatCommandLine(plan.argv) });
+  } catch (e) {
+    // Overrides can still produce what the config checks reject in a file (e.g. --set command=...).
+    const message = (e as Error).message;
+    store.setStatus(run.id, 'failed', { error: message });
+    emit({ type: 'failed', runId: run.id, error: { kind: 'config', message, file: request.configPath } });
+    return;
+  }
+
+  let lastProgress = 0;
+  const onLine = options.onLine ?? ((line: string, stream: OutputStream) => process[stream].write(`${line}\n`));
+  const result = await runCommand({
+    store,
+    runId: run.id,
+    plan,
+    signal,
+    killGraceMs: request.killGraceMs,
+    heartbeatMs: options.heartbeatMs,
+    onLine,
+    onMetrics: (metrics, step) => {
+      const now = Date.now();
+      if (now - lastProgress < PROGRESS_MS) return;
+      lastProgress = now;
+      emit({ type: 'progress', runId: run.id, phase: 'fit', ...(step !== undefined ? { step } : {}), metrics });
+    },
+  });
+
+  if (result.status === 'failed') {
+    emit({ type: 'failed', runId: run.id, error: { kind: 'model', message: result.error ?? 'the command failed' } });
+    return;
+  }
+  let metrics: Record<string, number> = {};
+  try {
+    if (result.status === 'finished') metrics = latestMetrics(store, run.id);
+  } catch {
+    // The run's end is recorded; the summary only decorates the message.
+  }
+  emit({ type: 'finished', runId: run.id, status: result.status, metrics });
+}
+
+async function createOrAdopt(options: CommandTrainOptions): Promise<RunRecord> {
+  const { store, request, config } = options;
+  if (request.runId) return adoptQueuedRun(store, request.runId, config, request.tags);
+  const git = await readGitInfo(dirname(request.configPath));
+  return store.createRun({
+    experiment: experimentName(config, request.configPath),
+    name: request.runName ?? config.name,
+    parentId: request.parentId,
+    configPath: request.configPath,
+    config,
+    gitCommit: git?.commit,
+    gitDirty: git?.dirty,
+    // The tracking process: while it lives the run is live; if it dies, the next store open marks the run failed.
+    pid: process.pid,
+    status: 'running',
+    runlensVersion: RUNLENS_VERSION,
+    tags: { ...(config.tags ?? {}), ...(request.tags ?? {}) },
+  });
+}
+
+/** Params as the store takes them: scalars as they are, lists and mappings as JSON (as built-in runs log them). */
+function paramValues(params: Readonly<Record<string, unknown>>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(params)) {
+    out[k] = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+  }
+  return out;
+}

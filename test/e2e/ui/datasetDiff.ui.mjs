@@ -1,0 +1,199 @@
+// The dataset-diff panel as a user meets it, in the real workbench
+// (code-server 1.100), on a copy of test/integration/workspace:
+// "RunLens: Diff Datasets…" from the palette → pick A, B and the key →
+// the panel's summary counts and a highlighted modified cell (old → new),
+// read inside the webview; markup in the data stays text. Then the Datasets
+// view after a training run: the data file, its version, "changed since last
+// run" after an edit, and "Diff with Current File".
+// run: RUNLENS_E2E_SKIP_INSTALL=1 node test/e2e/run.mjs ui:datasetDiff
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { contextMenu, openViewContainer, runCommand, treeRow, viewTitleAction, waitForNotification, webviewFrame } from '../lib/ui.mjs';
+
+export const timeoutMs = 120_000;
+
+const IMG = '<img src=x onerror=alert(1)>';
+const state = { folder: '' };
+
+/** Waits until `probe` returns a truthy value (polls; Playwright's expect is not in playwright-core). */
+async function until(what, probe, ms = 20_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Picks a row of the open quick pick by its exact label (codicons stripped). */
+async function pickRow(page, label) {
+  const row = page.locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) })
+    .first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}
+
+async function waitForTitle(page, text) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: text }).waitFor({ timeout: 15_000 });
+}
+
+/** The key-column pick (multi-select): tick `columns`, then OK. */
+async function pickKey(page, columns) {
+  await waitForTitle(page, 'Key columns');
+  for (const c of columns) {
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${c}\\s*$`) }) }).first();
+    await row.locator('input[type="checkbox"], .monaco-checkbox, .quick-input-list-checkbox').first().click();
+  }
+  await page.locator('.quick-input-widget input').press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+export async function setup(ctx) {
+  state.folder = ctx.workspace(join(ctx.root, 'test/integration/workspace'));
+  await ctx.open({ folder: state.folder });
+}
+
+export const tests = {
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'Diff Datasets… from the palette: summary counts and an old → new cell inside the webview': async ({ page, root, screenshot }) => {
+    await runCommand(page, 'RunLens: Diff Datasets…', undefined, { opens: 'Diff Datasets (1/3)' });
+    await pickRow(page, 'data/diff-a.csv');
+    await waitForTitle(page, 'Diff Datasets (2/3)');
+    await pickRow(page, 'data/diff-b.csv');
+    await pickKey(page, ['id']);
+
+    const frame = webviewFrame(page);
+    const count = (id) => frame.locator(`[data-count="${id}"] .count-value`);
+    await count('added').waitFor({ timeout: 30_000 });
+    assert.equal((await count('added').innerText()).trim(), '1');
+    assert.equal((await count('removed').innerText()).trim(), '1');
+    assert.equal((await count('modified').innerText()).trim(), '2');
+    assert.equal((await count('changedCells').innerText()).trim(), '2');
+
+    // a modified cell shows old → new, highlighted
+    const cell = frame.locator('td.cell-modified[data-column="petal_length"]').first();
+    await cell.waitFor({ timeout: 15_000 });
+    assert.equal((await cell.locator('.before').innerText()).trim(), '1.3');
+    assert.equal((await cell.locator('.after').innerText()).trim(), '1.5');
+    assert.match((await cell.innerText()).replace(/\s+/g, ' '), /^1\.3 → 1\.5$/);
+    const outline = await cell.evaluate((el) => getComputedStyle(el).outlineStyle);
+    assert.equal(outline, 'solid', 'the changed cell is highlighted');
+    // added rows green, removed red: the rows carry their kind
+    assert.equal(await frame.locator('tr.row-added').count(), 1);
+    assert.equal(await frame.locator('tr.row-removed').count(), 1);
+
+    // data that looks like markup stays text: the header and the changed value
+    await frame.locator('.rows-head th', { hasText: IMG }).first().waitFor();
+    const markupCell = frame.locator(`td.cell-modified[data-column="${IMG}"]`).first();
+    assert.equal((await markupCell.locator('.after').innerText()).trim(), '<b>bold</b>');
+    assert.equal(await frame.locator('img, b').count(), 0, 'no element was made from the data');
+
+    // statistics and drift are there
+    await frame.locator('.stats-table tr[data-column="petal_length"] .hist.side-a .bar').first().waitFor();
+    assert.ok(await frame.locator('.drift-table tbody tr').count() >= 1);
+
+    await screenshot('1-diff-panel');
+    mkdirSync(join(root, 'media/screenshots'), { recursive: true });
+    await page.screenshot({ path: join(root, 'media/screenshots/dataset-diff.png') });
+
+    // "Open Markdown": the summary as an untitled Markdown document
+    await frame.locator('vscode-button', { hasText: 'Open Markdown' }).click();
+    await page.locator('.tabs-container .tab', { hasText: /Untitled-\d/ }).first().waitFor({ timeout: 15_000 });
+    const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await until('the Markdown summary', async () => /1 row added, 1 removed, 2 modified/.test((await lines.innerText()).replace(/\u00a0/g, ' ')));
+    await runCommand(page, 'View: Revert and Close Editor');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'the Datasets view lists the data a run read, flags it once edited, and diffs a version with the file': async ({ page, screenshot }) => {
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'RunLens: Train Config…', undefined, { opens: 'Train Config' });
+    await pickRow(page, 'iris.train.yaml');
+    await waitForNotification(page, /RunLens: \S+ finished/, 90_000);
+
+    await openViewContainer(page, 'RunLens');
+    const file = treeRow(page, /data\/iris\.csv/, { view: 'Datasets' });
+    await viewTitleAction(page, 'Datasets', 'Refresh Datasets').catch(() => undefined);
+    await file.waitFor({ timeout: 20_000 });
+    assert.match(await file.locator('.label-description').innerText(), /^1 version$/);
+    if ((await file.getAttribute('aria-expanded')) !== 'true') await file.click();
+    const version = treeRow(page, /150×5/, { view: 'Datasets' });
+    await version.waitFor();
+    assert.match(await version.locator('.label-description').innerText(), /^current · 150×5 · /);
+
+    // the file changes on disk: the view says so after a refresh
+    appendFileSync(join(state.folder, 'data/iris.csv'), '9.9,9.9,9.9,9.9,setosa\n');
+    await viewTitleAction(page, 'Datasets', 'Refresh Datasets');
+    await until('"changed since last run"', async () => /changed since last run/.test(await file.locator('.label-description').innerText()));
+    await screenshot('2-datasets-view');
+
+    await contextMenu(page, treeRow(page, /150×5/, { view: 'Datasets' }), 'Diff with Current File');
+    await pickKey(page, []);
+    const frame = webviewFrame(page);
+    await frame.locator('[data-count="added"] .count-value').waitFor({ timeout: 30_000 });
+    assert.equal((await frame.locator('[data-count="added"] .count-value').innerText()).trim(), '1');
+    assert.equal((await frame.locator('[data-count="removed"] .count-value').innerText()).trim(), '0');
+    await screenshot('3-version-vs-current');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'training on the edited file adds a version; two versions diff from the view, and the compare panel offers "view diff"': async ({ page, screenshot }) => {
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'RunLens: Train Config…', undefined, { opens: 'Train Config' });
+    await pickRow(page, 'iris.train.yaml');
+    await waitForNotification(page, /RunLens: \S+ finished/, 90_000);
+
+    const file = treeRow(page, /data\/iris\.csv/, { view: 'Datasets' });
+    await until('two versions, no longer "changed"', async () => /^2 versions$/.test(await file.locator('.label-description').innerText()));
+    const versions = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Datasets' }) })
+      .locator('.monaco-list-row[aria-level="2"]');
+    await until('both version rows', async () => (await versions.count()) === 2);
+    assert.match(await versions.nth(0).locator('.label-description').innerText(), /^current · 151×5 · /, 'newest first');
+    await versions.nth(0).click();
+    await versions.nth(1).click({ modifiers: ['Control'] });
+    await contextMenu(page, versions.nth(1), 'Diff Selected Versions');
+    await pickKey(page, []);
+    let frame = webviewFrame(page);
+    await frame.locator('[data-count="added"] .count-value').waitFor({ timeout: 30_000 });
+    assert.equal((await frame.locator('[data-count="added"] .count-value').innerText()).trim(), '1', 'old version → new version: the appended row');
+    assert.equal((await frame.locator('[data-count="removed"] .count-value').innerText()).trim(), '0');
+
+    // the two runs read different versions: the compare panel says so and opens the diff
+    await runCommand(page, 'View: Close All Editors');
+    // with everything folded both runs are in view; a click on the older (lower) run
+    // unfolds it below, so the newer one stays where it is for the Ctrl+click
+    const runs = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Runs' }) });
+    await runs.locator('.pane-header').hover();
+    await runs.locator('.pane-header .action-label[aria-label^="Collapse All"]').click();
+    const experiment = runs.locator('.monaco-list-row', { hasText: /^iris/ }).first();
+    if ((await experiment.getAttribute('aria-expanded')) !== 'true') await experiment.click();
+    const runRows = runs.locator('.monaco-list-row[aria-level="2"]');
+    await until('both runs', async () => (await runRows.count()) === 2);
+    await runRows.nth(1).click();
+    await runRows.nth(0).click({ modifiers: ['Control'] });
+    await until('both runs selected', async () => (await runs.locator('.monaco-list-row[aria-level="2"].selected').count()) === 2);
+    await contextMenu(page, runRows.nth(0), 'Compare Selected Runs');
+    frame = webviewFrame(page);
+    const banner = frame.locator('.banner.data-change').first();
+    await banner.waitFor({ timeout: 30_000 });
+    assert.match(await banner.innerText(), /Data changed: \w+ data data\/iris\.csv differs between/);
+    await screenshot('4-compare-data-changed');
+    await banner.locator('vscode-button').click();
+    frame = webviewFrame(page);
+    await until('the diff panel opened from the compare panel', async () => (await frame.locator('[data-count="added"] .count-value').count()) > 0, 30_000);
+    // A is the older run's data: the appended row is added
+    assert.equal((await frame.locator('[data-count="added"] .count-value').innerText()).trim(), '1');
+    assert.equal((await frame.locator('[data-count="removed"] .count-value').innerText()).trim(), '0');
+    await screenshot('5-diff-from-compare');
+  },
+};

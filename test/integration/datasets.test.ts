@@ -1,0 +1,73 @@
+/**
+ * The dataset-diff panel inside a real VS Code (code-server 1.100): the
+ * `runlens.datasets.diff` command on two fixture CSVs, the ready handshake,
+ * what the host sent the page (summary, statistics, pages of rows the page
+ * asked for), and an engine error shown in the panel without harming the
+ * extension host.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activate, waitFor, workspaceRoot } from './helpers';
+
+const IMG = '<img src=x onerror=alert(1)>';
+
+async function openDiff(...args: unknown[]) {
+  const api = await activate();
+  const before = api.datasetDiffPanel();
+  await vscode.commands.executeCommand('runlens.datasets.diff', ...args);
+  const panel = await waitFor('a new dataset diff panel', () => api.datasetDiffPanel() !== before && api.datasetDiffPanel());
+  await Promise.race([panel.whenReady, new Promise((_, reject) => setTimeout(() => reject(new Error('the page never posted ready')), 30_000))]);
+  return panel;
+}
+
+suite('Dataset diff panel', function (this: Mocha.Suite) {
+  this.timeout(90_000);
+
+  // Panels stay open between tests (each diff opens its own): closing webviews
+  // while the next one loads can leave its page waiting for the service worker.
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('runlens.datasets.diff on two CSVs sends the summary, statistics and, on request, pages of rows', async () => {
+    const panel = await openDiff('data/diff-a.csv', 'data/diff-b.csv', ['id']);
+    const snap = panel.snapshot();
+    assert.equal(snap.ready, true);
+    assert.equal(snap.error, undefined);
+    const s = snap.summary!;
+    assert.deepEqual(s.counts, { added: 1, removed: 1, modified: 2, changedCells: 2 });
+    assert.deepEqual(s.key, ['id']);
+    assert.deepEqual([s.a.rows, s.b.rows], [4, 4]);
+    assert.deepEqual(s.columns, ['id', 'species', 'petal_length', IMG], 'a header that looks like markup arrives as data');
+    assert.deepEqual(s.changedCellsByColumn, { petal_length: 1, [IMG]: 1 });
+    const petal = s.statistics.find((p) => p.column === 'petal_length');
+    assert.equal(petal?.a?.type === 'numeric' && petal.a.max, 6);
+    assert.equal(petal?.b?.type === 'numeric' && petal.b.min, 1.4);
+    // the page asks for the first block of rows once it has the summary; the host never sends more than it holds
+    const rows = await waitFor('rows the page asked for', () => panel.snapshot().rowsSent > 0 && panel.snapshot());
+    assert.equal(rows.rowsSent, 4);
+    assert.ok(rows.rowMessages >= 1);
+  });
+
+  test('file Uris work as refs (the explorer\'s "Compare with…" passes one), without a key: whole rows', async () => {
+    const root = workspaceRoot();
+    const panel = await openDiff(vscode.Uri.joinPath(root, 'data/diff-a.csv'), vscode.Uri.joinPath(root, 'data/diff-b.csv'));
+    const s = panel.snapshot().summary!;
+    assert.equal(s.mode, 'hash');
+    assert.deepEqual([s.counts.added, s.counts.removed], [3, 3]);
+  });
+
+  test('an engine error (duplicate keys) shows in the panel as one line; the extension host carries on', async () => {
+    const api = await activate();
+    const panel = await openDiff('data/diff-a.csv', 'data/diff-b.csv', 'species');
+    const snap = panel.snapshot();
+    assert.equal(snap.summary, undefined);
+    assert.match(snap.error ?? '', /duplicate/i);
+    assert.match(snap.error ?? '', /setosa/);
+    assert.doesNotMatch(snap.error ?? '', /\n|    at /);
+    // still alive: another command answers
+    assert.ok(api.services.stores.folders.length >= 1);
+    const ok = await openDiff('data/diff-a.csv', 'data/diff-a.csv', ['id']);
+    assert.equal(ok.snapshot().summary?.identical, true);
+  });
+});
