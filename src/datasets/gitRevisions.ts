@@ -43,7 +43,8 @@ interface GitOutput {
  */
 function git(cwd: string, args: readonly string[], output?: GitOutput): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+    // core.fsmonitor names a program git would start: never from a repository's config (an untrusted workspace).
+    const child = spawn('git', ['-c', 'core.fsmonitor=false', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
     let stdout = '';
     let stderr = '';
     let sinkDone = output?.sink === undefined;

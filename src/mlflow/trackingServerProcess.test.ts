@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { RunStore } from '../store/runStore';
 import { tempDir } from '../store/testing/tempStore';
-import { TrackingServerProcess, resolveToolsEntry } from './trackingServerProcess';
+import { resolveToolsEntry } from '../deploy/childServer';
+import { TrackingServerProcess } from './trackingServerProcess';
 
 test('starts runlens server as a child, reports its URL and request lines, stops on dispose', async (t) => {
   const storeDir = path.join(tempDir(t), '.runlens');

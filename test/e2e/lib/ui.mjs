@@ -101,6 +101,20 @@ export async function openViewContainer(page, title, timeoutMs = 30_000) {
 }
 
 /**
+ * Expands or collapses a view's pane in the side bar (the RunLens container
+ * holds Runs, Datasets and Models; a collapsed neighbour gives a view the
+ * height its rows need, since tree rows outside the viewport are not rendered).
+ * @param {import('playwright-core').Page} page
+ * @param {string} view  the view's name as its pane header shows it
+ * @param {boolean} expanded
+ */
+export async function setPaneExpanded(page, view, expanded, timeoutMs = 30_000) {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^\\s*${view}\\b`, 'i') }).first();
+  await header.waitFor({ timeout: timeoutMs });
+  if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
+}
+
+/**
  * A row of a tree/list view, found by its text. With `view` (the view's name
  * in package.json `views`), only that view's rows are searched.
  * @param {import('playwright-core').Page} page
@@ -180,14 +194,16 @@ export async function contextMenu(page, target, label, timeoutMs = 10_000) {
 /**
  * Clicks an action of a view's title bar (package.json `view/title`,
  * group `navigation`) by its title. With one view in its container the
- * actions sit in the side bar's title; VS Code shows them on hover.
+ * actions sit in the side bar's title, with several in the view's pane
+ * header; VS Code shows them on hover.
  * @param {import('playwright-core').Page} page
  * @param {string} view the view's name
  * @param {string} title the command's title
  */
 export async function viewTitleAction(page, view, title, timeoutMs = 10_000) {
-  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: view }) });
-  const header = page.locator('.part.sidebar .composite.title').or(pane.locator('.pane-header')).first();
+  const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: view }) });
+  // Several views in the container: the actions sit in the view's own pane header, shown on hover.
+  const header = (await pane.count()) > 0 ? pane.locator('.pane-header').first() : page.locator('.part.sidebar .composite.title').first();
   await header.hover();
   const action = page.locator('.part.sidebar').locator(`.action-label[aria-label^="${title}"]:visible`).first();
   await action.waitFor({ timeout: timeoutMs });

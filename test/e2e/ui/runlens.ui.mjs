@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  clickCodeLens, contextMenu, openFile, openViewContainer, outputText, runCommand, treeRow, treeRows,
+  clickCodeLens, contextMenu, openFile, openViewContainer, outputText, runCommand, setPaneExpanded, treeRow, treeRows,
   viewTitleAction, waitForNotification, webviewFrame,
 } from '../lib/ui.mjs';
 
@@ -91,6 +91,9 @@ export const tests = {
     assert.equal(await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Cancel' }).count(), 0);
 
     await openViewContainer(page, 'RunLens');
+    // This file is about the Runs view: give it the container's height (rows out of view are not rendered).
+    await setPaneExpanded(page, 'Datasets', false);
+    await setPaneExpanded(page, 'Models', false);
     const experiment = treeRow(page, /^iris/, { view: 'Runs' });
     await experiment.waitFor();
     assert.match(await experiment.locator('.label-description').innerText(), /^1 run · just now$/);
