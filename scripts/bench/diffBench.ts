@@ -36,7 +36,7 @@ const CHANGED_FRACTION = 0.01;
 const CATEGORIES = ['red', 'green', 'blue', 'cyan', 'magenta', 'yellow'];
 
 /** Writes A and B; B equals A except for one cell in every 100th row. Returns the changed row count. */
-export async function writeBenchPair(pathA: string, pathB: string, rows: number): Promise<number> {
+async function writeBenchPair(pathA: string, pathB: string, rows: number): Promise<number> {
   const rng = createRng(11);
   const outA = createWriteStream(pathA);
   const outB = createWriteStream(pathB);

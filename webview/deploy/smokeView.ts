@@ -12,6 +12,8 @@ export class SmokeSection {
   readonly element: HTMLElement;
   private readonly runButton: HTMLElement;
   private readonly result = h('div', { className: 'smoke-result', attrs: { role: 'status', 'aria-live': 'polite' } });
+  /** The smoke test runs workspace code: off in an untrusted workspace, whatever state arrives after. */
+  private trusted = true;
 
   constructor(host: SmokeHost) {
     this.runButton = button('Run Smoke Test', 'beaker', () => {
@@ -27,6 +29,7 @@ export class SmokeSection {
   }
 
   setTrusted(trusted: boolean): void {
+    this.trusted = trusted;
     this.runButton.toggleAttribute('disabled', !trusted);
   }
 
@@ -38,12 +41,12 @@ export class SmokeSection {
   }
 
   failed(): void {
-    this.runButton.toggleAttribute('disabled', false);
+    this.runButton.toggleAttribute('disabled', !this.trusted);
     replaceChildren(this.result);
   }
 
   setResult(s: SmokeView | null): void {
-    this.runButton.toggleAttribute('disabled', false);
+    this.runButton.toggleAttribute('disabled', !this.trusted);
     if (!s) {
       replaceChildren(this.result);
       return;

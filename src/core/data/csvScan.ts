@@ -60,6 +60,12 @@ export class RowScanner implements ScanResult {
   offsets: Float64Array;
   /** Physical line of the next byte to scan. */
   line: number;
+  /**
+   * Emptied `texts` arrays a batch reader hands back between batches, taken
+   * again when a column meets its first text: growing a fresh array per
+   * column and batch cost more than the rest of storing a text cell.
+   */
+  readonly textPool: (string[] | undefined)[] = [];
   private cap: number;
   private readonly parser = new DecimalParser();
   private readonly recent = new RecentTexts();
@@ -230,7 +236,11 @@ export class RowScanner implements ScanResult {
       vals[row] = num;
     } else {
       let t = this.texts[col];
-      if (t === undefined) this.texts[col] = t = [];
+      if (t === undefined) {
+        t = this.textPool[col] ?? [];
+        this.textPool[col] = undefined;
+        this.texts[col] = t;
+      }
       t[row] = text;
       if (this.firstText[col] < 0) this.firstText[col] = row;
       if (kind === CELL_TRUE || kind === CELL_FALSE) {

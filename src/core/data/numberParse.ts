@@ -89,6 +89,8 @@ export class DecimalParser {
   end = 0;
   /** Scratch slot for callers that hand a parsed value on without another return value. */
   value = 0;
+  /** The general parser's latest result (see `parse`); starts as a double so the field stays one. */
+  private slow = NaN;
 
   /** Parses `[+-]digits[.digits][(e|E)[+-]digits]` starting at `pos`, not reading at or past `limit`. */
   parse(buf: Uint8Array, pos: number, limit: number): number {
@@ -117,7 +119,12 @@ export class DecimalParser {
       }
     }
     digits += frac;
-    if (digits === 0 || digits > 15 || c === LOWER_E || c === UPPER_E) return this.parseFull(buf, pos, limit);
+    if (digits === 0 || digits > 15 || c === LOWER_E || c === UPPER_E) {
+      // Through a double-typed field, not straight from the call: merged with the call's untyped
+      // result, every fast-path number was boxed (a heap allocation per cell of mixed files).
+      this.slow = this.parseFull(buf, pos, limit);
+      return this.slow;
+    }
     this.end = i;
     const v = frac === 0 ? m : m / POW10[frac];
     return neg ? -v : v;

@@ -73,7 +73,13 @@ export class CsvBatchReader {
       const stop = this.eof ? this.end : lastRowEnd(this.buf, this.start, this.end, this.delimiter);
       if (stop > this.start) {
         scanner.rows = 0;
-        for (let c = 0; c < this.header.length; c++) scanner.texts[c] = undefined;
+        for (let c = 0; c < this.header.length; c++) {
+          const texts = scanner.texts[c];
+          if (texts === undefined) continue;
+          texts.fill(undefined as unknown as string);
+          scanner.textPool[c] = texts;
+          scanner.texts[c] = undefined;
+        }
         scanner.scan(this.buf, this.start, stop, 0);
         this.start = stop;
         if (scanner.rows > 0) yield { scanner, bytesDone: this.bufOffset + stop };

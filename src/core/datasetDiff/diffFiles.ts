@@ -1,6 +1,9 @@
 /**
- * Streaming diff of two CSV files with bounded memory. Both files are read
- * once with the project's row scanner; rows are hash-partitioned (by key, or
+ * Streaming diff of two CSV files with bounded memory. Keyed, when A takes
+ * at most a third of the memory budget, A is held with its key index and B
+ * is compared batch by batch as it is read, never held (`directCompare.ts`).
+ * Otherwise both files are read once with the project's row scanner; rows
+ * are hash-partitioned (by key, or
  * by content without a key) into chunks kept in memory or, past the memory
  * budget, in temp files; then each partition pair is compared on its own,
  * statistics and drift are gathered on the way (see `streamStats.ts` for the
@@ -88,8 +91,8 @@ export class DatasetDiffError extends DataError {
 /**
  * Default memory budget for partitioned rows. The comparison holds about
  * three times one partition pair, and there are enough partitions for a
- * pair to be a third of the budget: two 1,000,000 x 20 files (320 MB of CSV)
- * peak around half a gigabyte.
+ * pair to be a third of the budget. Two 1,000,000 x 20 files (160 MB of CSV
+ * each) are diffed with B streamed against A and peak around 320 MB.
  */
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
 /** Distinct texts interned for both files together; later ones travel inline. */
@@ -175,7 +178,6 @@ async function diffOnce(a: string, b: string, options: DiffFilesOptions, allowSt
     log = new ChangeLog(join(dir, 'changes.jsonl'), namesB);
     const totals = new RowTotals(cols);
     const bOnlyA = onlyA.map((i) => colsA[i]);
-    progress?.({ phase: 'comparing', done: 0, total: parts });
     if (firstB && batchesB) {
       const pa = new PartitionCells(store.take(0, 0), dict.texts);
       const pickedA = samplerA.select(pa.part.rows);
@@ -188,8 +190,12 @@ async function diffOnce(a: string, b: string, options: DiffFilesOptions, allowSt
           onBytes: (bytes) => progress?.({ phase: 'reading', done: readerA.size + bytes, total: totalBytes }),
         });
         totals.rowsB += streamed.rows - streamed.held.part.rows;
+        progress?.({ phase: 'comparing', done: 0, total: 1 });
         compareKeyed(pa, streamed.held, cols, bOnlyA, totals, log, { lookupA, matchedA: streamed.matchedA });
       }
+      progress?.({ phase: 'comparing', done: 1, total: 1 });
+    } else {
+      progress?.({ phase: 'comparing', done: 0, total: parts });
     }
     for (let p = 0; p < (direct ? 0 : parts); p++) {
       options.signal?.throwIfAborted();

@@ -62,7 +62,9 @@ export function numericPsi(sortedA: Float64Array, sortedB: Float64Array): number
 function binCounts(sortedValues: Float64Array, edges: readonly number[]): number[] {
   const counts = new Array<number>(edges.length + 1).fill(0);
   let bin = 0;
-  for (const v of sortedValues) {
+  // Index loop, not for-of: the iterator allocated a result per value (a hot spot on large samples).
+  for (let i = 0; i < sortedValues.length; i++) {
+    const v = sortedValues[i];
     while (bin < edges.length && v > edges[bin]) bin++;
     counts[bin]++;
   }

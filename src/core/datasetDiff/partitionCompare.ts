@@ -150,9 +150,10 @@ export function compareKeyed(a: PartitionCells, b: PartitionCells, cols: Compare
   const bIndexOf = new Map(cols.b.map((c, i) => [c.name, i]));
   const pairB = cols.pairs.map((p) => bIndexOf.get(p.name) as number);
   for (let ra = 0; ra < a.part.rows; ra++) {
+    // Matched to an unchanged row of B while streaming: nothing in `b` can hold its key.
+    if (matchedA !== undefined && matchedA[ra] === 1) continue;
     const rb = ib.find(ia.tokens[ra]);
     if (rb < 0) {
-      if (matchedA !== undefined && matchedA[ra] === 1) continue;
       const change: RowChange = { kind: 'removed', key: keyA.map((c) => a.value(c, ra)), lineA: a.part.lines[ra], values: rowValues(a, cols.a, ra) };
       totals.removed++;
       log.append(change, a.part.lines[ra], []);

@@ -73,15 +73,6 @@ export class MemoryPartition {
     this.rows += count;
   }
 
-  /** Empties the partition, keeping its memory (for a reused batch buffer). */
-  clear(): void {
-    for (let c = 0; c < this.ncols; c++) {
-      this.ids[c]?.fill(NO_TEXT, 0, this.rows);
-      this.inline[c] = undefined;
-    }
-    this.rows = 0;
-  }
-
   /** The rows as columns (views, no copy). */
   view(): PartitionRows {
     const n = this.rows;

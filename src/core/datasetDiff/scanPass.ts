@@ -29,7 +29,7 @@ export interface ScanPassContext {
   readonly onBytes: (bytes: number) => void;
 }
 
-const HASH_SEED = 0x3c6ef372;
+export const HASH_SEED = 0x3c6ef372;
 
 /**
  * Reads every row of `reader`, partitioned by the hash of `hashCols`.

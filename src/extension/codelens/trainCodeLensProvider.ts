@@ -93,11 +93,13 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     }
     const trials = active ? undefined : sweepTrials(document);
     if (trials !== undefined) {
+      const sweep = `Sweep (${trials} trial${trials === 1 ? '' : 's'})`;
+      // Like "Train this": an untrusted workspace refuses sweeps (TrainingService.prepare), so the lens says why up front.
       lenses.push(new vscode.CodeLens(top, {
-        title: `$(sync) Sweep (${trials} trial${trials === 1 ? '' : 's'})`,
+        title: vscode.workspace.isTrusted ? `$(sync) ${sweep}` : `$(workspace-untrusted) ${sweep} (trust the workspace first)`,
         command: 'runlens.config.sweepFile',
         arguments: [document.uri],
-        tooltip: 'Train every trial of this config\'s sweep in parallel worker processes',
+        tooltip: vscode.workspace.isTrusted ? 'Train every trial of this config\'s sweep in parallel worker processes' : 'Sweeps are disabled in an untrusted workspace',
       }));
     }
     const last = this.lastRun(document.uri);

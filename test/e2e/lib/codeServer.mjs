@@ -26,6 +26,20 @@ const baseSettings = {
   'git.enabled': false,
 };
 
+/**
+ * With `workspaceTrust: true`: workspace trust on, and every folder opens in
+ * Restricted Mode with no "Do you trust the authors?" modal (VS Code 1.100's
+ * own settings; the banner stays so that a screenshot shows the mode).
+ */
+const restrictedModeSettings = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  // a file from outside the folder opens in this (restricted) window, no dialog
+  'security.workspace.trust.untrustedFiles': 'open',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 /** A free TCP port on 127.0.0.1 (released just before use; start() retries on a clash). */
 export function freePort() {
   return new Promise((res, rej) => {
@@ -104,12 +118,14 @@ export function installVsix(runDir, vsix) {
 
 /**
  * Starts code-server and waits until /healthz answers.
- * @param {{ runDir: string, workspace?: string, env?: Record<string,string>, settings?: object, port?: number, timeoutMs?: number }} opts
+ * `workspaceTrust: true` leaves out `--disable-workspace-trust` and opens folders in Restricted Mode
+ * (the default, false, trusts every folder as before).
+ * @param {{ runDir: string, workspace?: string, env?: Record<string,string>, settings?: object, port?: number, timeoutMs?: number, workspaceTrust?: boolean }} opts
  * @returns {Promise<CodeServer>}
  */
 export async function startCodeServer(opts) {
   if (!existsSync(entry())) throw new Error(`code-server not installed at ${codeServerDir}: run scripts/install-e2e-deps.sh`);
-  prepareRunDir(opts.runDir, opts.settings ?? {});
+  prepareRunDir(opts.runDir, { ...(opts.workspaceTrust ? restrictedModeSettings : {}), ...(opts.settings ?? {}) });
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = opts.port ?? await freePort();
@@ -128,7 +144,8 @@ async function startOn(port, opts) {
   const d = dirsOf(runDir);
   const args = [entry(), '--user-data-dir', d.user, '--extensions-dir', d.exts, '--config', d.config,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'];
+    '--disable-getting-started-override', '--ignore-last-opened'];
+  if (!opts.workspaceTrust) args.push('--disable-workspace-trust');
   if (opts.workspace) args.push(opts.workspace);
   const fd = openSync(d.log, 'a');
   // detached: its own process group, so stop() can end the whole tree
@@ -205,7 +222,8 @@ function cmdline(pid) {
   try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; }
 }
 
-function descendants(root) {
+/** Every process below pid (children, their children, ...). */
+export function descendants(root) {
   const children = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
