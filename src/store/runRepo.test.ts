@@ -39,6 +39,21 @@ test('createRun stores every given attribute; queued runs have no start time', (
   assert.deepEqual(store.getTags(run.id), { source: 'test' });
 });
 
+test('a queued run claimed by its worker records the worker\'s pid and host; a plain resume keeps them', (t) => {
+  const { store } = tempStore(t);
+  const parent = store.createRun({ experiment: 'e', name: 'sweep', pid: 1111 });
+  const trial = store.createRun({ experiment: 'e', name: 'trial-1', parentId: parent.id, status: 'queued' });
+  assert.equal(trial.pid, null, 'queued by the sweep: no process yet');
+  store.setStatus(trial.id, 'running', { pid: 4343 });
+  const claimed = store.getRun(trial.id);
+  assert.equal(claimed.status, 'running');
+  assert.equal(claimed.pid, 4343);
+  assert.equal(claimed.host, os.hostname());
+  assert.notEqual(claimed.startedAt, null);
+  store.setStatus(trial.id, 'running');
+  assert.equal(store.getRun(trial.id).pid, 4343);
+});
+
 test('generated names are unique within an experiment', (t) => {
   const { store } = tempStore(t);
   const names = new Set<string>();

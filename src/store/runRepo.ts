@@ -168,7 +168,8 @@ export class RunRepo {
     throw new StoreError(`run "${text}" is ambiguous; it matches ${list}${more}`);
   }
 
-  setStatus(id: string, status: RunStatus, opts: { error?: string | null; endedAt?: number } = {}): void {
+  /** `pid` (with `running`): the process now running the run, on this host (a queued sweep trial its worker claims). */
+  setStatus(id: string, status: RunStatus, opts: { error?: string | null; endedAt?: number; pid?: number } = {}): void {
     assertStatus(status);
     const now = this.now();
     let info;
@@ -176,6 +177,11 @@ export class RunRepo {
       info = this.sql
         .stmt('UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?')
         .run(status, opts.endedAt ?? now, opts.error ?? null, id);
+    } else if (status === 'running' && opts.pid !== undefined) {
+      info = this.sql
+        .stmt(`UPDATE runs SET status = 'running', started_at = coalesce(started_at, ?), heartbeat_at = ?,
+                 ended_at = NULL, error = NULL, pid = ?, host = ? WHERE id = ?`)
+        .run(now, now, opts.pid, os.hostname(), id);
     } else if (status === 'running') {
       info = this.sql
         .stmt(`UPDATE runs SET status = 'running', started_at = coalesce(started_at, ?), heartbeat_at = ?,

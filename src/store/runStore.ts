@@ -224,7 +224,7 @@ export class RunStore extends Disposable {
     return countRuns(this.sql, query, this.now());
   }
 
-  setStatus(runId: string, status: RunStatus, opts: { error?: string | null; endedAt?: number } = {}): void {
+  setStatus(runId: string, status: RunStatus, opts: { error?: string | null; endedAt?: number; pid?: number } = {}): void {
     this.assertWritable();
     this.sql.write(() => this.runs.setStatus(runId, status, opts));
   }

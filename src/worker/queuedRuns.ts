@@ -12,7 +12,9 @@ import type { TrainRequest } from './protocol';
 export function adoptQueuedRun(store: RunStore, runId: string, config: TrainConfig, tags: TrainRequest['tags']): RunRecord {
   const run = store.getRun(runId);
   if (run.status !== 'queued') return run;
-  store.setStatus(run.id, 'running');
+  // This worker's pid: cancelling the trial alone (the editor's Cancel on it) can then reach its process,
+  // and stale-run recovery sees at once when that process is gone.
+  store.setStatus(run.id, 'running', { pid: process.pid });
   const all = { ...(config.tags ?? {}), ...(tags ?? {}) };
   if (Object.keys(all).length > 0) store.setTags(run.id, all);
   return store.getRun(run.id);
