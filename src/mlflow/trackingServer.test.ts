@@ -209,3 +209,30 @@ test('artifacts: the mlflow-artifacts upload, download and list endpoints', asyn
   const escape = await fetch(`${base}/..%2F..%2Fescape.txt`, { method: 'PUT', body: 'x' });
   assert.equal(escape.status, 400);
 });
+
+test('a body over maxBodyBytes, declared or chunked, gets a 413 in MLflow format and nothing is written', async (t) => {
+  const { store } = tempStore(t, { now: Date.now });
+  const server = createTrackingServer(store, { port: 0, maxBodyBytes: 1024 });
+  const { url, port } = await server.listen();
+  t.after(() => server.close());
+  const body = JSON.stringify({ name: 'x'.repeat(2000) });
+  const declared = await fetch(`${url}${API}/experiments/create`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  assert.equal(declared.status, 413);
+  assert.deepEqual(await declared.json(), { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'the request body exceeds the limit of 1024 bytes' });
+  const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: `${API}/experiments/create`, method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.write(body.slice(0, 500));
+    req.end(body.slice(500));
+  });
+  assert.equal(chunked.status, 413);
+  assert.equal(JSON.parse(chunked.body).error_code, 'REQUEST_LIMIT_EXCEEDED');
+  const ok = await fetch(`${url}${API}/experiments/create`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"small"}' });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(store.listExperiments().map((e) => e.name), ['small']);
+});

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { QueryError } from '../core/query/ast';
 import { UserError } from '../core/util/errors';
 import { HttpError } from '../deploy/serve/httpErrors';
+import { readBody } from '../deploy/serve/readBody';
+import { serverLifecycle } from '../deploy/serve/serverLifecycle';
 import type { RunStore } from '../store/runStore';
 import { MAX_BATCH_REQUEST_BYTES } from './mlflowFormat';
 import type { Json } from './restShapes';
@@ -43,24 +44,6 @@ function queryObject(params: URLSearchParams): Json {
     out[key] = all.length > 1 ? all : all[0];
   }
   return out;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () => new HttpError(413, 'REQUEST_LIMIT_EXCEEDED', `the request body exceeds the limit of ${limit} bytes`);
-  if (Number(req.headers['content-length']) > limit) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(tooLarge());
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** A JSON object from the body; MLflow also accepts a JSON string holding the object (older clients double-encode). */
@@ -104,8 +87,6 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const loopbackOnly = isLoopbackHost(options.host ?? '127.0.0.1');
-  let closing = false;
-  let closed: Promise<void> | undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<Json | string | undefined> {
     const method = req.method ?? '';
@@ -130,7 +111,7 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
       // As MLflow's _validate_content_type: it also makes a browser preflight any cross-site POST, which this server never approves.
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/json') throw invalidParam(`Bad Request. Content-Type must be one of ['application/json'], got '${type}'.`);
-      const body = await readBody(req, maxBody);
+      const body = await readBody(req, maxBody, 'REQUEST_LIMIT_EXCEEDED');
       // MLflow's documented LogBatch request limit; checked on the bytes received.
       if (name === 'runs/log-batch' && body.length > MAX_BATCH_REQUEST_BYTES) {
         throw invalidParam(`Batched logging API requests must be at most ${MAX_BATCH_REQUEST_BYTES} bytes, got a request of size ${body.length}.`);
@@ -147,7 +128,7 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       options.log?.(`${new Date().toISOString()} ${req.method} ${url.pathname} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
-    if (closing) res.setHeader('Connection', 'close');
+    if (lifecycle.closing) res.setHeader('Connection', 'close');
     route(req, res, url)
       .then((body) => {
         if (body === undefined || res.headersSent) return;
@@ -169,30 +150,13 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
       });
   });
 
+  const lifecycle = serverLifecycle(server, { port: options.port ?? 5000, host: options.host ?? '127.0.0.1', graceMs });
+
   return {
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port ?? 5000, options.host ?? '127.0.0.1', () => {
-          server.off('error', reject);
-          const addr = server.address() as AddressInfo;
-          const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
-          resolve({ port: addr.port, host: addr.address, url: `http://${host}:${addr.port}` });
-        });
-      }),
-    close: () => {
-      closed ??= new Promise<void>((resolve, reject) => {
-        closing = true;
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close((err) => {
-          clearTimeout(force);
-          if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
-          else resolve();
-        });
-        server.closeIdleConnections();
-      });
-      return closed;
+    listen: async () => {
+      const { port, host } = await lifecycle.listen();
+      return { port, host, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
     },
+    close: () => lifecycle.close(),
   };
 }

@@ -237,14 +237,8 @@ export interface ModelBuildRecord {
   readonly error: string | null;
 }
 
-export interface NewModelBuild {
-  readonly name: string;
-  readonly version: number;
-  readonly tag: string;
-  readonly cli: string | null;
-  readonly baseImage: string;
-  readonly contextDir: string;
-}
+/** What a build starts with; the store adds the id, `running` and the start time. */
+export type NewModelBuild = Pick<ModelBuildRecord, 'name' | 'version' | 'tag' | 'cli' | 'baseImage' | 'contextDir'>;
 
 export interface FinishModelBuild {
   readonly status: Exclude<BuildStatus, 'running'>;

@@ -1,6 +1,5 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RunStore } from '../store/runStore';
-import type { RunRecord } from '../store/types';
 import type { TrainConfig } from '../core/config/trainConfig';
 import { ConfigError } from '../core/config/parseConfig';
 import { prepareData } from '../core/data/prepareData';
@@ -9,15 +8,15 @@ import { MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, type ModelPackage } from '
 import { RUNLENS_VERSION } from '../core/version';
 import { AbortError, throwIfAborted } from '../core/util/errors';
 import type { TrainRequest, WorkerMessage, WorkerError } from './protocol';
-import { readGitInfo } from './gitInfo';
 import { MetricBuffer } from './metricBuffer';
 import { paramsForConfig } from './runParams';
 import { evaluateModel } from './evaluate';
 import { toWorkerError } from './workerError';
 import { crossValidate, cvSettings } from './trainFolds';
-import { experimentName, loadTrainConfig } from './loadTrainConfig';
+import { loadTrainConfig } from './loadTrainConfig';
 import { modelParamsFor } from './modelParams';
-import { adoptQueuedRun, failQueuedRun } from './queuedRuns';
+import { failQueuedRun } from './queuedRuns';
+import { startRun } from './startRun';
 import { trainCommand } from './command/commandTrain';
 import type { OutputStream } from './command/commandRunner';
 import { snapshotDatasetFile, snapshotLimitBytes } from '../datasets/snapshot';
@@ -69,33 +68,8 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   }
 
   const configDir = dirname(request.configPath);
-  let run: RunRecord;
-  if (request.runId) {
-    const queued = adoptQueuedRun(store, request.runId, config, request.tags);
-    if (queued.status !== 'running') {
-      // The sweep was cancelled or stopped before this trial started.
-      if (queued.status === 'killed') emit({ type: 'finished', runId: queued.id, status: 'killed', metrics: {} });
-      else emit({ type: 'failed', runId: queued.id, error: { kind: 'internal', message: `run ${queued.id} is ${queued.status}, not queued; not training it` } });
-      return;
-    }
-    run = queued;
-  } else {
-    const git = await readGitInfo(configDir);
-    run = store.createRun({
-      experiment: experimentName(config, request.configPath),
-      name: request.runName ?? config.name,
-      parentId: request.parentId,
-      configPath: request.configPath,
-      config,
-      gitCommit: git?.commit,
-      gitDirty: git?.dirty,
-      pid: process.pid,
-      status: 'running',
-      runlensVersion: RUNLENS_VERSION,
-      tags: { ...(config.tags ?? {}), ...(request.tags ?? {}) },
-    });
-  }
-  emit({ type: 'started', runId: run.id, runName: run.name, experiment: run.experiment });
+  const run = await startRun(store, request, config, emit);
+  if (!run) return;
 
   const heartbeat = setInterval(() => store.heartbeat(run.id), options.heartbeatMs ?? 5000);
   heartbeat.unref();

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../config/configIssue';
+import { errorIssue, isRecord, warningIssue } from '../config/issueBuilders';
 import { RESERVED_ENV, paramEnvName } from './commandLine';
 import { TemplateError, findTemplates, templateProblem } from './template';
 import { CommandSyntaxError, tokenizeCommand } from './tokenize';
@@ -25,13 +26,13 @@ export function commandIssues(config: Record<string, unknown>): ConfigIssue[] {
     command.forEach((word, i) => {
       if (typeof word === 'string') out.push(...templateIssues(word, ['command', String(i)], paramKeys));
     });
-    if (command[0] === '') out.push(error('the program (the first item of command) is empty', ['command', '0']));
+    if (command[0] === '') out.push(errorIssue('the program (the first item of command) is empty', ['command', '0']));
   }
 
   if (isRecord(config.env)) {
     for (const [key, value] of Object.entries(config.env)) {
       if ((RESERVED_ENV as readonly string[]).includes(key)) {
-        out.push(warning(`env.${key} is set by RunLens for every command run; this value is ignored`, ['env', key], 'key'));
+        out.push(warningIssue(`env.${key} is set by RunLens for every command run; this value is ignored`, ['env', key], 'key'));
       }
       if (typeof value === 'string') out.push(...templateIssues(value, ['env', key], paramKeys));
     }
@@ -43,18 +44,18 @@ export function commandIssues(config: Record<string, unknown>): ConfigIssue[] {
   for (const key of Object.keys(params)) {
     const name = paramEnvName(key);
     const other = byEnv.get(name);
-    if (other !== undefined) out.push(warning(`params "${other}" and "${key}" both become the environment variable ${name}; the script sees only "${key}"`, ['params', key], 'key'));
+    if (other !== undefined) out.push(warningIssue(`params "${other}" and "${key}" both become the environment variable ${name}; the script sees only "${key}"`, ['params', key], 'key'));
     byEnv.set(name, key);
   }
 
   // With model too, the schema already says to choose one; these would only repeat it.
   for (const key of config.model === undefined ? (['data', 'evaluate', 'task'] as const) : []) {
-    if (config[key] !== undefined) out.push(warning(`${key} is not used by a command run (the script reads its own data)`, [key], 'key'));
+    if (config[key] !== undefined) out.push(warningIssue(`${key} is not used by a command run (the script reads its own data)`, [key], 'key'));
   }
 
   const sweep = config.sweep;
   if (isRecord(sweep) && sweep.metric === undefined) {
-    out.push(error('a sweep of a command run needs sweep.metric: the metric the script logs that ranks the trials (e.g. metric: val_loss)', ['sweep'], 'key'));
+    out.push(errorIssue('a sweep of a command run needs sweep.metric: the metric the script logs that ranks the trials (e.g. metric: val_loss)', ['sweep'], 'key'));
   }
   return out;
 }
@@ -63,18 +64,18 @@ export function commandIssues(config: Record<string, unknown>): ConfigIssue[] {
 function ignoredWithoutCommand(config: Record<string, unknown>): ConfigIssue[] {
   return (['timeout', 'args', 'env', 'cwd'] as const)
     .filter((key) => config[key] !== undefined)
-    .map((key) => warning(`${key} only applies to a command run (a config with command:)`, [key], 'key'));
+    .map((key) => warningIssue(`${key} only applies to a command run (a config with command:)`, [key], 'key'));
 }
 
 function splitIssues(text: string, pointer: string[], what: string): ConfigIssue[] {
   try {
     const { tokens, warnings } = tokenizeCommand(text);
-    const out: ConfigIssue[] = warnings.map((w) => ({ ...warning(w.message, pointer), inner: { start: w.start, end: w.end } }));
-    if (tokens.length === 0) out.push(error(`${what} is empty`, pointer));
+    const out: ConfigIssue[] = warnings.map((w) => ({ ...warningIssue(w.message, pointer), inner: { start: w.start, end: w.end } }));
+    if (tokens.length === 0) out.push(errorIssue(`${what} is empty`, pointer));
     return out;
   } catch (e) {
     if (!(e instanceof CommandSyntaxError)) throw e;
-    return [{ ...error(`${what}: ${e.message}`, pointer), inner: { start: e.start, end: Math.max(e.end, e.start + 1) } }];
+    return [{ ...errorIssue(`${what}: ${e.message}`, pointer), inner: { start: e.start, end: Math.max(e.end, e.start + 1) } }];
   }
 }
 
@@ -82,11 +83,11 @@ function templateIssues(text: string, pointer: string[], paramKeys: readonly str
   try {
     return findTemplates(text).flatMap((ref) => {
       const problem = templateProblem(ref.name, paramKeys);
-      return problem ? [{ ...error(problem, pointer), inner: { start: ref.start, end: ref.end } }] : [];
+      return problem ? [{ ...errorIssue(problem, pointer), inner: { start: ref.start, end: ref.end } }] : [];
     });
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
-    return [{ ...error(e.message, pointer), inner: { start: e.start, end: Math.min(text.length, e.start + 2) } }];
+    return [{ ...errorIssue(e.message, pointer), inner: { start: e.start, end: Math.min(text.length, e.start + 2) } }];
   }
 }
 
@@ -95,18 +96,9 @@ function argsIssues(args: string, paramCount: number): ConfigIssue[] {
   if (args !== 'set') {
     out.push(...splitIssues(args, ['args'], 'args'));
     if (!args.includes('{value}')) {
-      out.push(error(`args is "set" (--set key=value per param) or a format with {key} and {value}, e.g. "--{key}={value}" (got ${JSON.stringify(args)})`, ['args']));
+      out.push(errorIssue(`args is "set" (--set key=value per param) or a format with {key} and {value}, e.g. "--{key}={value}" (got ${JSON.stringify(args)})`, ['args']));
     }
   }
-  if (paramCount === 0) out.push(warning('args has no params to pass: add params: { … }', ['args'], 'key'));
+  if (paramCount === 0) out.push(warningIssue('args has no params to pass: add params: { … }', ['args'], 'key'));
   return out;
 }
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const error = (message: string, pointer: readonly string[], target: ConfigIssue['target'] = 'value'): ConfigIssue =>
-  ({ message, severity: 'error', pointer, target });
-const warning = (message: string, pointer: readonly string[], target: ConfigIssue['target'] = 'value'): ConfigIssue =>
-  ({ message, severity: 'warning', pointer, target });

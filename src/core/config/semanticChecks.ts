@@ -2,6 +2,7 @@ import { QueryError } from '../query/ast';
 import { parseFilter } from '../query/parseFilter';
 import { commandIssues } from '../commandRun/commandChecks';
 import type { ConfigIssue } from './configIssue';
+import { errorIssue, isRecord, warningIssue } from './issueBuilders';
 import { describeValue, didYouMean, displayPath, listOr } from './describe';
 import { setDotted, splitDottedPath } from './resolveDotted';
 import { schemaAt } from './schemaAt';
@@ -18,15 +19,6 @@ export function semanticIssues(config: unknown): ConfigIssue[] {
   return [...taskIssues(config), ...dataIssues(config), ...sweepIssues(config), ...commandIssues(config)];
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const error = (message: string, pointer: readonly string[], target: ConfigIssue['target'] = 'value'): ConfigIssue =>
-  ({ message, severity: 'error', pointer, target });
-const warning = (message: string, pointer: readonly string[], target: ConfigIssue['target'] = 'value'): ConfigIssue =>
-  ({ message, severity: 'warning', pointer, target });
-
 const CRITERIA: Readonly<Record<string, readonly string[]>> = {
   classification: ['gini', 'entropy'],
   regression: ['squared_error'],
@@ -42,13 +34,13 @@ function taskIssues(config: Record<string, unknown>): ConfigIssue[] {
   if (typeof task !== 'string' || !CRITERIA[task] || !isRecord(model)) return [];
   const out: ConfigIssue[] = [];
   const only = typeof model.type === 'string' ? ONLY_TASK[model.type] : undefined;
-  if (only && only !== task) out.push(error(`model.type ${model.type} is for ${only}, but task is ${task}`, ['model', 'type']));
+  if (only && only !== task) out.push(errorIssue(`model.type ${model.type} is for ${only}, but task is ${task}`, ['model', 'type']));
   const criterion = isRecord(model.params) ? model.params.criterion : undefined;
   if (model.type === 'decision_tree' && typeof criterion === 'string') {
     const fits = CRITERIA[task]!;
     const other = Object.keys(CRITERIA).find((t) => CRITERIA[t]!.includes(criterion));
     if (!fits.includes(criterion) && other) {
-      out.push(error(`criterion "${criterion}" is for ${other}, but task is ${task} (use ${listOr(fits)})`, ['model', 'params', 'criterion']));
+      out.push(errorIssue(`criterion "${criterion}" is for ${other}, but task is ${task} (use ${listOr(fits)})`, ['model', 'params', 'criterion']));
     }
   }
   return out;
@@ -60,10 +52,10 @@ function dataIssues(config: Record<string, unknown>): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const clean = data.clean;
   if (isRecord(clean) && clean.fill !== undefined && clean.missing !== 'constant') {
-    out.push(warning('data.clean.fill is only used with missing: constant', ['data', 'clean', 'fill'], 'key'));
+    out.push(warningIssue('data.clean.fill is only used with missing: constant', ['data', 'clean', 'fill'], 'key'));
   }
   if (data.split !== undefined && data.path === undefined && data.train !== undefined) {
-    out.push(warning('data.split is ignored: the rows are already split into train and test files', ['data', 'split'], 'key'));
+    out.push(warningIssue('data.split is ignored: the rows are already split into train and test files', ['data', 'split'], 'key'));
   }
   return out;
 }
@@ -79,7 +71,7 @@ function sweepIssues(config: Record<string, unknown>): ConfigIssue[] {
       parseFilter(sweep.stop_when);
     } catch (e) {
       if (!(e instanceof QueryError)) throw e;
-      out.push({ ...error(`sweep.stop_when: ${e.message}`, ['sweep', 'stop_when']), inner: { start: e.start, end: Math.max(e.end, e.start + 1) } });
+      out.push({ ...errorIssue(`sweep.stop_when: ${e.message}`, ['sweep', 'stop_when']), inner: { start: e.start, end: Math.max(e.end, e.start + 1) } });
     }
   }
   if (!isRecord(sweep.params)) return out;
@@ -97,7 +89,7 @@ function sweepParamIssues(config: Record<string, unknown>, method: unknown, key:
   } catch {
     return []; // the schema's propertyNames pattern reports malformed keys
   }
-  if (path[0] === 'sweep') return [error(`sweep param "${key}" cannot change the sweep itself`, at, 'key')];
+  if (path[0] === 'sweep') return [errorIssue(`sweep param "${key}" cannot change the sweep itself`, at, 'key')];
   const lookup = schemaAt(config, path);
   if (lookup.kind === 'unknown') {
     const model = isRecord(config.model) ? config.model : {};
@@ -108,9 +100,9 @@ function sweepParamIssues(config: Record<string, unknown>, method: unknown, key:
     const known = lookup.allowed.length > 0 ? ` (${inModel ? 'parameters' : 'allowed'}: ${lookup.allowed.join(', ')})` : '';
     if (config.command !== undefined && lookup.parent.length === 0) {
       // A command run's own params live under params: the likely intent.
-      return [error(`sweep param "${key}" ${where}; to sweep a param of the command, write params.${key}`, at, 'key')];
+      return [errorIssue(`sweep param "${key}" ${where}; to sweep a param of the command, write params.${key}`, at, 'key')];
     }
-    return [error(`sweep param "${key}" ${where}${known}${didYouMean(lookup.key, lookup.allowed)}`, at, 'key')];
+    return [errorIssue(`sweep param "${key}" ${where}${known}${didYouMean(lookup.key, lookup.allowed)}`, at, 'key')];
   }
 
   const out: ConfigIssue[] = [];
@@ -122,23 +114,23 @@ function sweepParamIssues(config: Record<string, unknown>, method: unknown, key:
     const kind = DISTRIBUTIONS.find((d) => values[d] !== undefined);
     const bounds = kind ? values[kind] : undefined;
     if (kind && method === 'grid') {
-      out.push(error(`grid search cannot sample ${kind} for "${key}": list the values, or use method: random`, [...at, kind], 'key'));
+      out.push(errorIssue(`grid search cannot sample ${kind} for "${key}": list the values, or use method: random`, [...at, kind], 'key'));
     }
     if (kind && Array.isArray(bounds) && bounds.length === 2 && bounds.every((b) => typeof b === 'number')) {
       const [low, high] = bounds as [number, number];
       if (!(low < high) && !(kind === 'int_uniform' && low === high)) {
-        out.push(error(`${kind} for "${key}" needs low < high (got ${describeValue(bounds)})`, [...at, kind]));
+        out.push(errorIssue(`${kind} for "${key}" needs low < high (got ${describeValue(bounds)})`, [...at, kind]));
       }
       bounds.forEach((b, i) => candidates.push({ value: b, pointer: [...at, kind, String(i)] }));
       if (kind === 'uniform' && lookup.kind === 'known' && isIntegerOnly(config, path, low)) {
-        out.push(warning(`"${key}" takes integers but uniform samples fractions; use int_uniform`, [...at, kind], 'key'));
+        out.push(warningIssue(`"${key}" takes integers but uniform samples fractions; use int_uniform`, [...at, kind], 'key'));
       }
     }
   }
   if (lookup.kind === 'known') {
     for (const c of candidates) {
       const problem = schemaIssues(setDotted(config, path, c.value)).find((i) => startsWith(i.pointer, path));
-      if (problem) out.push(error(`sweep value ${describeValue(c.value)}: ${problem.message}`, c.pointer));
+      if (problem) out.push(errorIssue(`sweep value ${describeValue(c.value)}: ${problem.message}`, c.pointer));
     }
   }
   return out;

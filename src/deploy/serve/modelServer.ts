@@ -1,14 +1,15 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataError } from '../../core/data/dataError';
 import type { Frame } from '../../core/data/frame';
 import { HttpError, invalidInput } from './httpErrors';
+import { readBody } from './readBody';
 import { parseScoringRequest } from './scoringRequest';
 import { ServeMetrics } from './serveMetrics';
 import type { RequestLog } from './requestLog';
 import { ColumnMismatchError } from './servingModel';
 import type { ServingModel } from './servingModel';
+import { serverLifecycle } from './serverLifecycle';
 
 export interface ModelServerOptions {
   /** Default 8080; 0 picks a free port. */
@@ -63,8 +64,6 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const metrics = new ServeMetrics(model.info, Date.now, options.predictionBuckets);
   const startedAt = Date.now();
-  let closing = false;
-  let closed: Promise<void> | undefined;
 
   const server: Server = createHttpServer((req, res) => {
     const start = process.hrtime.bigint();
@@ -81,7 +80,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
       }
     });
     // Keep-alive connections would hold close() open; ask clients to reconnect elsewhere.
-    if (closing) res.setHeader('Connection', 'close');
+    if (lifecycle.closing) res.setHeader('Connection', 'close');
     handle(req, url, path, scored)
       .then((r) => {
         rows = r.rows;
@@ -99,6 +98,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
         if (!req.complete) req.resume();
       });
   });
+  const lifecycle = serverLifecycle(server, { port, host, graceMs });
 
   async function handle(req: IncomingMessage, url: URL, path: string, scored: Scored): Promise<Reply> {
     const allowed = KNOWN_PATHS[path];
@@ -110,7 +110,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     switch (path) {
       case '/ping':
         // 503 while shutting down, so a load balancer stops sending traffic.
-        return closing ? { status: 503, body: '\n', contentType: 'text/plain' } : { status: 200, body: '\n', contentType: 'text/plain' };
+        return lifecycle.closing ? { status: 503, body: '\n', contentType: 'text/plain' } : { status: 200, body: '\n', contentType: 'text/plain' };
       case '/health':
         return { status: 200, body: JSON.stringify(healthBody()), contentType: 'application/json' };
       case '/metrics':
@@ -123,7 +123,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   function healthBody(): Record<string, unknown> {
     const i = model.info;
     return {
-      status: closing ? 'shutting_down' : 'ok',
+      status: lifecycle.closing ? 'shutting_down' : 'ok',
       run_id: i.runId,
       task: i.task,
       model_type: i.modelType,
@@ -136,7 +136,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   }
 
   async function invocations(req: IncomingMessage, url: URL, scored: Scored): Promise<Reply> {
-    const body = await readBody(req, maxBodyBytes);
+    const body = await readBody(req, maxBodyBytes, 'REQUEST_TOO_LARGE');
     const request = parseScoringRequest(body, req.headers['content-type'], url.searchParams, model.info.inputColumns);
     const frame: Frame = request.kind === 'frame' ? request.frame : model.recordsFrame(request.records);
     rejectInfinite(frame, model.info.numericInputs);
@@ -160,31 +160,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     return { status: 200, body: JSON.stringify(result), contentType: 'application/json', rows: predictions.length };
   }
 
-  return {
-    listen: () => new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        const addr = server.address() as AddressInfo;
-        resolve({ port: addr.port, host: addr.address });
-      });
-    }),
-    close: () => {
-      closed ??= new Promise<void>((resolve, reject) => {
-        closing = true;
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close((err) => {
-          clearTimeout(force);
-          if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
-          else resolve();
-        });
-        // Idle keep-alive sockets have no request to finish; busy ones close after their response.
-        server.closeIdleConnections();
-      });
-      return closed;
-    },
-  };
+  return { listen: () => lifecycle.listen(), close: () => lifecycle.close() };
 }
 
 /** What an `/invocations` request scored, kept for the request log. */
@@ -201,35 +177,6 @@ function send(res: ServerResponse, status: number, body: string, contentType: st
   if (res.headersSent) return;
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-/** Reads the whole body, failing with 413 as soon as it exceeds `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = (): HttpError => new HttpError(413, 'REQUEST_TOO_LARGE', `the request body exceeds the limit of ${limit} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (e) => {
-      if (!failed) reject(e);
-    });
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CoalescedCall } from '../../core/util/coalescedCall';
 import type { DatasetFileInfo } from '../../datasets/datasetCatalog';
 import type * as CatalogModule from '../../datasets/datasetCatalog';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
@@ -32,16 +33,16 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
   private readonly listings = new Map<string, Promise<DatasetFileInfo[]>>();
   /** Absolute paths of the data files last listed: saving one of them refreshes the view. */
   private knownFiles = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly refreshSoon = new CoalescedCall(() => this.refresh(), REFRESH_THROTTLE_MS);
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly options: DatasetsTreeOptions) {
     this.disposables.push(
       this.emitter,
-      options.stores.onDidChange(() => this.scheduleRefresh()),
+      options.stores.onDidChange(() => this.refreshSoon.schedule()),
       options.stores.onDidChangeFolders(() => this.refresh()),
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (this.knownFiles.has(d.uri.fsPath)) this.scheduleRefresh();
+        if (this.knownFiles.has(d.uri.fsPath)) this.refreshSoon.schedule();
       }),
     );
   }
@@ -50,14 +51,6 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
   refresh(): void {
     this.listings.clear();
     this.emitter.fire(undefined);
-  }
-
-  private scheduleRefresh(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.refresh();
-    }, REFRESH_THROTTLE_MS);
   }
 
   /** The listing of one folder (from the last refresh), e.g. for the pickers. */
@@ -140,7 +133,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.refreshSoon.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

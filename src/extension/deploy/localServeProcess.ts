@@ -6,8 +6,9 @@
  * No vscode import: tested under plain Node.
  */
 import { ChildServerProcess } from '../../deploy/childServer';
+import type { ChildServerRunOptions } from '../../deploy/childServer';
 
-export interface LocalServeOptions {
+export interface LocalServeOptions extends ChildServerRunOptions {
   readonly storeDir: string;
   /** `churn:3`, `churn@production`, … */
   readonly ref: string;
@@ -15,14 +16,6 @@ export interface LocalServeOptions {
   readonly port: number;
   /** JSON Lines file of sampled requests (inputs and predictions). */
   readonly requestLog: string;
-  /** Node.js executable; default this process's runtime. */
-  readonly execPath?: string;
-  readonly cwd?: string;
-  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** Once, when the server exits by itself after it started (not after stop()). */
-  readonly onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
-  readonly killGraceMs?: number;
-  readonly startTimeoutMs?: number;
 }
 
 /** What the CLI printed once it listens. */
@@ -35,14 +28,15 @@ export interface ServeStarted {
 const URL_RE = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/;
 const DEPLOYMENT_RE = /^deployment #(\d+) of /m;
 
-/** Starts `runlens serve`; `started` resolves with its URL, or rejects with its last error line. */
-export class LocalServeProcess {
-  readonly started: Promise<ServeStarted>;
-  private readonly child: ChildServerProcess<ServeStarted>;
-
+/**
+ * Starts `runlens serve`; `started` resolves with its URL, or rejects with its
+ * last error line. `stop()`: SIGTERM (the CLI finishes in-flight requests and
+ * marks the deployment stopped), SIGKILL after the grace period.
+ */
+export class LocalServeProcess extends ChildServerProcess<ServeStarted> {
   constructor(options: LocalServeOptions) {
     const { storeDir, ref, port, requestLog, ...rest } = options;
-    this.child = new ChildServerProcess<ServeStarted>({
+    super({
       ...rest,
       name: `runlens serve ${ref}`,
       args: ['--store', storeDir, 'serve', ref, '--port', String(port), '--host', '127.0.0.1', '--request-log', requestLog],
@@ -53,19 +47,5 @@ export class LocalServeProcess {
         return url && dep ? { url, deploymentId: Number(dep[1]) } : undefined;
       },
     });
-    this.started = this.child.started;
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  get running(): boolean {
-    return this.child.running;
-  }
-
-  /** SIGTERM (the CLI finishes in-flight requests and marks the deployment stopped), SIGKILL after the grace period. */
-  stop(): Promise<void> {
-    return this.child.stop();
   }
 }

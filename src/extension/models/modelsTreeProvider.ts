@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CoalescedCall } from '../../core/util/coalescedCall';
 import type { RunStore } from '../../store/runStore';
 import type { DeploymentRecord, ModelBuildRecord } from '../../store/types';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
@@ -46,15 +47,15 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private readonly emitter = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly refreshSoon = new CoalescedCall(() => this.refresh(), REFRESH_THROTTLE_MS);
   private hasModels: boolean | undefined;
 
   constructor(private readonly options: ModelsTreeOptions) {
     this.disposables.push(
       this.emitter,
-      options.stores.onDidChange(() => this.scheduleRefresh()),
+      options.stores.onDidChange(() => this.refreshSoon.schedule()),
       options.stores.onDidChangeFolders(() => this.refresh()),
-      options.onDidChangeServers(() => this.scheduleRefresh()),
+      options.onDidChangeServers(() => this.refreshSoon.schedule()),
     );
     this.updateHasModels();
   }
@@ -62,14 +63,6 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   refresh(): void {
     this.updateHasModels();
     this.emitter.fire(undefined);
-  }
-
-  private scheduleRefresh(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.refresh();
-    }, REFRESH_THROTTLE_MS);
   }
 
   private updateHasModels(): void {
@@ -207,7 +200,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.refreshSoon.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,15 +1,11 @@
-import { dirname } from 'node:path';
 import type { CommandPlan } from '../../core/commandRun/commandLine';
 import { planCommand } from '../../core/commandRun/commandLine';
 import { formatCommandLine } from '../../core/commandRun/tokenize';
 import type { TrainConfig } from '../../core/config/trainConfig';
-import { RUNLENS_VERSION } from '../../core/version';
 import type { RunStore } from '../../store/runStore';
-import type { ParamValue, RunRecord } from '../../store/types';
-import { readGitInfo } from '../gitInfo';
-import { experimentName } from '../loadTrainConfig';
+import type { ParamValue } from '../../store/types';
 import type { TrainRequest, WorkerMessage } from '../protocol';
-import { adoptQueuedRun } from '../queuedRuns';
+import { startRun } from '../startRun';
 import { latestMetrics } from '../sweepRuns';
 import type { OutputStream } from './commandRunner';
 import { runCommand } from './commandRunner';
@@ -41,13 +37,8 @@ const PROGRESS_MS = 250;
  */
 export async function trainCommand(options: CommandTrainOptions): Promise<void> {
   const { store, request, config, emit, signal } = options;
-  const run = await createOrAdopt(options);
-  if (run.status !== 'running') {
-    if (run.status === 'killed') emit({ type: 'finished', runId: run.id, status: 'killed', metrics: {} });
-    else emit({ type: 'failed', runId: run.id, error: { kind: 'internal', message: `run ${run.id} is ${run.status}, not queued; not running it` } });
-    return;
-  }
-  emit({ type: 'started', runId: run.id, runName: run.name, experiment: run.experiment });
+  const run = await startRun(store, request, config, emit);
+  if (!run) return;
 
   let plan: CommandPlan;
   try {
@@ -98,26 +89,6 @@ export async function trainCommand(options: CommandTrainOptions): Promise<void> 
     // The run's end is recorded; the summary only decorates the message.
   }
   emit({ type: 'finished', runId: run.id, status: result.status, metrics });
-}
-
-async function createOrAdopt(options: CommandTrainOptions): Promise<RunRecord> {
-  const { store, request, config } = options;
-  if (request.runId) return adoptQueuedRun(store, request.runId, config, request.tags);
-  const git = await readGitInfo(dirname(request.configPath));
-  return store.createRun({
-    experiment: experimentName(config, request.configPath),
-    name: request.runName ?? config.name,
-    parentId: request.parentId,
-    configPath: request.configPath,
-    config,
-    gitCommit: git?.commit,
-    gitDirty: git?.dirty,
-    // The tracking process: while it lives the run is live; if it dies, the next store open marks the run failed.
-    pid: process.pid,
-    status: 'running',
-    runlensVersion: RUNLENS_VERSION,
-    tags: { ...(config.tags ?? {}), ...(request.tags ?? {}) },
-  });
 }
 
 /** Params as the store takes them: scalars as they are, lists and mappings as JSON (as built-in runs log them). */
