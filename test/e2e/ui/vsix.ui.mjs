@@ -17,7 +17,7 @@ export const timeoutMs = 240_000;
 /**
  * What the VSIX may weigh: 3.3 MB today. The trainer bundle with TensorFlow.js (2.8 MB) and
  * better-sqlite3's binary (2.2 MB) are most of it; then the extension (0.66 MB), the tfjs wasm
- * binaries, the four webviews and tools bundle, and the README's screenshots (the extension's
+ * binaries, the three webviews, the server and tools bundles, and the README's screenshots (the extension's
  * details page shows them from the package).
  */
 const MAX_VSIX_BYTES = 4 * 1024 * 1024;
