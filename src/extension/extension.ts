@@ -94,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     onDidChangeHasRuns: (has) => void vscode.commands.executeCommand('setContext', 'runlens.hasRuns', has),
   }));
   const treeView = sub(vscode.window.createTreeView<RunsNode>('runlens.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }));
+  sub(treeView.onDidExpandElement((e) => tree.setExpanded(e.element, true)));
+  sub(treeView.onDidCollapseElement((e) => tree.setExpanded(e.element, false)));
   const documents = sub(new RunDocumentsProvider(stores));
   sub(vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, documents));
   sub(vscode.workspace.registerTextDocumentContentProvider(ARTIFACT_SCHEME, documents));

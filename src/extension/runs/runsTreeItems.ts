@@ -11,6 +11,8 @@ export interface ItemContext {
   readonly keyMetric: string;
   readonly experiment: ExperimentSummary | undefined;
   readonly filtered: boolean;
+  /** The user left this node expanded (kept across a filter that hid it for a while). */
+  readonly expanded: boolean;
 }
 
 function bytes(n: number): string {
@@ -32,7 +34,7 @@ export function buildTreeItem(node: RunsNode, ctx: ItemContext): vscode.TreeItem
       return item;
     }
     case 'experiment': {
-      const item = new vscode.TreeItem(node.name, C.Collapsed);
+      const item = new vscode.TreeItem(node.name, ctx.expanded ? C.Expanded : C.Collapsed);
       item.id = node.id;
       item.iconPath = new vscode.ThemeIcon('beaker');
       const e = ctx.experiment;

@@ -27,6 +27,7 @@ const LIVE: ReadonlySet<string> = new Set(['running', 'queued']);
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
+  private readonly expanded = new Set<string>();
   private readonly nodes = new Map<string, RunsNode>();
   private readonly rows = new Map<string, RunRow>();
   private readonly experiments = new Map<string, Map<string, ExperimentSummary>>();
@@ -72,7 +73,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       keyMetric: this.options.keyMetric(),
       experiment: element.kind === 'experiment' ? this.experiments.get(element.folderKey)?.get(element.name) : undefined,
       filtered: Boolean(this.filterText()),
+      expanded: this.expanded.has(element.id),
     });
+  }
+
+  /**
+   * What the user expanded, from the view's expand/collapse events. VS Code
+   * forgets the state of an element that leaves the tree, so an experiment a
+   * filter hid came back collapsed when the filter was cleared.
+   */
+  setExpanded(element: RunsNode, expanded: boolean): void {
+    if (element.kind !== 'experiment') return;
+    if (expanded) this.expanded.add(element.id);
+    else this.expanded.delete(element.id);
   }
 
   getParent(element: RunsNode): RunsNode | undefined {
