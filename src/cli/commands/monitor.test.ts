@@ -137,7 +137,23 @@ describe('runlens monitor', () => {
 
   it('finds large drift in shifted inputs through an alias and the deployment\'s request log, as a table', async () => {
     const shifted = irisRows().map(([sl, sw, pl, pw]) => [sl! + 3, sw!, pl! * 2, pw!]);
+    const logged = () => readFileSync(join(ws.dir, log), 'utf8').split('\n').filter(Boolean).length;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // The test before may still have lines in the server's buffer, and it filled the current
+    // second's logging quota (200 requests a second): wait until the log is still, then for a fresh second.
+    let before = logged();
+    for (let still = 0; still < 3; ) {
+      await sleep(250);
+      const n = logged();
+      still = n === before ? still + 1 : 0;
+      before = n;
+    }
+    await sleep(1100);
     for (let i = 0; i < 150; i += 50) assert.equal(await score(url, shifted.slice(i, i + 50)), 200);
+    // The server appends its log off the response path (every 200 ms); on a loaded machine that
+    // timer can run late, and the monitor reads what is on disk.
+    for (const end = Date.now() + 15_000; logged() < before + 3 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(logged(), before + 3, 'the three shifted requests are in the request log');
     const store = RunStore.open(join(ws.dir, '.runlens'));
     try {
       // No --request-log: the monitor finds it on the store's deployment record for this URL.
