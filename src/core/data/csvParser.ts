@@ -1,14 +1,11 @@
 import { CsvError } from './dataError';
-import { readQuotedField, unquotedFieldEnd } from './csvCells';
 import { buildColumns } from './csvColumns';
 import type { CsvColumnInfo, InferredType } from './csvColumns';
 import { RowScanner, lastRowEnd } from './csvScan';
-import { sniffDelimiter } from './csvSniff';
+import { readHeaderLine } from './csvHeader';
 import type { Column } from './frame';
 
 const LF = 10;
-const CR = 13;
-const QUOTE = 34;
 
 /** What `CsvStreamParser.finish` produces; `csvReader` wraps it into a `CsvFrame`. */
 export interface ParsedCsv {
@@ -76,41 +73,14 @@ export class CsvStreamParser {
    */
   private readHeaderLine(buf: Buffer, start: number, end: number, fileOffset: number, eof: boolean): number {
     const file = this.file;
-    let pos = start;
-    if (fileOffset + pos === 0) {
-      if (end - pos >= 2 && ((buf[pos] === 0xff && buf[pos + 1] === 0xfe) || (buf[pos] === 0xfe && buf[pos + 1] === 0xff))) {
-        throw new CsvError({ file, line: 1 }, 'the file is UTF-16; save it as UTF-8');
-      }
-      if (end - pos >= 3 && buf[pos] === 0xef && buf[pos + 1] === 0xbb && buf[pos + 2] === 0xbf) pos += 3;
-    }
-    let line = 1;
-    // Blank (or all-space) lines before the header are skipped but counted.
-    for (let k = pos; k < end; k++) {
-      const c = buf[k];
-      if (c === LF || c === CR) {
-        if (c === LF || k + 1 >= end || buf[k + 1] !== LF) line++;
-        pos = k + 1;
-      } else if (c !== 32 && c !== 9) {
-        break;
-      }
-    }
-    if (isBlank(buf, pos, end)) {
-      if (eof) throw new CsvError({ file, line: 1 }, 'the file is empty (no header row)');
-      return -1;
-    }
-    const delim = this.opts.delimiter !== undefined ? this.opts.delimiter.charCodeAt(0) : sniffDelimiter(buf, pos, end);
-    if (!eof && lastRowEnd(buf, pos, end, delim) < 0) return -1;
-    this.delim = delim;
-    this.headerLine = line;
-    const head = readHeader(buf, pos, end, this.delim, file, line);
+    const delimiter = this.opts.delimiter !== undefined ? this.opts.delimiter.charCodeAt(0) : undefined;
+    const head = readHeaderLine(buf, start, end, { file, atFileStart: fileOffset + start === 0, eof, delimiter });
+    if (head === undefined) return -1;
+    this.delim = head.delimiter;
+    this.headerLine = head.line;
     this.header = head.names;
-    checkDuplicates(this.header, file, line);
-    line += head.lineBreaks;
-    pos = head.end;
-    if (pos < end) {
-      pos += buf[pos] === CR && pos + 1 < end && buf[pos + 1] === LF ? 2 : 1;
-      line++;
-    }
+    const pos = head.dataStart;
+    const line = head.dataLine;
     // Size the columns from the file size and the density of the first chunk's lines.
     let capacity = 1;
     for (let i = buf.indexOf(LF, pos); i >= 0 && i < end; i = buf.indexOf(LF, i + 1)) capacity++;
@@ -119,57 +89,4 @@ export class CsvStreamParser {
     this.scanner = new RowScanner(this.header, this.delim, file, line, capacity);
     return pos;
   }
-}
-
-/** Header names: trimmed; an empty name becomes `Unnamed: i` (0-based), as pandas names it. */
-function readHeader(buf: Buffer, start: number, end: number, delim: number, file: string, line: number):
-  { names: string[]; end: number; lineBreaks: number } {
-  const names: string[] = [];
-  let pos = start;
-  let lineBreaks = 0;
-  for (;;) {
-    let text: string;
-    if (pos < end && buf[pos] === QUOTE) {
-      const f = readQuotedField(buf, pos, end, delim);
-      if (f === undefined) {
-        throw new CsvError({ file, line: line + lineBreaks, column: names.length + 1 },
-          'unterminated quoted field in the header: the quote opened here is never closed');
-      }
-      text = f.text;
-      lineBreaks += f.lineBreaks;
-      pos = f.end;
-    } else {
-      const fe = unquotedFieldEnd(buf, pos, end, delim);
-      text = buf.toString('utf8', pos, fe);
-      pos = fe;
-    }
-    const name = text.trim();
-    names.push(name === '' ? `Unnamed: ${names.length}` : name);
-    if (pos < end && buf[pos] === delim) {
-      pos++;
-      continue;
-    }
-    return { names, end: pos, lineBreaks };
-  }
-}
-
-function checkDuplicates(header: readonly string[], file: string, line: number): void {
-  const seen = new Map<string, number>();
-  header.forEach((name, i) => {
-    const first = seen.get(name);
-    if (first !== undefined) {
-      throw new CsvError({ file, line, column: i + 1, columnName: name },
-        `duplicate column name "${name}" (columns ${first + 1} and ${i + 1})`);
-    }
-    seen.set(name, i);
-  });
-}
-
-/** True when nothing but whitespace is in `buf[pos, end)`. */
-function isBlank(buf: Buffer, pos: number, end: number): boolean {
-  for (let i = pos; i < end; i++) {
-    const c = buf[i];
-    if (c !== LF && c !== CR && c !== 32 && c !== 9) return false;
-  }
-  return true;
 }

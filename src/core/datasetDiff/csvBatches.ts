@@ -2,19 +2,13 @@
  * Reads a CSV file batch by batch with the project's row scanner, for the
  * streaming diff. `CsvStreamParser` (core/data) builds whole-file columns;
  * the diff needs the rows of one chunk at a time and then drops them, so it
- * drives `RowScanner` itself. The header handling below follows
- * `CsvStreamParser.readHeaderLine` (BOM, UTF-16 refusal, blank lines before
- * the header, delimiter sniffing, pandas-style names, duplicate names).
+ * drives `RowScanner` itself; the header is read as `CsvStreamParser`
+ * reads it (`csvHeader.ts`).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readQuotedField, unquotedFieldEnd } from '../data/csvCells';
 import { RowScanner, lastRowEnd } from '../data/csvScan';
-import { sniffDelimiter } from '../data/csvSniff';
+import { readHeaderLine } from '../data/csvHeader';
 import { CsvError } from '../data/dataError';
-
-const LF = 10;
-const CR = 13;
-const QUOTE = 34;
 /** Read size; one buffer reused for the whole file (as `readCsv` does). */
 const CHUNK_BYTES = 2 * 1024 * 1024;
 
@@ -113,90 +107,13 @@ export class CsvBatchReader {
   }
 
   private readHeader(): { names: string[]; delim: number } {
-    const file = this.label;
     for (;;) {
       this.fill();
-      const { buf, end, eof } = this;
-      let pos = 0;
-      if (this.bufOffset === 0) {
-        if (end >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-          throw new CsvError({ file, line: 1 }, 'the file is UTF-16; save it as UTF-8');
-        }
-        if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
-      }
-      let line = 1;
-      for (let k = pos; k < end; k++) {
-        const c = buf[k];
-        if (c === LF || c === CR) {
-          if (c === LF || k + 1 >= end || buf[k + 1] !== LF) line++;
-          pos = k + 1;
-        } else if (c !== 32 && c !== 9) {
-          break;
-        }
-      }
-      let blank = true;
-      for (let i = pos; i < end && blank; i++) blank = buf[i] === LF || buf[i] === CR || buf[i] === 32 || buf[i] === 9;
-      if (blank) {
-        if (eof) throw new CsvError({ file, line: 1 }, 'the file is empty (no header row)');
-        continue;
-      }
-      const delim = sniffDelimiter(buf, pos, end);
-      if (!eof && lastRowEnd(buf, pos, end, delim) < 0) continue;
-      const head = headerNames(buf, pos, end, delim, file, line);
-      checkDuplicates(head.names, file, line);
-      line += head.lineBreaks;
-      pos = head.end;
-      if (pos < end) {
-        pos += buf[pos] === CR && pos + 1 < end && buf[pos + 1] === LF ? 2 : 1;
-        line++;
-      }
-      this.start = pos;
-      this.firstLine = line;
-      return { names: head.names, delim };
+      const head = readHeaderLine(this.buf, 0, this.end, { file: this.label, atFileStart: this.bufOffset === 0, eof: this.eof });
+      if (head === undefined) continue;
+      this.start = head.dataStart;
+      this.firstLine = head.dataLine;
+      return { names: head.names, delim: head.delimiter };
     }
   }
-}
-
-/** Header names: trimmed; an empty name becomes `Unnamed: i` (0-based), as pandas and `readCsv` name it. */
-function headerNames(buf: Buffer, start: number, end: number, delim: number, file: string, line: number):
-  { names: string[]; end: number; lineBreaks: number } {
-  const names: string[] = [];
-  let pos = start;
-  let lineBreaks = 0;
-  for (;;) {
-    let text: string;
-    if (pos < end && buf[pos] === QUOTE) {
-      const f = readQuotedField(buf, pos, end, delim);
-      if (f === undefined) {
-        throw new CsvError({ file, line: line + lineBreaks, column: names.length + 1 },
-          'unterminated quoted field in the header: the quote opened here is never closed');
-      }
-      text = f.text;
-      lineBreaks += f.lineBreaks;
-      pos = f.end;
-    } else {
-      const fe = unquotedFieldEnd(buf, pos, end, delim);
-      text = buf.toString('utf8', pos, fe);
-      pos = fe;
-    }
-    const name = text.trim();
-    names.push(name === '' ? `Unnamed: ${names.length}` : name);
-    if (pos < end && buf[pos] === delim) {
-      pos++;
-      continue;
-    }
-    return { names, end: pos, lineBreaks };
-  }
-}
-
-function checkDuplicates(header: readonly string[], file: string, line: number): void {
-  const seen = new Map<string, number>();
-  header.forEach((name, i) => {
-    const first = seen.get(name);
-    if (first !== undefined) {
-      throw new CsvError({ file, line, column: i + 1, columnName: name },
-        `duplicate column name "${name}" (columns ${first + 1} and ${i + 1})`);
-    }
-    seen.set(name, i);
-  });
 }
