@@ -40,7 +40,7 @@ __all__ = [
     "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
 ]
 
-SCHEMA_VERSION = 2  # = len(_MIGRATIONS), checked below
+SCHEMA_VERSION = 3  # = len(_MIGRATIONS), checked below
 BUSY_TIMEOUT_MS = 10_000
 #: A buffered metric batch is written once it holds this many points ...
 FLUSH_POINTS = 1000
@@ -58,8 +58,8 @@ class RunLensError(Exception):
 # ── store ────────────────────────────────────────────────────────────────────
 
 # A copy of the schema steps of src/store/schema.ts (1: runs, 2: the model
-# registry), so a Python-only user can log without installing the Node CLI
-# first. pythonHelper.test.ts checks that a store created here has exactly the
+# registry, 3: the pid and host of a model build), so a Python-only user can
+# log without installing the Node CLI first. pythonHelper.test.ts checks that a store created here has exactly the
 # schema the TypeScript side creates. The helper writes no registry rows; it
 # creates those tables so that the store it makes is the latest schema.
 _SCHEMA_V1 = """
@@ -268,8 +268,13 @@ CREATE INDEX deployments_by_version ON deployments(name, version);
 CREATE INDEX deployments_live ON deployments(stopped_at) WHERE stopped_at IS NULL;
 """
 
+_SCHEMA_V3 = """
+ALTER TABLE model_builds ADD COLUMN pid INTEGER;
+ALTER TABLE model_builds ADD COLUMN host TEXT;
+"""
+
 # Step i takes a store from user_version i to i + 1, as MIGRATIONS in schema.ts.
-_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2)
+_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -34,7 +34,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   datasets: { run: datasetsCommand, help: 'datasets [--json]   (data files runs read: versions, rows×cols, changed since last run)' },
   dataset: { run: datasetCommand, help: 'dataset show <path|fingerprint|path@rev> [--json]   (a version\'s columns and statistics, or a file\'s versions)' },
   diff: { run: diffCommand, help: 'diff <a> <b> [--key col[,col]] [--json | --markdown] [--max-rows N] [--fail-on drift=large|drift=moderate|rows|schema]   (files, versions, path@rev; exit 0 same, 1 changed, 2 error)' },
-  serve: { run: serveCommand, help: 'serve <model>[@alias|:version] | <run> [--port 8080] [--host 127.0.0.1] [--request-log FILE | --no-request-log] [--log-sample-rate R] [--log-max-mb 50]   (the model over HTTP, MLflow scoring protocol; requests logged to .runlens/serving/ for `runlens monitor`)' },
+  serve: { run: serveCommand, help: 'serve <model>[@alias|:version] | <run> [--port 8080] [--host 127.0.0.1] [--request-log FILE | --no-request-log] [--log-sample-rate R] [--log-rate 200] [--log-max-mb 50]   (the model over HTTP, MLflow scoring protocol; requests logged to .runlens/serving/ for `runlens monitor`)' },
   models: { run: modelsCommand, help: 'models [--json]   (registered models: versions, aliases, key metric of each source run)' },
   model: { run: modelCommand, help: 'model register <run> <name> [--description T] [--tag k=v ...] [--alias A] | alias <name> <version> <alias> | unalias <name> <alias> | show <model>[@alias|:version] [--json] | update <name> [--description T] [--tag k=v] [--untag k] | delete <name>:<version>' },
   init: { run: initCommand, help: 'init [dir]   (writes the examples workspace)' },

@@ -23,6 +23,8 @@ export interface RunLensSettings {
   readonly containerBaseImage: string;
   /** `runlens.serve.port`: 0 = any free port. */
   readonly servePort: number;
+  /** `runlens.serve.requestLogRate`: most requests written to the request log per second; 0 = every request. */
+  readonly serveRequestLogRate: number;
 }
 
 const CONTAINER_CLIS = ['auto', 'docker', 'podman', 'buildah'] as const;
@@ -46,6 +48,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): RunLensSettings
     containerExtraArgs: c.get<unknown[]>('container.extraArgs', []).filter((x): x is string => typeof x === 'string'),
     containerBaseImage: c.get('container.baseImage', 'node:20-bookworm-slim') || 'node:20-bookworm-slim',
     servePort: c.get('serve.port', 0),
+    serveRequestLogRate: c.get('serve.requestLogRate', 200),
   };
 }
 

@@ -158,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   const serve = sub(new ServeService({
     logger,
     port: () => settings().servePort,
+    requestLogRate: () => settings().serveRequestLogRate,
     nodePath: () => settings().nodePath,
     isTrusted: () => vscode.workspace.isTrusted,
     refreshStores: () => stores.refresh(),

@@ -99,6 +99,13 @@ export class ArtifactStore {
     }
   }
 
+  /** The snapshot blob of a dataset version, when one was kept. */
+  datasetSnapshotPath(fingerprint: string): string | undefined {
+    if (!/^[0-9a-f]{64}$/.test(fingerprint)) return undefined;
+    const blob = this.blobPath(fingerprint);
+    return fs.existsSync(blob) ? blob : undefined;
+  }
+
   /**
    * Stores bytes as a blob with no artifact row (a build log) and returns its
    * sha256. Nothing references it yet: the caller records it right away (gc

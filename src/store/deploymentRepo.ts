@@ -3,6 +3,7 @@ import type { ArtifactStore } from './artifactStore';
 import type { Sql } from './connection';
 import { StoreError } from './errors';
 import type { ModelRepo } from './modelRepo';
+import { DEAD_BUILD_ERROR, deadBuildIds, markDeadBuilds } from './staleBuilds';
 import { pidAlive } from './staleRuns';
 import type { DeploymentRecord, FinishModelBuild, ModelBuildRecord, NewDeployment, NewModelBuild } from './types';
 import { BUILD_STATUSES } from './types';
@@ -21,6 +22,8 @@ interface BuildRow {
   ended_at: number | null;
   log_sha256: string | null;
   error: string | null;
+  pid: number | null;
+  host: string | null;
 }
 
 interface DeploymentRow {
@@ -53,6 +56,7 @@ function toBuild(r: BuildRow): ModelBuildRecord {
     durationMs: r.ended_at === null ? null : r.ended_at - r.started_at,
     logSha256: r.log_sha256,
     error: r.error,
+    pid: r.pid,
   };
 }
 
@@ -100,9 +104,9 @@ export class DeploymentRepo {
     return this.sql.write(() => {
       this.models.version(b.name, b.version);
       const id = this.sql
-        .stmt(`INSERT INTO model_builds (name, version, tag, cli, base_image, context_dir, status, started_at)
-               VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`)
-        .run(b.name, b.version, b.tag, b.cli, b.baseImage, b.contextDir, this.now()).lastInsertRowid;
+        .stmt(`INSERT INTO model_builds (name, version, tag, cli, base_image, context_dir, status, started_at, pid, host)
+               VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`)
+        .run(b.name, b.version, b.tag, b.cli, b.baseImage, b.contextDir, this.now(), b.pid ?? process.pid, this.host).lastInsertRowid;
       return this.build(Number(id));
     });
   }
@@ -132,11 +136,18 @@ export class DeploymentRepo {
     return toBuild(row);
   }
 
-  /** Builds of a model (or one version), newest first. */
+  /**
+   * Builds of a model (or one version), newest first. A running build whose
+   * process (on this host) is gone, e.g. a CLI killed with SIGKILL, comes
+   * back failed; a writable store records that (staleBuilds.ts), a read-only
+   * one only reports it.
+   */
   listBuilds(name: string, version?: number): ModelBuildRecord[] {
+    const dead = new Set(deadBuildIds(this.sql, { host: this.host }));
+    if (dead.size > 0 && !this.sql.readonly) markDeadBuilds(this.sql, [...dead]);
     const f = versionFilter(name, version);
     const rows = this.sql.stmt(`SELECT * FROM model_builds ${f.where} ORDER BY started_at DESC, id DESC`).all(...f.args) as BuildRow[];
-    return rows.map(toBuild);
+    return rows.map((r) => toBuild(r.status === 'running' && dead.has(r.id) ? { ...r, status: 'failed', error: DEAD_BUILD_ERROR } : r));
   }
 
   addDeployment(d: NewDeployment): DeploymentRecord {

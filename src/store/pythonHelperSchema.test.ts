@@ -82,7 +82,7 @@ test('Python upgrades a schema-1 store to the TS schema, keeping its runs', (t) 
   t.after(() => store.close());
   assert.equal(store.getRun('a'.repeat(32)).name, 'v1-run');
   assert.equal(store.getRun(id).experiment, 'new');
-  assert.deepEqual(store.listModels(), []);
+  assert.deepEqual(store.registry.listModels(), []);
 });
 
 test('the store is found upward from the working directory, or named by RUNLENS_STORE', (t) => {

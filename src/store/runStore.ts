@@ -10,6 +10,7 @@
  * store.logMetrics(run.id, [{ key: 'loss', value: 0.3 }, { key: 'acc', value: 0.9 }]);
  * store.setStatus(run.id, 'finished');
  * store.listRuns({ filter: 'metrics.acc > 0.8', sort: 'metrics.acc DESC', limit: 50 });
+ * store.registry.registerModel(run.id, 'iris');  // the model registry: registryStore.ts
  * store.close();
  * ```
  *
@@ -29,11 +30,10 @@
  * - `dataVersion()` changes when another connection commits: poll it to refresh views.
  * - Clock injectable (`now`) for tests. Errors users can act on are `StoreError`s.
  */
-import fs from 'node:fs';
 import { Disposable, toDisposable } from '../core/util/disposable';
 import { ArtifactStore } from './artifactStore';
 import type { Db } from './connection';
-import { Sql, openConnection, withBusyRetry } from './connection';
+import { Sql, withBusyRetry } from './connection';
 import { DatasetRepo } from './datasetRepo';
 import type { DatasetUse } from './datasetRepo';
 import type { DownsampledMetric } from './downsample';
@@ -41,23 +41,18 @@ import { downsampleSeries } from './downsample';
 import { StoreError } from './errors';
 import { ExperimentRepo } from './experimentRepo';
 import type { StorePaths } from './location';
-import { ensureStoreDir, storePaths } from './location';
+import { storePaths } from './location';
 import { MetricRepo } from './metricRepo';
-import { ModelRepo } from './modelRepo';
-import { DeploymentRepo } from './deploymentRepo';
-import type {
-  DeploymentRecord, FinishModelBuild, ModelBuildRecord, ModelRecord, ModelVersionRecord, NewDeployment, NewModelBuild,
-  RegisterModelOptions,
-} from './types';
+import { openStoreDatabase } from './openDatabase';
 import { ParamRepo } from './paramRepo';
+import { RegistryStore } from './registryStore';
 import { deleteRunTree } from './runDeletion';
 import type { RunAtOptions } from './importedRuns';
 import { insertRunAt, runIdsWithTag, setRunParent } from './importedRuns';
 import type { ListRunsQuery } from './runQuery';
 import { countRuns, listRuns } from './runQuery';
 import { RunRepo } from './runRepo';
-import { SCHEMA_VERSION, assertNotNewer, migrate } from './schema';
-import { DEFAULT_STALE_AFTER_MS, markStaleRuns } from './staleRuns';
+import { DEFAULT_STALE_AFTER_MS, StaleRunSweeper } from './staleRuns';
 import { TagRepo } from './tagRepo';
 import type {
   ArtifactRecord, ArtifactSource, CreateRunOptions, DatasetInfo, DatasetRecord, DeleteResult, ExperimentRecord,
@@ -76,8 +71,6 @@ export interface OpenStoreOptions {
   readonly createIfMissing?: boolean;
 }
 
-/** Minimum interval between stale-run checks triggered by listRuns. */
-const STALE_CHECK_INTERVAL_MS = 5_000;
 /** Temp files younger than this may belong to a live writer; gc leaves them. */
 const TEMP_GRACE_MS = 3_600_000;
 
@@ -90,16 +83,16 @@ export class RunStore extends Disposable {
   private readonly metrics: MetricRepo;
   private readonly artifacts: ArtifactStore;
   private readonly datasets: DatasetRepo;
-  private readonly models: ModelRepo;
-  private readonly deployments: DeploymentRepo;
-  private lastStaleCheck = -Infinity;
+  /** The model registry (models, versions, aliases, builds, deployments) on this store's connection. */
+  readonly registry: RegistryStore;
+  private readonly staleRuns: StaleRunSweeper;
 
   private constructor(
     private readonly db: Db,
     readonly paths: StorePaths,
     readonly readonly: boolean,
     private readonly now: () => number,
-    private readonly staleAfterMs: number,
+    staleAfterMs: number,
   ) {
     super();
     this._register(toDisposable(() => db.close()));
@@ -111,34 +104,15 @@ export class RunStore extends Disposable {
     this.metrics = new MetricRepo(this.sql, now);
     this.artifacts = new ArtifactStore(this.sql, paths, now);
     this.datasets = new DatasetRepo(this.sql, now);
-    this.models = new ModelRepo(this.sql, this.artifacts, now);
-    this.deployments = new DeploymentRepo(this.sql, this.models, this.artifacts, now);
+    this.registry = new RegistryStore(this.sql, this.artifacts, now, () => this.assertWritable());
+    this.staleRuns = new StaleRunSweeper(this.sql, now, staleAfterMs);
   }
 
   /** Opens (creating and migrating when needed) the store in `dir`. */
   static open(dir: string, opts: OpenStoreOptions = {}): RunStore {
     const paths = storePaths(dir);
     const readonly = opts.readonly ?? false;
-    const exists = fs.existsSync(paths.db);
-    if (!exists && (readonly || opts.createIfMissing === false)) throw new StoreError(`no RunLens store at ${paths.dir}`);
-    if (!readonly) ensureStoreDir(paths);
-    const db = openConnection(paths.db, readonly);
-    try {
-      // Checked before any pragma that writes (journal_mode), so a newer store stays byte-for-byte intact.
-      const version = assertNotNewer(db, paths.db);
-      if (readonly) {
-        if (version < SCHEMA_VERSION) {
-          throw new StoreError(`${paths.db} has schema ${version}, this version needs ${SCHEMA_VERSION}; open it once read-write to upgrade`);
-        }
-      } else {
-        withBusyRetry(() => db.pragma('journal_mode = WAL'));
-        db.pragma('synchronous = NORMAL');
-        migrate(db, paths.db);
-      }
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+    const db = openStoreDatabase(paths, { readonly, createIfMissing: opts.createIfMissing ?? true });
     const store = new RunStore(db, paths, readonly, opts.now ?? Date.now, opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
     if (!readonly) store.markStaleRuns();
     return store;
@@ -189,18 +163,17 @@ export class RunStore extends Disposable {
   createRun(opts: CreateRunOptions): RunRecord {
     this.assertWritable();
     return this.sql.write(() => {
-      const experimentId = typeof opts.experiment === 'number'
-        ? this.requireExperiment(opts.experiment)
-        : this.experiments.getOrCreate(opts.experiment).id;
-      const id = this.runs.insert({ ...opts, experimentId });
+      const id = this.runs.insert({ ...opts, experimentId: this.experimentId(opts.experiment) });
       if (opts.tags) this.tags.set(id, opts.tags);
       return this.runs.require(id);
     });
   }
 
-  private requireExperiment(id: number): number {
-    if (!this.experiments.byId(id)) throw new StoreError(`no experiment with id ${id}`);
-    return id;
+  /** An experiment id as given (it must exist), or a name's (created when new). */
+  private experimentId(experiment: string | number): number {
+    if (typeof experiment === 'string') return this.experiments.getOrCreate(experiment).id;
+    if (!this.experiments.byId(experiment)) throw new StoreError(`no experiment with id ${experiment}`);
+    return experiment;
   }
 
   /** A run by full id, unique id prefix (≥ 4 chars) or name; throws when missing or ambiguous. */
@@ -216,7 +189,7 @@ export class RunStore extends Disposable {
   }
 
   listRuns(query: ListRunsQuery = {}): RunRow[] {
-    this.maybeMarkStale();
+    if (!this.readonly) this.staleRuns.sweepThrottled();
     return listRuns(this.sql, query, this.now());
   }
 
@@ -262,10 +235,7 @@ export class RunStore extends Disposable {
   createRunAt(opts: Omit<RunAtOptions, 'experimentId'> & { experiment: string | number; tags?: Readonly<Record<string, string>> }): RunRecord {
     this.assertWritable();
     return this.sql.write(() => {
-      const experimentId = typeof opts.experiment === 'number'
-        ? this.requireExperiment(opts.experiment)
-        : this.experiments.getOrCreate(opts.experiment).id;
-      const id = insertRunAt(this.sql, { ...opts, experimentId });
+      const id = insertRunAt(this.sql, { ...opts, experimentId: this.experimentId(opts.experiment) });
       if (opts.tags) this.tags.set(id, opts.tags);
       return this.runs.require(id);
     });
@@ -300,13 +270,7 @@ export class RunStore extends Disposable {
 
   /** Marks runs whose process died as failed (see staleRuns.ts); returns their ids. */
   markStaleRuns(): string[] {
-    if (this.readonly) return [];
-    this.lastStaleCheck = this.now();
-    return markStaleRuns(this.sql, { now: this.now(), staleAfterMs: this.staleAfterMs });
-  }
-
-  private maybeMarkStale(): void {
-    if (!this.readonly && this.now() - this.lastStaleCheck >= STALE_CHECK_INTERVAL_MS) this.markStaleRuns();
+    return this.readonly ? [] : this.staleRuns.sweep();
   }
 
   // ── params & tags ────────────────────────────────────────────────────────
@@ -422,125 +386,7 @@ export class RunStore extends Disposable {
 
   /** The snapshot blob of a dataset version, when one was kept. */
   datasetSnapshotPath(fingerprint: string): string | undefined {
-    if (!/^[0-9a-f]{64}$/.test(fingerprint)) return undefined;
-    const blob = this.artifacts.blobPath(fingerprint);
-    return fs.existsSync(blob) ? blob : undefined;
-  }
-
-  // ── model registry (see modelRepo.ts, deploymentRepo.ts) ─────────────────
-
-  /** Registers a finished run's model package as the next version of `name` (created when new). */
-  registerModel(runId: string, name: string, opts?: RegisterModelOptions): ModelVersionRecord {
-    this.assertWritable();
-    return this.models.register(runId, name, opts);
-  }
-
-  /** Points `alias` at a version, moving it from another version. */
-  setModelAlias(name: string, version: number, alias: string): void {
-    this.assertWritable();
-    this.models.setAlias(name, version, alias);
-  }
-
-  deleteModelAlias(name: string, alias: string): void {
-    this.assertWritable();
-    this.models.deleteAlias(name, alias);
-  }
-
-  listModels(): ModelRecord[] {
-    return this.models.list();
-  }
-
-  /** A model by name; a StoreError naming the models that exist. */
-  getModel(name: string): ModelRecord {
-    return this.models.require(name);
-  }
-
-  findModel(name: string): ModelRecord | undefined {
-    return this.models.get(name);
-  }
-
-  /** Sets a model's description (null clears) and tags (a null value deletes one). */
-  updateModel(name: string, changes: { description?: string | null; tags?: Readonly<Record<string, string | null>> }): ModelRecord {
-    this.assertWritable();
-    return this.models.update(name, changes);
-  }
-
-  /** Versions of a model, newest first. */
-  listModelVersions(name: string): ModelVersionRecord[] {
-    return this.models.versions(name);
-  }
-
-  /** A version; a StoreError naming the versions (or models) that exist. */
-  getModelVersion(name: string, version: number): ModelVersionRecord {
-    return this.models.version(name, version);
-  }
-
-  /** The version an alias points at; a StoreError naming the model's aliases. */
-  getModelVersionByAlias(name: string, alias: string): ModelVersionRecord {
-    return this.models.versionByAlias(name, alias);
-  }
-
-  /** The newest version of a model. */
-  getLatestModelVersion(name: string): ModelVersionRecord {
-    return this.models.latest(name);
-  }
-
-  /** The versions registered from a run (any model). */
-  listModelVersionsOfRun(runId: string): ModelVersionRecord[] {
-    return this.models.versionsOfRun(runId);
-  }
-
-  /** Deletes a version (its number is not reused) with its aliases, tags, builds and deployments. */
-  deleteModelVersion(name: string, version: number): { blobsRemoved: number; bytesFreed: number } {
-    this.assertWritable();
-    return this.models.deleteVersion(name, version);
-  }
-
-  /** Deletes a model with no versions left. */
-  deleteModel(name: string): void {
-    this.assertWritable();
-    this.models.deleteModel(name);
-  }
-
-  addModelBuild(b: NewModelBuild): ModelBuildRecord {
-    this.assertWritable();
-    return this.deployments.addBuild(b);
-  }
-
-  finishModelBuild(id: number, r: FinishModelBuild): ModelBuildRecord {
-    this.assertWritable();
-    return this.deployments.finishBuild(id, r);
-  }
-
-  /** Builds of a model or one version, newest first. */
-  listModelBuilds(name: string, version?: number): ModelBuildRecord[] {
-    return this.deployments.listBuilds(name, version);
-  }
-
-  addDeployment(d: NewDeployment): DeploymentRecord {
-    this.assertWritable();
-    return this.deployments.addDeployment(d);
-  }
-
-  /** Marks a deployment stopped (no-op when already stopped or deleted with its version). */
-  stopDeployment(id: number): void {
-    this.assertWritable();
-    this.deployments.stopDeployment(id);
-  }
-
-  /** Deployments (all, a model's or a version's), newest first; dead local servers show as stopped. */
-  listDeployments(name?: string, version?: number): DeploymentRecord[] {
-    return this.deployments.listDeployments(name, version);
-  }
-
-  /**
-   * Stores bytes as a blob (e.g. a build log) and returns its sha256. Record
-   * it (finishModelBuild) right away: gc removes blobs nothing references;
-   * `finishModelBuild(id, { log })` stores and records in one transaction.
-   */
-  putBlob(bytes: Buffer | string): string {
-    this.assertWritable();
-    return this.artifacts.put(bytes).sha256;
+    return this.artifacts.datasetSnapshotPath(fingerprint);
   }
 
   private assertWritable(): void {

@@ -267,8 +267,21 @@ const v2: Migration = (db) => {
   `);
 };
 
+/**
+ * Schema 3: a build records the pid and host of the process that runs it, so
+ * a build whose process was killed (SIGKILL, a closed editor) can be told
+ * from one still running: listing builds marks it failed (staleBuilds.ts).
+ * Both NULL on builds recorded before schema 3 (never checked).
+ */
+const v3: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE model_builds ADD COLUMN pid INTEGER;
+    ALTER TABLE model_builds ADD COLUMN host TEXT;
+  `);
+};
+
 /** The ordered schema steps; the store's schema version is the count applied. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Db): number {

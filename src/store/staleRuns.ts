@@ -65,3 +65,28 @@ export function markStaleRuns(sql: Sql, opts: StaleCheckOptions): string[] {
     return stale.filter((s) => update.run(s.lastSeen, s.error, s.row.id, s.row.heartbeat_at).changes > 0).map((s) => s.row.id);
   });
 }
+
+/** Minimum interval between the stale-run checks that listing runs triggers. */
+const SWEEP_INTERVAL_MS = 5_000;
+
+/** A store's stale-run check: on demand, or at most every few seconds while runs are listed. */
+export class StaleRunSweeper {
+  private last = -Infinity;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly now: () => number,
+    private readonly staleAfterMs: number,
+  ) {}
+
+  /** Marks the stale runs now; returns their ids. */
+  sweep(): string[] {
+    this.last = this.now();
+    return markStaleRuns(this.sql, { now: this.last, staleAfterMs: this.staleAfterMs });
+  }
+
+  /** Sweeps unless the last sweep was under SWEEP_INTERVAL_MS ago. */
+  sweepThrottled(): void {
+    if (this.now() - this.last >= SWEEP_INTERVAL_MS) this.sweep();
+  }
+}

@@ -165,7 +165,7 @@ export interface GcResult {
   readonly bytesFreed: number;
 }
 
-// ── model registry (schema 2) ────────────────────────────────────────────────
+// ── model registry (schema 2, 3) ─────────────────────────────────────────────
 
 /** A registered model: a name whose versions point at runs' model packages. */
 export interface ModelRecord {
@@ -235,10 +235,15 @@ export interface ModelBuildRecord {
   /** The build log blob (read it at `artifactPath(logSha256)`). */
   readonly logSha256: string | null;
   readonly error: string | null;
+  /** The process that ran the build (null for builds recorded before schema 3). */
+  readonly pid: number | null;
 }
 
-/** What a build starts with; the store adds the id, `running` and the start time. */
-export type NewModelBuild = Pick<ModelBuildRecord, 'name' | 'version' | 'tag' | 'cli' | 'baseImage' | 'contextDir'>;
+/**
+ * What a build starts with; the store adds the id, `running`, the start time
+ * and the host. `pid` is the process running the build: default this one.
+ */
+export type NewModelBuild = Pick<ModelBuildRecord, 'name' | 'version' | 'tag' | 'cli' | 'baseImage' | 'contextDir'> & { readonly pid?: number };
 
 export interface FinishModelBuild {
   readonly status: Exclude<BuildStatus, 'running'>;

@@ -73,7 +73,13 @@ export type WorkerMessage =
       /** Peak resident set size of the worker process so far, in KiB (`process.resourceUsage().maxRSS`). */
       readonly maxRssKb?: number;
     }
-  | { readonly type: 'failed'; readonly runId?: string; readonly error: WorkerError };
+  | { readonly type: 'failed'; readonly runId?: string; readonly error: WorkerError }
+  /**
+   * A command run's script started; `pid` is its process id and the id of
+   * its process group. Should the worker die before it reports the run's end
+   * (SIGKILL, a crash), the host stops that group, which the worker no longer can.
+   */
+  | { readonly type: 'spawned'; readonly runId: string; readonly pid: number };
 
 export function assertNever(value: never): never {
   throw new Error(`unhandled message: ${JSON.stringify(value)}`);

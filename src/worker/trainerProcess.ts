@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Disposable, toDisposable } from '../core/util/disposable';
 import type { RunStore } from '../store/runStore';
 import { assertNever, type TrainRequest, type WorkerMessage, type WorkerError } from './protocol';
+import { describeLeftovers, LEFTOVER_GRACE_MS, stopGroupLeftovers } from './command/leftovers';
 
 /** How a trainer process ended. */
 export interface TrainOutcome {
@@ -80,6 +81,8 @@ export class TrainerProcess extends Disposable {
   private cancelRequested = false;
   private exited = false;
   private output = '';
+  /** A command run's process group, once the worker said it started. */
+  private scriptGroup: number | undefined;
 
   constructor(request: TrainRequest, private readonly options: TrainerProcessOptions = {}) {
     super();
@@ -102,7 +105,7 @@ export class TrainerProcess extends Disposable {
       });
       this.child.on('exit', (code, signal) => {
         this.exited = true;
-        resolve(this.finish(code, signal));
+        void this.stopOrphanedScript().then(() => resolve(this.finish(code, signal)));
       });
     });
     const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
@@ -162,6 +165,9 @@ export class TrainerProcess extends Disposable {
         break;
       case 'progress':
         break;
+      case 'spawned':
+        this.scriptGroup = message.pid;
+        break;
       case 'finished':
         this.terminal = { runId: message.runId, runName: this.runName, status: message.status, metrics: message.metrics };
         break;
@@ -172,6 +178,24 @@ export class TrainerProcess extends Disposable {
         assertNever(message);
     }
     this.options.onMessage?.(message);
+  }
+
+  /**
+   * A worker that died before reporting the run's end (SIGKILL, OOM killer,
+   * a crash) can no longer stop its command: without this, the script would
+   * run on until its next print hit the closed pipe, or for ever if it
+   * prints nothing. Its process group is stopped from here instead, with the
+   * grace a leftover gets (none when the run was being cancelled).
+   */
+  private async stopOrphanedScript(): Promise<void> {
+    if (this.terminal || this.scriptGroup === undefined) return;
+    try {
+      const result = await stopGroupLeftovers(this.scriptGroup, { graceMs: this.cancelRequested ? 0 : LEFTOVER_GRACE_MS });
+      const line = describeLeftovers(result, 'process', 'of the command, as the trainer process ended before the run did');
+      if (line) this.onOutput(`[runlens] ${line}\n`, 'stderr');
+    } catch {
+      // Nothing more can be done from here; the run is still marked below.
+    }
   }
 
   private finish(code: number | null, signal: NodeJS.Signals | null): TrainOutcome {

@@ -74,7 +74,7 @@ suite('Models view, Serve Locally and the Deploy panel', function (this: Mocha.S
     const url = await vscode.commands.executeCommand<string>('runlens.model.serve', node);
     assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     const store = api.services.stores.folders[0]!.store!;
-    const [running] = store.listDeployments(MODEL, 1);
+    const [running] = store.registry.listDeployments(MODEL, 1);
     assert.equal(running?.url, url);
     assert.equal(running?.stoppedAt, null);
     assert.equal(api.models.serve.running.length, 1);
@@ -92,7 +92,7 @@ suite('Models view, Serve Locally and the Deploy panel', function (this: Mocha.S
 
     await vscode.commands.executeCommand('runlens.model.stopServing', versionNode(api));
     assert.equal(api.models.serve.running.length, 0);
-    const [stopped] = store.listDeployments(MODEL, 1);
+    const [stopped] = store.registry.listDeployments(MODEL, 1);
     assert.notEqual(stopped?.stoppedAt, null, 'the CLI marked its deployment stopped on SIGTERM');
     await assert.rejects(fetch(`${url}/ping`), 'the server is gone');
     assert.match(String(api.models.tree.getTreeItem(versionNode(api)!).contextValue), /notServing/);
@@ -131,7 +131,7 @@ suite('Models view, Serve Locally and the Deploy panel', function (this: Mocha.S
       case 'failed': {
         assert.match(real.failedStep ?? '', /^step \d+(\/\d+)? \(.+\)$/, real.error ?? '');
         assert.ok(panel.snapshot().state.log.some((l) => l.includes(real.failedInstruction!)), 'the failed step is in the log the page highlights');
-        const [record] = store.listModelBuilds(MODEL, 1);
+        const [record] = store.registry.listModelBuilds(MODEL, 1);
         assert.equal(record?.status, 'failed');
         assert.ok(record?.logSha256, 'the log is kept as a blob');
         const buildNode = await waitFor('the build in the Models view', () => api.models.tree.getChildren(versionNode(api)!).find((n) => n.kind === 'build'));

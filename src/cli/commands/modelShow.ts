@@ -27,8 +27,8 @@ export function versionDetail(store: RunStore, v: ModelVersionRecord): VersionDe
   return {
     ...v,
     keyMetric: versionKeyMetric(store, v),
-    builds: store.listModelBuilds(v.name, v.version),
-    deployments: store.listDeployments(v.name, v.version),
+    builds: store.registry.listModelBuilds(v.name, v.version),
+    deployments: store.registry.listDeployments(v.name, v.version),
   };
 }
 
@@ -40,7 +40,7 @@ const runText = (v: ModelVersionRecord) => `${v.runName} (${v.runId.slice(0, 8)}
 export function modelsTable(store: RunStore, models: readonly ModelRecord[], now = Date.now()): string {
   const rows: string[][] = [];
   for (const m of models) {
-    const versions = store.listModelVersions(m.name);
+    const versions = store.registry.listModelVersions(m.name);
     if (versions.length === 0) rows.push([m.name, '', '', '(no versions)', '', formatAgo(m.updatedAt, now)]);
     for (const v of versions) {
       rows.push([m.name, `v${v.version}`, aliasText(v.aliases), runText(v), metricText(versionKeyMetric(store, v)), formatAgo(v.createdAt, now)]);

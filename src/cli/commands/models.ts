@@ -36,9 +36,9 @@ function parseTagList(list: readonly string[]): Record<string, string> {
 export const modelsCommand: Command = async (ctx, argv) => {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } } });
   const store = ctx.openStore();
-  const models = store.listModels();
+  const models = store.registry.listModels();
   if (values.json) {
-    json(ctx, models.map((m) => ({ ...m, versions: store.listModelVersions(m.name).map((v) => ({ ...v, keyMetric: versionKeyMetric(store, v) })) })));
+    json(ctx, models.map((m) => ({ ...m, versions: store.registry.listModelVersions(m.name).map((v) => ({ ...v, keyMetric: versionKeyMetric(store, v) })) })));
   } else if (models.length === 0) {
     ctx.out('no registered models; register a finished run with: runlens model register <run> <name>\n');
   } else {
@@ -61,7 +61,7 @@ const register: Command = async (ctx, argv) => {
   if (positionals.length !== 2) throw new CliError('usage: runlens model register <run> <name> [--description T] [--tag k=v ...] [--alias A] [--json]', 2);
   const store = ctx.openStore();
   const run = store.getRun(positionals[0]);
-  const v = store.registerModel(run.id, positionals[1], { description: values.description, tags: parseTagList(values.tag), alias: values.alias });
+  const v = store.registry.registerModel(run.id, positionals[1], { description: values.description, tags: parseTagList(values.tag), alias: values.alias });
   if (values.json) json(ctx, v);
   else ctx.out(`registered run ${run.name} (${run.id.slice(0, 8)}) as ${v.name} version ${v.version}${v.aliases.length ? ` @${v.aliases.join(' @')}` : ''}\n`);
   return 0;
@@ -73,8 +73,8 @@ const alias: Command = async (ctx, argv) => {
   const [name, versionText, aliasName] = positionals;
   const version = parseVersion(versionText);
   const store = ctx.openStore();
-  const before = store.getModel(name).aliases[aliasName];
-  store.setModelAlias(name, version, aliasName);
+  const before = store.registry.getModel(name).aliases[aliasName];
+  store.registry.setModelAlias(name, version, aliasName);
   const moved = before === undefined ? '' : before === version ? ' (unchanged)' : ` (moved from version ${before})`;
   ctx.out(`${name}@${aliasName} → version ${version}${moved}\n`);
   return 0;
@@ -85,8 +85,8 @@ const unalias: Command = async (ctx, argv) => {
   if (positionals.length !== 2) throw new CliError('usage: runlens model unalias <name> <alias>', 2);
   const [name, aliasName] = positionals;
   const store = ctx.openStore();
-  const version = store.getModel(name).aliases[aliasName];
-  store.deleteModelAlias(name, aliasName);
+  const version = store.registry.getModel(name).aliases[aliasName];
+  store.registry.deleteModelAlias(name, aliasName);
   ctx.out(`removed ${name}@${aliasName} (was version ${version})\n`);
   return 0;
 };
@@ -97,9 +97,9 @@ const show: Command = async (ctx, argv) => {
   const store = ctx.openStore();
   const ref = parseModelRef(positionals[0]);
   const hasSelector = /[@:]/.test(positionals[0]);
-  if (ref.kind === 'latest' && !hasSelector && store.findModel(ref.name)) {
-    const model = store.getModel(ref.name);
-    const versions = store.listModelVersions(ref.name).map((v) => versionDetail(store, v));
+  if (ref.kind === 'latest' && !hasSelector && store.registry.findModel(ref.name)) {
+    const model = store.registry.getModel(ref.name);
+    const versions = store.registry.listModelVersions(ref.name).map((v) => versionDetail(store, v));
     if (values.json) json(ctx, { ...model, versions });
     else ctx.out(modelText(model, versions) + '\n');
     return 0;
@@ -108,19 +108,19 @@ const show: Command = async (ctx, argv) => {
     // Not a model: the versions registered from this run.
     const run = store.findRun(ref.kind === 'run' ? ref.runId : ref.name);
     if (!run) {
-      const names = store.listModels().map((m) => m.name);
+      const names = store.registry.listModels().map((m) => m.name);
       throw new CliError(`no model or run named "${positionals[0]}" (models: ${names.length ? names.join(', ') : 'none'})`);
     }
-    const versions = store.listModelVersionsOfRun(run.id).map((v) => versionDetail(store, v));
+    const versions = store.registry.listModelVersionsOfRun(run.id).map((v) => versionDetail(store, v));
     if (values.json) json(ctx, versions);
     else if (versions.length === 0) ctx.out(`run ${run.name} is not registered; register it with: runlens model register ${run.id.slice(0, 8)} <name>\n`);
     else ctx.out(versions.map(versionText).join('\n\n') + '\n');
     return 0;
   }
   const v =
-    ref.kind === 'alias' ? store.getModelVersionByAlias(ref.name, ref.alias)
-      : ref.kind === 'version' ? store.getModelVersion(ref.name, ref.version)
-        : store.getLatestModelVersion(ref.name);
+    ref.kind === 'alias' ? store.registry.getModelVersionByAlias(ref.name, ref.alias)
+      : ref.kind === 'version' ? store.registry.getModelVersion(ref.name, ref.version)
+        : store.registry.getLatestModelVersion(ref.name);
   const detail = versionDetail(store, v);
   if (values.json) json(ctx, detail);
   else ctx.out(versionText(detail) + '\n');
@@ -134,10 +134,10 @@ const remove: Command = async (ctx, argv) => {
   const ref = parseModelRef(text);
   const store = ctx.openStore();
   if (ref.kind === 'version') {
-    const v = store.getModelVersion(ref.name, ref.version);
-    const builds = store.listModelBuilds(ref.name, ref.version).length;
-    const deployments = store.listDeployments(ref.name, ref.version);
-    store.deleteModelVersion(ref.name, ref.version);
+    const v = store.registry.getModelVersion(ref.name, ref.version);
+    const builds = store.registry.listModelBuilds(ref.name, ref.version).length;
+    const deployments = store.registry.listDeployments(ref.name, ref.version);
+    store.registry.deleteModelVersion(ref.name, ref.version);
     const notes = [
       v.aliases.length ? `aliases removed: ${v.aliases.map((a) => `@${a}`).join(' ')}` : '',
       builds ? `${builds} build records removed` : '',
@@ -147,12 +147,12 @@ const remove: Command = async (ctx, argv) => {
     return 0;
   }
   if (ref.kind === 'latest' && !/[@:]/.test(text)) {
-    store.deleteModel(ref.name);
+    store.registry.deleteModel(ref.name);
     ctx.out(`deleted model ${ref.name}\n`);
     return 0;
   }
   // Deleting through an alias or "latest" could hit another version than the user saw: ask for the number.
-  const hint = ref.kind === 'alias' ? ` (${ref.name}@${ref.alias} is version ${store.getModelVersionByAlias(ref.name, ref.alias).version})` : '';
+  const hint = ref.kind === 'alias' ? ` (${ref.name}@${ref.alias} is version ${store.registry.getModelVersionByAlias(ref.name, ref.alias).version})` : '';
   throw new CliError(`model delete needs an explicit version, like ${ref.kind === 'run' ? 'churn:3' : `${ref.name}:3`}${hint}`, 2);
 };
 
@@ -171,7 +171,7 @@ const update: Command = async (ctx, argv) => {
   const tags: Record<string, string | null> = { ...parseTagList(values.tag) };
   for (const k of values.untag) tags[k] = null;
   const store = ctx.openStore();
-  const m = store.updateModel(positionals[0], { description: values.description === '' ? null : values.description, tags });
+  const m = store.registry.updateModel(positionals[0], { description: values.description === '' ? null : values.description, tags });
   const tagText = Object.entries(m.tags).map(([k, v]) => `${k}=${v}`).join(' ');
   ctx.out(`${m.name}: ${m.description ?? '(no description)'}${tagText ? `  [${tagText}]` : ''}\n`);
   return 0;

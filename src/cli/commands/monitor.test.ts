@@ -82,7 +82,7 @@ describe('runlens monitor', () => {
     runId = JSON.parse(trained.stdout).id as string;
     const store = RunStore.open(join(ws.dir, '.runlens'));
     try {
-      store.registerModel(runId, 'iris', { alias: 'production' });
+      store.registry.registerModel(runId, 'iris', { alias: 'production' });
     } finally {
       store.close();
     }
@@ -157,7 +157,7 @@ describe('runlens monitor', () => {
     const store = RunStore.open(join(ws.dir, '.runlens'));
     try {
       // No --request-log: the monitor finds it on the store's deployment record for this URL.
-      store.addDeployment({ name: 'iris', version: 1, kind: 'local', url: `${url}/invocations`, requestLog: join(ws.dir, log) });
+      store.registry.addDeployment({ name: 'iris', version: 1, kind: 'local', url: `${url}/invocations`, requestLog: join(ws.dir, log) });
     } finally {
       store.close();
     }

@@ -104,7 +104,7 @@ function deploymentLog(store: RunStore, url: string): string | undefined {
       return false;
     }
   };
-  return store.listDeployments().find((d) => d.stoppedAt === null && d.requestLog !== null && same(d.url))?.requestLog ?? undefined;
+  return store.registry.listDeployments().find((d) => d.stoppedAt === null && d.requestLog !== null && same(d.url))?.requestLog ?? undefined;
 }
 
 function sleep(ms: number): Promise<void> {

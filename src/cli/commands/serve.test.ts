@@ -1,20 +1,50 @@
 /**
  * `runlens serve` end to end: train iris with the CLI, serve the run's stored
- * model package from the CLI, score rows over HTTP, stop with SIGTERM.
+ * model package from the CLI, score rows over HTTP, stop with SIGTERM; the
+ * request log's per-second cap (`--log-rate`) counted on the real file.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
 
 const ws = makeWorkspace();
 after(() => ws.cleanup());
 
-test('serves the trained model: predictions equal the training-time predictions', async () => {
+let trainedRun: string | undefined;
+/** The iris run the tests serve, trained once with the CLI. */
+function irisRun(): string {
+  if (trainedRun) return trainedRun;
   const trained = runCli(ws.dir, ['train', 'iris.train.yaml', '--json']);
   assert.equal(trained.code, 0, trained.stderr);
-  const runId = JSON.parse(trained.stdout).id as string;
+  trainedRun = JSON.parse(trained.stdout).id as string;
+  return trainedRun;
+}
+
+/** `runlens serve` in a child process, once it listens. */
+async function serve(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string; out: () => string }> {
+  const child = spawnCli(ws.dir, ['serve', ...args]);
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
+  child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+    child.stdout.on('data', () => {
+      const m = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', () => reject(new Error(`server exited: ${out}`)));
+  });
+  return { child, url, out: () => out };
+}
+
+test('serves the trained model: predictions equal the training-time predictions', async () => {
+  const runId = irisRun();
   const child = spawnCli(ws.dir, ['serve', runId.slice(0, 8), '--port', '0']);
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
@@ -56,4 +86,50 @@ test('a run without a model package is one clear error', () => {
   const r = runCli(ws.dir, ['serve', 'nosuchrun']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no model or run named "nosuchrun"/);
+});
+
+test('--log-rate caps the request log per second; --log-rate 0 logs every request; a bad value is one usage error', async () => {
+  const runId = irisRun();
+  const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+  const burst = async (url: string, n: number): Promise<void> => {
+    const responses = await Promise.all(Array.from({ length: n }, () => fetch(`${url}/invocations`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: [row] }),
+    })));
+    assert.deepEqual(responses.map((r) => r.status), responses.map(() => 200));
+  };
+  /** Serves with `flags`, sends `n` requests at once, stops gracefully (which flushes the log) and returns the logged lines' times. */
+  const loggedTimes = async (flags: string[], n: number): Promise<{ times: number[]; out: string }> => {
+    const file = join(ws.dir, `rate-${flags.join('')}.jsonl`);
+    const server = await serve([runId.slice(0, 8), '--port', '0', '--request-log', file, ...flags]);
+    try {
+      // Start at the top of a second, so the burst most likely falls in one window.
+      while (Date.now() % 1000 > 50) await new Promise((r) => setTimeout(r, 5));
+      await burst(server.url, n);
+      const exited = new Promise((resolve) => server.child.on('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ts: number; status: number });
+    assert.ok(lines.every((l) => l.status === 200));
+    return { times: lines.map((l) => l.ts), out: server.out() };
+  };
+
+  const capped = await loggedTimes(['--log-rate', '3'], 40);
+  assert.match(capped.out, /logging requests to .*rate---log-rate3\.jsonl \(at most 3 requests a second\)/);
+  const perSecond = new Map<number, number>();
+  for (const ts of capped.times) perSecond.set(Math.floor(ts / 1000), (perSecond.get(Math.floor(ts / 1000)) ?? 0) + 1);
+  assert.ok(capped.times.length >= 3, `at least one full second logged: ${capped.times.length}`);
+  for (const [second, count] of perSecond) assert.ok(count <= 3, `${count} lines logged in second ${second}`);
+  assert.ok(capped.times.length < 40, 'the cap dropped requests');
+
+  const all = await loggedTimes(['--log-rate=0'], 300);
+  assert.match(all.out, /\(every request\)/);
+  assert.equal(all.times.length, 300, 'every request logged, past the default 200 a second');
+
+  // Before the store is opened or a port taken (other bad values: parseLogRate's unit test).
+  const bad = runCli(ws.dir, ['serve', 'no-such-model', '--log-rate=-1']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.equal(bad.stderr.trim(), 'error: --log-rate expects a whole number of requests per second (0 logs every request), got "-1"');
 });

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
 import { startServing } from '../../deploy/serve/startServing';
 import { resolveModel } from '../../deploy/registry/resolveModel';
-import { parseMaxMb, parseSampleRate } from '../../deploy/serve/requestLog';
+import { parseLogRate, parseMaxMb, parseSampleRate } from '../../deploy/serve/requestLog';
 
 /**
  * `runlens serve <model>[@alias|:version] | <run>`: serves a registered
@@ -25,6 +25,7 @@ export const serveCommand: Command = async (ctx, argv) => {
       'request-log': { type: 'string' },
       'no-request-log': { type: 'boolean' },
       'log-sample-rate': { type: 'string' },
+      'log-rate': { type: 'string' },
       'log-max-mb': { type: 'string' },
     },
   });
@@ -33,6 +34,7 @@ export const serveCommand: Command = async (ctx, argv) => {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port expects a port number, got "${values.port}"`, 2);
   const maxBodyBytes = values['max-body-bytes'] === undefined ? undefined : Number(values['max-body-bytes']);
   if (maxBodyBytes !== undefined && !(maxBodyBytes > 0)) throw new CliError(`--max-body-bytes expects a positive number`, 2);
+  const logRate = values['log-rate'] === undefined ? undefined : flagValue(() => parseLogRate(values['log-rate']!, ''));
   const store = ctx.openStore();
   const model = resolveModel(store, positionals[0]!);
   ctx.out(`${model.label}${model.name !== null ? ` (run ${model.runName})` : ''}\n`);
@@ -41,9 +43,9 @@ export const serveCommand: Command = async (ctx, argv) => {
     : join(ctx.storeDir, 'serving', `${model.name !== null ? `${model.name}-v${model.version}` : `run-${model.runId}`}.jsonl`);
   const logOptions = requestLogOptions(ctx.cwd, { ...values, 'request-log': values['no-request-log'] ? undefined : values['request-log'] ?? defaultLog });
   if (logOptions.requestLogFile) mkdirSync(dirname(logOptions.requestLogFile), { recursive: true });
-  const server = await startServing(model.pkg, { port, host: values.host, maxBodyBytes, handleSignals: false, log: (line) => ctx.out(`${line}\n`), ...logOptions });
+  const server = await startServing(model.pkg, { port, host: values.host, maxBodyBytes, handleSignals: false, log: (line) => ctx.out(`${line}\n`), ...logOptions, ...(logRate !== undefined ? { logRate } : {}) });
   const deployment = model.name === null || model.version === null ? undefined
-    : store.addDeployment({ name: model.name, version: model.version, kind: 'local', url: server.url, pid: process.pid, requestLog: server.requestLogFile });
+    : store.registry.addDeployment({ name: model.name, version: model.version, kind: 'local', url: server.url, pid: process.pid, requestLog: server.requestLogFile });
   if (deployment) ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -55,7 +57,7 @@ export const serveCommand: Command = async (ctx, argv) => {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  if (deployment) store.stopDeployment(deployment.id);
+  if (deployment) store.registry.stopDeployment(deployment.id);
   return 0;
 };
 
@@ -63,13 +65,18 @@ export const serveCommand: Command = async (ctx, argv) => {
 function requestLogOptions(cwd: string, v: { 'request-log'?: string; 'log-sample-rate'?: string; 'log-max-mb'?: string }): {
   requestLogFile?: string; logSampleRate?: number; logMaxBytes?: number;
 } {
-  const usage = 'usage: runlens serve <run> [--request-log FILE] [--log-sample-rate 0..1] [--log-max-mb 50]';
+  const usage = 'usage: runlens serve <run> [--request-log FILE] [--log-sample-rate 0..1] [--log-rate 200] [--log-max-mb 50]';
+  return flagValue(() => ({
+    ...(v['request-log'] !== undefined ? { requestLogFile: resolve(cwd, v['request-log']) } : {}),
+    ...(v['log-sample-rate'] !== undefined ? { logSampleRate: parseSampleRate(v['log-sample-rate'], usage) } : {}),
+    ...(v['log-max-mb'] !== undefined ? { logMaxBytes: parseMaxMb(v['log-max-mb'], usage) } : {}),
+  }));
+}
+
+/** A flag parser's error as the CLI's one-line usage error (exit code 2). */
+function flagValue<T>(parse: () => T): T {
   try {
-    return {
-      ...(v['request-log'] !== undefined ? { requestLogFile: resolve(cwd, v['request-log']) } : {}),
-      ...(v['log-sample-rate'] !== undefined ? { logSampleRate: parseSampleRate(v['log-sample-rate'], usage) } : {}),
-      ...(v['log-max-mb'] !== undefined ? { logMaxBytes: parseMaxMb(v['log-max-mb'], usage) } : {}),
-    };
+    return parse();
   } catch (e) {
     throw new CliError((e as Error).message.split('\n')[0]!, 2);
   }

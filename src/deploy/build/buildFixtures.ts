@@ -34,7 +34,7 @@ export async function registeredIris(): Promise<RegisteredFixture> {
   const pkg = { ...fixture.pkg, runId: run.id };
   store.logArtifact(run.id, 'model/model.json', JSON.stringify(pkg), 'model');
   store.setStatus(run.id, 'finished');
-  store.registerModel(run.id, 'iris-classifier', { alias: 'production' });
+  store.registry.registerModel(run.id, 'iris-classifier', { alias: 'production' });
   const resolved = resolveModel(store, 'iris-classifier@production');
   return {
     dir, store, fixture: { ...fixture, pkg }, resolved,

@@ -92,7 +92,7 @@ test('buildah builds the model image FROM the local base and the build is record
   assert.equal(record.tag, TAG);
   assert.equal(record.baseImage, BASE);
   assert.ok(record.durationMs !== null && record.durationMs >= 0);
-  assert.deepEqual(fx.store.listModelBuilds('iris-classifier', 1).map((b) => b.id), [record.id]);
+  assert.deepEqual(fx.store.registry.listModelBuilds('iris-classifier', 1).map((b) => b.id), [record.id]);
   const log = readFileSync(fx.store.artifactPath(record.logSha256!), 'utf8');
   assert.match(log, /^\$ buildah build /);
   assert.match(log, /STEP \d+\/\d+: COPY server\/serve\.js/);
@@ -181,5 +181,5 @@ test('cancelling a running build stops buildah and records the build as cancelle
   assert.match(result.error!, /^cancelled during step 1\//);
   assert.equal(result.record!.status, 'cancelled');
   assert.equal(buildah(['inspect', '--type', 'image', 'localhost/runlens-test/cancelled:1']).code === 0, false, 'no image was tagged');
-  assert.equal(fx.store.listModelBuilds('iris-classifier', 1).filter((b) => b.status === 'running').length, 0);
+  assert.equal(fx.store.registry.listModelBuilds('iris-classifier', 1).filter((b) => b.status === 'running').length, 0);
 });

@@ -87,19 +87,19 @@ export async function buildModelImage(store: RunStore, model: ResolvedModel, opt
     options.onCli?.(detected, command);
     const registered = model.name !== null && model.version !== null;
     const started = registered
-      ? store.addModelBuild({ name: model.name!, version: model.version!, tag: context.tag, cli: detected.cli, baseImage: context.baseImage, contextDir: context.dir })
+      ? store.registry.addModelBuild({ name: model.name!, version: model.version!, tag: context.tag, cli: detected.cli, baseImage: context.baseImage, contextDir: context.dir })
       : null;
     let outcome: BuildOutcome;
     try {
       outcome = await runContainerBuild({ command: detected.path, args, cwd: context.dir, env, iidFile, onLine: options.onLine, onStep: options.onStep, signal: options.signal });
     } catch (e) {
-      if (started) store.finishModelBuild(started.id, { status: 'failed', error: (e as Error).message });
+      if (started) store.registry.finishModelBuild(started.id, { status: 'failed', error: (e as Error).message });
       throw e;
     }
     let record: ModelBuildRecord | null = null;
     if (started) {
       // The log goes in with the record, in one transaction: a blob stored first could meet a gc before it is referenced.
-      record = store.finishModelBuild(started.id, {
+      record = store.registry.finishModelBuild(started.id, {
         status: outcome.status,
         ...(outcome.imageId ? { imageId: outcome.imageId } : {}),
         log: `$ ${command}\n${outcome.log}`,

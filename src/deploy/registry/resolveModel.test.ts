@@ -13,8 +13,8 @@ test('every reference form resolves to the right version, package and lineage', 
   const { store } = tempStore(t);
   const a = await trainedRun(store, { name: 'run-a' });
   const b = await trainedRun(store, { name: 'run-b' });
-  store.registerModel(a.id, 'churn', { alias: 'production' });
-  store.registerModel(b.id, 'churn');
+  store.registry.registerModel(a.id, 'churn', { alias: 'production' });
+  store.registry.registerModel(b.id, 'churn');
   const cases: [string, number | null, string][] = [
     ['churn@production', 1, a.id],
     ['churn:1', 1, a.id],
@@ -48,7 +48,7 @@ test('a model name wins over a run of the same name', async (t) => {
   const { store } = tempStore(t);
   const a = await trainedRun(store, { name: 'churn' });
   const b = await trainedRun(store, { name: 'other' });
-  store.registerModel(b.id, 'churn');
+  store.registry.registerModel(b.id, 'churn');
   assert.equal(resolveModel(store, 'churn').runId, b.id);
   assert.equal(resolveModel(store, `run:${a.id}`).runId, a.id);
 });
@@ -56,7 +56,7 @@ test('a model name wins over a run of the same name', async (t) => {
 test('a registered version still resolves after its run was deleted', async (t) => {
   const { store } = tempStore(t);
   const run = await trainedRun(store, { name: 'gone' });
-  store.registerModel(run.id, 'churn', { alias: 'production' });
+  store.registry.registerModel(run.id, 'churn', { alias: 'production' });
   store.deleteRun(run.id);
   store.gc();
   const r = resolveModel(store, 'churn@production');
@@ -70,7 +70,7 @@ test('unknown models, versions, aliases and runs name what exists', async (t) =>
   const { store } = tempStore(t);
   const run = await trainedRun(store);
   const noModel = await trainedRun(store, { name: 'no-package', withPackage: false });
-  store.registerModel(run.id, 'churn', { alias: 'staging' });
+  store.registry.registerModel(run.id, 'churn', { alias: 'staging' });
   assert.throws(() => resolveModel(store, 'churn:7'), storeError(/churn has no version 7 \(versions: 1\)/));
   assert.throws(() => resolveModel(store, 'churn@production'), storeError(/churn has no alias "production" \(aliases: staging → 1\)/));
   assert.throws(() => resolveModel(store, 'nope@production'), storeError(/no model named "nope" \(models: churn\)/));
@@ -78,6 +78,6 @@ test('unknown models, versions, aliases and runs name what exists', async (t) =>
   assert.throws(() => resolveModel(store, 'no-package'), storeError(new RegExp(`run ${noModel.name} has no model package`)));
   assert.throws(() => resolveModel(store, 'churn:abc'), /invalid model reference "churn:abc"/);
   // A package blob lost from disk is named, not a stack trace.
-  fs.rmSync(store.artifactPath(store.getModelVersion('churn', 1).packageSha256));
+  fs.rmSync(store.artifactPath(store.registry.getModelVersion('churn', 1).packageSha256));
   assert.throws(() => resolveModel(store, 'churn:1'), storeError(/the model package of churn v1 is missing from the store \(.*ENOENT\)/));
 });

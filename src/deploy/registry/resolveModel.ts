@@ -88,16 +88,16 @@ export function resolveModel(store: RunStore, text: string): ResolvedModel {
   const ref = parseModelRef(text);
   switch (ref.kind) {
     case 'alias':
-      return fromVersion(store, store.getModelVersionByAlias(ref.name, ref.alias));
+      return fromVersion(store, store.registry.getModelVersionByAlias(ref.name, ref.alias));
     case 'version':
-      return fromVersion(store, store.getModelVersion(ref.name, ref.version));
+      return fromVersion(store, store.registry.getModelVersion(ref.name, ref.version));
     case 'run':
       return fromRun(store, store.getRun(ref.runId));
     case 'latest': {
-      if (store.findModel(ref.name)) return fromVersion(store, store.getLatestModelVersion(ref.name));
+      if (store.registry.findModel(ref.name)) return fromVersion(store, store.registry.getLatestModelVersion(ref.name));
       const run = store.findRun(ref.name);
       if (run) return fromRun(store, run);
-      const models = store.listModels().map((m) => m.name);
+      const models = store.registry.listModels().map((m) => m.name);
       throw new StoreError(
         `no model or run named "${ref.name}" (models: ${models.length ? models.join(', ') : 'none'}; or give a run id, an id prefix of 4+ characters, or a run name)`,
       );

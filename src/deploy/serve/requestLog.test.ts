@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from '../../core/data/frame';
 import { createServer } from './modelServer';
-import { RequestLog } from './requestLog';
+import { DEFAULT_LOG_RATE, parseLogRate, RequestLog } from './requestLog';
 import type { RequestLogLine } from './requestLog';
 import { expectedPredictions, frameRecords, trainFixture } from './servingFixtures';
 import type { TrainedFixture } from './servingFixtures';
@@ -44,6 +44,23 @@ describe('RequestLog', () => {
     assert.deepEqual(Array.from({ length: 5 }, () => log.sample()), [true, true, true, false, false]);
     now += 1000;
     assert.equal(log.sample(), true, 'a new second starts a new allowance');
+  });
+
+  it('a log rate of 0 logs every request; a rate that is not a whole number is refused', () => {
+    const log = new RequestLog({ path: join(dir, 'nocap.jsonl'), maxPerSecond: 0, now: () => 7_000 });
+    assert.equal(Array.from({ length: 1000 }, () => log.sample()).filter(Boolean).length, 1000);
+    const capped = new RequestLog({ path: join(dir, 'defaultcap.jsonl'), now: () => 7_000 });
+    assert.equal(Array.from({ length: 1000 }, () => capped.sample()).filter(Boolean).length, DEFAULT_LOG_RATE);
+    assert.throws(() => new RequestLog({ path: 'x', maxPerSecond: -1 }), /whole number of requests per second \(0 = no limit\), got -1/);
+    assert.throws(() => new RequestLog({ path: 'x', maxPerSecond: 2.5 }), /got 2\.5/);
+  });
+
+  it('parses --log-rate', () => {
+    assert.equal(parseLogRate('0', ''), 0);
+    assert.equal(parseLogRate('50', ''), 50);
+    for (const bad of ['-1', '2.5', 'abc', '', '1e3', '0x10']) {
+      assert.throws(() => parseLogRate(bad, 'usage: x'), (e: Error) => e.message === `--log-rate expects a whole number of requests per second (0 logs every request), got "${bad}"\nusage: x`);
+    }
   });
 
   it('truncates inputs and predictions to the first N rows, missing values as null', async () => {

@@ -24,7 +24,11 @@ export interface RequestLogOptions {
   readonly path: string;
   /** Fraction of requests logged, 0..1; default 1. */
   readonly sampleRate?: number;
-  /** Most requests logged per second whatever the sample rate, so a load spike cannot flood the disk; default 200. */
+  /**
+   * Most requests logged per second whatever the sample rate, so a load
+   * spike cannot flood the disk; default `DEFAULT_LOG_RATE`; 0 logs every
+   * sampled request (`--log-rate 0`).
+   */
   readonly maxPerSecond?: number;
   /** Size at which the file is rotated to `<path>.1` (one old file kept); default 50 MiB. */
   readonly maxBytes?: number;
@@ -37,6 +41,9 @@ export interface RequestLogOptions {
   readonly random?: () => number;
   readonly now?: () => number;
 }
+
+/** Requests logged per second at most unless `--log-rate` says otherwise. */
+export const DEFAULT_LOG_RATE = 200;
 
 /** What the server hands the log for one finished `/invocations` request. */
 export interface LoggedRequest {
@@ -73,7 +80,9 @@ export class RequestLog {
     const rate = options.sampleRate ?? 1;
     if (!(rate >= 0 && rate <= 1)) throw new Error(`the log sample rate must be between 0 and 1, got ${rate}`);
     this.sampleRate = rate;
-    this.maxPerSecond = options.maxPerSecond ?? 200;
+    const perSecond = options.maxPerSecond ?? DEFAULT_LOG_RATE;
+    if (!Number.isSafeInteger(perSecond) || perSecond < 0) throw new Error(`the log rate must be a whole number of requests per second (0 = no limit), got ${perSecond}`);
+    this.maxPerSecond = perSecond;
     this.maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
     this.maxRows = options.maxRowsPerRequest ?? 100;
     this.random = options.random ?? Math.random;
@@ -88,6 +97,7 @@ export class RequestLog {
   sample(): boolean {
     if (this.failed || this.closed) return false;
     if (this.sampleRate < 1 && this.random() >= this.sampleRate) return false;
+    if (this.maxPerSecond === 0) return true;
     const second = Math.floor(this.now() / 1000);
     if (second !== this.windowStart) {
       this.windowStart = second;
@@ -180,6 +190,13 @@ export function frameInputs(frame: Frame, maxRows: number): Record<string, (numb
 export function parseSampleRate(v: string, usage: string): number {
   const n = Number(v);
   if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new Error(`--log-sample-rate expects a fraction between 0 and 1, got "${v}"\n${usage}`);
+  return n;
+}
+
+/** `--log-rate`: most requests logged per second, a whole number; 0 = every request. */
+export function parseLogRate(v: string, usage: string): number {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n)) throw new Error(`--log-rate expects a whole number of requests per second (0 logs every request), got "${v}"\n${usage}`);
   return n;
 }
 

@@ -26,6 +26,9 @@ describe('parseServeArgs', () => {
       { modelPath: 'm.json', requestLogFile: 'r.jsonl', logSampleRate: 0.5, logMaxBytes: 2 * 1024 * 1024 });
     assert.throws(() => parseServeArgs(['m.json', '--log-sample-rate', '2']), /--log-sample-rate expects a fraction between 0 and 1, got "2"/);
     assert.throws(() => parseServeArgs(['m.json', '--log-max-mb', '-1']), /--log-max-mb expects a positive number of MiB, got "-1"/);
+    assert.deepEqual(parseServeArgs(['m.json', '--log-rate', '5']), { modelPath: 'm.json', logRate: 5 });
+    assert.deepEqual(parseServeArgs(['m.json', '--log-rate=0']), { modelPath: 'm.json', logRate: 0 });
+    assert.throws(() => parseServeArgs(['m.json', '--log-rate', 'many']), /^Error: --log-rate expects a whole number of requests per second \(0 logs every request\), got "many"\nusage:/);
   });
 });
 

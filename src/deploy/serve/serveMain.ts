@@ -1,7 +1,7 @@
-import { parseMaxMb, parseSampleRate } from './requestLog';
+import { parseLogRate, parseMaxMb, parseSampleRate } from './requestLog';
 import { readModelPackage, startServing } from './startServing';
 
-const USAGE = 'usage: node dist/serve.js <model.json> [--port N] [--host H] [--max-body-bytes N] [--request-log FILE] [--log-sample-rate R] [--log-max-mb N]';
+const USAGE = 'usage: node dist/serve.js <model.json> [--port N] [--host H] [--max-body-bytes N] [--request-log FILE] [--log-sample-rate R] [--log-rate N] [--log-max-mb N]';
 
 /** Command-line options of the serve entry. */
 export interface ServeArgs {
@@ -12,12 +12,14 @@ export interface ServeArgs {
   readonly requestLogFile?: string;
   readonly logSampleRate?: number;
   readonly logMaxBytes?: number;
+  /** `--log-rate`: most requests logged per second; 0 = every request. */
+  readonly logRate?: number;
 }
 
 /** Parses `<model.json> [--port N] [--host H] [--max-body-bytes N]`; throws with the usage on bad input. */
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   let modelPath: string | undefined;
-  const out: { port?: number; host?: string; maxBodyBytes?: number; requestLogFile?: string; logSampleRate?: number; logMaxBytes?: number } = {};
+  const out: { port?: number; host?: string; maxBodyBytes?: number; requestLogFile?: string; logSampleRate?: number; logMaxBytes?: number; logRate?: number } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -36,6 +38,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     else if (flag === '--max-body-bytes') out.maxBodyBytes = int(value(), Number.MAX_SAFE_INTEGER);
     else if (flag === '--request-log') out.requestLogFile = value();
     else if (flag === '--log-sample-rate') out.logSampleRate = parseSampleRate(value(), USAGE);
+    else if (flag === '--log-rate') out.logRate = parseLogRate(value(), USAGE);
     else if (flag === '--log-max-mb') out.logMaxBytes = parseMaxMb(value(), USAGE);
     else if (flag.startsWith('-')) throw new Error(`unknown option ${flag}\n${USAGE}`);
     else if (modelPath === undefined) modelPath = a;

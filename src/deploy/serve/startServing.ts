@@ -3,7 +3,7 @@ import { parseModelPackage } from '../../core/package/modelPackage';
 import type { ModelPackage } from '../../core/package/modelPackage';
 import { createServer } from './modelServer';
 import type { ModelServer, ModelServerOptions, RequestLogEntry } from './modelServer';
-import { RequestLog } from './requestLog';
+import { DEFAULT_LOG_RATE, RequestLog } from './requestLog';
 import { loadModelForServing } from './servingModel';
 
 export interface StartServingOptions extends Omit<ModelServerOptions, 'onRequest'> {
@@ -17,6 +17,8 @@ export interface StartServingOptions extends Omit<ModelServerOptions, 'onRequest
   readonly logSampleRate?: number;
   /** Size at which the request log rotates to `<file>.1`; default 50 MiB. */
   readonly logMaxBytes?: number;
+  /** Most requests written to the request log per second; default `DEFAULT_LOG_RATE` (200); 0 = every request. */
+  readonly logRate?: number;
 }
 
 export interface RunningServer {
@@ -44,12 +46,12 @@ export async function startServing(pkg: ModelPackage, options: StartServingOptio
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const model = loadModelForServing(pkg);
   const requestLog = options.requestLog ?? (options.requestLogFile === undefined ? undefined
-    : new RequestLog({ path: options.requestLogFile, sampleRate: options.logSampleRate, maxBytes: options.logMaxBytes, onError: log }));
+    : new RequestLog({ path: options.requestLogFile, sampleRate: options.logSampleRate, maxPerSecond: options.logRate, maxBytes: options.logMaxBytes, onError: log }));
   const server: ModelServer = createServer(model, { ...options, requestLog, onRequest: (e) => log(formatRequest(e)) });
   const { port, host } = await server.listen();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log(`serving run ${pkg.runId} (${model.info.task}, ${model.info.modelType}) at ${url}/invocations`);
-  if (requestLog) log(`logging requests to ${requestLog.path}`);
+  if (requestLog) log(`logging requests to ${requestLog.path} (${describeLogRate(options.logRate ?? DEFAULT_LOG_RATE)})`);
 
   let stopping: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -71,6 +73,10 @@ export async function startServing(pkg: ModelPackage, options: StartServingOptio
     process.on('SIGINT', onSignal);
   }
   return { port, host, url, ...(requestLog ? { requestLogFile: requestLog.path } : {}), close };
+}
+
+function describeLogRate(perSecond: number): string {
+  return perSecond === 0 ? 'every request' : `at most ${perSecond} requests a second`;
 }
 
 function formatRequest(e: RequestLogEntry): string {

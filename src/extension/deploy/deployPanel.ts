@@ -41,7 +41,7 @@ export interface DeployPanelSnapshot {
 /** The store the panel works on: the first folder with models, else the first with a store. */
 function folderOf(stores: WorkspaceStores): FolderStore | undefined {
   const withStore = stores.folders.filter((f) => f.store);
-  return withStore.find((f) => f.store!.listModels().length > 0) ?? withStore[0];
+  return withStore.find((f) => f.store!.registry.listModels().length > 0) ?? withStore[0];
 }
 
 /**
@@ -310,7 +310,7 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
   private async openConfig(ref: string): Promise<void> {
     const folder = this.requireFolder();
     const [name, version] = splitRef(ref);
-    const v = folder.store.getModelVersion(name, version);
+    const v = folder.store.registry.getModelVersion(name, version);
     if (!v.configPath) throw new Error(`${name} v${version}'s run ${v.runName} recorded no config file`);
     const file = isAbsolute(v.configPath) ? v.configPath : resolve(folder.folder.uri.fsPath, v.configPath);
     await vscode.window.showTextDocument(vscode.Uri.file(file));

@@ -21,8 +21,8 @@ export const IDLE_BUILD: BuildView = {
 
 /** Every version of every model, newest first within a model; `servingUrl` from running local deployments. */
 export function versionChoices(store: RunStore): VersionChoice[] {
-  const running = store.listDeployments().filter((d) => d.stoppedAt === null && d.kind === 'local');
-  return store.listModels().flatMap((m) => store.listModelVersions(m.name).map((v): VersionChoice => ({
+  const running = store.registry.listDeployments().filter((d) => d.stoppedAt === null && d.kind === 'local');
+  return store.registry.listModels().flatMap((m) => store.registry.listModelVersions(m.name).map((v): VersionChoice => ({
     ref: `${v.name}:${v.version}`,
     name: v.name,
     version: v.version,

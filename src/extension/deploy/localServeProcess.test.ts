@@ -24,7 +24,7 @@ test('serves a version on a free loopback port, records the deployment, stops gr
   try {
     const { url, deploymentId } = await server.started;
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    const running = fx.store.listDeployments('iris-classifier', 1);
+    const running = fx.store.registry.listDeployments('iris-classifier', 1);
     assert.equal(running.length, 1);
     assert.equal(running[0]!.id, deploymentId);
     assert.equal(running[0]!.url, url);
@@ -41,7 +41,7 @@ test('serves a version on a free loopback port, records the deployment, stops gr
     await server.stop();
   }
   assert.equal(server.running, false);
-  const [stopped] = fx.store.listDeployments('iris-classifier', 1);
+  const [stopped] = fx.store.registry.listDeployments('iris-classifier', 1);
   assert.notEqual(stopped!.stoppedAt, null, 'the CLI marked its deployment stopped on SIGTERM');
   assert.ok(lines.some((l) => /POST \/invocations 200/.test(l)), lines.join('\n'));
   assert.ok(existsSync(requestLog));
@@ -52,4 +52,26 @@ test('an unknown alias rejects `started` with the CLI\'s one-line error naming w
   const server = new LocalServeProcess({ storeDir: join(fx.dir, '.runlens'), ref: 'iris-classifier@nope', port: 0, requestLog: join(fx.dir, 'x.jsonl') });
   await assert.rejects(server.started, (e: Error) => /nope/.test(e.message) && /production/.test(e.message) && !e.message.includes('\n'));
   assert.equal(server.running, false);
+});
+
+test('requestLogRate (setting runlens.serve.requestLogRate) caps the lines the server logs per second', async () => {
+  const lines: string[] = [];
+  const requestLog = join(fx.dir, 'rate.jsonl');
+  const server = new LocalServeProcess({ storeDir: join(fx.dir, '.runlens'), ref: 'iris-classifier@production', port: 0, requestLog, requestLogRate: 2, onLine: (l) => lines.push(l) });
+  try {
+    const { url } = await server.started;
+    // Start at the top of a second, so the burst most likely falls in one window.
+    while (Date.now() % 1000 > 50) await new Promise((r) => setTimeout(r, 5));
+    const body = JSON.stringify({ dataframe_records: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] });
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status)));
+    assert.deepEqual(statuses, statuses.map(() => 200));
+  } finally {
+    await server.stop();
+  }
+  assert.ok(lines.some((l) => l.includes('(at most 2 requests a second)')), lines.join('\n'));
+  const times = readFileSync(requestLog, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { ts: number }).ts);
+  assert.ok(times.length >= 2 && times.length < 20, `${times.length} lines logged`);
+  const perSecond = new Map<number, number>();
+  for (const ts of times) perSecond.set(Math.floor(ts / 1000), (perSecond.get(Math.floor(ts / 1000)) ?? 0) + 1);
+  assert.ok([...perSecond.values()].every((n) => n <= 2), JSON.stringify([...perSecond]));
 });

@@ -16,6 +16,8 @@ export interface LocalServeOptions extends ChildServerRunOptions {
   readonly port: number;
   /** JSON Lines file of sampled requests (inputs and predictions). */
   readonly requestLog: string;
+  /** Most requests written to `requestLog` per second (`--log-rate`); 0 = every request; default the CLI's (200). */
+  readonly requestLogRate?: number;
 }
 
 /** What the CLI printed once it listens. */
@@ -35,11 +37,12 @@ const DEPLOYMENT_RE = /^deployment #(\d+) of /m;
  */
 export class LocalServeProcess extends ChildServerProcess<ServeStarted> {
   constructor(options: LocalServeOptions) {
-    const { storeDir, ref, port, requestLog, ...rest } = options;
+    const { storeDir, ref, port, requestLog, requestLogRate, ...rest } = options;
     super({
       ...rest,
       name: `runlens serve ${ref}`,
-      args: ['--store', storeDir, 'serve', ref, '--port', String(port), '--host', '127.0.0.1', '--request-log', requestLog],
+      args: ['--store', storeDir, 'serve', ref, '--port', String(port), '--host', '127.0.0.1', '--request-log', requestLog,
+        ...(requestLogRate !== undefined ? ['--log-rate', String(requestLogRate)] : [])],
       detectStart: (stdout) => {
         // The CLI prints the URL, then records the deployment: wait for both (a bare run records none, but prints no line either).
         const url = URL_RE.exec(stdout)?.[1];

@@ -9,6 +9,8 @@ export interface ServeServiceOptions {
   readonly logger: Logger;
   /** Setting `runlens.serve.port`: 0 = any free port. */
   readonly port: () => number;
+  /** Setting `runlens.serve.requestLogRate`: most requests logged per second; 0 = every request. */
+  readonly requestLogRate: () => number;
   /** Setting `runlens.trainer.nodePath` ('' = VS Code's own runtime). */
   readonly nodePath: () => string;
   readonly isTrusted: () => boolean;
@@ -62,6 +64,11 @@ export class ServeService implements vscode.Disposable {
       void vscode.window.showWarningMessage('RunLens: serving runs the model server and writes deployments into the workspace store; trust this workspace to serve locally.');
       return undefined;
     }
+    // settings.json accepts any number despite the schema; say which setting is wrong rather than pass the CLI a bad flag.
+    const requestLogRate = this.options.requestLogRate();
+    if (!Number.isSafeInteger(requestLogRate) || requestLogRate < 0) {
+      throw new Error(`setting runlens.serve.requestLogRate must be a whole number of requests per second (0 logs every request), got ${JSON.stringify(requestLogRate)}`);
+    }
     const folderKey = folder.folder.uri.toString();
     const k = key(folderKey, name, version);
     const existing = this.servers.get(k);
@@ -79,6 +86,7 @@ export class ServeService implements vscode.Disposable {
       ref: `${name}:${version}`,
       port,
       requestLog,
+      requestLogRate,
       cwd: folder.folder.uri.fsPath,
       execPath: this.options.nodePath() || undefined,
       onLine: (line) => logger.output(`serve ${label}`, line),

@@ -86,7 +86,7 @@ test('runSmokeTest: a registered version whose run read data/iris.csv, its conte
   const runId = fx.resolved.runId;
   fx.store.logInput(runId, { fingerprint, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
   // The same run under another name: a version copies the run's datasets when registered.
-  const v = fx.store.registerModel(runId, 'iris-smoke');
+  const v = fx.store.registry.registerModel(runId, 'iris-smoke');
   assert.deepEqual(v.datasets.map((d) => d.path), ['data/iris.csv']);
   const view = await runSmokeTest({ store: fx.store, root: fx.dir, ref: 'iris-smoke:1', buildsDir: join(fx.dir, '.runlens', 'builds'), execPath: process.execPath, rows: 12 });
   assert.equal(view.rows.length, 12);

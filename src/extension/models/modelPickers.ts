@@ -9,7 +9,7 @@ import type { VersionNode } from './modelsTreeProvider';
  * a new name typed into the same box, checked as the store checks it.
  */
 export function pickModelName(store: RunStore, runName: string): Promise<string | undefined> {
-  const models = store.listModels();
+  const models = store.registry.listModels();
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { name?: string }>();
   qp.title = `Register ${runName}: model name`;
   qp.placeholder = models.length ? 'Choose a model (adds a version) or type a new name' : 'Type a name for the new model, e.g. churn-model';
@@ -58,8 +58,8 @@ export async function pickVersion(stores: WorkspaceStores, title: string): Promi
   for (const f of stores.folders) {
     if (!f.store) continue;
     const folderKey = f.folder.uri.toString();
-    for (const m of f.store.listModels()) {
-      for (const v of f.store.listModelVersions(m.name)) {
+    for (const m of f.store.registry.listModels()) {
+      for (const v of f.store.registry.listModelVersions(m.name)) {
         items.push({
           label: `${v.name} v${v.version}`,
           description: [v.aliases.map((a) => `@${a}`).join(' '), `run ${v.runName}`].filter(Boolean).join(' · '),

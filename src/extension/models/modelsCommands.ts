@@ -82,7 +82,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
         validateInput: (v) => aliasProblem(v, true),
       });
       if (alias === undefined) return undefined;
-      const v = store.registerModel(run.id, name, alias.trim() ? { alias: alias.trim() } : {});
+      const v = store.registry.registerModel(run.id, name, alias.trim() ? { alias: alias.trim() } : {});
       refresh();
       void vscode.window.showInformationMessage(`RunLens: registered run ${run.name} as ${v.name} v${v.version}${v.aliases.length ? ` @${v.aliases.join(' @')}` : ''}.`, 'Open Deploy Panel')
         .then((c) => c && deps.openDeploy(`${v.name}:${v.version}`));
@@ -98,14 +98,14 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
         validateInput: (v) => aliasProblem(v, false),
       });
       if (!alias?.trim()) return;
-      t.store.setModelAlias(t.node.name, t.node.version, alias.trim());
+      t.store.registry.setModelAlias(t.node.name, t.node.version, alias.trim());
       refresh();
     },
 
     'runlens.model.removeAlias': async (arg?: unknown, aliasArg?: unknown) => {
       const t = await target(arg, 'Remove Alias: choose a version');
       if (!t || !writable(t.store)) return;
-      const aliases = t.store.getModelVersion(t.node.name, t.node.version).aliases;
+      const aliases = t.store.registry.getModelVersion(t.node.name, t.node.version).aliases;
       if (aliases.length === 0) {
         void vscode.window.showInformationMessage(`RunLens: ${t.node.name} v${t.node.version} has no alias.`);
         return;
@@ -113,7 +113,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       const alias = typeof aliasArg === 'string' ? aliasArg
         : aliases.length === 1 ? aliases[0] : await vscode.window.showQuickPick(aliases.map((a) => `@${a}`), { title: 'Remove which alias?' }).then((a) => a?.slice(1));
       if (!alias) return;
-      t.store.deleteModelAlias(t.node.name, alias);
+      t.store.registry.deleteModelAlias(t.node.name, alias);
       refresh();
     },
 
@@ -162,7 +162,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
     'runlens.model.openRun': async (arg?: unknown) => {
       const t = await target(arg, 'Open Source Run: choose a version');
       if (!t) return;
-      const v = t.store.getModelVersion(t.node.name, t.node.version);
+      const v = t.store.registry.getModelVersion(t.node.name, t.node.version);
       if (!v.runExists) {
         void vscode.window.showInformationMessage(`RunLens: run ${v.runName} of ${v.name} v${v.version} was deleted; the version keeps its model package.`);
         return;
@@ -173,7 +173,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
     'runlens.model.deleteVersion': async (arg?: unknown) => {
       const t = await target(arg, 'Delete Version: choose a version');
       if (!t || !writable(t.store)) return;
-      const v = t.store.getModelVersion(t.node.name, t.node.version);
+      const v = t.store.registry.getModelVersion(t.node.name, t.node.version);
       if (serve.find(t.node.folderKey, v.name, v.version)) throw new Error(`${v.name} v${v.version} is being served; stop it first`);
       const ok = await vscode.window.showWarningMessage(
         `Delete ${v.name} v${v.version}${v.aliases.length ? ` (@${v.aliases.join(' @')})` : ''}?`,
@@ -181,7 +181,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
         'Delete Version',
       );
       if (ok !== 'Delete Version') return;
-      t.store.deleteModelVersion(v.name, v.version);
+      t.store.registry.deleteModelVersion(v.name, v.version);
       refresh();
     },
 

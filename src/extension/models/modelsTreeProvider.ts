@@ -36,6 +36,12 @@ export interface ModelsTreeOptions {
 
 /** Registry writes come in bursts (a build logs, a deployment starts): list again at most this often. */
 const REFRESH_THROTTLE_MS = 300;
+/**
+ * While a listed build is running the view looks again this often: a build
+ * whose process was killed commits nothing (no store change to react to),
+ * and listing it is what marks it failed.
+ */
+const RUNNING_BUILD_RECHECK_MS = 5000;
 const C = vscode.TreeItemCollapsibleState;
 
 /**
@@ -48,6 +54,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly refreshSoon = new CoalescedCall(() => this.refresh(), REFRESH_THROTTLE_MS);
+  private readonly recheckBuilds = new CoalescedCall(() => this.refresh(), RUNNING_BUILD_RECHECK_MS);
   private hasModels: boolean | undefined;
 
   constructor(private readonly options: ModelsTreeOptions) {
@@ -68,7 +75,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private updateHasModels(): void {
     const has = this.options.stores.folders.some((f) => {
       try {
-        return (f.store?.listModels().length ?? 0) > 0;
+        return (f.store?.registry.listModels().length ?? 0) > 0;
       } catch {
         return false;
       }
@@ -104,13 +111,15 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         return f ? this.models(f) : [];
       }
       case 'model':
-        return (store?.listModelVersions(element.name) ?? []).map((v) => ({
+        return (store?.registry.listModelVersions(element.name) ?? []).map((v) => ({
           kind: 'version', id: `${element.folderKey}|v|${v.name}|${v.version}`, folderKey: element.folderKey, name: v.name, version: v.version,
         }));
       case 'version': {
         if (!store) return [];
-        const builds = store.listModelBuilds(element.name, element.version).map((b): ModelsNode => ({ kind: 'build', id: `${element.folderKey}|b|${b.id}`, folderKey: element.folderKey, build: b }));
-        const deployments = store.listDeployments(element.name, element.version).map((d): ModelsNode => ({ kind: 'deployment', id: `${element.folderKey}|d|${d.id}`, folderKey: element.folderKey, deployment: d }));
+        const listed = store.registry.listModelBuilds(element.name, element.version);
+        if (listed.some((b) => b.status === 'running')) this.recheckBuilds.schedule();
+        const builds = listed.map((b): ModelsNode => ({ kind: 'build', id: `${element.folderKey}|b|${b.id}`, folderKey: element.folderKey, build: b }));
+        const deployments = store.registry.listDeployments(element.name, element.version).map((d): ModelsNode => ({ kind: 'deployment', id: `${element.folderKey}|d|${d.id}`, folderKey: element.folderKey, deployment: d }));
         return [...builds, ...deployments];
       }
       default:
@@ -121,7 +130,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private models(f: FolderStore): ModelsNode[] {
     const key = f.folder.uri.toString();
     if (f.error) return [{ kind: 'message', id: `${key}|error`, text: f.error, icon: 'error' }];
-    return (f.store?.listModels() ?? []).map((m) => ({ kind: 'model', id: `${key}|m|${m.name}`, folderKey: key, name: m.name }));
+    return (f.store?.registry.listModels() ?? []).map((m) => ({ kind: 'model', id: `${key}|m|${m.name}`, folderKey: key, name: m.name }));
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
@@ -135,12 +144,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         return item;
       }
       case 'model': {
-        const m = store?.findModel(node.name);
+        const m = store?.registry.findModel(node.name);
         const item = new vscode.TreeItem(node.name, C.Expanded);
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon('symbol-class');
         if (m) {
-          item.description = modelDescription(m, store!.listModelVersions(m.name).length, now);
+          item.description = modelDescription(m, store!.registry.listModelVersions(m.name).length, now);
           item.tooltip = m.description ?? undefined;
         }
         item.contextValue = 'model';
@@ -181,11 +190,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   }
 
   private versionItem(node: VersionNode, store: RunStore | undefined, now: number): vscode.TreeItem {
-    const v = store?.listModelVersions(node.name).find((x) => x.version === node.version);
+    const v = store?.registry.listModelVersions(node.name).find((x) => x.version === node.version);
     if (!store || !v) return new vscode.TreeItem(`v${node.version} (deleted)`);
     const metric = v.runExists ? keyMetricText(store.getMetricSummaries(v.runId), this.options.keyMetric() || undefined) : '';
-    const serving = store.listDeployments(v.name, v.version).some((d) => d.stoppedAt === null);
-    const children = store.listModelBuilds(v.name, v.version).length + store.listDeployments(v.name, v.version).length;
+    const serving = store.registry.listDeployments(v.name, v.version).some((d) => d.stoppedAt === null);
+    const children = store.registry.listModelBuilds(v.name, v.version).length + store.registry.listDeployments(v.name, v.version).length;
     const item = new vscode.TreeItem(`v${v.version}`, children > 0 ? C.Collapsed : C.None);
     item.id = node.id;
     item.iconPath = new vscode.ThemeIcon(serving ? 'server-process' : 'package');
@@ -201,6 +210,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   dispose(): void {
     this.refreshSoon.dispose();
+    this.recheckBuilds.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

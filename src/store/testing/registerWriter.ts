@@ -13,7 +13,7 @@ try {
   process.on('message', (m) => {
     if (m !== 'go') return;
     try {
-      const v = store.registerModel(runId, name);
+      const v = store.registry.registerModel(runId, name);
       store.close();
       process.send?.({ version: v.version }, () => process.disconnect());
     } catch (e) {

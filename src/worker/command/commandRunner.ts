@@ -7,6 +7,8 @@ import type { RunlensDirective } from '../../core/commandRun/runlensLine';
 import { parseRunlensLine } from '../../core/commandRun/runlensLine';
 import type { RunStore } from '../../store/runStore';
 import { MetricBuffer } from '../metricBuffer';
+import { describeLeftovers, LEFTOVER_GRACE_MS, stopGroupLeftovers } from './leftovers';
+import type { StoppedLeftovers } from './leftovers';
 import { LineSplitter, OutputLog, TailLines } from './outputLines';
 import { signalGroup, spawnInGroup } from './processGroup';
 
@@ -21,6 +23,14 @@ export interface CommandRunOptions {
   readonly signal?: AbortSignal;
   /** Default 5000. */
   readonly killGraceMs?: number;
+  /**
+   * After the command exits by itself, processes it left running in its
+   * process group get SIGTERM, then SIGKILL after this many milliseconds;
+   * default `LEFTOVER_GRACE_MS`. An abort during that time sends SIGKILL at once.
+   */
+  readonly leftoverGraceMs?: number;
+  /** The command started: `pid` is its process id and the id of its process group. */
+  readonly onSpawn?: (pid: number) => void;
   /** Milliseconds between heartbeats of the run; default 5000. */
   readonly heartbeatMs?: number;
   /** Each output line as it arrives, and RunLens's own notes (`[runlens] …`, on stderr). */
@@ -43,7 +53,7 @@ export interface CommandResult {
 
 /** Malformed directive lines reported one by one; the rest are counted. */
 const MAX_MALFORMED_NOTES = 5;
-/** How long to wait for the output pipes to close after the process exited (a background grandchild may hold them). */
+/** How long to wait for the output pipes to close once the process group is empty (a process that left the group, e.g. with setsid, may hold them). */
 const PIPE_DRAIN_MS = 2000;
 /** Metric points wait at most this long for their batch when the script prints rarely. */
 const FLUSH_MS = 250;
@@ -55,7 +65,10 @@ const FLUSH_MS = 250;
  * crash keeps everything logged before it. Exit code 0 → `finished`, any
  * other → `failed` with the code and the end of stderr, a program that
  * cannot start → `failed` naming it, abort → `killed`, `timeoutMs` → `failed`.
- * Never throws for the command's sake.
+ * Whatever the command left running in its process group when it exited is
+ * stopped before the run ends (see `stopGroupLeftovers`) and named in a
+ * `[runlens]` line of the log; the status still comes from the command's own
+ * exit. Never throws for the command's sake.
  */
 export function runCommand(options: CommandRunOptions): Promise<CommandResult> {
   return new Promise((resolve) => new CommandExecution(options, resolve).start());
@@ -100,6 +113,8 @@ class CommandExecution {
       this.end({ status: 'failed', exitCode: null, signal: null, error: spawnError(err, program, plan.cwd) });
     });
     if (child.pid === undefined) return; // 'error' follows
+    const pid = child.pid;
+    this.o.onSpawn?.(pid);
 
     const splitters = {
       stdout: new LineSplitter((line) => this.onLine(line, 'stdout')),
@@ -123,23 +138,37 @@ class CommandExecution {
     child.on('exit', (code, signal) => {
       this.exited = true;
       this.o.signal?.removeEventListener('abort', onAbort);
-      let closed = false;
-      const finish = () => {
-        if (closed) return;
-        closed = true;
-        splitters.stdout.end();
-        splitters.stderr.end();
-        this.end(this.outcome(program, code, signal), child);
-      };
-      child.on('close', finish);
-      // A grandchild that outlives the script may keep the pipes open; do not wait for it forever.
-      const drain = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish();
-      }, PIPE_DRAIN_MS);
-      this.timers.push(drain);
+      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      // A cancel from now on cannot change how the command ended; it only cuts the leftovers' grace short.
+      const hurry = new AbortController();
+      const onHurry = () => hurry.abort();
+      this.o.signal?.addEventListener('abort', onHurry, { once: true });
+      // A stopped command already had its grace (or was told to stop now): what is left gets SIGKILL at once.
+      const graceMs = this.stopReason ? 0 : this.o.leftoverGraceMs ?? LEFTOVER_GRACE_MS;
+      void stopGroupLeftovers(pid, { graceMs, hurry: hurry.signal })
+        .catch((): StoppedLeftovers | undefined => undefined)
+        .then(async (leftovers) => {
+          this.o.signal?.removeEventListener('abort', onHurry);
+          await this.drain(child, closed);
+          splitters.stdout.end();
+          splitters.stderr.end();
+          const line = leftovers && describeLeftovers(leftovers);
+          if (line) this.note(line);
+          this.end(this.outcome(program, code, signal));
+        });
     });
+  }
+
+  /** Waits for the output pipes to close, but not forever: a process outside the group may hold them. */
+  private async drain(child: ChildProcess, closed: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), PIPE_DRAIN_MS)));
+    const late = await Promise.race([closed.then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (late) {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }
   }
 
   private outcome(program: string, code: number | null, signal: NodeJS.Signals | null): Omit<CommandResult, 'malformedLines' | 'pid'> {
@@ -205,12 +234,10 @@ class CommandExecution {
     this.o.onLine?.(line, 'stderr');
   }
 
-  private end(result: Omit<CommandResult, 'malformedLines' | 'pid'>, child?: ChildProcess): void {
+  private end(result: Omit<CommandResult, 'malformedLines' | 'pid'>): void {
     if (this.settled) return;
     this.settled = true;
     for (const t of this.timers) clearTimeout(t);
-    // The script is gone; whatever it started that ignored SIGTERM must not outlive a stopped run.
-    if (child && this.stopReason) signalGroup(child, 'SIGKILL');
     const { store, runId } = this.o;
     if (this.malformed > MAX_MALFORMED_NOTES) this.note(`${this.malformed} malformed runlens: lines were ignored in all (the first ${MAX_MALFORMED_NOTES} are shown above)`);
     this.safely(() => this.buffer.flush());

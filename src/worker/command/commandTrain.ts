@@ -70,6 +70,7 @@ export async function trainCommand(options: CommandTrainOptions): Promise<void> 
     killGraceMs: request.killGraceMs,
     heartbeatMs: options.heartbeatMs,
     onLine,
+    onSpawn: (pid) => emit({ type: 'spawned', runId: run.id, pid }),
     onMetrics: (metrics, step) => {
       const now = Date.now();
       if (now - lastProgress < PROGRESS_MS) return;

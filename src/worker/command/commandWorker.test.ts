@@ -2,7 +2,7 @@
  * Command configs in trainer worker processes, as the CLI and the editor run
  * them: a sweep whose trials are child runs with their params in the command,
  * cancel through a `TrainerProcess` reaching the script's whole group, and a
- * killed worker's run recovered as failed.
+ * killed worker's script stopped by the host and its run recovered as failed.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,22 +79,35 @@ describe('command configs in worker processes', () => {
     await waitFor(() => processGone(grandchild), `grandchild ${grandchild} to be gone`, 3000);
   });
 
-  test('a worker killed with SIGKILL leaves a run that the next store open marks failed; the script dies at its next print', async () => {
-    const path = config('crash', `command: [${JSON.stringify(process.execPath)}, -e, "console.log('pid ' + process.pid + ' runlens: x'); console.log('runlens: metric m=1 step=0'); setInterval(() => console.log('tick'), 100)"]\n`);
-    let scriptPid = 0;
+  test('a worker killed with SIGKILL: the host stops the silent script and its child; the next store open marks the run failed', async () => {
+    // The script prints once, then nothing: before the host stopped the group, it ran on for ever.
+    const path = config('crash', `command: [${JSON.stringify(process.execPath)}, -e, "${[
+      "const { spawn } = require('child_process');",
+      "process.on('SIGTERM', () => { console.error('script got SIGTERM'); process.exit(143); });",
+      "const g = spawn('sleep', ['1000'], { stdio: 'ignore' });",
+      "console.log('pids ' + process.pid + ' ' + g.pid + ' runlens: x');",
+      "console.log('runlens: metric m=1 step=0');",
+      'setInterval(() => {}, 1000);',
+    ].join(' ')}"]\n`);
+    let pids: number[] = [];
+    let output = '';
     // No store for the host: nothing but stale-run recovery may end this run.
     const trainer = new TrainerProcess({ storeDir: t.storeDir, configPath: path }, {
       onOutput: (text) => {
-        const m = /pid (\d+) runlens/.exec(text);
-        if (m) scriptPid = Number(m[1]);
+        output += text;
+        const m = /pids (\d+) (\d+) runlens/.exec(text);
+        if (m) pids = [Number(m[1]), Number(m[2])];
       },
     });
-    await waitFor(() => scriptPid > 0 && trainer.currentRunId !== undefined, 'the script to start', 20_000);
+    await waitFor(() => pids.length === 2 && trainer.currentRunId !== undefined, 'the script to start', 20_000);
     const runId = trainer.currentRunId!;
     await waitFor(() => t.store.getMetricSummaries(runId).length === 1, 'the first metric in the store');
     trainer.kill('SIGKILL');
-    await trainer.done;
+    const outcome = await trainer.done;
     trainer.dispose();
+    assert.equal(outcome.status, 'failed');
+    for (const pid of pids) assert.ok(processGone(pid), `process ${pid} of the script's group is gone once done settles`);
+    assert.match(output, new RegExp(`\\[runlens\\] stopped 2 processes \\((${pids[0]} node, ${pids[1]} sleep|${pids[1]} sleep, ${pids[0]} node)\\) of the command, as the trainer process ended before the run did, with SIGTERM\n`));
     const reopened = RunStore.open(t.storeDir);
     try {
       const run = reopened.getRun(runId);
@@ -104,7 +117,5 @@ describe('command configs in worker processes', () => {
     } finally {
       reopened.close();
     }
-    // Its stdout pipe is gone: the next print fails and ends the orphaned script.
-    await waitFor(() => processGone(scriptPid), `orphaned script ${scriptPid} to end`, 5000);
   });
 });

@@ -29,13 +29,21 @@ export function signalGroup(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'):
     execFile('taskkill', ['/pid', String(pid), '/T', ...(signal === 'SIGKILL' ? ['/F'] : [])], () => undefined);
     return;
   }
-  try {
-    process.kill(-pid, signal);
-  } catch {
+  if (!signalGroupId(pid, signal)) {
     try {
       child.kill(signal);
     } catch {
       // Already gone.
     }
+  }
+}
+
+/** Sends `signal` to every process of group `pgid` (POSIX); false when no process is left in it. */
+export function signalGroupId(pgid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
   }
 }
