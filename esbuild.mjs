@@ -13,6 +13,8 @@ const nodeEntries = {
   extension: 'src/extension/extension.ts',
   worker: 'src/worker/trainerWorker.ts',
   cli: 'src/cli/main.ts',
+  // The dataset diff's CSV scanner on a worker thread (src/core/datasetDiff/csvSource.ts finds it beside the bundle).
+  scanWorker: 'src/core/datasetDiff/scanWorker.ts',
   // What the extension starts as child processes (Serve Locally, the MLflow tracking server): small, no tfjs.
   tools: 'src/cli/editorTools.ts',
   serve: 'src/deploy/serve/serveMain.ts',

@@ -40,7 +40,7 @@ function keptSection(text: string | undefined): string | undefined {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const chosen: readonly BenchSection[] = only.length ? sections.filter((s) => only.some((o) => s.title.toLowerCase().includes(o.toLowerCase()))) : sections;
+  const chosen: readonly BenchSection[] = only.length ? sections.filter((s) => only.some((o) => s.title.toLowerCase().includes(o.toLowerCase()))) : sections.filter((s) => !s.optIn);
   const out: string[] = [];
   for (const section of chosen) {
     process.stderr.write(`bench: ${section.title}…\n`);

@@ -7,6 +7,7 @@ import { benchCompare } from './compareBench';
 import { benchMlp } from './mlpBench';
 import { benchSweep } from './sweepBench';
 import { benchDiff } from './diffBench';
+import { benchDiffLarge } from './diffLargeBench';
 import { benchServe } from './serveBench';
 import { benchImage } from './imageBench';
 
@@ -20,6 +21,7 @@ export const sections: readonly BenchSection[] = [
   { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
   { title: 'Compare panel: 100 runs × 5 metrics × 10,000 steps', run: benchCompare },
   { title: 'Dataset diff (1,000,000 × 20, keyed, 1% changed)', run: benchDiff },
+  { title: 'Diff of two 2 GB CSVs (opt-in: npm run bench -- "2 GB")', run: benchDiffLarge, optIn: true },
   { title: 'Model serving (/invocations, autocannon, 2 connections)', run: benchServe },
   { title: 'Model image (runlens build: buildah, vfs, chroot)', run: benchImage },
 ];

@@ -14,4 +14,6 @@ export interface BenchResult {
 export interface BenchSection {
   readonly title: string;
   readonly run: () => Promise<readonly BenchResult[]>;
+  /** Runs only when named on the command line (too long or heavy for every `npm run bench`); its last numbers are kept otherwise. */
+  readonly optIn?: boolean;
 }

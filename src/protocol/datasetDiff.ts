@@ -54,6 +54,8 @@ export interface DiffSummary {
   /** Sorted by severity: large first, then by PSI. */
   readonly drift: readonly ColumnDrift[];
   readonly elapsedMs: number;
+  /** Both files were scanned on worker threads (files from 4 MB), not on the extension host's thread. */
+  readonly scannedOnWorkers: boolean;
 }
 
 /** Which changed rows the page wants: one kind, rows touching one column, or all. */

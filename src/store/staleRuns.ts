@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Sql } from './connection';
+import { pidAlive } from '../core/util/pidAlive';
 
 /** Default heartbeat age after which a live run without a checkable pid counts as dead. */
 export const DEFAULT_STALE_AFTER_MS = 60_000;
@@ -13,15 +14,7 @@ export interface StaleCheckOptions {
   readonly isAlive?: (pid: number) => boolean;
 }
 
-/** `process.kill(pid, 0)`: ESRCH means gone; EPERM means it exists but is not ours. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { pidAlive };
 
 interface LiveRow {
   id: string;

@@ -77,3 +77,40 @@ suite('Dataset diff panel', function (this: Mocha.Suite) {
     assert.equal(ok.snapshot().summary?.identical, true);
   });
 });
+
+suite('Dataset diff of large files', function (this: Mocha.Suite) {
+  this.timeout(150_000);
+  const names = ['data/large-a.csv', 'data/large-b.csv'];
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const n of names) await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), n)).then(undefined, () => undefined);
+  });
+
+  test('files from 4 MB are scanned on worker threads inside the extension host, with the same results', async () => {
+    // 80,000 rows x 8 columns (about 5 MB each); B changes one cell in every 1,000th row and drops the last row.
+    const rows = 80_000;
+    const lines = ['id,x1,x2,x3,x4,x5,color,flag'];
+    const changed: string[] = ['id,x1,x2,x3,x4,x5,color,flag'];
+    for (let i = 0; i < rows; i++) {
+      const cells = [String(i), ...[1, 2, 3, 4, 5].map((k) => ((i * 7919 + k * 104729) % 100_003 / 7).toFixed(3)), ['red', 'green', 'blue'][i % 3], i % 2 ? 'yes' : 'no'];
+      lines.push(cells.join(','));
+      if (i === rows - 1) continue;
+      if (i % 1000 === 0) cells[2] = '-1.5';
+      changed.push(cells.join(','));
+    }
+    const root = workspaceRoot();
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, names[0]), Buffer.from(lines.join('\n') + '\n'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, names[1]), Buffer.from(changed.join('\n') + '\n'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await new Promise((r) => setTimeout(r, 1500));
+    const panel = await openDiff(names[0], names[1], ['id']);
+    const s = panel.snapshot().summary!;
+    assert.equal(panel.snapshot().error, undefined);
+    assert.equal(s.scannedOnWorkers, true, 'dist/scanWorker.js beside the extension bundle ran the scans');
+    assert.deepEqual(s.counts, { added: 0, removed: 1, modified: 80, changedCells: 80 });
+    assert.deepEqual(s.changedCellsByColumn, { x2: 80 });
+    assert.deepEqual([s.a.rows, s.b.rows], [rows, rows - 1]);
+  });
+});
+

@@ -25,6 +25,7 @@ header.sides { position: sticky; top: 0; z-index: 3; background: var(--vscode-ed
 .spacer { flex: 1; }
 .sides-labels { display: inline-flex; flex-wrap: wrap; align-items: baseline; gap: 8px; min-width: 0; }
 .actions { display: inline-flex; flex-wrap: wrap; gap: 6px; }
+.actions[hidden] { display: none; } /* the rule above beats the UA's [hidden]: no export buttons before a result */
 .banner { margin: 8px 0; padding: 6px 10px; border-left: 3px solid var(--vscode-focusBorder);
   background: var(--vscode-textBlockQuote-background, transparent); display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 .banner.error { border-left-color: var(--vscode-errorForeground); color: var(--vscode-errorForeground); }

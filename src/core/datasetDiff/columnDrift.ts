@@ -31,7 +31,8 @@ function categoricalDrift(p: ColumnPair): ColumnDrift {
 
 /** Categorical drift from the category counts of A and B (missing values left out). */
 export function categoricalDriftCounts(column: string, countsA: ReadonlyMap<string, number>, countsB: ReadonlyMap<string, number>): ColumnDrift {
-  const categories = [...new Set([...countsA.keys(), ...countsB.keys()])];
+  // Sorted, so the sums (and their last bits) do not depend on the order the categories were met in.
+  const categories = [...new Set([...countsA.keys(), ...countsB.keys()])].sort();
   const ca = categories.map((c) => countsA.get(c) ?? 0);
   const cb = categories.map((c) => countsB.get(c) ?? 0);
   const psi = measure(psiFromCounts(ca, cb), psiVerdict);

@@ -9,7 +9,11 @@ import type { DiffFilesOptions, FileDiff } from './diffFiles';
 import type { DatasetDiff } from './types';
 import { assertClose } from './testing/assertClose';
 
-/** Writes both texts, runs the streaming and the in-memory engine, checks they agree, returns the streaming result. */
+/**
+ * Writes both texts, runs the streaming engine (scanning on this thread and
+ * on worker threads) and the in-memory engine, checks all agree, returns the
+ * streaming result.
+ */
 async function both(a: string, b: string, key?: string[], opts: DiffFilesOptions = {}): Promise<{ diff: DatasetDiff; files: FileDiff }> {
   const dir = mkdtempSync(join(tmpdir(), 'runlens-'));
   try {
@@ -17,9 +21,17 @@ async function both(a: string, b: string, key?: string[], opts: DiffFilesOptions
     writeFileSync(join(dir, 'b.csv'), b);
     const pa = join(dir, 'a.csv');
     const pb = join(dir, 'b.csv');
-    const files = await diffCsvFiles(pa, pb, { ...opts, ...(key ? { key } : {}) });
+    const files = await diffCsvFiles(pa, pb, { workers: 'never', ...opts, ...(key ? { key } : {}) });
     const memory = await diffCsv(pa, pb, { ...(key ? { key } : {}), ...(opts.exampleLimit ? { exampleLimit: opts.exampleLimit } : {}) });
     assertClose(files.diff, memory);
+    const threaded = await diffCsvFiles(pa, pb, { ...opts, workers: 'always', ...(key ? { key } : {}) });
+    try {
+      assert.deepEqual([threaded.scannedOnWorkers, files.scannedOnWorkers], [true, false]);
+      assert.deepEqual(threaded.diff, files.diff, 'scanning on worker threads changes nothing');
+      assert.deepEqual(await threaded.page(0, 10_000), await files.page(0, 10_000));
+    } finally {
+      threaded.dispose();
+    }
     return { diff: files.diff, files };
   } finally {
     rmSync(dir, { recursive: true, force: true });

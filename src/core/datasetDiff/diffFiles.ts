@@ -11,15 +11,16 @@
  * spill file that `FileDiff.page` / `changes` read back.
  * Same results as the in-memory `diffCsv` (tested on small files).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CsvError, DataError } from '../data/dataError';
 import type { ColumnType } from '../data/frame';
 import { TextDictionary } from './cellHash';
 import { ChangeLog } from './changeLog';
-import { CsvBatchReader } from './csvBatches';
-import type { CsvBatch } from './csvBatches';
+import { openCsvSource } from './csvSource';
+import { makeDiffTempDir } from './diffTempDir';
+import type { CsvSource, SourceBatch } from './csvSource';
 import { BTypesChanged, streamB } from './directCompare';
 import { buildFileDiff } from './fileDiffResult';
 import type { NamedColumn } from './fileDiffResult';
@@ -46,6 +47,8 @@ export interface DiffFilesOptions extends DiffOptions {
   readonly labels?: { readonly a: string; readonly b: string };
   /** Bytes of partitioned rows held in memory before they go to temp files (default `DEFAULT_MEMORY_BUDGET`). */
   readonly memoryBudget?: number;
+  /** Scan the files on worker threads: `'auto'` (default) for files of 4 MB and more (see `csvSource.ts`). */
+  readonly workers?: 'auto' | 'always' | 'never';
 }
 export type RowChangeKind = 'added' | 'removed' | 'modified';
 export interface RowChangeFilter { readonly kind?: RowChangeKind; readonly column?: string }
@@ -68,6 +71,8 @@ export interface FileDiff {
   /** Columns in display order (B's order, then columns only in A). */
   readonly columns: string[];
   page(offset: number, limit: number, filter?: RowChangeFilter): Promise<RowChangePage>;
+  /** Whether both files were scanned on worker threads (see `csvSource.ts`), for logs and benchmarks. */
+  readonly scannedOnWorkers: boolean;
   /** Every row change in order (for exports); streams from the spill file. */
   changes(filter?: RowChangeFilter): AsyncIterable<RowChange>;
   dispose(): void;
@@ -91,8 +96,8 @@ export class DatasetDiffError extends DataError {
 /**
  * Default memory budget for partitioned rows. The comparison holds about
  * three times one partition pair, and there are enough partitions for a
- * pair to be a third of the budget. Two 1,000,000 x 20 files (160 MB of CSV
- * each) are diffed with B streamed against A and peak around 320 MB.
+ * pair to be a sixth of the budget. Two 1,000,000 x 20 files (160 MB of CSV
+ * each) are diffed with B streamed against A and peak around 400 MB.
  */
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
 /** Distinct texts interned for both files together; later ones travel inline. */
@@ -117,15 +122,21 @@ export async function diffCsvFiles(a: string, b: string, options: DiffFilesOptio
 async function diffOnce(a: string, b: string, options: DiffFilesOptions, allowStream: boolean): Promise<FileDiff> {
   const labels = options.labels ?? { a, b };
   options.signal?.throwIfAborted();
-  const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'runlens-diff-'));
-  const readers: CsvBatchReader[] = [];
+  const dir = makeDiffTempDir(options.tempDir ?? tmpdir());
+  const readers: CsvSource[] = [];
   let store: PartitionStore | undefined;
   let log: ChangeLog | undefined;
+  const dict = new TextDictionary(DICTIONARY_ENTRIES);
   try {
-    const readerA = new CsvBatchReader(a, labels.a);
-    readers.push(readerA);
-    const readerB = new CsvBatchReader(b, labels.b);
-    readers.push(readerB);
+    // Both files start scanning now (on worker threads when large). A is consumed first while
+    // B reads ahead by up to a quarter of the budget, so both scans run at once on two cores.
+    const open = { workers: options.workers, intern: (t: string): number => dict.id(t) };
+    const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+    const opening = [openCsvSource(a, labels.a, open), openCsvSource(b, labels.b, { ...open, readAheadBytes: Math.max(32 << 20, budget / 4) })];
+    const opened = await Promise.allSettled(opening);
+    for (const o of opened) if (o.status === 'fulfilled') readers.push(o.value);
+    for (const o of opened) if (o.status === 'rejected') throw o.reason;
+    const [readerA, readerB] = readers;
     const key = options.key && options.key.length > 0 ? [...options.key] : undefined;
     for (const [reader, label] of [[readerA, labels.a], [readerB, labels.b]] as const) {
       for (const k of key ?? []) {
@@ -140,21 +151,21 @@ async function diffOnce(a: string, b: string, options: DiffFilesOptions, allowSt
     const onlyA = namesA.map((_, i) => i).filter((i) => !namesB.includes(namesA[i]));
     const onlyB = namesB.map((_, i) => i).filter((i) => !namesA.includes(namesB[i]));
     const hashNames = key ?? [...common].sort(byString);
-    const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     const direct = allowStream && key !== undefined && 3 * readerA.size <= budget;
-    const parts = direct ? 1 : Math.min(4096, Math.max(1, Math.ceil((3 * (readerA.size + readerB.size)) / budget)));
+    // Twice the partitions the budget needs: a partition pair is compared in one synchronous step
+    // (about 0.9 s at 2 GB a file), which is also how long a cancel may wait.
+    const parts = direct ? 1 : Math.min(4096, Math.max(1, Math.ceil((6 * (readerA.size + readerB.size)) / budget)));
     store = new PartitionStore(parts, dir, budget, [readerA.header.length, readerB.header.length]);
-    const dict = new TextDictionary(DICTIONARY_ENTRIES);
     const totalBytes = readerA.size + readerB.size;
     const progress = options.onProgress;
-    const scan = async (reader: CsvBatchReader, side: 0 | 1, names: string[], only: number[], before: number): Promise<ScanPassResult> =>
+    const scan = async (reader: CsvSource, side: 0 | 1, names: string[], only: number[], before: number): Promise<ScanPassResult> =>
       scanPass(reader, side, hashNames.map((n) => names.indexOf(n)), key ? [] : only, {
         store: store as PartitionStore, dict, signal: options.signal,
         onBytes: (bytes) => progress?.({ phase: parts > 1 ? 'partitioning' : 'reading', done: before + bytes, total: totalBytes }),
       });
     const scanA = await scan(readerA, 0, namesA, onlyA, 0);
     const batchesB = direct ? readerB.batches() : undefined;
-    const firstB = batchesB?.next();
+    const firstB = await batchesB?.next();
     const scanB = firstB ? firstBatchSums(firstB, namesB.length) : await scan(readerB, 1, namesB, onlyB, readerA.size);
     const colsA = columnsOf(readerA, scanA.rows);
     const colsB = columnsOf(readerB, scanB.rows);
@@ -223,11 +234,12 @@ async function diffOnce(a: string, b: string, options: DiffFilesOptions, allowSt
     const compared = key ? [...pairs, ...renames].map((p) => p.name) : pairs.map((p) => p.name);
     const changedByColumn = compared.map((_, i) => totals.byPair[i] ?? 0);
     const onStatistics = (done: number, total: number): void => progress?.({ phase: 'statistics', done, total });
-    return buildFileDiff({
+    const scannedOnWorkers = readerA.onWorker && readerB.onWorker;
+    return { scannedOnWorkers, ...buildFileDiff({
       labels, key, colsA, colsB, common: commonPairs, onlyA: onlyA.map((i) => colsA[i]), onlyB: onlyB.map((j) => colsB[j]),
       renames, compared, changedByColumn, totals, accA, accB, texts: dict.texts,
       limit: options.exampleLimit ?? DEFAULT_EXAMPLE_LIMIT, onStatistics,
-    }, log, dir);
+    }, log, dir) };
   } catch (e) {
     log?.close();
     store?.close();
@@ -239,7 +251,7 @@ async function diffOnce(a: string, b: string, options: DiffFilesOptions, allowSt
 }
 
 /** B's first-pass sums from its first batch only (streamed diff): they only centre the statistics' sums. */
-function firstBatchSums(first: IteratorResult<CsvBatch>, ncols: number): ScanPassResult {
+function firstBatchSums(first: IteratorResult<SourceBatch>, ncols: number): ScanPassResult {
   const sums = new Float64Array(ncols);
   const finite = new Float64Array(ncols);
   const rows = first.done === true ? 0 : first.value.scanner.rows;
@@ -263,7 +275,7 @@ function byString(x: string, y: string): number {
 }
 
 /** Column types over the whole file, by `buildColumns`' rules ("mostly numeric" columns are categorical). */
-function columnsOf(reader: CsvBatchReader, rows: number): NamedColumn[] {
+function columnsOf(reader: CsvSource, rows: number): NamedColumn[] {
   const { missing, bools, others } = reader.counts;
   return reader.header.map((name, index) => {
     const strays = bools[index] + others[index];

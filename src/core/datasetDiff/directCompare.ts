@@ -13,14 +13,13 @@
  * the caller diffs again by partitions. Types only move one way (numeric ->
  * boolean -> categorical), so agreeing at the end means they agreed all along.
  */
-import type { CsvBatch, CsvBatchReader } from './csvBatches';
+import type { CsvSource, ScannedRows, SourceBatch } from './csvSource';
 import type { TextDictionary } from './cellHash';
 import { cellEq, PartitionCells } from './partitionCells';
 import type { CellColumn } from './partitionCells';
 import type { CompareColumns, KeyLookup, RowTotals } from './partitionCompare';
 import { INLINE_TEXT, MemoryPartition, NO_TEXT } from './partitions';
 import type { PartitionRows } from './partitions';
-import type { RowScanner } from '../data/csvScan';
 import type { ColumnAccumulator, RowSampler } from './streamStats';
 import type { DiffCell } from './types';
 
@@ -48,7 +47,7 @@ export interface StreamedB {
  * gives B's types from the counts read so far, to check against `cols.b`.
  */
 export async function streamB(
-  reader: CsvBatchReader, first: IteratorResult<CsvBatch>, batches: Iterator<CsvBatch>,
+  reader: CsvSource, first: IteratorResult<SourceBatch>, batches: AsyncIterator<SourceBatch>,
   ctx: {
     readonly a: PartitionCells; readonly lookupA: KeyLookup; readonly cols: CompareColumns; readonly totals: RowTotals;
     readonly dict: TextDictionary; readonly acc: readonly ColumnAccumulator[]; readonly sampler: RowSampler;
@@ -69,7 +68,7 @@ export async function streamB(
   let changed = new Uint8Array(0);
   let order = new Int32Array(0);
   let rows = 0;
-  for (let next = first; next.done !== true; next = batches.next()) {
+  for (let next = first; next.done !== true; next = await batches.next()) {
     ctx.signal?.throwIfAborted();
     const { scanner, bytesDone } = next.value;
     const n = scanner.rows;
@@ -178,13 +177,20 @@ class BatchView {
     this.ids = new Array<Int32Array | undefined>(ncols).fill(undefined);
   }
 
-  view(scanner: RowScanner, dict: TextDictionary): PartitionRows {
+  view(scanner: ScannedRows, dict: TextDictionary): PartitionRows {
     const n = scanner.rows;
     const ids: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(this.ncols).fill(undefined);
     const inline: (Map<number, string> | undefined)[] = new Array<Map<number, string> | undefined>(this.ncols).fill(undefined);
     for (let c = 0; c < this.ncols; c++) {
       const texts = scanner.texts[c];
       if (texts === undefined) continue;
+      const given = scanner.ids?.[c];
+      if (given !== undefined) {
+        // Interned by the source already: only the texts past the dictionary need a map.
+        for (let r = 0; r < n; r++) if (given[r] === INLINE_TEXT) (inline[c] ??= new Map()).set(r, texts[r]);
+        ids[c] = given;
+        continue;
+      }
       let col = this.ids[c];
       if (col === undefined || col.length < n) col = this.ids[c] = new Int32Array(n * 2);
       col.fill(NO_TEXT, 0, n);
@@ -197,6 +203,6 @@ class BatchView {
       }
       ids[c] = col;
     }
-    return { rows: n, lines: scanner.lines, values: scanner.values, ids, inline };
+    return { rows: n, lines: scanner.lines, values: [...scanner.values], ids, inline };
   }
 }

@@ -132,7 +132,7 @@ function track(dir: string): void {
 }
 
 /** The finished diff; `dir` (spill files) is removed by `dispose`, or when the process exits. */
-export function buildFileDiff(input: ResultInput, log: ChangeLog, dir: string): FileDiff {
+export function buildFileDiff(input: ResultInput, log: ChangeLog, dir: string): Omit<FileDiff, 'scannedOnWorkers'> {
   const { totals, limit } = input;
   const schema = schemaOf(input);
   const { stats, drift } = statisticsOf(input);

@@ -7,7 +7,8 @@
  * and, for columns present in one file only, an order-sensitive digest of
  * the whole column (rename detection without a key compares row i with row i).
  */
-import type { CsvBatchReader } from './csvBatches';
+import type { CsvSource, ScannedRows } from './csvSource';
+import { INLINE_TEXT } from './partitions';
 import { finish, hashCell, hashMissing, hashNumber, hashString } from './cellHash';
 import type { TextDictionary } from './cellHash';
 import type { PartitionStore } from './partitions';
@@ -37,7 +38,7 @@ export const HASH_SEED = 0x3c6ef372;
  * boolean words as their text (equal cells of categorical columns), the
  * other as their 1/0 value (equal cells of boolean columns).
  */
-export async function scanPass(reader: CsvBatchReader, side: 0 | 1, hashCols: readonly number[], digestCols: readonly number[], ctx: ScanPassContext): Promise<ScanPassResult> {
+export async function scanPass(reader: CsvSource, side: 0 | 1, hashCols: readonly number[], digestCols: readonly number[], ctx: ScanPassContext): Promise<ScanPassResult> {
   const { store, dict } = ctx;
   const ncols = reader.header.length;
   const parts = store.count;
@@ -48,7 +49,9 @@ export async function scanPass(reader: CsvBatchReader, side: 0 | 1, hashCols: re
   let part = new Int32Array(0);
   let order = new Int32Array(0);
   const starts = new Int32Array(parts + 1);
-  for (const { scanner, bytesDone } of reader.batches()) {
+  const batches = reader.batches();
+  for (let next = await batches.next(); next.done !== true; next = await batches.next()) {
+    const { scanner, bytesDone } = next.value;
     ctx.signal?.throwIfAborted();
     const n = scanner.rows;
     rows += n;
@@ -59,13 +62,13 @@ export async function scanPass(reader: CsvBatchReader, side: 0 | 1, hashCols: re
     // Partition sizes from the density of rows so far, so in-memory partitions rarely grow.
     const expected = Math.ceil(((rows * reader.size) / Math.max(1, bytesDone)) * 1.05 / parts) + 16;
     if (parts === 1) {
-      for (let r = 0; r < n; r++) order[r] = r;
-      store.append(side, 0, scanner, order, n, dict, expected);
+      store.append(side, 0, scanner, order, n, dict, expected, true);
     } else {
+      const texts = hashCols.map((c) => cellTexts(scanner, c, dict));
       starts.fill(0);
       for (let r = 0; r < n; r++) {
         let h = HASH_SEED;
-        for (const c of hashCols) h = hashCell(h, scanner.values[c][r], scanner.texts[c]?.[r]);
+        for (let k = 0; k < hashCols.length; k++) h = hashCell(h, scanner.values[hashCols[k]][r], texts[k]?.[r]);
         const p = finish(h) % parts;
         part[r] = p;
         starts[p + 1]++;
@@ -94,7 +97,7 @@ export async function scanPass(reader: CsvBatchReader, side: 0 | 1, hashCols: re
     }
     for (const [c, d] of digests) {
       const vals = scanner.values[c];
-      const texts = scanner.texts[c];
+      const texts = cellTexts(scanner, c, dict);
       let [natural, canonical] = d;
       for (let r = 0; r < n; r++) {
         const v = vals[r];
@@ -110,4 +113,17 @@ export async function scanPass(reader: CsvBatchReader, side: 0 | 1, hashCols: re
   }
   ctx.signal?.throwIfAborted();
   return { rows, sums, finite, digests };
+}
+
+/** Column `c`'s texts by row, whether the source left them as strings or interned them. */
+function cellTexts(scanner: ScannedRows, c: number, dict: TextDictionary): readonly (string | undefined)[] | undefined {
+  const texts = scanner.texts[c];
+  const ids = scanner.ids?.[c];
+  if (texts === undefined || ids === undefined) return texts;
+  const out = new Array<string | undefined>(scanner.rows);
+  for (let r = 0; r < scanner.rows; r++) {
+    const id = ids[r];
+    out[r] = id >= 0 ? dict.texts[id] : id === INLINE_TEXT ? texts[r] : undefined;
+  }
+  return out;
 }

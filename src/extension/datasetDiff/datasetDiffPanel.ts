@@ -191,7 +191,7 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
         return;
       }
       this.result.value = result;
-      this.deps.log(`dataset diff ${this.request.refA} ↔ ${this.request.refB}: ${result.summary.counts.added} added, ${result.summary.counts.removed} removed, ${result.summary.counts.modified} modified in ${result.summary.elapsedMs} ms`);
+      this.deps.log(`dataset diff ${this.request.refA} ↔ ${this.request.refB}: ${result.summary.counts.added} added, ${result.summary.counts.removed} removed, ${result.summary.counts.modified} modified in ${result.summary.elapsedMs} ms${result.summary.scannedOnWorkers ? ' (files scanned on worker threads)' : ''}`);
       this.updateTitle();
       await this.post([{ type: 'summary', summary: result.summary }]);
     } catch (e) {

@@ -115,7 +115,12 @@ test('bad input becomes one clear line: duplicate keys, a missing key column, a 
   const key = await failure('ok.csv', 'ok.csv', ['nope'], { root });
   assert.match(key.message, /nope/);
   const missing = await failure('ok.csv', 'gone.csv', [], { root });
-  assert.match(missing.message, /gone\.csv/);
+  assert.equal(missing.message, 'B: gone.csv is gone (no such file: deleted or moved since the diff was opened)', 'names the side whose file is gone');
+  assert.equal(missing.unexpected, false);
+  const missingA = await failure('gone.csv', 'ok.csv', [], { root });
+  assert.match(missingA.message, /^A: gone\.csv is gone /);
+  const notFile = await failure('ok.csv', '.', [], { root });
+  assert.equal(notFile.message, 'B: .: not a file', 'other unreadable refs keep their reason, with the side');
   const aborted = new AbortController();
   aborted.abort();
   const cancelled = await failure('ok.csv', 'ok.csv', [], { root }, { signal: aborted.signal });

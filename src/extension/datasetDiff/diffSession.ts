@@ -4,14 +4,18 @@
  * spill file) until disposed. No vscode import: tested under plain Node with
  * real files and a real store; the panel is the VS Code edge around it.
  */
+import { existsSync } from 'node:fs';
 import type { DiffProgress, FileDiff, RowChangeFilter } from '../../core/datasetDiff/diffFiles';
 import { diffCsvFiles } from '../../core/datasetDiff/diffFiles';
+import { datasetAbsPath } from '../../datasets/datasetCatalog';
+import { DatasetError } from '../../datasets/datasetError';
+import type { DatasetRef } from '../../datasets/datasetRef';
 import { parseDatasetRef } from '../../datasets/datasetRef';
 import type { MaterializedDataset } from '../../datasets/materialize';
 import { materializeDataset } from '../../datasets/materialize';
 import type { DiffSummary, RowFilter } from '../../protocol/datasetDiff';
 import type { RunStore } from '../../store/runStore';
-import { throwIfAborted } from '../../core/util/errors';
+import { throwIfAborted, UserError } from '../../core/util/errors';
 import { pairStats, sideStats, sortDrift } from './diffStatistics';
 
 export interface DiffContext {
@@ -66,6 +70,24 @@ export class DiffResult {
   }
 }
 
+/**
+ * One side as a file. A ref that no longer resolves says which side it is,
+ * and a missing file says it is gone: the panel's refs come from pickers and
+ * views that list existing data, so a missing file was deleted or moved since
+ * (typically seen by a panel restored after a reload).
+ */
+async function materializeSide(side: 'A' | 'B', ref: DatasetRef, ctx: DiffContext): Promise<MaterializedDataset> {
+  try {
+    return await materializeDataset(ref, ctx);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    if (ref.kind === 'file' && !existsSync(datasetAbsPath(ctx.root, ref.path))) {
+      throw new DatasetError(`${side}: ${ref.path} is gone (no such file: deleted or moved since the diff was opened)`);
+    }
+    throw new DatasetError(`${side}: ${e.message}`);
+  }
+}
+
 /** Runs a diff of two dataset refs (text as the user or the serializer gave it). */
 export async function runDatasetDiff(refA: string, refB: string, key: readonly string[], ctx: DiffContext, options: DiffRunOptions = {}): Promise<DiffResult> {
   const { signal, onProgress } = options;
@@ -75,10 +97,10 @@ export async function runDatasetDiff(refA: string, refB: string, key: readonly s
   const sides: MaterializedDataset[] = [];
   try {
     onProgress?.('Reading A');
-    sides.push(await materializeDataset(parsedA, ctx));
+    sides.push(await materializeSide('A', parsedA, ctx));
     throwIfAborted(signal);
     onProgress?.('Reading B');
-    sides.push(await materializeDataset(parsedB, ctx));
+    sides.push(await materializeSide('B', parsedB, ctx));
     throwIfAborted(signal);
     const [a, b] = sides;
     const fileDiff = await diffCsvFiles(a.file, b.file, {
@@ -109,6 +131,7 @@ export async function runDatasetDiff(refA: string, refB: string, key: readonly s
         ...(notes.length > 0 ? { statisticsNote: notes.join('; ') } : {}),
         drift: sortDrift(d.drift),
         elapsedMs: now() - started,
+        scannedOnWorkers: fileDiff.scannedOnWorkers,
       };
       return new DiffResult(summary, fileDiff, sides);
     } catch (e) {

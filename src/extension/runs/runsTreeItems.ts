@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { RunStore } from '../../store/runStore';
 import type { RunRow, ExperimentSummary } from '../../store/types';
-import { STATUS_ICONS, runDescription, runTooltip, runContextValue, metricLabel, relativeTime } from '../../views/runPresentation';
+import { runTooltip, runContextValue, metricLabel, relativeTime } from '../../views/runPresentation';
+import { runRowAccessibleLabel, runRowDescription, runRowIcon } from './runRowText';
 import { GROUP_LABELS, type RunsNode } from './runsNodes';
 
 export interface ItemContext {
@@ -47,17 +48,17 @@ export function buildTreeItem(node: RunsNode, ctx: ItemContext): vscode.TreeItem
     case 'run': {
       const row = ctx.row;
       if (!row) return new vscode.TreeItem('(run no longer exists)');
-      const item = new vscode.TreeItem(row.starred ? `★ ${row.name}` : row.name, C.Collapsed);
+      const item = new vscode.TreeItem(row.name, C.Collapsed);
       item.id = node.id;
-      const status = STATUS_ICONS[row.status];
-      item.iconPath = new vscode.ThemeIcon(status.icon, status.color ? new vscode.ThemeColor(status.color) : undefined);
-      item.description = runDescription(row, ctx.now, ctx.keyMetric || undefined);
+      const icon = runRowIcon(row);
+      item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+      item.description = runRowDescription(row, ctx.now, ctx.keyMetric || undefined);
       const tip = new vscode.MarkdownString(runTooltip(row, ctx.now));
       tip.isTrusted = false;
       tip.supportHtml = false;
       item.tooltip = tip;
       item.contextValue = runContextValue(row);
-      item.accessibilityInformation = { label: `${row.name}, ${row.status}, ${item.description}` };
+      item.accessibilityInformation = { label: runRowAccessibleLabel(row, item.description) };
       return item;
     }
     case 'group': {

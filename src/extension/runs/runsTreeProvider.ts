@@ -17,6 +17,8 @@ export interface RunsTreeOptions {
 }
 
 const LIVE: ReadonlySet<string> = new Set(['running', 'queued']);
+/** Ended runs checked for edits on a store change (the rest were listed long ago, out of sight). */
+const EDIT_CHECK_MAX = 200;
 
 /**
  * The Runs explorer: (folders →) experiments → runs → trials, params,
@@ -244,6 +246,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         if (node) this.emitter.fire(node);
       }
     }
+    this.refreshEditedRuns(key, store);
     const live = [...this.rows.values()].filter((r) => LIVE.has(r.status) && this.nodes.has(`${key}|run|${r.id}`));
     if (live.length === 0) return;
     const fresh = store.listRuns({
@@ -254,6 +257,29 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       const node = this.nodes.get(`${key}|run|${row.id}`);
       if (node) this.emitter.fire(node);
     }
+  }
+
+  /**
+   * Runs that ended do not change on their own, but a star, a rename or a
+   * note (from the view's commands, or `runlens` in a terminal) changes what
+   * their row shows, and a star can move it (starred first). Checks the
+   * listed rows with one primary-key lookup each (about 12 µs; the most
+   * recently listed {@link EDIT_CHECK_MAX} only) and re-lists the parent of a
+   * row that changed, so its order and its context menu follow.
+   */
+  private refreshEditedRuns(key: string, store: RunStore): void {
+    const ended = [...this.rows.values()].filter((r) => !LIVE.has(r.status) && this.nodes.has(`${key}|run|${r.id}`)).slice(-EDIT_CHECK_MAX);
+    const parents = new Set<RunsNode | undefined>();
+    for (const row of ended) {
+      const now = store.findRun(row.id);
+      if (now && now.name === row.name && now.starred === row.starred && now.status === row.status && now.note === row.note) continue;
+      const node = this.nodes.get(`${key}|run|${row.id}`)!;
+      parents.add(this.getParent(node) ?? node);
+      // up to date at once, so a parent VS Code does not re-list (folded) is not fired again on the next change
+      if (now) this.rows.set(row.id, { ...row, name: now.name, starred: now.starred, status: now.status, note: now.note });
+      else this.rows.delete(row.id);
+    }
+    for (const node of parents) this.emitter.fire(node);
   }
 
   dispose(): void {

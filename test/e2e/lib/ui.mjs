@@ -226,3 +226,78 @@ export async function outputText(page, channel, timeoutMs = 10_000) {
   }
   return (await panel.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
 }
+
+/**
+ * Answers a save dialog. code-server's workbench has no native dialogs: a
+ * remote workspace gets VS Code's simple file dialog, a quick input holding
+ * a path (prefilled with the default). Types `path` (absolute, on the
+ * server) and accepts; returns the path the dialog offered first.
+ * @param {import('playwright-core').Page} page
+ * @param {string} path
+ */
+export async function answerSaveDialog(page, path, timeoutMs = 15_000) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  // The dialog shows the folder first and fills in the file name once it has
+  // listed the folder; typing before that is overwritten. Wait for the value
+  // to name a file and stay put.
+  let offered = await input.inputValue();
+  for (let stableSince = Date.now(), end = Date.now() + timeoutMs; Date.now() - stableSince < 500 || offered.endsWith('/');) {
+    if (Date.now() > end) throw new Error(`the save dialog never offered a file name (last: ${offered})`);
+    await page.waitForTimeout(100);
+    const value = await input.inputValue();
+    if (value !== offered) [offered, stableSince] = [value, Date.now()];
+  }
+  await input.fill(path);
+  // the dialog checks the typed path (parent folder exists, not a folder)
+  // as it changes; Enter before that check settles is ignored. Enter again
+  // only while the dialog is still there: once it closes, the focus is back
+  // on whatever opened it (a webview's button would be pressed again).
+  for (const end = Date.now() + timeoutMs; ;) {
+    await input.press('Enter');
+    try {
+      await widget.waitFor({ state: 'hidden', timeout: 1_500 });
+      return offered;
+    } catch (e) {
+      if (Date.now() > end) throw new Error(`the save dialog did not accept ${path}: ${e.message}`);
+      if (!(await widget.isVisible())) return offered;
+      const shown = await input.inputValue();
+      if (shown !== path) throw new Error(`the save dialog shows "${shown}" instead of ${path} (a question, or the path was changed)`);
+    }
+  }
+}
+
+/**
+ * Reloads the window the way a user does ("Developer: Reload Window") and
+ * waits for the new workbench. Webview panels come back through their
+ * extension's serializer, if it has one.
+ * @param {import('playwright-core').Page} page
+ */
+export async function reloadWindow(page, timeoutMs = 60_000) {
+  await focusWorkbench(page);
+  await page.evaluate(() => { globalThis.__runlensBeforeReload = true; });
+  const loaded = page.waitForEvent('load', { timeout: timeoutMs });
+  // the page navigates away under the palette: a wait of runCommand may fail with it
+  let commandError;
+  await runCommand(page, 'Developer: Reload Window').catch((e) => { commandError = e; });
+  await loaded.catch((e) => {
+    throw new Error(`the window did not reload: ${e.message}${commandError ? ` (${commandError.message})` : ''}`);
+  });
+  await page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
+  if (await page.evaluate(() => globalThis.__runlensBeforeReload === true)) throw new Error('the window did not reload');
+}
+
+/**
+ * Takes the keyboard focus out of a webview. A webview's iframe forwards the
+ * keys it gets to the workbench, but F1 pressed while it has the focus is
+ * often lost (runCommand then retries for many seconds); the workbench's own
+ * document handles keys reliably.
+ * @param {import('playwright-core').Page} page
+ */
+export async function focusWorkbench(page) {
+  await page.evaluate(() => {
+    const active = document.activeElement;
+    if (active instanceof HTMLIFrameElement) active.blur();
+  });
+}

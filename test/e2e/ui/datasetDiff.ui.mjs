@@ -2,14 +2,17 @@
 // (code-server 1.100), on a copy of test/integration/workspace:
 // "RunLens: Diff Datasets…" from the palette → pick A, B and the key →
 // the panel's summary counts and a highlighted modified cell (old → new),
-// read inside the webview; markup in the data stays text. Then the Datasets
-// view after a training run: the data file, its version, "changed since last
-// run" after an edit, and "Diff with Current File".
+// read inside the webview; markup in the data stays text. The exports through
+// the save dialog (files checked on disk), and the panels after "Developer:
+// Reload Window" (restored by the serializer; a deleted file is named, not
+// waited for). Then the Datasets view after a training run: the data file,
+// its version, "changed since last run" after an edit, and "Diff with
+// Current File".
 // run: RUNLENS_E2E_SKIP_INSTALL=1 node test/e2e/run.mjs ui:datasetDiff
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { contextMenu, openViewContainer, runCommand, treeRow, viewTitleAction, waitForNotification, webviewFrame } from '../lib/ui.mjs';
+import { answerSaveDialog, contextMenu, focusWorkbench, openViewContainer, reloadWindow, runCommand, treeRow, viewTitleAction, waitForNotification, webviewFrame } from '../lib/ui.mjs';
 
 export const timeoutMs = 120_000;
 
@@ -111,6 +114,89 @@ export const tests = {
     const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
     await until('the Markdown summary', async () => /1 row added, 1 removed, 2 modified/.test((await lines.innerText()).replace(/\u00a0/g, ' ')));
     await runCommand(page, 'View: Revert and Close Editor');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'Export CSV… and Save Markdown… go through the save dialog and write the files': async ({ page }) => {
+    const frame = webviewFrame(page);
+    const csvFile = join(state.folder, 'exports-changed-cells.csv');
+    const mdFile = join(state.folder, 'exports-summary.md');
+
+    await frame.locator('vscode-button', { hasText: 'Export CSV…' }).click();
+    const offered = await answerSaveDialog(page, csvFile);
+    assert.equal(offered, join(state.folder, 'diff-a-vs-diff-b.diff.csv'), 'the dialog offers a name from both sides, in the workspace');
+    await waitForNotification(page, 'Saved exports-changed-cells.csv');
+    // one record per changed cell: the two modified cells, and each cell of the added and the removed row
+    const records = readFileSync(csvFile, 'utf8').split('\r\n');
+    assert.equal(records.pop(), '', 'CRLF after the last record');
+    assert.equal(records[0], 'kind,id,column,before,after');
+    assert.deepEqual(records.slice(1).sort(), [
+      `added,5,${IMG},,e`, 'added,5,id,,5', 'added,5,petal_length,,1.6', 'added,5,species,,setosa',
+      `modified,2,petal_length,1.3,1.5`, `modified,4,${IMG},d,<b>bold</b>`,
+      `removed,3,${IMG},c,`, 'removed,3,id,3,', 'removed,3,petal_length,4.7,', 'removed,3,species,versicolor,',
+    ].sort());
+
+    await frame.locator('vscode-button', { hasText: 'Save Markdown…' }).click();
+    assert.equal(await answerSaveDialog(page, mdFile), join(state.folder, 'diff-a-vs-diff-b.diff.md'));
+    await waitForNotification(page, 'Saved exports-summary.md');
+    const md = readFileSync(mdFile, 'utf8');
+    assert.match(md, /1 row added, 1 removed, 2 modified \(2 cells\)/);
+    assert.match(md, /\| rows added \| 1 \|\n\| rows removed \| 1 \|\n\| rows modified \| 2 \|\n\| cells changed \| 2 \|/);
+    assert.match(md, /\| modified \| 2 \| setosa \| 1\.3 → \*\*1\.5\*\* \|/, 'the changed cell is listed, old → new');
+    assert.ok(!md.includes(IMG), 'markup in a column name is escaped in Markdown');
+    await focusWorkbench(page);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  '"Developer: Reload Window" brings both panels back: one diffed again from its saved refs and key, one saying its file is gone': async ({ page, screenshot }) => {
+    // a second panel on a file that is then deleted: after the reload it must say so, not spin
+    copyFileSync(join(state.folder, 'data/diff-a.csv'), join(state.folder, 'data/gone.csv'));
+    await focusWorkbench(page);
+    await runCommand(page, 'RunLens: Diff Datasets…', undefined, { opens: 'Diff Datasets (1/3)' });
+    await pickRow(page, 'data/gone.csv');
+    await waitForTitle(page, 'Diff Datasets (2/3)');
+    await pickRow(page, 'data/diff-b.csv');
+    await pickKey(page, ['id']);
+    // the new panel's own page has diffed (and so saved its state), not the older panel's
+    const tab = (text) => page.locator('.tabs-container .tab', { hasText: text }).first();
+    await tab('gone.csv ↔ diff-b.csv').waitFor({ timeout: 15_000 });
+    await until('the second panel\'s diff', async () => {
+      const f = webviewFrame(page);
+      return (await f.locator('.side[data-side="A"] .label').innerText({ timeout: 1_000 })) === 'data/gone.csv'
+        && (await f.locator('[data-count="added"] .count-value').count()) === 1;
+    }, 30_000);
+    rmSync(join(state.folder, 'data/gone.csv'));
+
+    await reloadWindow(page);
+    // the active tab is the panel whose A is gone
+    await tab('gone.csv ↔ diff-b.csv').waitFor({ timeout: 30_000 });
+    let frame = webviewFrame(page);
+    const alert = frame.locator('.banner.error');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.match(await alert.innerText(), /^A: data\/gone\.csv is gone \(no such file: deleted or moved since the diff was opened\)/);
+    assert.equal(await frame.locator('.banner.progress').count(), 0, 'not left loading');
+    assert.equal(await frame.locator('vscode-button', { hasText: 'Export CSV…' }).isVisible(), false, 'nothing to export');
+    assert.equal(await frame.locator('vscode-button', { hasText: 'Retry' }).isVisible(), true);
+    assert.equal(await frame.locator('.side[data-side="A"] .label').innerText(), 'data/gone.csv', 'the saved refs are shown');
+    await screenshot('restored-ref-gone');
+
+    // the other panel diffs again when its tab is shown
+    await tab('diff-a.csv ↔ diff-b.csv').click();
+    frame = webviewFrame(page);
+    const count = (id) => frame.locator(`[data-count="${id}"] .count-value`);
+    await count('added').waitFor({ timeout: 30_000 });
+    assert.deepEqual(
+      await Promise.all(['added', 'removed', 'modified', 'changedCells'].map(async (id) => (await count(id).innerText()).trim())),
+      ['1', '1', '2', '2'],
+    );
+    assert.match(await frame.locator('.key-line').innerText(), /Rows matched on key: id/, 'the key came back too');
+    const cell = frame.locator('td.cell-modified[data-column="petal_length"]').first();
+    await cell.waitFor({ timeout: 15_000 });
+    assert.match((await cell.innerText()).replace(/\s+/g, ' '), /^1\.3 → 1\.5$/);
+    assert.equal(await cell.evaluate((el) => getComputedStyle(el).outlineStyle), 'solid', 'the changed cell is highlighted');
+    assert.equal(await frame.locator('.banner.progress').count(), 0, 'not left loading');
+    await screenshot('restored-after-reload');
   },
 
   /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
