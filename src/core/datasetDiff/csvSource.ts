@@ -64,7 +64,7 @@ export interface OpenCsvOptions {
   readonly intern?: (text: string) => number;
   /** Worker sources: distinct texts sent by id before the rest travel inline (tests lower it). */
   readonly textTableLimit?: number;
-  /** Worker sources: bytes of scanned batches held ahead of the consumer (default 32 MB). */
+  /** Worker sources: bytes of scanned batches held ahead of the consumer (default 8 MB). */
   readonly readAheadBytes?: number;
 }
 

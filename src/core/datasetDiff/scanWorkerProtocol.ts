@@ -24,7 +24,7 @@ export interface ScanWorkerInput {
   readonly label: string;
   /** Distinct texts sent by id (default `TEXT_TABLE_LIMIT`; tests lower it). */
   readonly textTableLimit?: number;
-  /** Bytes of batches the worker may have sent and not seen consumed (default 32 MB). */
+  /** Bytes of batches the worker may have sent and not seen consumed (default 8 MB). */
   readonly readAheadBytes?: number;
 }
 
