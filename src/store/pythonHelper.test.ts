@@ -185,14 +185,15 @@ print(r.id)
     .get(run.id) as { n: number; lo: number; hi: number; d: number };
   assert.deepEqual(seq, { n: PY_POINTS + tsBatches * 10, lo: 0, hi: PY_POINTS + tsBatches * 10 - 1, d: PY_POINTS + tsBatches * 10 });
   assert.equal(store.getTags(run.id).py_progress, '18000');
-  // The writers really took turns (not one after the other).
+  // The writers really took turns (not one after the other). How often depends on the machine's
+  // load (8 on a busy CI run, dozens on a quiet one); a few turns are enough to prove it.
   const signs = db
     .prepare(`SELECT value < 0 FROM metric_points p JOIN metric_series s ON s.id = p.series_id
               WHERE s.run_id = ? AND s.key = 'shared' ORDER BY seq`)
     .pluck()
     .all(run.id) as number[];
   const switches = signs.filter((v, i) => i > 0 && v !== signs[i - 1]).length;
-  assert.ok(switches >= 10, `only ${switches} switches between the writers`);
+  assert.ok(switches >= 3, `only ${switches} switches between the writers`);
   store.close();
   integrityOk(dir);
 });

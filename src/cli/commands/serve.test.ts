@@ -45,20 +45,8 @@ async function serve(args: string[]): Promise<{ child: ChildProcessWithoutNullSt
 
 test('serves the trained model: predictions equal the training-time predictions', async () => {
   const runId = irisRun();
-  const child = spawnCli(ws.dir, ['serve', runId.slice(0, 8), '--port', '0']);
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
+  const { child, url, out } = await serve([runId.slice(0, 8), '--port', '0']);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-      child.stdout.on('data', () => {
-        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-    });
     assert.equal((await fetch(`${url}/ping`)).status, 200);
     const rows = readFileSync(join(ws.dir, 'data', 'iris.csv'), 'utf8').trim().split('\n');
     const header = rows[0]!.split(',');
@@ -76,7 +64,7 @@ test('serves the trained model: predictions equal the training-time predictions'
     const code = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     assert.equal(await code, 0);
-    assert.match(out, /server stopped/);
+    assert.match(out(), /server stopped/);
   } finally {
     child.kill('SIGKILL');
   }
