@@ -151,6 +151,9 @@ export class WorkspaceStores implements vscode.Disposable {
           this.changeEmitter.fire({ folder: e.folder, dir: e.dir, store: e.store, error: e.error });
         }
       } catch (err) {
+        // Busy or locked (another process checkpointing or recovering the WAL): asked again at the next poll.
+        // Closing the store for that would leave every view on it empty until a reload.
+        if (isTransient(err)) continue;
         this.options.logger.error(`store ${e.dir} became unreadable`, err);
         e.store.close();
         e.store = undefined;
@@ -165,6 +168,12 @@ export class WorkspaceStores implements vscode.Disposable {
     this.entries.clear();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** SQLite's "try again" errors: another connection holds a lock for a moment. */
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 /** A one-line reason for a store that would not open, native-module mismatches spelled out. */
