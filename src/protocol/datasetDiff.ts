@@ -74,7 +74,7 @@ export type HostToPage =
   /** Answer to `requestRows` (the page ignores answers to requests it superseded). */
   | { readonly type: 'rows'; readonly requestId: number; readonly total: number; readonly offset: number; readonly rows: readonly RowChange[] }
   /** The diff failed or was cancelled: a one-line message for the user. */
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string; /** Offer "Change key…" (not when a side could not be read). */ readonly changeKey: boolean };
 
 export type ExportFormat = 'csv' | 'markdown';
 

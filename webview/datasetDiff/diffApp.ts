@@ -86,7 +86,7 @@ export class DiffApp {
         this.setSummary(m.summary);
         return;
       case 'error':
-        this.showError(m.message);
+        this.showError(m.message, m.changeKey);
         return;
     }
   }
@@ -125,12 +125,16 @@ export class DiffApp {
     replaceChildren(this.status, h('p', { className: 'banner progress' }, icon('loading codicon-modifier-spin'), `${message}…`, h('div', { className: 'progress-track' }, fill)));
   }
 
-  private showError(message: string): void {
+  private showError(message: string, changeKey: boolean): void {
     const retry = h('vscode-button', { attrs: { icon: 'refresh', secondary: '' } }, 'Retry');
     retry.addEventListener('click', () => this.io.post({ type: 'rerun' }));
-    const key = h('vscode-button', { attrs: { icon: 'key', secondary: '' } }, 'Change key…');
-    key.addEventListener('click', () => this.io.post({ type: 'changeKey' }));
-    replaceChildren(this.status, h('p', { className: 'banner error', attrs: { role: 'alert' } }, icon('error'), h('span', { className: 'message' }, message), retry, key));
+    const buttons = [retry];
+    if (changeKey) {
+      const key = h('vscode-button', { attrs: { icon: 'key', secondary: '' } }, 'Change key…');
+      key.addEventListener('click', () => this.io.post({ type: 'changeKey' }));
+      buttons.push(key);
+    }
+    replaceChildren(this.status, h('p', { className: 'banner error', attrs: { role: 'alert' } }, icon('error'), h('span', { className: 'message' }, message), ...buttons));
     this.body.hidden = true;
     this.exports.hidden = true;
   }

@@ -6,7 +6,7 @@ import { assertNever } from '../../views/compare/assertNever';
 import { renderDatasetDiffHtml } from './diffHtml';
 import { exportDiff } from './diffExport';
 import type { DiffContext, DiffResult } from './diffSession';
-import { runDatasetDiff } from './diffSession';
+import { SideUnreadableError, runDatasetDiff } from './diffSession';
 import { describeDiffError, shortRef } from './diffMessages';
 import { sanitizeDiffState } from './pageState';
 import { pickKeyColumns } from './refPickers';
@@ -60,7 +60,7 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
   private resolveReady!: () => void;
   private readonly result = new MutableDisposable<DiffResult>();
   private abort: AbortController | undefined;
-  private error: string | undefined;
+  private error: { readonly message: string; readonly changeKey: boolean } | undefined;
   /** Settles when the current run has its summary or its error. */
   private settled: Promise<void> = Promise.resolve();
   private pageReady = false;
@@ -114,7 +114,7 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
   }
 
   snapshot(): DiffPanelSnapshot {
-    return { ready: this.pageReady, request: this.request, summary: this.result.value?.summary, error: this.error, rowMessages: this.rowMessages, rowsSent: this.rowsSent };
+    return { ready: this.pageReady, request: this.request, summary: this.result.value?.summary, error: this.error?.message, rowMessages: this.rowMessages, rowsSent: this.rowsSent };
   }
 
   private html(): string {
@@ -145,7 +145,7 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
   private stateMessages(): HostToPage[] {
     const start: HostToPage = { type: 'start', refA: this.request.refA, refB: this.request.refB, key: this.request.key };
     if (this.result.value) return [start, { type: 'summary', summary: this.result.value.summary }];
-    if (this.error !== undefined) return [start, { type: 'error', message: this.error }];
+    if (this.error !== undefined) return [start, { type: 'error', message: this.error.message, changeKey: this.error.changeKey }];
     return [start, { type: 'progress', message: 'Starting' }];
   }
 
@@ -197,9 +197,11 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
     } catch (e) {
       if (!current()) return;
       const { message, unexpected } = describeDiffError(e);
-      this.error = message;
+      // Another key can fix duplicate keys or a missing key column, not a side that cannot be read.
+      const changeKey = !(e instanceof SideUnreadableError);
+      this.error = { message, changeKey };
       this.deps.log(`dataset diff ${this.request.refA} ↔ ${this.request.refB} failed: ${unexpected ? ((e as Error).stack ?? e) : message}`);
-      await this.post([{ type: 'error', message }]);
+      await this.post([{ type: 'error', message, changeKey }]);
     } finally {
       settle();
     }

@@ -8,7 +8,7 @@ import { snapshotDatasetFile } from '../../datasets/snapshot';
 import { tempDir, tempStore } from '../../store/testing/tempStore';
 import { readCsvHeader } from './csvHeader';
 import { describeDiffError } from './diffMessages';
-import { MAX_PAGE_ROWS, runDatasetDiff } from './diffSession';
+import { MAX_PAGE_ROWS, SideUnreadableError, runDatasetDiff } from './diffSession';
 
 const OLD = 'id,name,score,city\n1,ann,0.5,Oslo\n2,bob,0.7,Rome\n3,cid,0.9,Oslo\n4,dan,0.1,Lima\n';
 const NEW = 'id,name,score,city\n1,ann,0.5,Oslo\n2,bob,0.75,Rome\n4,dan,0.1,Lima\n5,eve,0.3,Oslo\n';
@@ -103,7 +103,8 @@ test('bad input becomes one clear line: duplicate keys, a missing key column, a 
     try {
       (await runDatasetDiff(...args)).dispose();
     } catch (e) {
-      return describeDiffError(e);
+      // The panel offers "Change key…" except when a side could not be read.
+      return { ...describeDiffError(e), sideUnreadable: e instanceof SideUnreadableError };
     }
     assert.fail('expected the diff to fail');
   };
@@ -112,15 +113,18 @@ test('bad input becomes one clear line: duplicate keys, a missing key column, a 
   assert.match(dup.message, /duplicate/i);
   assert.doesNotMatch(dup.message, /\n/);
   assert.equal(dup.unexpected, false);
+  assert.equal(dup.sideUnreadable, false, 'another key can fix duplicate keys');
   const key = await failure('ok.csv', 'ok.csv', ['nope'], { root });
   assert.match(key.message, /nope/);
   const missing = await failure('ok.csv', 'gone.csv', [], { root });
   assert.equal(missing.message, 'B: gone.csv is gone (no such file: deleted or moved since the diff was opened)', 'names the side whose file is gone');
   assert.equal(missing.unexpected, false);
+  assert.equal(missing.sideUnreadable, true);
   const missingA = await failure('gone.csv', 'ok.csv', [], { root });
   assert.match(missingA.message, /^A: gone\.csv is gone /);
   const notFile = await failure('ok.csv', '.', [], { root });
   assert.equal(notFile.message, 'B: .: not a file', 'other unreadable refs keep their reason, with the side');
+  assert.equal(notFile.sideUnreadable, true);
   const aborted = new AbortController();
   aborted.abort();
   const cancelled = await failure('ok.csv', 'ok.csv', [], { root }, { signal: aborted.signal });

@@ -70,6 +70,14 @@ export class DiffResult {
   }
 }
 
+/** A side (A or B) could not be read: a file gone, a ref that does not resolve. Another key would not help. */
+export class SideUnreadableError extends DatasetError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SideUnreadableError';
+  }
+}
+
 /**
  * One side as a file. A ref that no longer resolves says which side it is,
  * and a missing file says it is gone: the panel's refs come from pickers and
@@ -82,9 +90,9 @@ async function materializeSide(side: 'A' | 'B', ref: DatasetRef, ctx: DiffContex
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     if (ref.kind === 'file' && !existsSync(datasetAbsPath(ctx.root, ref.path))) {
-      throw new DatasetError(`${side}: ${ref.path} is gone (no such file: deleted or moved since the diff was opened)`);
+      throw new SideUnreadableError(`${side}: ${ref.path} is gone (no such file: deleted or moved since the diff was opened)`);
     }
-    throw new DatasetError(`${side}: ${e.message}`);
+    throw new SideUnreadableError(`${side}: ${e.message}`);
   }
 }
 

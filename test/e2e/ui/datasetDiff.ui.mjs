@@ -178,6 +178,7 @@ export const tests = {
     assert.equal(await frame.locator('.banner.progress').count(), 0, 'not left loading');
     assert.equal(await frame.locator('vscode-button', { hasText: 'Export CSV…' }).isVisible(), false, 'nothing to export');
     assert.equal(await frame.locator('vscode-button', { hasText: 'Retry' }).isVisible(), true);
+    assert.equal(await frame.locator('vscode-button', { hasText: 'Change key…' }).count(), 0, 'another key cannot bring a file back');
     assert.equal(await frame.locator('.side[data-side="A"] .label').innerText(), 'data/gone.csv', 'the saved refs are shown');
     await screenshot('restored-ref-gone');
 
