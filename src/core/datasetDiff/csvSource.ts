@@ -230,9 +230,9 @@ class WorkerCsvSource implements CsvSource {
         resolve(undefined);
         return;
       }
+      // The worker failed to start (or died): it has ended, nothing to stop.
       const onError = (): void => {
         cleanup();
-        void worker.terminate();
         resolve(undefined);
       };
       const onMessage = (m: ScanWorkerMessage): void => {
@@ -241,7 +241,8 @@ class WorkerCsvSource implements CsvSource {
           resolve(new WorkerCsvSource(worker, m.header, m.delimiter, m.size, new BatchDecoder(intern)));
           return;
         }
-        void worker.terminate();
+        // A worker that could not read the header ends by itself; anything else is told to.
+        if (m.type !== 'error') worker.postMessage({ type: 'close' } satisfies ScanWorkerRequest);
         if (m.type === 'error') reject(deserializeError(m.error));
         else reject(new CsvError({ file: input.label }, 'the CSV scan worker sent no header'));
       };
@@ -277,7 +278,9 @@ class WorkerCsvSource implements CsvSource {
     if (this.closed) return;
     this.closed = true;
     this.fail(new Error('the CSV source was closed'));
-    void this.worker.terminate();
+    // The worker stops after the batch it is scanning, closes the file and ends on its own (see ScanWorkerRequest).
+    this.worker.postMessage({ type: 'close' } satisfies ScanWorkerRequest);
+    this.worker.unref();
   }
 
   private push(m: ScanWorkerMessage): void {

@@ -133,12 +133,20 @@ function run(port: NonNullable<typeof parentPort>, input: ScanWorkerInput): void
       post({ type: 'error', error: serializeError(e) });
     }
   };
-  port.on('message', (m: ScanWorkerRequest) => {
+  const onMessage = (m: ScanWorkerRequest): void => {
+    if (m.type === 'close') {
+      finished = true;
+      reader.close();
+      // Nothing left to wait for: the thread ends once this handler returns.
+      port.off('message', onMessage);
+      return;
+    }
     pool.put(m.recycled);
     const wasFull = ahead >= limit;
     ahead -= unconsumed.shift() ?? 0;
     if (wasFull) pump();
-  });
+  };
+  port.on('message', onMessage);
   pump();
 }
 

@@ -59,11 +59,16 @@ export type ScanWorkerMessage =
   | { readonly type: 'end' }
   | { readonly type: 'error'; readonly error: SerializedError };
 
-/** Main thread -> worker: the oldest batch sent was consumed; `recycled` are its buffers, to reuse. */
-export interface ScanWorkerRequest {
-  readonly type: 'more';
-  readonly recycled: ArrayBuffer[];
-}
+/**
+ * Main thread -> worker: `more`, the oldest batch sent was consumed
+ * (`recycled` are its buffers, to reuse); `close`, stop: the worker closes
+ * the file and lets its thread end by itself. (Not `worker.terminate()`:
+ * terminating a worker while another one starts can crash Node,
+ * nodejs/node#56312, and a diff that is retried does exactly that.)
+ */
+export type ScanWorkerRequest =
+  | { readonly type: 'more'; readonly recycled: ArrayBuffer[] }
+  | { readonly type: 'close' };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof CsvError) {
