@@ -301,3 +301,12 @@ export async function focusWorkbench(page) {
     if (active instanceof HTMLIFrameElement) active.blur();
   });
 }
+
+/** Picks a row of the open quick pick by its exact label (codicons stripped). */
+export async function pickRow(page, label, timeoutMs = 15_000) {
+  const row = page.locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) })
+    .first();
+  await row.waitFor({ timeout: timeoutMs });
+  await row.click();
+}

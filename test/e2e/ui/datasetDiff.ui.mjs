@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerSaveDialog, contextMenu, focusWorkbench, openViewContainer, reloadWindow, runCommand, treeRow, viewTitleAction, waitForNotification, webviewFrame } from '../lib/ui.mjs';
+import { answerSaveDialog, contextMenu, focusWorkbench, openViewContainer, pickRow, reloadWindow, runCommand, treeRow, viewTitleAction, waitForNotification, webviewFrame } from '../lib/ui.mjs';
 
 export const timeoutMs = 120_000;
 
@@ -33,15 +33,6 @@ async function until(what, probe, ms = 20_000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/** Picks a row of the open quick pick by its exact label (codicons stripped). */
-async function pickRow(page, label) {
-  const row = page.locator('.quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) })
-    .first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
 }
 
 async function waitForTitle(page, text) {

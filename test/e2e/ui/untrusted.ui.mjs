@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { openWorkbench } from '../lib/browser.mjs';
 import { descendants, startCodeServer } from '../lib/codeServer.mjs';
 import {
-  clickCodeLens, contextMenu, openFile, openViewContainer, outputText, runCommand, setPaneExpanded, treeRow,
+  clickCodeLens, contextMenu, openFile, openViewContainer, outputText, pickRow, runCommand, setPaneExpanded, treeRow,
   waitForNotification, webviewFrame,
 } from '../lib/ui.mjs';
 
@@ -101,15 +101,6 @@ async function contextMenuLabels(page, row) {
 function runRow(page, name) {
   const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Runs' }) });
   return pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) }).first();
-}
-
-/** Picks a row of the open quick pick by its exact label. */
-async function pickRow(page, label) {
-  const row = page.locator('.quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) })
-    .first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
 }
 
 /**
