@@ -310,3 +310,44 @@ export async function pickRow(page, label, timeoutMs = 15_000) {
   await row.waitFor({ timeout: timeoutMs });
   await row.click();
 }
+
+/**
+ * Waits until `probe` returns a truthy value and returns it (polls every 200 ms;
+ * Playwright's `expect` is not in playwright-core). A probe that throws counts as not yet.
+ * @template T
+ * @param {string} what said in the timeout error
+ * @param {() => Promise<T>} probe
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
+export async function until(what, probe, ms = 20_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Asserts that `inner` is found `n` times inside `outer`, reading again until it is.
+ * Tree rows and CodeLenses are redrawn whenever the store changes, so one read can
+ * meet the element between removal and redraw; a single `count()` then flakes.
+ * @param {import('playwright-core').Locator} outer
+ * @param {string} inner a CSS selector
+ * @param {number} n
+ * @param {number} [ms]
+ */
+export async function expectCount(outer, inner, n, ms = 10_000) {
+  let html = '';
+  await until(`${n} × ${inner}`, async () => {
+    html = await outer.innerHTML({ timeout: 2_000 });
+    return (await outer.locator(inner).count()) === n;
+  }, ms).catch((e) => { throw new Error(`${e.message} in: ${html}`); });
+}

@@ -12,28 +12,12 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerSaveDialog, contextMenu, focusWorkbench, openViewContainer, pickRow, reloadWindow, runCommand, treeRow, viewTitleAction, waitForNotification, webviewFrame } from '../lib/ui.mjs';
+import { answerSaveDialog, contextMenu, focusWorkbench, openViewContainer, pickRow, reloadWindow, runCommand, treeRow, until, viewTitleAction, waitForNotification, webviewFrame } from '../lib/ui.mjs';
 
 export const timeoutMs = 120_000;
 
 const IMG = '<img src=x onerror=alert(1)>';
 const state = { folder: '' };
-
-/** Waits until `probe` returns a truthy value (polls; Playwright's expect is not in playwright-core). */
-async function until(what, probe, ms = 20_000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function waitForTitle(page, text) {
   await page.locator('.quick-input-widget .quick-input-title', { hasText: text }).waitFor({ timeout: 15_000 });

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   clickCodeLens, contextMenu, openFile, openViewContainer, outputText, runCommand, setPaneExpanded, treeRow, treeRows,
-  viewTitleAction, waitForNotification, webviewFrame,
+  until, viewTitleAction, waitForNotification, webviewFrame, expectCount,
 } from '../lib/ui.mjs';
 
 export const timeoutMs = 90_000;
@@ -30,22 +30,6 @@ function runRow(page, name) {
   return pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) }).first();
 }
 
-/** Waits until `probe` returns a truthy value (polls; Playwright's expect is not in playwright-core). */
-async function until(what, probe, ms = 15_000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const FINISHED = /RunLens: (\S+) finished: test_accuracy (0\.9\d{3})/;
 const state = { runs: /** @type {{ name: string, accuracy: string }[]} */ ([]) };
 
@@ -64,7 +48,7 @@ export const tests = {
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train this' }).first();
     await lens.waitFor({ timeout: 30_000 });
     // `$(play)` is drawn as a codicon, not left as text
-    assert.equal(await lens.locator('.codicon-play').count(), 1, await lens.innerHTML());
+    await expectCount(lens, '.codicon-play', 1);
     assert.doesNotMatch(await lens.innerText(), /\$\(/);
     // the lens sits in the view zone right above line 1
     // (the lens is redrawn when the store appears: measure both in one go, until stable)
@@ -102,7 +86,7 @@ export const tests = {
     if ((await experiment.getAttribute('aria-expanded')) !== 'true') await experiment.click();
     const run = runRow(page, name);
     await run.waitFor();
-    assert.equal(await run.locator('.codicon-pass').count(), 1, `status icon: ${await run.innerHTML()}`);
+    await expectCount(run, '.codicon-pass', 1);
     // the key metric alone: with the age too it was cut at the side bar's default width (the age is in the tooltip)
     assert.equal(await run.locator('.label-description').innerText(), `accuracy ${accuracy}`);
     await screenshot('2-trained');

@@ -17,7 +17,7 @@ import { openWorkbench } from '../lib/browser.mjs';
 import { descendants, startCodeServer } from '../lib/codeServer.mjs';
 import {
   clickCodeLens, contextMenu, openFile, openViewContainer, outputText, pickRow, runCommand, setPaneExpanded, treeRow,
-  waitForNotification, webviewFrame,
+  waitForNotification, webviewFrame, expectCount,
 } from '../lib/ui.mjs';
 
 export const timeoutMs = 90_000;
@@ -148,7 +148,7 @@ export const tests = {
     if ((await experiment.getAttribute('aria-expanded')) !== 'true') await experiment.click();
     const run = runRow(page, state.run.name);
     await run.waitFor();
-    assert.equal(await run.locator('.codicon-pass').count(), 1, `status icon: ${await run.innerHTML()}`);
+    await expectCount(run, '.codicon-pass', 1);
     await screenshot('1-restricted-mode');
 
     // the log says why the store is read-only
@@ -192,7 +192,7 @@ export const tests = {
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train this' }).first();
     await lens.waitFor({ timeout: 30_000 });
     assert.equal((await lens.innerText()).trim(), 'Train this (trust the workspace first)');
-    assert.equal(await lens.locator('.codicon-workspace-untrusted').count(), 1, await lens.innerHTML());
+    await expectCount(lens, '.codicon-workspace-untrusted', 1);
     assert.equal(await page.locator('.monaco-editor .codelens-decoration .codicon-play').count(), 0);
     await screenshot('3-codelens');
     // a CodeLens click runs its command whatever its `enablement`: the extension itself refuses
@@ -207,7 +207,7 @@ export const tests = {
     const sweep = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Sweep (2 trials)' }).first();
     await sweep.waitFor({ timeout: 30_000 });
     assert.equal((await sweep.innerText()).trim(), 'Sweep (2 trials) (trust the workspace first)');
-    assert.equal(await sweep.locator('.codicon-workspace-untrusted').count(), 1, await sweep.innerHTML());
+    await expectCount(sweep, '.codicon-workspace-untrusted', 1);
     await clickCodeLens(page, 'Sweep (2 trials)');
     assert.match(await waitForNotification(page, /untrusted workspace/), /^RunLens does not train in an untrusted workspace/);
 

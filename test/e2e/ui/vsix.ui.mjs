@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { openWorkbench } from '../lib/browser.mjs';
 import { installVsix, startCodeServer } from '../lib/codeServer.mjs';
-import { clickCodeLens, openFile, openViewContainer, resultsDir, treeRow, waitForNotification } from '../lib/ui.mjs';
+import { clickCodeLens, expectCount, openFile, openViewContainer, resultsDir, treeRow, waitForNotification } from '../lib/ui.mjs';
 import { packageVsix, zipEntries, zipRead } from '../lib/vsix.mjs';
 
 /** Packaging takes 20-40 s on a small machine; the rest is well under a minute. */
@@ -141,7 +141,7 @@ export const tests = {
     if ((await experiment.getAttribute('aria-expanded')) !== 'true') await experiment.click();
     const run = treeRow(page, name, { view: 'Runs' });
     await run.waitFor();
-    assert.equal(await run.locator('.codicon-pass').count(), 1);
+    await expectCount(run, '.codicon-pass', 1);
     // written through the VSIX's better-sqlite3, in the workspace
     assert.ok(existsSync(join(state.folder, '.runlens', 'store.db')));
     await screenshot('trained');
