@@ -20,6 +20,7 @@ import { modelCommand, modelsCommand } from './commands/models';
 import { exportCommand, importCommand, serverCommand } from './commands/mlflow';
 import { buildCommand } from './commands/build';
 import { monitorCommand } from './commands/monitor';
+import { smokeCommand } from './commands/smoke';
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep; with command: runs that script as a tracked run)' },
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   export: { run: exportCommand, help: 'export mlflow <dir> [--experiment E] [--filter QUERY] [--json]   (an MLflow file store that `mlflow ui` opens)' },
   server: { run: serverCommand, help: 'server [--port 5000] [--host 127.0.0.1] [--quiet]   (MLflow-compatible tracking API: set MLFLOW_TRACKING_URI to its URL)' },
   build: { run: buildCommand, help: 'build <model>[@alias|:version] [--tag T] [--base IMAGE] [--cli docker|podman|buildah] [--cli-arg=X ...] [--context-only] [--json]   (container image of the model server)' },
+  smoke: { run: smokeCommand, help: 'smoke <model>[@alias|:version] [--rows N] [--target auto|image|context] [--cli-arg=X ...] [--min-match F] [--json]   (sample rows of its data through its image, or its build context; exit 1 below --min-match)' },
   monitor: { run: monitorCommand, help: 'monitor <url> --baseline <model>[@alias|:version] [--request-log FILE] [--interval 5] [--window 5000] [--once] [--json]   (traffic, latency and input drift of a served model)' },
 };
 

@@ -61,7 +61,11 @@ export interface SmokeView {
   readonly ref: string;
   /** Where the rows came from, e.g. `data/iris.csv (training data: the run recorded no separate test file)`. */
   readonly source: string;
-  /** How the server ran (`node … server/serve.js` from the build context) and why not the image. */
+  /** What answered: the built image itself, or the build context's files on this machine's Node. */
+  readonly target: 'image' | 'context';
+  /** The image that answered (null for the context). */
+  readonly image: { readonly tag: string; readonly id: string; readonly cli: string; readonly buildId: number } | null;
+  /** The command that ran the server, and for the context why not the image. */
   readonly how: string;
   readonly url: string;
   readonly rows: readonly SmokeRow[];

@@ -155,6 +155,9 @@ suite('Models view, Serve Locally and the Deploy panel', function (this: Mocha.S
     assert.equal(smoke.rows.length, 20);
     assert.ok(smoke.matches >= 18, `${smoke.matches}/20 matched`);
     assert.match(smoke.source, /^data\/iris\.csv/);
+    // no image of this version was built: the build context's files answered, and the result says why
+    assert.equal(smoke.target, 'context');
+    assert.match(smoke.how, /no image has been built for this version yet/);
     assert.match(smoke.how, /node server\/serve\.js model\/model\.json/);
   });
 });

@@ -23,7 +23,7 @@ export class SmokeSection {
     this.runButton.dataset.action = 'smokeTest';
     this.element = h('section', { attrs: { 'aria-label': 'Smoke test' } },
       h('h2', {}, icon('beaker'), 'Smoke test'),
-      h('p', { className: 'note' }, 'Starts the model server from the build context\'s files (what the image runs) and sends it a sample of rows of the model\'s data.'),
+      h('p', { className: 'note' }, 'Runs the version\'s newest built image (where this machine can run containers; else the build context\'s files, what the image runs, on this machine\'s Node) and sends it a sample of rows of the model\'s data.'),
       h('div', { className: 'row' }, this.runButton),
       this.result);
   }
@@ -58,6 +58,8 @@ export class SmokeSection {
         h('span', { className: 'big', dataset: { smokeMatches: String(s.matches), smokeRows: String(s.rows.length) } }, `${s.matches}/${s.rows.length}`),
         ` ${what} (${s.ref}, ${seconds(s.ms)})`),
       h('div', { className: 'note' }, `Rows from ${s.source}.`),
+      h('div', { className: 'note', dataset: { smokeTarget: s.target } },
+        s.image ? `Answered by the image ${s.image.tag} (${s.image.id.slice(0, 19)}, build #${s.image.buildId}, ${s.image.cli}).` : 'Answered by the build context\'s files, not the image.'),
       h('div', { className: 'note' }, `Server: ${s.how}.`),
       h('table', { className: 'smoke-table' },
         h('thead', {}, h('tr', {}, h('th', {}, 'line'), h('th', {}, 'expected'), h('th', {}, 'predicted'), h('th', {}, ''))),

@@ -5,10 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { fingerprintFile } from '../../core/data/fingerprint';
 import { RunStore } from '../../store/runStore';
 import { resolveModel } from '../registry/resolveModel';
 import type { ResolvedModel } from '../registry/resolveModel';
@@ -25,14 +26,24 @@ export interface RegisteredFixture {
   cleanup(): void;
 }
 
-/** A store in a temp folder holding one finished iris run, registered as `iris-classifier` v1 with alias `production`. */
-export async function registeredIris(): Promise<RegisteredFixture> {
+/**
+ * A store in a temp folder holding one finished iris run, registered as `iris-classifier` v1 with alias `production`.
+ * With `withData`, examples/data/iris.csv is copied to `data/iris.csv` in the folder and the run read it (role train),
+ * so the version has rows to smoke-test with.
+ */
+export async function registeredIris(options: { readonly withData?: boolean } = {}): Promise<RegisteredFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'runlens-build-'));
   const store = RunStore.open(join(dir, '.runlens'));
   const fixture = await trainFixture('iris');
   const run = store.createRun({ experiment: 'iris', name: 'iris-tree', gitCommit: '0123456789abcdef0123456789abcdef01234567', gitDirty: false });
   const pkg = { ...fixture.pkg, runId: run.id };
   store.logArtifact(run.id, 'model/model.json', JSON.stringify(pkg), 'model');
+  if (options.withData) {
+    mkdirSync(join(dir, 'data'));
+    copyFileSync(join(REPO, 'examples', 'data', 'iris.csv'), join(dir, 'data', 'iris.csv'));
+    const fingerprint = await fingerprintFile(join(dir, 'data', 'iris.csv'));
+    store.logInput(run.id, { fingerprint, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
+  }
   store.setStatus(run.id, 'finished');
   store.registry.registerModel(run.id, 'iris-classifier', { alias: 'production' });
   const resolved = resolveModel(store, 'iris-classifier@production');

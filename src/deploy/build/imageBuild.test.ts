@@ -21,6 +21,7 @@ import type { RegisteredFixture, StartedServer } from './buildFixtures';
 import { detectContainerCli, findOnPath } from './containerCli';
 import type { BuildStep } from './buildSteps';
 import { buildModelImage } from './imageBuild';
+import { runSmokeTest } from '../smoke/smokeTest';
 
 const BASE = 'localhost/runlens-base:bookworm-node20';
 const TAG = 'localhost/runlens-test/iris-classifier:1';
@@ -51,7 +52,7 @@ before(async () => {
   const base = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/base-image.mjs'), '--tag', BASE], { encoding: 'utf8', timeout: 600_000 });
   assert.equal(base.status, 0, `base image: ${base.stderr.slice(-2000)}`);
   process.stdout.write(`# base image: ${base.stdout.trim()}\n`);
-  fx = await registeredIris();
+  fx = await registeredIris({ withData: true });
   server = await bundleServer(bundleDir.dir);
 });
 
@@ -141,6 +142,29 @@ test('the image runs: its server, as user 10001 in the image file system, predic
     srv?.kill();
     buildah(['rm', container]);
   }
+});
+
+test('the smoke test runs the built image itself under buildah, as its user, and it answers as the context does', async (t) => {
+  if (skip) return t.skip(skip);
+  const containers = (): string => buildah(['containers', '--all', '--format', '{{.ContainerName}}']).stdout;
+  const before = containers();
+  const input = {
+    store: fx.store, root: fx.dir, ref: 'iris-classifier@production', buildsDir: join(fx.dir, '.runlens', 'builds'), execPath: process.execPath,
+    // as `runlens.container.extraArgs` would give them: only the storage flag reaches `buildah from/run/rm`
+    cliArgs: [...VFS, '--pull=never'],
+  };
+  const image = await runSmokeTest({ ...input, target: 'auto' });
+  const build = fx.store.registry.listModelBuilds('iris-classifier', 1).find((b) => b.status === 'succeeded')!;
+  assert.equal(image.target, 'image');
+  assert.deepEqual(image.image, { tag: TAG, id: build.imageId, cli: 'buildah', buildId: build.id });
+  assert.match(image.how, /^buildah --storage-driver vfs run --isolation chroot --user 10001:10001 \S+ -- node \/app\/server\/serve\.js \/app\/model\/model\.json --host 127\.0\.0\.1 --port 0 \(image localhost\/runlens-test\/iris-classifier:1, sha256:[0-9a-f]{12}, build #\d+\)$/);
+  assert.equal(image.rows.length, 20);
+  assert.ok(image.matches >= 18, JSON.stringify(image.rows));
+  assert.equal(containers(), before, 'the working container was removed');
+  // the same rows through the context's files: the image predicts exactly as they do
+  const context = await runSmokeTest({ ...input, target: 'context' });
+  assert.equal(context.target, 'context');
+  assert.deepEqual(image.rows, context.rows);
 });
 
 test('a failing build names the failing step and is recorded as failed with its log', async (t) => {

@@ -11,7 +11,7 @@ import { BuildSession } from './buildSession';
 import { renderDeployHtml } from './deployHtml';
 import { matchChoice, versionChoices } from './deployState';
 import { MonitorSession } from './monitorSession';
-import { runSmokeTest } from './smokeTest';
+import { runSmokeTest } from '../../deploy/smoke/smokeTest';
 
 export interface DeploySettings {
   readonly baseImage: string;
@@ -298,6 +298,8 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
         ref,
         buildsDir: join(folder.dir, 'builds'),
         execPath: this.deps.settings().nodePath || process.execPath,
+        // the build's storage flags (buildah's --storage-driver) find the image it made
+        cliArgs: this.deps.settings().extraArgs,
       });
       this.deps.log(`smoke test of ${ref}: ${this.smoke.matches}/${this.smoke.rows.length} predictions match in ${this.smoke.ms} ms`);
       await this.post([{ type: 'smoke', smoke: this.smoke }]);

@@ -7,12 +7,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { fingerprintFile } from '../../core/data/fingerprint';
 import { join } from 'node:path';
-import { writeBuildContext } from '../../deploy/build/buildContext';
-import { bundleServer, isolatedDir, registeredIris } from '../../deploy/build/buildFixtures';
-import type { RegisteredFixture } from '../../deploy/build/buildFixtures';
-import { predictionMatches, runSmokeTest, sampleRows, scoreSample, smokeDataset, startContextServer } from './smokeTest';
+import { fingerprintFile } from '../../core/data/fingerprint';
+import { writeBuildContext } from '../build/buildContext';
+import { bundleServer, isolatedDir, registeredIris } from '../build/buildFixtures';
+import type { RegisteredFixture } from '../build/buildFixtures';
+import { startContextServer } from './contextServer';
+import { predictionMatches, sampleRows, scoreSample, smokeDataset } from './smokeSample';
+import { runSmokeTest } from './smokeTest';
 
 const IRIS = join(__dirname, '..', '..', '..', 'examples', 'data', 'iris.csv');
 let fx: RegisteredFixture;
@@ -93,10 +95,14 @@ test('runSmokeTest: a registered version whose run read data/iris.csv, its conte
   assert.equal(view.matches, view.rows.filter((r) => r.match).length);
   assert.ok(view.matches >= 11, JSON.stringify(view.rows));
   assert.match(view.source, /^data\/iris\.csv \(the run's training data: it recorded no separate test file\)$/);
-  assert.match(view.how, /node server\/serve\.js model\/model\.json .* in .*iris-smoke-1/);
   assert.equal(view.task, 'classification');
-  // Either the command to run the image, or why this machine cannot run containers: never silent about it.
-  assert.match(view.how, /; (to test the image itself: (docker|podman) run |the image was not run: this machine cannot run containers \(docker: )/);
+  // no image was built: the context's files answered, and the view says so and why
+  assert.equal(view.target, 'context');
+  assert.equal(view.image, null);
+  assert.match(view.how, /^node server\/serve\.js model\/model\.json .* in \S*iris-smoke-1 \(the image's own files, on this machine's Node: no image has been built for this version yet/);
+  // asked for the image, it is refused with the same reason, before any server starts
+  await assert.rejects(runSmokeTest({ store: fx.store, root: fx.dir, ref: 'iris-smoke:1', buildsDir: join(fx.dir, '.runlens', 'builds'), execPath: process.execPath, target: 'image' }),
+    /^UserError: cannot smoke-test the image of iris-smoke:1: no image has been built for this version yet/);
 });
 
 test('smokeDataset prefers the test file and refuses a run without data', () => {

@@ -1,0 +1,98 @@
+/**
+ * The smoke test's server process, with real child processes: ready on its
+ * "at http://…/invocations" line, its whole process group stopped (a
+ * grandchild too), an exit or a silence before that reported with the last
+ * line it printed, and the clean-up hook run once.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSpawnedServer } from './spawnedServer';
+
+/** A node -e script that serves; with a file argument it first starts a grandchild and writes its pid there. */
+const SERVER = `
+const http = require('http');
+const { spawn } = require('child_process');
+const pidFile = process.argv[1];
+if (pidFile) {
+  const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  require('fs').writeFileSync(pidFile, String(g.pid));
+}
+const s = http.createServer((q, r) => r.end('pong')).listen(0, '127.0.0.1', () => {
+  console.error('warming up');
+  console.log('serving at http://127.0.0.1:' + s.address().port + '/invocations');
+});
+`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pid: number, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+test('ready on its listening line; stop() ends the server and the process it started, then runs the clean-up once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runlens-spawned-'));
+  try {
+    const pidFile = join(dir, 'grandchild.pid');
+    let cleanups = 0;
+    const server = await startSpawnedServer({
+      command: process.execPath,
+      args: ['-e', SERVER, pidFile],
+      display: 'node server.js',
+      afterStop: () => {
+        cleanups++;
+      },
+    });
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(server.command, 'node server.js');
+    assert.equal(await (await fetch(server.url)).text(), 'pong');
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(alive(grandchild));
+    await Promise.all([server.stop(), server.stop()]);
+    assert.equal(cleanups, 1);
+    await assert.rejects(fetch(server.url), 'the server is gone');
+    assert.ok(await gone(grandchild), `the grandchild ${grandchild} still runs: the group was not stopped`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a command that exits before it listens is reported with its last line, and cleaned up', async () => {
+  let cleanups = 0;
+  await assert.rejects(
+    startSpawnedServer({ command: process.execPath, args: ['-e', 'console.error("error: the model file is not JSON"); process.exit(3)'], display: 'node serve.js', afterStop: () => void cleanups++ }),
+    (e: Error) => e.message === 'the model server exited (code 3) before it listened (node serve.js): error: the model file is not JSON',
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(cleanups, 1);
+});
+
+test('a command that never listens times out, is stopped, and the error says how long', async () => {
+  const marker = `never-listens-${process.pid}`;
+  await assert.rejects(
+    startSpawnedServer({ command: process.execPath, args: ['-e', `console.log("loading ${marker}"); setInterval(() => {}, 1000)`], timeoutMs: 800, killGraceMs: 500 }),
+    new RegExp(`did not start within 0\\.8 s .*: loading ${marker}$`),
+  );
+  const end = Date.now() + 3000;
+  while (execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(marker) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(!execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some((l) => l.includes(marker) && !l.includes('ps -eo')), 'the silent server was stopped');
+});
+
+test('a command that does not exist is one line naming it', async () => {
+  await assert.rejects(startSpawnedServer({ command: '/nonexistent/buildah', args: ['run'] }), /^UserError: could not start \/nonexistent\/buildah: spawn \/nonexistent\/buildah ENOENT$/);
+});
