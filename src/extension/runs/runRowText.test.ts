@@ -27,6 +27,11 @@ test('a starred run that ended shows a star in its status colour; a live run kee
   assert.deepEqual(runRowIcon({ ...base, starred: true, status: 'failed' }), { icon: 'star-full', color: 'testing.iconFailed' });
   assert.deepEqual(runRowIcon({ ...base, starred: true, status: 'running' }), { icon: 'sync~spin', color: 'charts.blue' });
   assert.deepEqual(runRowIcon({ ...base, starred: true, status: 'queued' }), { icon: 'clock' });
+  // ...and the star moves to its description until it ends
+  assert.equal(runRowDescription({ ...base, starred: true, status: 'running', endedAt: null }, 1_000 + 75_000), '★ running 1m 15s');
+  assert.equal(runRowDescription({ ...base, starred: true, status: 'queued', startedAt: null, endedAt: null, metrics: {} }, minutes(2)), '★ 2m ago');
+  assert.equal(runRowDescription({ ...base, starred: false, status: 'queued', startedAt: null, endedAt: null, metrics: {} }, minutes(2)), '2m ago');
+  assert.doesNotMatch(runRowDescription({ ...base, starred: true, metrics: { test_accuracy: 0.5 } }, 100_000), /★/, 'an ended run has the star icon');
 });
 
 test('the accessible label says starred, since the star is only an icon now', () => {

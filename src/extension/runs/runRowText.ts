@@ -20,17 +20,20 @@ export interface RowIcon {
  * than the side bar and the metric would be cut.
  */
 export function runRowDescription(run: RunRow, now: number, keyMetric?: string): string {
-  if (run.status === 'running' && run.startedAt) return `running ${formatElapsed(now - run.startedAt)}`;
+  // A live run's icon is its spinner or clock, so its star goes here: "running 1m 15s" leaves room for it.
+  const star = run.starred && (run.status === 'running' || run.status === 'queued') ? '★ ' : '';
+  if (run.status === 'running' && run.startedAt) return `${star}running ${formatElapsed(now - run.startedAt)}`;
   const key = pickKeyMetric(run.metrics, keyMetric);
-  if (key) return `${key.replace(/^test_/, '')} ${formatMetric(run.metrics[key])}`;
-  return relativeTime(run.startedAt ?? run.createdAt, now);
+  if (key) return `${star}${key.replace(/^test_/, '')} ${formatMetric(run.metrics[key])}`;
+  return `${star}${relativeTime(run.startedAt ?? run.createdAt, now)}`;
 }
 
 /**
  * The row's icon. A starred run that has ended shows a filled star in its
  * status colour (green finished, red failed, grey killed) instead of a "★" in
  * its name, which cost the name and the description their width; a live run
- * keeps its spinner or clock, since that it is still going matters more.
+ * keeps its spinner or clock, since that it is still going matters more
+ * (its description carries the star instead).
  */
 export function runRowIcon(run: RunRow): RowIcon {
   const status = STATUS_ICONS[run.status];
