@@ -238,9 +238,19 @@ export const tests = {
     await runs.locator('.pane-header').hover();
     await runs.locator('.pane-header .action-label[aria-label^="Collapse All"]').click();
     const experiment = runs.locator('.monaco-list-row', { hasText: /^iris/ }).first();
-    if ((await experiment.getAttribute('aria-expanded')) !== 'true') await experiment.click();
     const runRows = runs.locator('.monaco-list-row[aria-level="2"]');
-    await until('both runs', async () => (await runRows.count()) === 2);
+    // The row is redrawn when the store changes (the second run's last writes land after its
+    // notification): expand it once it counts both runs, and again if a redraw folded it.
+    let seen = '';
+    await until('the experiment row with both runs, expanded', async () => {
+      seen = `${await experiment.innerText()} (expanded: ${await experiment.getAttribute('aria-expanded')}, run rows: ${await runRows.count()})`;
+      if (!/2 runs/.test(await experiment.locator('.label-description').innerText())) return false;
+      if ((await experiment.getAttribute('aria-expanded')) !== 'true') {
+        await experiment.click();
+        return false;
+      }
+      return (await runRows.count()) === 2;
+    }).catch((e) => assert.fail(`${e.message}; the row: ${seen}`));
     await runRows.nth(1).click();
     await runRows.nth(0).click({ modifiers: ['Control'] });
     await until('both runs selected', async () => (await runs.locator('.monaco-list-row[aria-level="2"].selected').count()) === 2);
