@@ -8,24 +8,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeWorkspace, runCli } from '../../../test/fixtures/workspace';
-import { bundleServer, isolatedDir } from '../../deploy/build/buildFixtures';
+import { runCli } from '../../../test/fixtures/workspace';
+import { isolatedDir, registeredCliWorkspace } from '../../deploy/build/buildFixtures';
 
-const ws = makeWorkspace();
-const bundle = isolatedDir('runlens-serve-bundle-');
+let ws: Awaited<ReturnType<typeof registeredCliWorkspace>>;
 let env: NodeJS.ProcessEnv;
+const scratch = isolatedDir('runlens-build-cli-');
 
 before(async () => {
-  env = { RUNLENS_SERVE_BUNDLE: await bundleServer(bundle.dir) };
-  const trained = runCli(ws.dir, ['train', 'iris.train.yaml', '--json']);
-  assert.equal(trained.code, 0, trained.stderr);
-  const runId = JSON.parse(trained.stdout).id as string;
-  const reg = runCli(ws.dir, ['model', 'register', runId, 'iris', '--alias', 'production']);
-  assert.equal(reg.code, 0, reg.stderr);
+  ws = await registeredCliWorkspace();
+  env = ws.env;
 });
 after(() => {
   ws.cleanup();
-  bundle.cleanup();
+  scratch.cleanup();
 });
 
 test('--context-only writes .runlens/builds/<model>-<version> and prints the command to build it', () => {
@@ -51,7 +47,7 @@ test('bad input is one line and exit 2: a tag with shell metacharacters, an unkn
 });
 
 test('no working container CLI: exit 3, the reasons, the context ready and the command to run elsewhere', () => {
-  const emptyPath = join(bundle.dir, 'empty-path');
+  const emptyPath = join(scratch.dir, 'empty-path');
   mkdirSync(emptyPath, { recursive: true });
   const r = runCli(ws.dir, ['build', 'iris', '--cli-arg=--pull=never'], { ...env, PATH: emptyPath });
   assert.equal(r.code, 3, r.stderr);

@@ -7,25 +7,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeWorkspace, runCli } from '../../../test/fixtures/workspace';
-import { bundleServer, isolatedDir } from '../../deploy/build/buildFixtures';
+import { runCli } from '../../../test/fixtures/workspace';
+import { registeredCliWorkspace } from '../../deploy/build/buildFixtures';
 
-const ws = makeWorkspace();
-const bundle = isolatedDir('runlens-serve-bundle-');
+let ws: Awaited<ReturnType<typeof registeredCliWorkspace>>;
 let env: NodeJS.ProcessEnv;
 
 before(async () => {
-  env = { RUNLENS_SERVE_BUNDLE: await bundleServer(bundle.dir) };
-  const trained = runCli(ws.dir, ['train', 'iris.train.yaml', '--json']);
-  assert.equal(trained.code, 0, trained.stderr);
-  const runId = JSON.parse(trained.stdout).id as string;
-  const reg = runCli(ws.dir, ['model', 'register', runId, 'iris', '--alias', 'production']);
-  assert.equal(reg.code, 0, reg.stderr);
+  ws = await registeredCliWorkspace();
+  env = ws.env;
 });
-after(() => {
-  ws.cleanup();
-  bundle.cleanup();
-});
+after(() => ws.cleanup());
 
 test('no image built: the build context answers; the table, the count and the reason are printed; exit 0', () => {
   const r = runCli(ws.dir, ['smoke', 'iris@production', '--rows', '12'], env);

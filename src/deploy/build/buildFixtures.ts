@@ -9,6 +9,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import assert from 'node:assert/strict';
+import { makeWorkspace, runCli } from '../../../test/fixtures/workspace';
 import { fingerprintFile } from '../../core/data/fingerprint';
 import { RunStore } from '../../store/runStore';
 import { resolveModel } from '../registry/resolveModel';
@@ -133,4 +135,28 @@ export async function invoke(url: string, records: readonly Record<string, unkno
   const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: records }) });
   const body = (await res.json()) as { predictions?: unknown[] };
   return { status: res.status, predictions: body.predictions ?? [] };
+}
+
+/**
+ * For CLI tests: a copy of examples/ where `runlens train iris.train.yaml`
+ * ran and `runlens model register` made the run `iris` v1 @production, and
+ * the environment that points the CLI at a freshly bundled model server.
+ */
+export async function registeredCliWorkspace(): Promise<{ readonly dir: string; readonly env: NodeJS.ProcessEnv; cleanup(): void }> {
+  const ws = makeWorkspace();
+  const bundle = isolatedDir('runlens-serve-bundle-');
+  const env = { RUNLENS_SERVE_BUNDLE: await bundleServer(bundle.dir) };
+  const trained = runCli(ws.dir, ['train', 'iris.train.yaml', '--json']);
+  assert.equal(trained.code, 0, trained.stderr);
+  const runId = (JSON.parse(trained.stdout) as { id: string }).id;
+  const reg = runCli(ws.dir, ['model', 'register', runId, 'iris', '--alias', 'production']);
+  assert.equal(reg.code, 0, reg.stderr);
+  return {
+    dir: ws.dir,
+    env,
+    cleanup: () => {
+      ws.cleanup();
+      bundle.cleanup();
+    },
+  };
 }
