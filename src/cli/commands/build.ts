@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { CliError, type Command } from '../context';
 import { resolveModel } from '../../deploy/registry/resolveModel';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
-import { parseCliName, shellQuote } from '../../deploy/build/containerCli';
+import { formatCommand, parseCliName, shellQuote } from '../../deploy/build/containerCli';
+import { storageArgs } from '../../deploy/smoke/imageServer';
 import { CONTAINER_PORT } from '../../deploy/build/dockerfile';
 import { buildModelImage } from '../../deploy/build/imageBuild';
 import type { BuildImageResult } from '../../deploy/build/imageBuild';
@@ -108,6 +109,7 @@ export const buildCommand: Command = async (ctx, argv) => {
     case 'succeeded':
       say(`built ${result.context.tag} (${result.outcome!.imageId}) with ${result.detected!.cli} in ${(result.outcome!.durationMs / 1000).toFixed(1)} s`);
       say(`run it: ${runHint(result.detected!.cli, result.context.tag)}`);
+      say(`smoke-test it: ${formatCommand('runlens', ['smoke', positionals[0]!, '--target', 'image', ...storageArgs(result.detected!.cli!, values['cli-arg']).map((a) => `--cli-arg=${a}`)])}`);
       return 0;
     case 'context-only':
       say(`build context ready: ${result.context.dir}`);

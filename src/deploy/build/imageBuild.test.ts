@@ -16,7 +16,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test/fixtures/workspace';
 import { expectedPredictions, frameRecords } from '../serve/servingFixtures';
-import { bundleServer, invoke, isolatedDir, registeredIris, startServerProcess } from './buildFixtures';
+import { runCli } from '../../../test/fixtures/workspace';
+import { bundleServer, invoke, isolatedDir, registeredCliWorkspace, registeredIris, startServerProcess } from './buildFixtures';
 import type { RegisteredFixture, StartedServer } from './buildFixtures';
 import { detectContainerCli, findOnPath } from './containerCli';
 import type { BuildStep } from './buildSteps';
@@ -206,4 +207,24 @@ test('cancelling a running build stops buildah and records the build as cancelle
   assert.equal(result.record!.status, 'cancelled');
   assert.equal(buildah(['inspect', '--type', 'image', 'localhost/runlens-test/cancelled:1']).code === 0, false, 'no image was tagged');
   assert.equal(fx.store.registry.listModelBuilds('iris-classifier', 1).filter((b) => b.status === 'running').length, 0);
+});
+
+test('the CI flow through the CLI: runlens build with buildah into vfs storage, then the smoke command it prints passes on the image', async (t) => {
+  if (skip) return t.skip(skip);
+  const ws = await registeredCliWorkspace();
+  const tag = 'localhost/runlens-test/iris-cli:1';
+  try {
+    const built = runCli(ws.dir, ['build', 'iris@production', '--cli', 'buildah', '--base', BASE, '--tag', tag, '--cli-arg=--storage-driver=vfs', '--cli-arg=--pull=never'], ws.env);
+    assert.equal(built.code, 0, built.stderr);
+    const hint = /^smoke-test it: (runlens smoke .*)$/m.exec(built.stdout);
+    assert.ok(hint, built.stdout);
+    assert.equal(hint[1], 'runlens smoke iris@production --target image --cli-arg=--storage-driver=vfs');
+    const smoke = runCli(ws.dir, [...hint[1].split(' ').slice(1), '--min-match', '0.8'], ws.env);
+    assert.equal(smoke.code, 0, smoke.stderr);
+    assert.match(smoke.stdout, /^server: buildah --storage-driver=vfs run --isolation chroot --user 10001:10001 /m);
+    assert.match(smoke.stdout, new RegExp(`^\\d+/20 predictions match the labels \\(the image ${tag}, \\d+\\.\\d s\\)$`, 'm'));
+  } finally {
+    buildah(['rmi', '--force', tag]);
+    ws.cleanup();
+  }
 });
