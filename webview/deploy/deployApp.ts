@@ -58,7 +58,10 @@ export class DeployApp {
         this.clearError();
         return this.smoke.running(m.ref);
       case 'smoke':
-        return this.smoke.setResult(m.smoke);
+        this.smoke.setResult(m.smoke);
+        // the result arrives below a long build log: bring its count into view
+        this.smoke.element.scrollIntoView({ block: 'start' });
+        return;
       case 'monitor':
         return this.monitor.setMonitor(m.monitor, m.note);
       case 'reveal':
