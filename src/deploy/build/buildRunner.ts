@@ -1,13 +1,16 @@
 /**
  * Runs one container build as a child process: argument array (no shell),
  * its own process group (cancel stops the CLI and whatever it started),
- * output streamed line by line, steps tracked, the image id read from the
- * file the CLI writes (`--iidfile`).
+ * under the build guard (the build stops when this process dies, see
+ * buildGuard.ts), output streamed line by line, steps tracked, the image id
+ * read from the file the CLI writes (`--iidfile`).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { describeLeftovers, stopGroupLeftovers } from '../../worker/command/leftovers';
+import { GUARD_LINE_PREFIX } from './buildGuardProtocol';
 import type { BuildStep } from './buildSteps';
 import { BuildStepTracker, formatStep } from './buildSteps';
+import { spawnBuildProcess } from './guardedSpawn';
 
 export type BuildOutcomeStatus = 'succeeded' | 'failed' | 'cancelled';
 
@@ -28,6 +31,8 @@ export interface RunBuildOptions {
   readonly killGraceMs?: number;
   /** Most log bytes kept (the head is dropped, the tail kept); default 8 MiB. */
   readonly maxLogBytes?: number;
+  /** Where the build guard is; default beside this module (tests point it at a folder without one). */
+  readonly guardDir?: string;
 }
 
 export interface BuildOutcome {
@@ -74,12 +79,7 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
       resolve({ status: 'cancelled', exitCode: null, signal: null, imageId: null, durationMs: 0, log: '', steps: [], failedStep: null, error: 'cancelled before it started' });
       return;
     }
-    const child = spawn(options.command, [...options.args], {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const { child, note } = spawnBuildProcess(options.command, options.args, { cwd: options.cwd, env: options.env ?? process.env, guardDir: options.guardDir });
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (sig: NodeJS.Signals): void => {
@@ -97,7 +97,13 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    /** Why the guard could not start the CLI, from its own stderr line. */
+    let guardError: string | undefined;
     const take = (stream: 'stdout' | 'stderr') => lineSplitter((line) => {
+      if (stream === 'stderr' && line.startsWith(GUARD_LINE_PREFIX)) {
+        guardError = line.slice(GUARD_LINE_PREFIX.length);
+        return;
+      }
       log += `${line}\n`;
       if (log.length > maxLog) {
         const cut = log.length - maxLog;
@@ -110,6 +116,7 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
     });
     const out = take('stdout');
     const err = take('stderr');
+    if (note) err.push(Buffer.from(`${note}\n`));
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
 
@@ -117,7 +124,16 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
     child.on('error', (e) => {
       spawnError = e;
     });
-    child.on('close', (code, signal) => {
+    // A build that ended by a signal nobody here sent (the guard or the CLI killed from outside) may leave
+    // processes in its group, holding the output pipes open: stop them as a command run's leftovers are stopped.
+    let leftovers: Promise<string | undefined> | undefined;
+    child.on('exit', (_code, signal) => {
+      if (signal === null || cancelled || child.pid === undefined) return;
+      const where = `left in the build's process group after it ended by ${signal}`;
+      leftovers = stopGroupLeftovers(child.pid).then((r) => describeLeftovers(r, 'process', where), () => undefined);
+    });
+    child.on('close', (code, signal) => void Promise.resolve(leftovers).then((line) => {
+      if (line) err.push(Buffer.from(`[runlens] ${line}\n`));
       out.end();
       err.end();
       if (killTimer) clearTimeout(killTimer);
@@ -125,8 +141,11 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
       const durationMs = performance.now() - started;
       const fullLog = dropped > 0 ? `[${dropped} earlier bytes of output dropped]\n${log}` : log;
       const base = { exitCode: code, signal, durationMs, log: fullLog, steps: tracker.steps };
-      if (spawnError) {
-        resolve({ ...base, status: 'failed', imageId: null, failedStep: null, error: `could not start ${options.command}: ${spawnError.message}` });
+      if (spawnError || guardError !== undefined) {
+        // The guard's line about a CLI it could not start reads like the one written here without it.
+        const error = spawnError ? `could not start ${options.command}: ${spawnError.message}`
+          : guardError!.startsWith('could not start ') ? guardError! : `could not start ${options.command} under the build guard: ${guardError}`;
+        resolve({ ...base, status: 'failed', imageId: null, failedStep: null, error });
         return;
       }
       if (cancelled) {
@@ -140,8 +159,8 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
         return;
       }
       const failed = tracker.failedStep() ?? null;
-      const why = tracker.errorLine() ?? (code === 0 ? 'the CLI wrote no image id' : `exit code ${code ?? signal}`);
+      const why = tracker.errorLine() ?? (code === 0 ? 'the CLI wrote no image id' : code !== null ? `exit code ${code}` : `ended by ${signal}`);
       resolve({ ...base, status: 'failed', imageId: null, failedStep: failed, error: `${failed ? `${formatStep(failed)} failed: ` : ''}${why}` });
-    });
+    }));
   });
 }

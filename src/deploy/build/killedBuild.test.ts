@@ -5,6 +5,8 @@
  * container CLI is a node script named `docker` on PATH (as in
  * buildRunner.test.ts): it passes the `docker info` probe and then "builds"
  * until killed, so the test needs no container engine and takes seconds.
+ * The build guard stops that docker once the CLI is gone: nothing left
+ * building an image that no build record will ever name.
  */
 import Database from 'better-sqlite3';
 import { test, before, after } from 'node:test';
@@ -17,6 +19,7 @@ import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, runCli } from '../../../test/fixtures/workspace';
 import type { ModelBuildRecord } from '../../store/types';
+import { processGone, waitFor } from '../../worker/command/commandTesting';
 import { bundleServer, isolatedDir, registeredIris } from './buildFixtures';
 import type { RegisteredFixture } from './buildFixtures';
 
@@ -27,10 +30,7 @@ let env: NodeJS.ProcessEnv;
 let cli: ChildProcess | undefined;
 const dockerPidFile = (): string => join(tmp.dir, 'docker.pid');
 
-/**
- * SIGKILL to the CLI if still there and to the fake docker, which the build
- * runner starts in a process group of its own (so it outlives a killed CLI).
- */
+/** Safety net for a failed test: SIGKILL to the CLI and the fake docker if either is still there. */
 function killLeftovers(): void {
   const pids = [cli?.pid, existsSync(dockerPidFile()) ? Number(readFileSync(dockerPidFile(), 'utf8')) : undefined];
   for (const pid of pids) {
@@ -98,9 +98,14 @@ test('a CLI killed with SIGKILL mid-build leaves a build that `model show` repor
   assert.equal(running!.pid, child.pid);
   assert.equal(running!.tag, 'runlens/iris-classifier:1');
 
+  const docker = Number(readFileSync(dockerPidFile(), 'utf8'));
+  assert.equal(processGone(docker), false);
+  const killedAt = Date.now();
   process.kill(child.pid!, 'SIGKILL');
   await once(child, 'exit');
-  killLeftovers();
+  // Nobody here stops the fake docker: the guard between the CLI and it does, once the CLI is gone.
+  await waitFor(() => processGone(docker), 'the fake docker to stop after its owner was killed', 5000);
+  assert.ok(Date.now() - killedAt < 3000, `docker stopped ${Date.now() - killedAt} ms after the kill`);
 
   const [failed] = shownBuilds();
   assert.deepEqual([failed!.id, failed!.status, failed!.error, failed!.endedAt], [running!.id, 'failed', REASON, null]);
