@@ -162,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     nodePath: () => settings().nodePath,
     isTrusted: () => vscode.workspace.isTrusted,
     refreshStores: () => stores.refresh(),
+    containerArgs: () => settings().containerExtraArgs,
   }));
   const modelsTree = sub(new ModelsTreeProvider({
     stores,

@@ -20,8 +20,12 @@ export interface VersionChoice {
   readonly runName: string;
   /** The tag a build gets when the user types none (`runlens/<model>:<version>`). */
   readonly defaultTag: string;
-  /** A local server of this version runs (started here or by `runlens serve`). */
+  /** A server of this version runs (started here or by `runlens serve`), on local Node or from its image. */
   readonly servingUrl: string | null;
+  /** The image tag when that server is the version's container image (`runlens serve --image`, Serve Image). */
+  readonly servingImage: string | null;
+  /** The tag of the version's newest successful build, which Serve Image runs; null before one. */
+  readonly builtImage: string | null;
 }
 
 export type BuildPhase = 'idle' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'context-only' | 'no-cli';
@@ -140,7 +144,8 @@ export type PageToHost =
   | { readonly type: 'build'; readonly ref: string; readonly tag: string; readonly baseImage: string; readonly contextOnly: boolean }
   | { readonly type: 'cancelBuild' }
   | { readonly type: 'smokeTest'; readonly ref: string }
-  | { readonly type: 'serve'; readonly ref: string }
+  /** Serve Locally, or with `image` Serve Image (the version's built image, `runlens serve --image`). */
+  | { readonly type: 'serve'; readonly ref: string; readonly image?: boolean }
   | { readonly type: 'stopServing'; readonly ref: string }
   | { readonly type: 'retrain'; readonly ref: string }
   | { readonly type: 'copy'; readonly text: string }

@@ -33,13 +33,20 @@ export class MonitorSection {
       return;
     }
     if (choice.servingUrl) {
-      replaceChildren(this.actions, h('span', {}, 'Serving at '), h('code', { className: 'command' }, `${choice.servingUrl}/invocations`),
+      replaceChildren(this.actions,
+        h('span', { dataset: { serving: choice.servingImage ? 'image' : 'local' } }, choice.servingImage ? `Serving the image ${choice.servingImage} at ` : 'Serving at '),
+        h('code', { className: 'command' }, `${choice.servingUrl}/invocations`),
         button('Copy URL', 'copy', () => this.host.post({ type: 'copy', text: `${choice.servingUrl}/invocations` })),
         button('Stop Serving', 'debug-stop', () => this.host.post({ type: 'stopServing', ref: choice.ref })));
     } else {
       const serve = button('Serve Locally', 'play', () => this.host.post({ type: 'serve', ref: choice.ref }), false);
       serve.toggleAttribute('disabled', !this.host.trusted());
-      replaceChildren(this.actions, serve);
+      // the version's newest built image, in a container (runlens serve --image)
+      const image = button('Serve Image', 'package', () => this.host.post({ type: 'serve', ref: choice.ref, image: true }));
+      image.dataset.action = 'serveImage';
+      image.toggleAttribute('disabled', !this.host.trusted() || !choice.builtImage);
+      image.title = choice.builtImage ? `Run ${choice.builtImage} in a container, its request log mounted for the monitor` : 'Build an image of this version first';
+      replaceChildren(this.actions, serve, image);
     }
   }
 

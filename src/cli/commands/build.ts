@@ -4,7 +4,7 @@ import { CliError, type Command } from '../context';
 import { resolveModel } from '../../deploy/registry/resolveModel';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
 import { formatCommand, parseCliName, shellQuote } from '../../deploy/build/containerCli';
-import { storageArgs } from '../../deploy/smoke/imageServer';
+import { storageArgs } from '../../deploy/container/imageServer';
 import { CONTAINER_PORT } from '../../deploy/build/dockerfile';
 import { buildModelImage } from '../../deploy/build/imageBuild';
 import type { BuildImageResult } from '../../deploy/build/imageBuild';

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
+import { untilSignal } from '../signals';
+import { serveImage } from './serveImage';
 import { startServing } from '../../deploy/serve/startServing';
 import { resolveModel } from '../../deploy/registry/resolveModel';
 import { parseLogRate, parseMaxMb, parseSampleRate } from '../../deploy/serve/requestLog';
@@ -27,9 +29,11 @@ export const serveCommand: Command = async (ctx, argv) => {
       'log-sample-rate': { type: 'string' },
       'log-rate': { type: 'string' },
       'log-max-mb': { type: 'string' },
+      image: { type: 'boolean', default: false },
+      'cli-arg': { type: 'string', multiple: true },
     },
   });
-  if (positionals.length !== 1) throw new CliError('usage: runlens serve <model>[@alias|:version] | <run> [--port N] [--host H] [--max-body-bytes N] [--request-log FILE | --no-request-log]', 2);
+  if (positionals.length !== 1) throw new CliError(`usage: runlens serve <model>[@alias|:version] | <run> [--port N] [--host H] [--max-body-bytes N] [--request-log FILE | --no-request-log] [--image [--cli-arg=X ...]]`, 2);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port expects a port number, got "${values.port}"`, 2);
   const maxBodyBytes = values['max-body-bytes'] === undefined ? undefined : Number(values['max-body-bytes']);
@@ -37,6 +41,12 @@ export const serveCommand: Command = async (ctx, argv) => {
   const logRate = values['log-rate'] === undefined ? undefined : flagValue(() => parseLogRate(values['log-rate']!, ''));
   const store = ctx.openStore();
   const model = resolveModel(store, positionals[0]!);
+  if (values.image) {
+    for (const flag of ['max-body-bytes', 'log-sample-rate', 'log-max-mb'] as const) {
+      if (values[flag] !== undefined) throw new CliError(`--${flag} is not passed to an image (its server runs with its defaults); drop it or serve without --image`, 2);
+    }
+    return serveImage(ctx, store, model, { port, host: values.host, requestLog: values['no-request-log'] ? null : values['request-log'], logRate, cliArgs: values['cli-arg'] ?? [] });
+  }
   ctx.out(`${model.label}${model.name !== null ? ` (run ${model.runName})` : ''}\n`);
   // Requests are logged by default (what `runlens monitor` and the Deploy panel read for input drift).
   const defaultLog = values['no-request-log'] ? undefined
@@ -47,19 +57,12 @@ export const serveCommand: Command = async (ctx, argv) => {
   const deployment = model.name === null || model.version === null ? undefined
     : store.registry.addDeployment({ name: model.name, version: model.version, kind: 'local', url: server.url, pid: process.pid, requestLog: server.requestLogFile });
   if (deployment) ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      ctx.out(`${signal} received: finishing in-flight requests\n`);
-      void server.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilSignal(ctx);
+  await server.close();
   if (deployment) store.registry.stopDeployment(deployment.id);
   return 0;
 };
+
 
 /** `--request-log FILE [--log-sample-rate R] [--log-max-mb N]` as startServing options. */
 function requestLogOptions(cwd: string, v: { 'request-log'?: string; 'log-sample-rate'?: string; 'log-max-mb'?: string }): {

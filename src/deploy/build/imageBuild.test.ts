@@ -12,11 +12,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test/fixtures/workspace';
 import { expectedPredictions, frameRecords } from '../serve/servingFixtures';
-import { runCli } from '../../../test/fixtures/workspace';
+import { runCli, spawnCli } from '../../../test/fixtures/workspace';
 import { bundleServer, invoke, isolatedDir, registeredCliWorkspace, registeredIris, startServerProcess } from './buildFixtures';
 import type { RegisteredFixture, StartedServer } from './buildFixtures';
 import { detectContainerCli, findOnPath } from './containerCli';
@@ -223,8 +225,90 @@ test('the CI flow through the CLI: runlens build with buildah into vfs storage, 
     assert.equal(smoke.code, 0, smoke.stderr);
     assert.match(smoke.stdout, /^server: buildah --storage-driver=vfs run --isolation chroot --user 10001:10001 /m);
     assert.match(smoke.stdout, new RegExp(`^\\d+/20 predictions match the labels \\(the image ${tag}, \\d+\\.\\d s\\)$`, 'm'));
+    await serveTheImage(ws.dir, tag);
   } finally {
     buildah(['rmi', '--force', tag]);
     ws.cleanup();
   }
 });
+
+/** Collects a CLI child's output until `pattern` matches it (or it exits, or time runs out). */
+async function outputUntil(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms: ${out}`)), ms);
+    const take = (b: Buffer): void => {
+      out += b.toString();
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    child.stdout!.on('data', take);
+    child.stderr!.on('data', take);
+    child.on('exit', (code) => reject(new Error(`exited (${code}) before ${pattern}: ${out}`)));
+  });
+}
+
+const IRIS_ROWS = [
+  { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 },
+  { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 },
+];
+
+/**
+ * `runlens serve --image` in the CLI workspace: a container deployment that
+ * answers, logs requests into the host folder, is monitored like a local one
+ * and stops with SIGTERM; then a SIGKILLed one: its server is stopped by the
+ * guard, and its working container removed by the next start.
+ */
+async function serveTheImage(dir: string, tag: string): Promise<void> {
+  const containers = (): string[] => buildah(['containers', '--all', '--format', '{{.ContainerName}}']).stdout.split('\n').filter((n) => n.startsWith('runlens-run-'));
+  const args = ['serve', 'iris@production', '--image', '--port', '0', '--cli-arg=--storage-driver=vfs'];
+  const served = spawnCli(dir, args);
+  const out = await outputUntil(served, /deployment #\d+ of iris v1 recorded/, 90_000);
+  assert.match(out, new RegExp(`^iris v1 \\(run \\S+\\): image ${tag} \\(sha256:[0-9a-f]{12}, build #\\d+\\) with buildah$`, 'm'));
+  const url = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(out)![1]!;
+  const answer = await invoke(url, IRIS_ROWS);
+  assert.equal(answer.status, 200);
+  assert.deepEqual(answer.predictions, ['setosa', 'virginica']);
+  const shown = JSON.parse(runCli(dir, ['model', 'show', 'iris:1', '--json']).stdout) as { deployments: { kind: string; url: string; image: string; stoppedAt: number | null; requestLog: string }[] };
+  const deployment = shown.deployments.find((d) => d.url === url)!;
+  assert.equal(deployment.kind, 'container');
+  assert.match(deployment.image, new RegExp(`^${tag}@sha256:[0-9a-f]{64}$`));
+  assert.equal(deployment.stoppedAt, null);
+  assert.equal(deployment.requestLog, join(dir, '.runlens', 'serving', 'iris-v1-image', 'requests.jsonl'));
+  // the server in the container wrote the request log into the mounted host folder; monitor finds it by the URL
+  let monitor: { figures: { totalRequests: number }; drift: { requests: number } | null } | undefined;
+  for (let i = 0; i < 50 && !monitor?.drift; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const m = runCli(dir, ['monitor', url, '--baseline', 'iris@production', '--once', '--json']);
+    assert.equal(m.code, 0, m.stderr);
+    monitor = JSON.parse(m.stdout) as typeof monitor;
+  }
+  assert.equal(monitor!.figures.totalRequests, 1);
+  assert.equal(monitor!.drift?.requests, 1);
+  // SIGTERM: the container stops, the deployment is marked stopped, the working container removed
+  served.kill('SIGTERM');
+  const [code] = (await once(served, 'exit')) as [number | null];
+  assert.equal(code, 0);
+  await assert.rejects(fetch(`${url}/ping`));
+  const after = JSON.parse(runCli(dir, ['model', 'show', 'iris:1', '--json']).stdout) as typeof shown;
+  assert.notEqual(after.deployments.find((d) => d.url === url)!.stoppedAt, null);
+  assert.deepEqual(containers(), []);
+
+  // SIGKILL: nothing in runlens runs to stop it; the guard does
+  const killed = spawnCli(dir, args);
+  const killedUrl = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(await outputUntil(killed, /deployment #\d+ of iris v1 recorded/, 90_000))![1]!;
+  killed.kill('SIGKILL');
+  let answering = true;
+  for (let i = 0; i < 50 && answering; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    answering = await fetch(`${killedUrl}/ping`).then(() => true, () => false);
+  }
+  assert.equal(answering, false, 'the server of a SIGKILLed runlens serve --image still answers');
+  assert.equal(containers().length, 1, 'its working container is left (nothing ran to remove it)');
+  // the next start removes it
+  const again = runCli(dir, ['smoke', 'iris@production', '--target', 'image', '--cli-arg=--storage-driver=vfs']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(containers(), []);
+}

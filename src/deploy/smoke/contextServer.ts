@@ -8,14 +8,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../core/util/errors';
 import { RUNTIME_FILES } from '../build/dockerfile';
-import type { SmokeServer } from './spawnedServer';
-import { startSpawnedServer } from './spawnedServer';
+import type { ServerHandle } from '../container/spawnedServer';
+import { startSpawnedServer } from '../container/spawnedServer';
 
 /**
  * Starts it on a free loopback port. `execPath` is the Node to use; inside
  * VS Code's Electron it runs as Node through ELECTRON_RUN_AS_NODE.
  */
-export function startContextServer(contextDir: string, execPath: string, timeoutMs = 30_000): Promise<SmokeServer> {
+export function startContextServer(contextDir: string, execPath: string, timeoutMs = 30_000): Promise<ServerHandle> {
   const [server, model] = RUNTIME_FILES.map((f) => join(contextDir, f.context));
   for (const f of [server!, model!]) if (!existsSync(f)) throw new UserError(`the build context ${contextDir} lacks ${f}; build it again`);
   const args = [server!, model!, '--port', '0', '--host', '127.0.0.1'];

@@ -13,10 +13,10 @@ import type { RunStore } from '../../store/runStore';
 import { writeBuildContext } from '../build/buildContext';
 import { resolveModel } from '../registry/resolveModel';
 import { startContextServer } from './contextServer';
-import type { ImageRunOptions, RunnableImage } from './imageServer';
-import { findRunnableImage, startImageServer } from './imageServer';
+import type { ImageRunOptions, RunnableImage } from '../container/imageServer';
+import { findRunnableImage, startImageServer } from '../container/imageServer';
 import { sampleRows, scoreSample, smokeDataset } from './smokeSample';
-import type { SmokeServer } from './spawnedServer';
+import type { ServerHandle } from '../container/spawnedServer';
 
 /** What answers: `auto` is the image where it can run, else the context's files. */
 export type SmokeTarget = 'auto' | 'image' | 'context';
@@ -61,7 +61,7 @@ export async function runSmokeTest(input: SmokeTestInput): Promise<SmokeView> {
   try {
     const sample = await sampleRows(materialized.file, data.path, model.pkg.inputColumns, model.pkg.target, input.rows);
     const image = await chooseImage(input, model.name, model.version);
-    let server: SmokeServer;
+    let server: ServerHandle;
     let how: string;
     if ('reason' in image) {
       const context = writeBuildContext(model, { buildsDir: input.buildsDir, workspaceDir: input.root, ...(input.serverBundle ? { serverBundle: input.serverBundle } : {}) });

@@ -245,7 +245,7 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
         case 'serve': {
           if (this.refuseUntrusted('Serving')) return;
           const [name, version] = splitRef(m.ref);
-          await this.deps.serve.start(this.requireFolder(), name, version);
+          await this.deps.serve.start(this.requireFolder(), name, version, { image: m.image === true });
           this.monitor.reset();
           void this.monitor.kick();
           return;

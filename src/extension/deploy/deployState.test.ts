@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VersionChoice } from '../../protocol/deploy';
-import { appendCapped, matchChoice, monitorViewOf, runImageCommand } from './deployState';
+import { appendCapped, matchChoice, monitorViewOf, runImageCommand, versionChoices } from './deployState';
+import { trainedRun } from '../../store/testing/registryRuns';
+import { tempStore } from '../../store/testing/tempStore';
 import type { MonitorReport } from '../../deploy/monitor/monitorSample';
 
 const choice = (name: string, version: number, aliases: string[] = []): VersionChoice => ({
-  ref: `${name}:${version}`, name, version, aliases, runName: 'r', defaultTag: `runlens/${name}:${version}`, servingUrl: null,
+  ref: `${name}:${version}`, name, version, aliases, runName: 'r', defaultTag: `runlens/${name}:${version}`, servingUrl: null, servingImage: null, builtImage: null,
 });
 const choices = [choice('churn', 3, ['production']), choice('churn', 2, ['staging']), choice('iris', 1)];
 
@@ -50,4 +52,21 @@ test('monitorViewOf sorts features by verdict, then PSI; missing PSI last', () =
   assert.deepEqual(v.drift?.features.map((f) => f.feature), ['e', 'c', 'd', 'a', 'b']);
   assert.equal(v.drift?.features[4]?.note, 'no live values yet');
   assert.deepEqual([v.p50, v.p95, v.p99, v.requestsPerSecond, v.canRetrain], [1, 2, 3, 2, true]);
+});
+
+test('versionChoices, on a real store: the newest built image, and what serves a version (its image or local Node)', async (t) => {
+  const { store } = tempStore(t);
+  store.registry.registerModel((await trainedRun(store)).id, 'iris');
+  store.registry.registerModel((await trainedRun(store)).id, 'iris');
+  const build = (tag: string, status: 'succeeded' | 'failed') => {
+    const b = store.registry.addModelBuild({ name: 'iris', version: 1, tag, cli: 'buildah', baseImage: 'node:20-bookworm-slim', contextDir: '/w/b' });
+    store.registry.finishModelBuild(b.id, status === 'succeeded' ? { status, imageId: `sha256:${'1'.repeat(64)}` } : { status, error: 'step 1/9 failed' });
+  };
+  build('runlens/iris:1', 'succeeded');
+  build('runlens/iris:broken', 'failed');
+  store.registry.addDeployment({ name: 'iris', version: 1, kind: 'container', url: 'http://127.0.0.1:9001', image: `runlens/iris:1@sha256:${'1'.repeat(64)}` });
+  store.registry.addDeployment({ name: 'iris', version: 2, kind: 'local', url: 'http://127.0.0.1:9002', pid: process.pid });
+  const [v2, v1] = versionChoices(store);
+  assert.deepEqual([v1!.ref, v1!.builtImage, v1!.servingUrl, v1!.servingImage], ['iris:1', 'runlens/iris:1', 'http://127.0.0.1:9001', 'runlens/iris:1']);
+  assert.deepEqual([v2!.ref, v2!.builtImage, v2!.servingUrl, v2!.servingImage], ['iris:2', null, 'http://127.0.0.1:9002', null]);
 });

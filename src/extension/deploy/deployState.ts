@@ -10,6 +10,7 @@ import { formatStep } from '../../deploy/build/buildSteps';
 import type { MonitorReport } from '../../deploy/monitor/monitorSample';
 import type { BuildView, FeatureDriftView, MonitorView, VersionChoice } from '../../protocol/deploy';
 import type { RunStore } from '../../store/runStore';
+import type { DeploymentRecord } from '../../store/types';
 
 /** Most build log lines the panel keeps (the head is dropped): a webview with 100,000 rows would crawl. */
 export const MAX_LOG_LINES = 5000;
@@ -19,9 +20,13 @@ export const IDLE_BUILD: BuildView = {
   runCommand: null, failedStep: null, failedInstruction: null, error: null, cliNotes: [],
 };
 
-/** Every version of every model, newest first within a model; `servingUrl` from running local deployments. */
+function serving(d: DeploymentRecord | undefined): { servingUrl: string | null; servingImage: string | null } {
+  return { servingUrl: d?.url ?? null, servingImage: d?.kind === 'container' && d.image ? d.image.split('@')[0]! : null };
+}
+
+/** Every version of every model, newest first within a model; `servingUrl` from running deployments (local or container). */
 export function versionChoices(store: RunStore): VersionChoice[] {
-  const running = store.registry.listDeployments().filter((d) => d.stoppedAt === null && d.kind === 'local');
+  const running = store.registry.listDeployments().filter((d) => d.stoppedAt === null);
   return store.registry.listModels().flatMap((m) => store.registry.listModelVersions(m.name).map((v): VersionChoice => ({
     ref: `${v.name}:${v.version}`,
     name: v.name,
@@ -29,7 +34,8 @@ export function versionChoices(store: RunStore): VersionChoice[] {
     aliases: v.aliases,
     runName: v.runName,
     defaultTag: defaultImageTag({ name: v.name, version: v.version, runId: v.runId }),
-    servingUrl: running.find((d) => d.name === v.name && d.version === v.version)?.url ?? null,
+    ...serving(running.find((d) => d.name === v.name && d.version === v.version)),
+    builtImage: store.registry.listModelBuilds(v.name, v.version).filter((b) => b.status === 'succeeded' && b.imageId).sort((a, b) => b.startedAt - a.startedAt)[0]?.tag ?? null,
   })));
 }
 

@@ -18,6 +18,12 @@ export interface LocalServeOptions extends ChildServerRunOptions {
   readonly requestLog: string;
   /** Most requests written to `requestLog` per second (`--log-rate`); 0 = every request; default the CLI's (200). */
   readonly requestLogRate?: number;
+  /**
+   * Serve the version's built image instead (`--image`), with the build's
+   * storage flags (`runlens.container.extraArgs`, passed as `--cli-arg`).
+   * `requestLog`'s folder is then mounted into the container.
+   */
+  readonly image?: { readonly cliArgs: readonly string[] };
 }
 
 /** What the CLI printed once it listens. */
@@ -37,12 +43,15 @@ const DEPLOYMENT_RE = /^deployment #(\d+) of /m;
  */
 export class LocalServeProcess extends ChildServerProcess<ServeStarted> {
   constructor(options: LocalServeOptions) {
-    const { storeDir, ref, port, requestLog, requestLogRate, ...rest } = options;
+    const { storeDir, ref, port, requestLog, requestLogRate, image, ...rest } = options;
     super({
+      // `buildah from` copies the image's file system first (seconds on vfs storage)
+      ...(image ? { startTimeoutMs: 120_000 } : {}),
       ...rest,
-      name: `runlens serve ${ref}`,
+      name: `runlens serve ${ref}${image ? ' --image' : ''}`,
       args: ['--store', storeDir, 'serve', ref, '--port', String(port), '--host', '127.0.0.1', '--request-log', requestLog,
-        ...(requestLogRate !== undefined ? ['--log-rate', String(requestLogRate)] : [])],
+        ...(requestLogRate !== undefined ? ['--log-rate', String(requestLogRate)] : []),
+        ...(image ? ['--image', ...image.cliArgs.map((a) => `--cli-arg=${a}`)] : [])],
       detectStart: (stdout) => {
         // The CLI prints the URL, then records the deployment: wait for both (a bare run records none, but prints no line either).
         const url = URL_RE.exec(stdout)?.[1];

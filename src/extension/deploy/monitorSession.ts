@@ -66,7 +66,7 @@ export class MonitorSession {
       const m = /^(.+):(\d+)$/.exec(ref);
       if (!m) return;
       const [name, version] = [m[1]!, Number(m[2])];
-      const deployment = store.registry.listDeployments(name, version).find((d) => d.stoppedAt === null && d.kind === 'local');
+      const deployment = store.registry.listDeployments(name, version).find((d) => d.stoppedAt === null);
       if (!deployment) {
         this.previous = undefined;
         this.publish(null, `${name} v${version} is not being served. Serve it locally to watch its traffic and input drift.`);

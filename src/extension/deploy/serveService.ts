@@ -16,6 +16,8 @@ export interface ServeServiceOptions {
   readonly isTrusted: () => boolean;
   /** A store changed because a server started or stopped (the CLI wrote the deployment). */
   readonly refreshStores: () => void;
+  /** Setting `runlens.container.extraArgs`: its storage flags find the image Serve Image runs. */
+  readonly containerArgs: () => readonly string[];
 }
 
 /** One server this window started. */
@@ -27,6 +29,8 @@ export interface LocalServer {
   readonly requestLog: string;
   readonly deploymentId: number | null;
   readonly process: LocalServeProcess;
+  /** Served from the version's built image (Serve Image), not on local Node. */
+  readonly image: boolean;
 }
 
 const key = (folderKey: string, name: string, version: number): string => `${folderKey}|${name}:${version}`;
@@ -58,8 +62,11 @@ export class ServeService implements vscode.Disposable {
     return this.servers.get(key(folderKey, name, version));
   }
 
-  /** Starts serving a version; resolves once it listens (its deployment is then in the store). */
-  async start(folder: FolderStore, name: string, version: number): Promise<LocalServer | undefined> {
+  /**
+   * Starts serving a version, on local Node or (`image`) from its newest
+   * built image; resolves once it listens (its deployment is then in the store).
+   */
+  async start(folder: FolderStore, name: string, version: number, options: { readonly image?: boolean } = {}): Promise<LocalServer | undefined> {
     if (!this.options.isTrusted()) {
       void vscode.window.showWarningMessage('RunLens: serving runs the model server and writes deployments into the workspace store; trust this workspace to serve locally.');
       return undefined;
@@ -76,10 +83,12 @@ export class ServeService implements vscode.Disposable {
     if (this.starting.has(k)) throw new Error(`${name} v${version} is already starting`);
     this.starting.add(k);
     const { logger } = this.options;
-    const label = `${name} v${version}`;
+    const image = options.image === true;
+    const label = `${name} v${version}${image ? ' (image)' : ''}`;
     const logDir = join(folder.dir, 'serving');
     mkdirSync(logDir, { recursive: true });
-    const requestLog = join(logDir, `${name}-v${version}.jsonl`);
+    // the image's server writes into a folder mounted into its container: one of its own (as `runlens serve --image` picks)
+    const requestLog = image ? join(logDir, `${name}-v${version}-image`, 'requests.jsonl') : join(logDir, `${name}-v${version}.jsonl`);
     const port = this.options.port();
     const proc = new LocalServeProcess({
       storeDir: folder.dir,
@@ -89,6 +98,7 @@ export class ServeService implements vscode.Disposable {
       requestLogRate,
       cwd: folder.folder.uri.fsPath,
       execPath: this.options.nodePath() || undefined,
+      ...(image ? { image: { cliArgs: this.options.containerArgs() } } : {}),
       onLine: (line) => logger.output(`serve ${label}`, line),
       onExit: (code, signal) => {
         this.servers.delete(k);
@@ -99,7 +109,7 @@ export class ServeService implements vscode.Disposable {
     });
     try {
       const { url, deploymentId } = await proc.started;
-      const server: LocalServer = { folderKey, name, version, url, requestLog, deploymentId, process: proc };
+      const server: LocalServer = { folderKey, name, version, url, requestLog, deploymentId, process: proc, image };
       this.servers.set(k, server);
       logger.info(`model server ${label} (pid ${proc.pid}) at ${url}, request log ${requestLog}`);
       this.changed();
@@ -141,7 +151,7 @@ export class ServeService implements vscode.Disposable {
     }
     const port = new URL(last.url).port;
     this.status.text = `$(server-process) ${last.name} v${last.version} :${port}${all.length > 1 ? ` +${all.length - 1}` : ''}`;
-    this.status.tooltip = `${all.map((s) => `${s.name} v${s.version} at ${s.url}`).join('\n')}\nClick to open the Deploy panel's monitor.`;
+    this.status.tooltip = `${all.map((s) => `${s.name} v${s.version}${s.image ? ' (its image)' : ''} at ${s.url}`).join('\n')}\nClick to open the Deploy panel's monitor.`;
     this.status.command = { command: 'runlens.deploy.openMonitor', title: 'Open Monitor', arguments: [`${last.name}:${last.version}`] };
     this.status.show();
   }

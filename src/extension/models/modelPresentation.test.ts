@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeploymentRecord, MetricSummary, ModelBuildRecord, ModelVersionRecord } from '../../store/types';
-import { buildDescription, deploymentDescription, keyMetricText, versionContextValue, versionDescription, versionTooltip } from './modelPresentation';
+import { buildDescription, deploymentDescription, deploymentLabel, keyMetricText, versionContextValue, versionDescription, versionTooltip } from './modelPresentation';
 
 const NOW = 1_700_000_000_000;
 const version: ModelVersionRecord = {
@@ -33,6 +33,8 @@ test('the tooltip gives the lineage with every value Markdown-escaped', () => {
 test('context values carry the words the menus match on', () => {
   assert.equal(versionContextValue(version, false, false), 'modelVersion hasAlias hasRun notServing');
   assert.equal(versionContextValue({ ...version, aliases: [], runExists: false }, true, true), 'modelVersion serving ownServer');
+  // a version with a built image offers Serve Image Locally
+  assert.equal(versionContextValue(version, false, false, true), 'modelVersion hasAlias hasRun hasImage notServing');
 });
 
 test('builds and deployments', () => {
@@ -42,4 +44,8 @@ test('builds and deployments', () => {
   const d = { kind: 'local', url: 'http://127.0.0.1:8080', pid: 42, startedAt: NOW - 120_000, stoppedAt: null } as DeploymentRecord;
   assert.equal(deploymentDescription(d, NOW), 'running · pid 42 · 2m ago');
   assert.equal(deploymentDescription({ ...d, stoppedAt: NOW - 10_000 }, NOW), 'stopped · just now');
+  // a container deployment names its image's tag (the recorded `tag@id` is too long for the row)
+  const c = { ...d, kind: 'container', image: `runlens/churn:3@sha256:${'a'.repeat(64)}` } as DeploymentRecord;
+  assert.equal(deploymentDescription(c, NOW), 'running · image runlens/churn:3 · 2m ago');
+  assert.equal(deploymentLabel(c), 'http://127.0.0.1:8080');
 });

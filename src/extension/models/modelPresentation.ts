@@ -45,10 +45,11 @@ export function versionTooltip(v: ModelVersionRecord, metric: string): string {
 }
 
 /** `view`'s when-clauses match on these words (`viewItem =~ /serving/`). */
-export function versionContextValue(v: ModelVersionRecord, serving: boolean, ownServer: boolean): string {
+export function versionContextValue(v: ModelVersionRecord, serving: boolean, ownServer: boolean, hasImage = false): string {
   const parts = ['modelVersion'];
   if (v.aliases.length) parts.push('hasAlias');
   if (v.runExists) parts.push('hasRun');
+  if (hasImage) parts.push('hasImage');
   parts.push(serving ? 'serving' : 'notServing');
   if (ownServer) parts.push('ownServer');
   return parts.join(' ');
@@ -68,12 +69,18 @@ export function buildDescription(b: ModelBuildRecord, now: number): string {
 }
 
 export function deploymentLabel(d: DeploymentRecord): string {
-  return d.kind === 'local' ? d.url : (d.image ?? d.url);
+  return d.url;
 }
 
-/** `running · pid 1234 · 2 min ago` or `stopped · 1 h ago`. */
+/** The tag of a container deployment's image (`runlens/churn:3@sha256:…` is recorded); null for a local one. */
+export function deploymentImageTag(d: DeploymentRecord): string | null {
+  return d.kind === 'container' && d.image ? d.image.split('@')[0]! : null;
+}
+
+/** `running · pid 1234 · 2 min ago`, `running · image runlens/churn:3 · 2 min ago` or `stopped · 1 h ago`. */
 export function deploymentDescription(d: DeploymentRecord, now: number): string {
+  const image = deploymentImageTag(d);
   return d.stoppedAt === null
-    ? ['running', d.pid !== null ? `pid ${d.pid}` : '', relativeTime(d.startedAt, now)].filter(Boolean).join(' · ')
+    ? ['running', image ? `image ${image}` : d.pid !== null ? `pid ${d.pid}` : '', relativeTime(d.startedAt, now)].filter(Boolean).join(' · ')
     : `stopped · ${relativeTime(d.stoppedAt, now)}`;
 }

@@ -51,6 +51,21 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
     services.stores.refresh();
     tree.refresh();
   };
+  /** Serve Locally, or Serve Image Locally (its newest built image in a container); resolves with the URL. */
+  const serveVersion = async (arg: unknown, image: boolean): Promise<string | undefined> => {
+    const t = await target(arg, `${image ? 'Serve Image Locally' : 'Serve Locally'}: choose a version`);
+    if (!t) return undefined;
+    const what = `${t.node.name} v${t.node.version}${image ? '\'s image' : ''}`;
+    const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `RunLens: starting ${what}` },
+      () => serve.start(t.folder, t.node.name, t.node.version, { image }));
+    if (!server) return undefined;
+    tree.refresh();
+    void vscode.window.showInformationMessage(`RunLens: serving ${what} at ${server.url}/invocations`, 'Open Monitor', 'Copy URL').then((c) => {
+      if (c === 'Open Monitor') deps.openDeploy(`${t.node.name}:${t.node.version}`, 'monitor');
+      else if (c === 'Copy URL') void vscode.env.clipboard.writeText(server.url);
+    });
+    return server.url;
+  };
 
   return {
     'runlens.models.refresh': () => refresh(),
@@ -122,19 +137,8 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       if (t) deps.openDeploy(`${t.node.name}:${t.node.version}`, 'build');
     },
 
-    'runlens.model.serve': async (arg?: unknown) => {
-      const t = await target(arg, 'Serve Locally: choose a version');
-      if (!t) return undefined;
-      const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `RunLens: starting ${t.node.name} v${t.node.version}` },
-        () => serve.start(t.folder, t.node.name, t.node.version));
-      if (!server) return undefined;
-      tree.refresh();
-      void vscode.window.showInformationMessage(`RunLens: serving ${t.node.name} v${t.node.version} at ${server.url}/invocations`, 'Open Monitor', 'Copy URL').then((c) => {
-        if (c === 'Open Monitor') deps.openDeploy(`${t.node.name}:${t.node.version}`, 'monitor');
-        else if (c === 'Copy URL') void vscode.env.clipboard.writeText(server.url);
-      });
-      return server.url;
-    },
+    'runlens.model.serve': (arg?: unknown) => serveVersion(arg, false),
+    'runlens.model.serveImage': (arg?: unknown) => serveVersion(arg, true),
 
     'runlens.model.stopServing': async (arg?: unknown) => {
       const node = arg as ModelsNode | undefined;

@@ -177,7 +177,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         const running = d.stoppedAt === null;
         item.iconPath = new vscode.ThemeIcon(running ? 'server-process' : 'debug-stop', running ? new vscode.ThemeColor('testing.iconPassed') : undefined);
         item.description = deploymentDescription(d, now);
-        item.tooltip = `${d.kind} deployment #${d.id} of ${d.name} v${d.version}\n${d.url}${d.requestLog ? `\nrequest log ${d.requestLog}` : ''}`;
+        item.tooltip = `${d.kind} deployment #${d.id} of ${d.name} v${d.version}\n${d.url}${d.image ? `\nimage ${d.image}` : ''}${d.requestLog ? `\nrequest log ${d.requestLog}` : ''}`;
         item.contextValue = `deployment ${running ? 'running' : 'stopped'}`;
         return item;
       }
@@ -194,7 +194,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     if (!store || !v) return new vscode.TreeItem(`v${node.version} (deleted)`);
     const metric = v.runExists ? keyMetricText(store.getMetricSummaries(v.runId), this.options.keyMetric() || undefined) : '';
     const serving = store.registry.listDeployments(v.name, v.version).some((d) => d.stoppedAt === null);
-    const children = store.registry.listModelBuilds(v.name, v.version).length + store.registry.listDeployments(v.name, v.version).length;
+    const builds = store.registry.listModelBuilds(v.name, v.version);
+    const children = builds.length + store.registry.listDeployments(v.name, v.version).length;
     const item = new vscode.TreeItem(`v${v.version}`, children > 0 ? C.Collapsed : C.None);
     item.id = node.id;
     item.iconPath = new vscode.ThemeIcon(serving ? 'server-process' : 'package');
@@ -203,7 +204,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     tip.isTrusted = false;
     tip.supportHtml = false;
     item.tooltip = tip;
-    item.contextValue = versionContextValue(v, serving, this.options.ownServer(node.folderKey, v.name, v.version));
+    item.contextValue = versionContextValue(v, serving, this.options.ownServer(node.folderKey, v.name, v.version), builds.some((b) => b.status === 'succeeded' && b.imageId !== null));
     item.accessibilityInformation = { label: `${v.name} version ${v.version}, ${item.description}` };
     return item;
   }

@@ -162,6 +162,43 @@ export const tests = {
   },
 
   /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'Serve Image from the panel: the built image serves in a container; the monitor counts its traffic from the mounted request log': async ({ page, screenshot }) => {
+    if (!state.buildah) return; // said in setup: no buildah on this machine
+    const frame = webviewFrame(page);
+    const serveImage = frame.locator('vscode-button[data-action="serveImage"]');
+    await serveImage.waitFor({ timeout: 15_000 });
+    assert.equal(await serveImage.getAttribute('disabled'), null, 'Serve Image is enabled once an image is built');
+    await serveImage.click();
+    const status = page.locator('.statusbar-item', { hasText: /iris-model v1 :\d+/ }).first();
+    await status.waitFor({ timeout: 120_000 });
+    const serving = frame.locator('[data-serving="image"]');
+    await serving.waitFor({ timeout: 15_000 });
+    assert.equal((await serving.innerText()).trim(), 'Serving the image runlens/iris-model:1 at');
+    const url = (await frame.locator('code.command', { hasText: /^http:\/\/127\.0\.0\.1:\d+\/invocations$/ }).innerText()).trim();
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataframe_records: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] }) });
+      assert.equal(res.status, 200);
+      assert.deepEqual((await res.json()).predictions, ['setosa']);
+    }
+    // the figures come from the container's /metrics, the drift from the request log it wrote into the mounted folder
+    const total = frame.locator('[data-figure="total"] .value');
+    await total.waitFor({ timeout: 30_000 });
+    const body = frame.locator('.monitor-body');
+    const end = Date.now() + 30_000;
+    while (!(Number((await total.innerText()).trim()) === 3 && /Input drift: \w+ \(3 live rows/.test(await body.innerText())) && Date.now() < end) await page.waitForTimeout(500);
+    assert.equal(Number((await total.innerText()).trim()), 3);
+    assert.match(await body.innerText(), /Input drift: \w+ \(3 live rows/);
+    await screenshot('6-serve-image');
+    await frame.locator('vscode-button', { hasText: 'Stop Serving' }).click();
+    await status.waitFor({ state: 'hidden', timeout: 30_000 });
+    await frame.locator('vscode-button', { hasText: 'Serve Locally' }).waitFor({ timeout: 15_000 });
+    // the working container went with it
+    const left = execFileSync('buildah', ['--storage-driver', 'vfs', 'containers', '--all', '--format', '{{.ContainerName}}'], { encoding: 'utf8' });
+    assert.deepEqual(left.split('\n').filter((n) => n.startsWith('runlens-run-')), []);
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
   'Serve Locally from the panel: the status bar item, live figures in the Monitor section, then Stop Serving': async ({ page, screenshot }) => {
     const frame = webviewFrame(page);
     await frame.locator('vscode-button', { hasText: 'Serve Locally' }).click();

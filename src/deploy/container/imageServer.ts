@@ -1,7 +1,9 @@
 /**
- * The smoke test on the image itself: the newest successful build of a model
- * version whose image is still in the container CLI's storage, started as a
- * container, answering on a loopback port.
+ * A model version's built image, running: the newest successful build whose
+ * image is still in the container CLI's storage, started as a container that
+ * answers on a loopback port. The smoke test sends it a sample of rows;
+ * `runlens serve --image` keeps it serving, its request log written into a
+ * host folder mounted into the container.
  *
  * - buildah (daemonless, what builds images here): `buildah from` the image,
  *   then `buildah run --isolation chroot --user <the image's USER>` its
@@ -17,11 +19,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { UserError } from '../../core/util/errors';
+import { pidAlive } from '../../core/util/pidAlive';
 import type { ModelBuildRecord } from '../../store/types';
 import type { ContainerCliName } from '../build/containerCli';
 import { CONTAINER_CLIS, detectContainerCli, formatCommand } from '../build/containerCli';
 import { CONTAINER_PORT } from '../build/dockerfile';
-import type { SmokeServer } from './spawnedServer';
+import type { ServerHandle } from './spawnedServer';
 import { startSpawnedServer } from './spawnedServer';
 
 const exec = promisify(execFile);
@@ -43,6 +46,26 @@ export interface ImageRunOptions {
   readonly cliArgs?: readonly string[];
   readonly timeoutMs?: number;
 }
+
+/** How a long-running server from the image listens and logs (`runlens serve --image`). */
+export interface ImageServeOptions extends ImageRunOptions {
+  /** Host port; 0 (the default) takes a free one. */
+  readonly port?: number;
+  /** Host address; default 127.0.0.1. */
+  readonly host?: string;
+  /**
+   * The request log: `dir` on the host is mounted at {@link CONTAINER_LOG_DIR}
+   * and the server appends to `file` in it (and rotates it there).
+   */
+  readonly requestLog?: { readonly dir: string; readonly file: string; readonly rate?: number };
+  /** The server's output lines (buildah; docker runs detached and keeps them in `docker logs`). */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** The server exited by itself after it listened (buildah). */
+  readonly onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/** Where a served image writes its request log (a host folder is mounted there). */
+export const CONTAINER_LOG_DIR = '/var/log/runlens';
 
 /**
  * buildah's and podman's storage options are global: a build given
@@ -113,9 +136,20 @@ export async function findRunnableImage(builds: readonly ModelBuildRecord[], opt
   return { reason: reasons.join('; ') };
 }
 
-/** Starts the image's server on a loopback port. */
-export async function startImageServer(found: RunnableImage, options: ImageRunOptions = {}): Promise<SmokeServer> {
+/** Starts the image's server on a loopback port (by default a free one). */
+export async function startImageServer(found: RunnableImage, options: ImageServeOptions = {}): Promise<ServerHandle> {
   return found.cli === 'buildah' ? startWithBuildah(found, options) : startWithEngine(found, options);
+}
+
+/** The server's own flags after the image's ENTRYPOINT: where it listens, and its request log. */
+function serverArgs(host: string, port: number, options: ImageServeOptions): string[] {
+  const log = options.requestLog;
+  return ['--host', host, '--port', String(port),
+    ...(log ? ['--request-log', `${CONTAINER_LOG_DIR}/${log.file}`, ...(log.rate !== undefined ? ['--log-rate', String(log.rate)] : [])] : [])];
+}
+
+function volumeArgs(options: ImageServeOptions): string[] {
+  return options.requestLog ? ['--volume', `${options.requestLog.dir}:${CONTAINER_LOG_DIR}`] : [];
 }
 
 interface ImageConfig {
@@ -123,15 +157,35 @@ interface ImageConfig {
   readonly User?: string;
 }
 
-async function startWithBuildah(found: RunnableImage, options: ImageRunOptions): Promise<SmokeServer> {
+/**
+ * buildah working containers RunLens makes are named `runlens-run-<tag>-<pid>-<n>`:
+ * the process that made one removes it when its server stops, and one whose
+ * process is gone (killed before it could) is removed by the next start.
+ */
+const CONTAINER_PREFIX = 'runlens-run-';
+let containerCount = 0;
+
+async function removeDeadContainers(path: string, storage: readonly string[], env: NodeJS.ProcessEnv | undefined): Promise<void> {
+  const names = await cli(path, [...storage, 'containers', '--all', '--format', '{{.ContainerName}}'], env).catch(() => '');
+  const dead = names.split('\n').filter((n) => {
+    const m = /^runlens-run-.*-(\d+)-\d+$/.exec(n.trim());
+    return m !== null && !pidAlive(Number(m[1]));
+  });
+  for (const n of dead) await cli(path, [...storage, 'rm', n.trim()], env).catch(() => undefined);
+}
+
+async function startWithBuildah(found: RunnableImage, options: ImageServeOptions): Promise<ServerHandle> {
   const storage = storageArgs('buildah', options.cliArgs);
   const inspected = JSON.parse(await cli(found.path, [...storage, ...inspectArgs('buildah', found.image)], options.env)) as { Docker?: { config?: ImageConfig }; OCIv1?: { config?: ImageConfig } };
   const config = inspected.Docker?.config ?? inspected.OCIv1?.config ?? {};
   const entrypoint = config.Entrypoint ?? [];
   if (entrypoint.length === 0) throw new UserError(`the image ${found.build.tag} (${found.image.slice(0, 19)}) has no ENTRYPOINT: it was not built by RunLens`);
-  const container = (await cli(found.path, [...storage, 'from', '--pull-never', found.image], options.env)).trim().split('\n').pop()!;
+  await removeDeadContainers(found.path, storage, options.env);
+  const name = `${CONTAINER_PREFIX}${found.build.tag.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').slice(-60)}-${process.pid}-${++containerCount}`;
+  const container = (await cli(found.path, [...storage, 'from', '--pull-never', '--name', name, found.image], options.env)).trim().split('\n').pop()!;
   const user = config.User ? ['--user', config.User] : [];
-  const args = [...storage, 'run', '--isolation', 'chroot', ...user, container, '--', ...entrypoint, '--host', '127.0.0.1', '--port', '0'];
+  const args = [...storage, 'run', '--isolation', 'chroot', ...user, ...volumeArgs(options), container, '--', ...entrypoint,
+    ...serverArgs(options.host ?? '127.0.0.1', options.port ?? 0, options)];
   try {
     return await startSpawnedServer({
       command: found.path,
@@ -139,6 +193,8 @@ async function startWithBuildah(found: RunnableImage, options: ImageRunOptions):
       env: options.env,
       display: formatCommand('buildah', args),
       timeoutMs: options.timeoutMs ?? 60_000,
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+      ...(options.onExit ? { onExit: options.onExit } : {}),
       afterStop: async () => {
         await cli(found.path, [...storage, 'rm', container], options.env).catch(() => undefined);
       },
@@ -150,18 +206,21 @@ async function startWithBuildah(found: RunnableImage, options: ImageRunOptions):
   }
 }
 
-async function startWithEngine(found: RunnableImage, options: ImageRunOptions): Promise<SmokeServer> {
+async function startWithEngine(found: RunnableImage, options: ImageServeOptions): Promise<ServerHandle> {
   const storage = storageArgs(found.cli, options.cliArgs);
-  const runArgs = [...storage, 'run', '-d', '--rm', '-p', `127.0.0.1::${CONTAINER_PORT}`, found.image];
+  const host = options.host ?? '127.0.0.1';
+  // the arguments after the image replace its CMD: listen on the container's port, log into the mounted folder
+  const runArgs = [...storage, 'run', '-d', '--rm', '-p', `${host}:${options.port ? String(options.port) : ''}:${CONTAINER_PORT}`, ...volumeArgs(options),
+    found.image, ...serverArgs('0.0.0.0', CONTAINER_PORT, options)];
   const id = (await cli(found.path, runArgs, options.env)).trim().split('\n').pop()!;
   const remove = async (): Promise<void> => {
     await cli(found.path, [...storage, 'rm', '-f', id], options.env).catch(() => undefined);
   };
   try {
     const ports = await cli(found.path, [...storage, 'port', id, `${CONTAINER_PORT}/tcp`], options.env);
-    const hostPort = /127\.0\.0\.1:(\d+)/.exec(ports)?.[1];
-    if (!hostPort) throw new UserError(`${found.cli} port ${id.slice(0, 12)} gave no loopback port: ${ports.trim()}`);
-    const url = `http://127.0.0.1:${hostPort}`;
+    const hostPort = /:(\d+)\s*$/m.exec(ports)?.[1];
+    if (!hostPort) throw new UserError(`${found.cli} port ${id.slice(0, 12)} gave no host port: ${ports.trim()}`);
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${hostPort}`;
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       const ok = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);

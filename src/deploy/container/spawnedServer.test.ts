@@ -96,3 +96,36 @@ test('a command that never listens times out, is stopped, and the error says how
 test('a command that does not exist is one line naming it', async () => {
   await assert.rejects(startSpawnedServer({ command: '/nonexistent/buildah', args: ['run'] }), /^UserError: could not start \/nonexistent\/buildah: spawn \/nonexistent\/buildah ENOENT$/);
 });
+
+test('onLine hears every line, before and after it listens; onExit only for an exit of its own, after the clean-up', async () => {
+  const lines: string[] = [];
+  let cleanups = 0;
+  let exit: [number | null, NodeJS.Signals | null] | undefined;
+  const exited = new Promise<void>((resolve) => {
+    void startSpawnedServer({
+      command: process.execPath,
+      args: ['-e', `${SERVER}; setTimeout(() => { console.log('request 1'); console.error('bye'); process.exit(4); }, 300);`],
+      onLine: (line, stream) => lines.push(`${stream}: ${line}`),
+      afterStop: () => void cleanups++,
+      onExit: (code, signal) => {
+        exit = [code, signal];
+        resolve();
+      },
+    });
+  });
+  await exited;
+  assert.deepEqual(exit, [4, null]);
+  assert.equal(cleanups, 1, 'the clean-up ran before onExit');
+  // two pipes: their order between each other is not kept, each one's own order is
+  const [out, err] = [lines.filter((l) => l.startsWith('stdout')), lines.filter((l) => l.startsWith('stderr'))];
+  assert.match(out[0]!, /^stdout: serving at http:\/\/127\.0\.0\.1:\d+\/invocations$/);
+  assert.deepEqual(out.slice(1), ['stdout: request 1']);
+  assert.deepEqual(err, ['stderr: warming up', 'stderr: bye']);
+
+  // stopped by stop(): no onExit
+  let told = false;
+  const server = await startSpawnedServer({ command: process.execPath, args: ['-e', SERVER], onExit: () => void (told = true) });
+  await server.stop();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(told, false);
+});

@@ -1,0 +1,67 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CliError, type CliContext } from '../context';
+import type { ResolvedModel } from '../../deploy/registry/resolveModel';
+import { findRunnableImage, startImageServer } from '../../deploy/container/imageServer';
+import type { RunStore } from '../../store/runStore';
+import { untilSignal } from '../signals';
+
+export interface ServeImageOptions {
+  readonly port: number;
+  readonly host: string;
+  /** The request log on the host; undefined: the default; null: none (`--no-request-log`). */
+  readonly requestLog: string | null | undefined;
+  readonly logRate?: number;
+  /** `--cli-arg`: the storage flags the image was built with. */
+  readonly cliArgs: readonly string[];
+}
+
+/**
+ * `runlens serve <model> --image`: serves the version's newest built image
+ * (the one the smoke test would run) instead of its package on this
+ * machine's Node, and records a `container` deployment that the Models view,
+ * the Deploy panel's monitor and `runlens monitor` read like a local one.
+ * The request log's folder is mounted into the container; the server there
+ * runs as the image's user, so the folder is made writable for it (mode
+ * 777: the default folder, `.runlens/serving/<model>-v<version>-image/`,
+ * holds nothing else). The container stops on SIGINT/SIGTERM, and with this
+ * process however it ends (the build guard watches it).
+ */
+export async function serveImage(ctx: CliContext, store: RunStore, model: ResolvedModel, options: ServeImageOptions): Promise<number> {
+  if (model.name === null || model.version === null) throw new CliError(`--image serves a registered version's built image; ${model.label} is a bare run (register it and build it first)`, 2);
+  const found = await findRunnableImage(store.registry.listModelBuilds(model.name, model.version), { cliArgs: options.cliArgs, env: ctx.env });
+  if ('reason' in found) throw new CliError(`cannot serve the image of ${model.label}: ${found.reason}`);
+  const logFile = options.requestLog === null ? null
+    : options.requestLog !== undefined ? resolve(ctx.cwd, options.requestLog)
+      : join(ctx.storeDir, 'serving', `${model.name}-v${model.version}-image`, 'requests.jsonl');
+  if (logFile) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    chmodSync(dirname(logFile), 0o777);
+  }
+  ctx.out(`${model.label} (run ${model.runName}): image ${found.build.tag} (${found.image.slice(0, 19)}, build #${found.build.id}) with ${found.cli}\n`);
+  let exited: ((how: string) => void) | undefined;
+  const ended = new Promise<string>((r) => (exited = r));
+  const server = await startImageServer(found, {
+    cliArgs: options.cliArgs,
+    env: ctx.env,
+    port: options.port,
+    host: options.host,
+    ...(logFile ? { requestLog: { dir: dirname(logFile), file: basename(logFile), ...(options.logRate !== undefined ? { rate: options.logRate } : {}) } } : {}),
+    onLine: (line) => ctx.out(`${line}\n`),
+    onExit: (code, signal) => exited?.(signal ?? `code ${code}`),
+  });
+  if (found.cli !== 'buildah') ctx.out(`${model.label} image at ${server.url}/invocations (${server.command})\n`);
+  const deployment = store.registry.addDeployment({
+    name: model.name, version: model.version, kind: 'container', url: server.url, pid: process.pid, image: `${found.build.tag}@${found.image}`,
+    ...(logFile ? { requestLog: logFile } : {}),
+  });
+  ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
+  const how = await Promise.race([untilSignal(ctx).then(() => null), ended]);
+  await server.stop();
+  store.registry.stopDeployment(deployment.id);
+  if (how !== null) {
+    ctx.err(`error: the image's server exited (${how})\n`);
+    return 1;
+  }
+  return 0;
+}
