@@ -65,6 +65,7 @@ export const smokeCommand: Command = async (ctx, argv) => {
     ctx.out(JSON.stringify({ ...view, minMatch, passed }, null, 2) + '\n');
   } else {
     ctx.out(`${view.ref}: ${view.rows.length} rows of ${view.source}\n`);
+    if (view.image) ctx.out(`image: ${view.image.tag} (${view.image.id.slice(0, 19)}, build #${view.image.buildId}, ${view.image.cli})\n`);
     ctx.out(`server: ${view.how}\n\n`);
     ctx.out(formatTable(['line', 'expected', 'predicted', 'match'], view.rows.map((r) => [r.line === null ? '' : String(r.line), r.expected, r.predicted, r.match ? 'yes' : 'NO'])) + '\n\n');
     ctx.out(`${view.matches}/${view.rows.length} predictions match the labels (${view.target === 'image' ? `the image ${view.image!.tag}` : 'the build context'}, ${(view.ms / 1000).toFixed(1)} s)\n`);

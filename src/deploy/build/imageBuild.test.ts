@@ -160,7 +160,7 @@ test('the smoke test runs the built image itself under buildah, as its user, and
   const build = fx.store.registry.listModelBuilds('iris-classifier', 1).find((b) => b.status === 'succeeded')!;
   assert.equal(image.target, 'image');
   assert.deepEqual(image.image, { tag: TAG, id: build.imageId, cli: 'buildah', buildId: build.id });
-  assert.match(image.how, /^buildah --storage-driver vfs run --isolation chroot --user 10001:10001 \S+ -- node \/app\/server\/serve\.js \/app\/model\/model\.json --host 127\.0\.0\.1 --port 0 \(image localhost\/runlens-test\/iris-classifier:1, sha256:[0-9a-f]{12}, build #\d+\)$/);
+  assert.match(image.how, /^buildah --storage-driver vfs run --isolation chroot --user 10001:10001 \S+ -- node \/app\/server\/serve\.js \/app\/model\/model\.json --host 127\.0\.0\.1 --port 0$/);
   assert.equal(image.rows.length, 20);
   assert.ok(image.matches >= 18, JSON.stringify(image.rows));
   assert.equal(containers(), before, 'the working container was removed');
@@ -223,7 +223,7 @@ test('the CI flow through the CLI: runlens build with buildah into vfs storage, 
     assert.equal(hint[1], 'runlens smoke iris@production --target image --cli-arg=--storage-driver=vfs');
     const smoke = runCli(ws.dir, [...hint[1].split(' ').slice(1), '--min-match', '0.8'], ws.env);
     assert.equal(smoke.code, 0, smoke.stderr);
-    assert.match(smoke.stdout, /^server: buildah --storage-driver=vfs run --isolation chroot --user 10001:10001 /m);
+    assert.match(smoke.stdout, new RegExp(`^image: ${tag} \\(sha256:[0-9a-f]{12}, build #\\d+, buildah\\)\\nserver: buildah --storage-driver=vfs run --isolation chroot --user 10001:10001 `, 'm'));
     assert.match(smoke.stdout, new RegExp(`^\\d+/20 predictions match the labels \\(the image ${tag}, \\d+\\.\\d s\\)$`, 'm'));
     await serveTheImage(ws.dir, tag);
   } finally {

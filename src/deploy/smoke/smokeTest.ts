@@ -69,7 +69,7 @@ export async function runSmokeTest(input: SmokeTestInput): Promise<SmokeView> {
       how = `${server.command} in ${context.dir} (the image's own files, on this machine's Node: ${image.reason})`;
     } else {
       server = await startImageServer(image, input);
-      how = `${server.command} (image ${image.build.tag}, ${image.image.slice(0, 19)}, build #${image.build.id})`;
+      how = server.command; // which image, build and id: in `image`
     }
     try {
       const rows = await scoreSample(server.url, sample, model.pkg.task);
