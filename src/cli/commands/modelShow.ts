@@ -58,7 +58,9 @@ function buildLine(b: ModelBuildRecord): string {
 
 function deploymentLine(d: DeploymentRecord): string {
   const state = d.stoppedAt === null ? 'running' : `stopped ${new Date(d.stoppedAt).toISOString()}`;
-  const where = d.kind === 'container' ? ` image ${d.image ?? '?'}` : d.pid !== null ? ` pid ${d.pid}` : '';
+  // a container deployment records `tag@sha256:<64 hex>`: the tag and the id's first 12, as `docker images` shows it
+  const image = d.image?.replace(/@sha256:([0-9a-f]{12})[0-9a-f]*$/, ' ($1)') ?? '?';
+  const where = d.kind === 'container' ? ` image ${image}` : d.pid !== null ? ` pid ${d.pid}` : '';
   return `    #${d.id} ${d.kind} ${d.url}${where}, started ${new Date(d.startedAt).toISOString()}, ${state}`;
 }
 

@@ -271,12 +271,15 @@ async function serveTheImage(dir: string, tag: string): Promise<void> {
   const answer = await invoke(url, IRIS_ROWS);
   assert.equal(answer.status, 200);
   assert.deepEqual(answer.predictions, ['setosa', 'virginica']);
-  const shown = JSON.parse(runCli(dir, ['model', 'show', 'iris:1', '--json']).stdout) as { deployments: { kind: string; url: string; image: string; stoppedAt: number | null; requestLog: string }[] };
+  const shown = JSON.parse(runCli(dir, ['model', 'show', 'iris:1', '--json']).stdout) as { deployments: { id: number; kind: string; url: string; image: string; stoppedAt: number | null; requestLog: string }[] };
   const deployment = shown.deployments.find((d) => d.url === url)!;
   assert.equal(deployment.kind, 'container');
   assert.match(deployment.image, new RegExp(`^${tag}@sha256:[0-9a-f]{64}$`));
   assert.equal(deployment.stoppedAt, null);
   assert.equal(deployment.requestLog, join(dir, '.runlens', 'serving', 'iris-v1-image', 'requests.jsonl'));
+  // as text: the tag and the id's first 12
+  assert.match(runCli(dir, ['model', 'show', 'iris:1']).stdout,
+    new RegExp(`^    #${deployment.id} container ${url.replace(/\./g, '\\.')} image ${tag} \\([0-9a-f]{12}\\), started \\S+, running$`, 'm'));
   // the server in the container wrote the request log into the mounted host folder; monitor finds it by the URL
   let monitor: { figures: { totalRequests: number }; drift: { requests: number } | null } | undefined;
   for (let i = 0; i < 50 && !monitor?.drift; i++) {
