@@ -282,7 +282,7 @@ async function serveTheImage(dir: string, tag: string): Promise<void> {
     new RegExp(`^    #${deployment.id} container ${url.replace(/\./g, '\\.')} image ${tag} \\([0-9a-f]{12}\\), started \\S+, running$`, 'm'));
   // the server in the container wrote the request log into the mounted host folder; monitor finds it by the URL
   let monitor: { figures: { totalRequests: number }; drift: { requests: number } | null } | undefined;
-  for (let i = 0; i < 50 && !monitor?.drift; i++) {
+  for (let i = 0; i < 100 && !monitor?.drift; i++) {
     await new Promise((r) => setTimeout(r, 200));
     const m = runCli(dir, ['monitor', url, '--baseline', 'iris@production', '--once', '--json']);
     assert.equal(m.code, 0, m.stderr);
@@ -304,7 +304,7 @@ async function serveTheImage(dir: string, tag: string): Promise<void> {
   const killedUrl = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(await outputUntil(killed, /deployment #\d+ of iris v1 recorded/, 90_000))![1]!;
   killed.kill('SIGKILL');
   let answering = true;
-  for (let i = 0; i < 50 && answering; i++) {
+  for (let i = 0; i < 100 && answering; i++) {
     await new Promise((r) => setTimeout(r, 200));
     answering = await fetch(`${killedUrl}/ping`).then(() => true, () => false);
   }

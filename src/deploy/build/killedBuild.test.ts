@@ -100,12 +100,11 @@ test('a CLI killed with SIGKILL mid-build leaves a build that `model show` repor
 
   const docker = Number(readFileSync(dockerPidFile(), 'utf8'));
   assert.equal(processGone(docker), false);
-  const killedAt = Date.now();
   process.kill(child.pid!, 'SIGKILL');
   await once(child, 'exit');
   // Nobody here stops the fake docker: the guard between the CLI and it does, once the CLI is gone.
-  await waitFor(() => processGone(docker), 'the fake docker to stop after its owner was killed', 5000);
-  assert.ok(Date.now() - killedAt < 3000, `docker stopped ${Date.now() - killedAt} ms after the kill`);
+  // (How fast is not asserted: a loaded CI machine is slow; the bound only ends a wait for a guard that never acts.)
+  await waitFor(() => processGone(docker), 'the fake docker to stop after its owner was killed', 15_000);
 
   const [failed] = shownBuilds();
   assert.deepEqual([failed!.id, failed!.status, failed!.error, failed!.endedAt], [running!.id, 'failed', REASON, null]);
