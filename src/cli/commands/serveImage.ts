@@ -23,20 +23,25 @@ export interface ServeImageOptions {
  * the Deploy panel's monitor and `runlens monitor` read like a local one.
  * The request log's folder is mounted into the container; the server there
  * runs as the image's user, so the folder is made writable for it (mode
- * 777: the default folder, `.runlens/serving/<model>-v<version>-image/`,
- * holds nothing else). The container stops on SIGINT/SIGTERM, and with this
+ * 777) when it is RunLens's own (`.runlens/serving/<model>-v<version>-image/`,
+ * which holds nothing else) or was created for this `--request-log`. The container stops on SIGINT/SIGTERM, and with this
  * process however it ends (the build guard watches it).
  */
 export async function serveImage(ctx: CliContext, store: RunStore, model: ResolvedModel, options: ServeImageOptions): Promise<number> {
   if (model.name === null || model.version === null) throw new CliError(`--image serves a registered version's built image; ${model.label} is a bare run (register it and build it first)`, 2);
   const found = await findRunnableImage(store.registry.listModelBuilds(model.name, model.version), { cliArgs: options.cliArgs, env: ctx.env });
   if ('reason' in found) throw new CliError(`cannot serve the image of ${model.label}: ${found.reason}`);
+  const ownFolder = join(ctx.storeDir, 'serving', `${model.name}-v${model.version}-image`);
   const logFile = options.requestLog === null ? null
     : options.requestLog !== undefined ? resolve(ctx.cwd, options.requestLog)
-      : join(ctx.storeDir, 'serving', `${model.name}-v${model.version}-image`, 'requests.jsonl');
+      : join(ownFolder, 'requests.jsonl');
   if (logFile) {
-    mkdirSync(dirname(logFile), { recursive: true });
-    chmodSync(dirname(logFile), 0o777);
+    const folder = dirname(logFile);
+    const created = mkdirSync(folder, { recursive: true });
+    // Opened to the image's user only when the folder is RunLens's own or was made just now: never
+    // a folder of the user's (`--request-log log.jsonl` in the workspace root would open the root).
+    if (created !== undefined || folder === ownFolder) chmodSync(folder, 0o777);
+    else ctx.err(`note: ${folder} already existed and is mounted as it is: the image's server runs as its own user and may not be allowed to write the request log there (give --request-log a file in a new folder)\n`);
   }
   ctx.out(`${model.label} (run ${model.runName}): image ${found.build.tag} (${found.image.slice(0, 19)}, build #${found.build.id}) with ${found.cli}\n`);
   let exited: ((how: string) => void) | undefined;

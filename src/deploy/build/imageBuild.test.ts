@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test/fixtures/workspace';
 import { expectedPredictions, frameRecords } from '../serve/servingFixtures';
@@ -314,4 +314,15 @@ async function serveTheImage(dir: string, tag: string): Promise<void> {
   const again = runCli(dir, ['smoke', 'iris@production', '--target', 'image', '--cli-arg=--storage-driver=vfs']);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(containers(), []);
+
+  // a --request-log in a folder of the user's: mounted as it is, never opened to others
+  const own = join(dir, 'logs');
+  mkdirSync(own, { mode: 0o755 });
+  chmodSync(own, 0o755);
+  const mine = spawnCli(dir, [...args, '--request-log', 'logs/requests.jsonl']);
+  const said = await outputUntil(mine, /deployment #\d+ of iris v1 recorded/, 90_000);
+  assert.match(said, /note: \S+\/logs already existed and is mounted as it is: the image's server runs as its own user/);
+  assert.equal(statSync(own).mode & 0o777, 0o755);
+  mine.kill('SIGTERM');
+  assert.deepEqual(await once(mine, 'exit'), [0, null]);
 }
