@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { CliError, type Command } from '../context';
 import { resolveModel } from '../../deploy/registry/resolveModel';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
-import { formatCommand, parseCliName, shellQuote } from '../../deploy/build/containerCli';
+import { formatCommand, parseCliName, runImageCommand } from '../../deploy/build/containerCli';
 import { storageArgs } from '../../deploy/container/imageServer';
-import { CONTAINER_PORT } from '../../deploy/build/dockerfile';
 import { buildModelImage } from '../../deploy/build/imageBuild';
 import type { BuildImageResult } from '../../deploy/build/imageBuild';
 import { ImageReferenceError } from '../../deploy/build/imageReference';
@@ -14,12 +13,6 @@ const USAGE = 'usage: runlens build <model>[@alias|:version] [--tag T] [--base I
 
 /** Exit code when the context was written but no container CLI works here: no image, not a failed build. */
 export const EXIT_NO_CLI = 3;
-
-function runHint(cli: ContainerCliName | null, tag: string): string {
-  // buildah builds but does not run containers; its images are in the same storage podman reads.
-  const runner = cli === 'docker' ? 'docker' : 'podman';
-  return `${runner} run --rm -p 127.0.0.1:${CONTAINER_PORT}:${CONTAINER_PORT} ${shellQuote(tag)}`;
-}
 
 function toJson(r: BuildImageResult): Record<string, unknown> {
   return {
@@ -108,8 +101,10 @@ export const buildCommand: Command = async (ctx, argv) => {
   switch (result.status) {
     case 'succeeded':
       say(`built ${result.context.tag} (${result.outcome!.imageId}) with ${result.detected!.cli} in ${(result.outcome!.durationMs / 1000).toFixed(1)} s`);
-      say(`run it: ${runHint(result.detected!.cli, result.context.tag)}`);
-      say(`smoke-test it: ${formatCommand('runlens', ['smoke', positionals[0]!, '--target', 'image', ...storageArgs(result.detected!.cli!, values['cli-arg']).map((a) => `--cli-arg=${a}`)])}`);
+      say(`run it: ${runImageCommand(result.detected!.cli, result.context.tag)}`);
+      const storage = storageArgs(result.detected!.cli!, values['cli-arg']).map((a) => `--cli-arg=${a}`);
+      say(`smoke-test it: ${formatCommand('runlens', ['smoke', positionals[0]!, '--target', 'image', ...storage])}`);
+      say(`serve it here: ${formatCommand('runlens', ['serve', positionals[0]!, '--image', ...storage])}`);
       return 0;
     case 'context-only':
       say(`build context ready: ${result.context.dir}`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isolatedDir } from './buildFixtures';
-import { buildCommandArgs, detectContainerCli, findOnPath, formatCommand, parseCliName } from './containerCli';
+import { buildCommandArgs, detectContainerCli, findOnPath, formatCommand, parseCliName, runImageCommand } from './containerCli';
 
 const tmp = isolatedDir('runlens-cli-');
 after(() => tmp.cleanup());
@@ -65,4 +65,10 @@ test('build arguments: --format docker for buildah and podman, extra arguments a
   assert.deepEqual(buildCommandArgs('buildah', { ...input, extraArgs: [] }).slice(0, 3), ['build', '--format', 'docker']);
   assert.equal(formatCommand('docker', ['build', '-t', "it's", '/a b']), `docker build -t 'it'\\''s' '/a b'`);
   assert.ok(findOnPath('node', process.env));
+});
+
+test('the run command quotes a tag the shell would split, and uses podman after buildah (its images are in the storage podman reads)', () => {
+  assert.equal(runImageCommand('docker', 'runlens/churn:3'), 'docker run --rm -p 127.0.0.1:8080:8080 runlens/churn:3');
+  assert.equal(runImageCommand('buildah', 'runlens/churn:3'), 'podman run --rm -p 127.0.0.1:8080:8080 runlens/churn:3');
+  assert.equal(runImageCommand('docker', "a b'c"), "docker run --rm -p 127.0.0.1:8080:8080 'a b'\\''c'");
 });

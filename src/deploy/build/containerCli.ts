@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { CONTAINER_PORT } from './dockerfile';
 
 export const CONTAINER_CLIS = ['docker', 'podman', 'buildah'] as const;
 export type ContainerCliName = (typeof CONTAINER_CLIS)[number];
@@ -136,4 +137,13 @@ export function shellQuote(word: string): string {
 /** The same command as one line to copy into a terminal elsewhere (words shell-quoted). */
 export function formatCommand(command: string, args: readonly string[]): string {
   return [command, ...args].map(shellQuote).join(' ');
+}
+
+/**
+ * The command that runs a built image in a terminal: docker for docker's
+ * images; podman for podman's and buildah's (buildah's images are in the
+ * storage podman reads; `runlens serve --image` runs them with buildah itself).
+ */
+export function runImageCommand(cli: string | null, tag: string): string {
+  return `${cli === 'docker' ? 'docker' : 'podman'} run --rm -p 127.0.0.1:${CONTAINER_PORT}:${CONTAINER_PORT} ${shellQuote(tag)}`;
 }

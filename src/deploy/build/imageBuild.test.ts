@@ -221,6 +221,7 @@ test('the CI flow through the CLI: runlens build with buildah into vfs storage, 
     const hint = /^smoke-test it: (runlens smoke .*)$/m.exec(built.stdout);
     assert.ok(hint, built.stdout);
     assert.equal(hint[1], 'runlens smoke iris@production --target image --cli-arg=--storage-driver=vfs');
+    assert.match(built.stdout, /^serve it here: runlens serve iris@production --image --cli-arg=--storage-driver=vfs$/m);
     const smoke = runCli(ws.dir, [...hint[1].split(' ').slice(1), '--min-match', '0.8'], ws.env);
     assert.equal(smoke.code, 0, smoke.stderr);
     assert.match(smoke.stdout, new RegExp(`^image: ${tag} \\(sha256:[0-9a-f]{12}, build #\\d+, buildah\\)\\nserver: buildah --storage-driver=vfs run --isolation chroot --user 10001:10001 `, 'm'));

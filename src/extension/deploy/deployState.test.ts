@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VersionChoice } from '../../protocol/deploy';
-import { appendCapped, matchChoice, monitorViewOf, runImageCommand, versionChoices } from './deployState';
+import { appendCapped, matchChoice, monitorViewOf, versionChoices } from './deployState';
 import { trainedRun } from '../../store/testing/registryRuns';
 import { tempStore } from '../../store/testing/tempStore';
 import type { MonitorReport } from '../../deploy/monitor/monitorSample';
@@ -19,12 +19,6 @@ test('matchChoice: exact refs, aliases, v-prefixed versions, a bare name is its 
   assert.equal(matchChoice(choices, 'churn@nope'), null);
   assert.equal(matchChoice(choices, 'other'), null);
   assert.equal(matchChoice(choices, null), null);
-});
-
-test('the run command quotes a tag the shell would split, and uses podman after buildah (which cannot run)', () => {
-  assert.equal(runImageCommand('docker', 'runlens/churn:3'), 'docker run --rm -p 127.0.0.1:8080:8080 runlens/churn:3');
-  assert.equal(runImageCommand('buildah', 'runlens/churn:3'), 'podman run --rm -p 127.0.0.1:8080:8080 runlens/churn:3');
-  assert.equal(runImageCommand('docker', "a b'c"), "docker run --rm -p 127.0.0.1:8080:8080 'a b'\\''c'");
 });
 
 test('appendCapped keeps the newest lines', () => {

@@ -3,8 +3,7 @@
  * turned into the page's view data. No vscode import: tested under Node.
  */
 import type { BuildImageResult } from '../../deploy/build/imageBuild';
-import { shellQuote } from '../../deploy/build/containerCli';
-import { CONTAINER_PORT } from '../../deploy/build/dockerfile';
+import { runImageCommand } from '../../deploy/build/containerCli';
 import { defaultImageTag } from '../../deploy/build/imageReference';
 import { formatStep } from '../../deploy/build/buildSteps';
 import type { MonitorReport } from '../../deploy/monitor/monitorSample';
@@ -49,11 +48,6 @@ export function matchChoice(choices: readonly VersionChoice[], text: string | nu
   const ver = /^(.+):v?(\d+)$/.exec(text);
   if (ver) return choices.find((c) => c.name === ver[1] && c.version === Number(ver[2]))?.ref ?? null;
   return choices.find((c) => c.name === text)?.ref ?? null;
-}
-
-/** The command that runs a built image: buildah only builds; its images are in the storage podman reads. */
-export function runImageCommand(cli: string | null, tag: string): string {
-  return `${cli === 'docker' ? 'docker' : 'podman'} run --rm -p 127.0.0.1:${CONTAINER_PORT}:${CONTAINER_PORT} ${shellQuote(tag)}`;
 }
 
 export function buildViewOf(ref: string, r: BuildImageResult): BuildView {
