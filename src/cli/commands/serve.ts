@@ -53,16 +53,18 @@ export const serveCommand: Command = async (ctx, argv) => {
     : join(ctx.storeDir, 'serving', `${model.name !== null ? `${model.name}-v${model.version}` : `run-${model.runId}`}.jsonl`);
   const logOptions = requestLogOptions(ctx.cwd, { ...values, 'request-log': values['no-request-log'] ? undefined : values['request-log'] ?? defaultLog });
   if (logOptions.requestLogFile) mkdirSync(dirname(logOptions.requestLogFile), { recursive: true });
+  // Listening before anything is printed: a SIGTERM sent as soon as the deployment line shows (the editor's
+  // Stop, a test) must find the handler, or Node's default action ends the process before it marks the deployment stopped.
+  const signalled = untilSignal(ctx);
   const server = await startServing(model.pkg, { port, host: values.host, maxBodyBytes, handleSignals: false, log: (line) => ctx.out(`${line}\n`), ...logOptions, ...(logRate !== undefined ? { logRate } : {}) });
   const deployment = model.name === null || model.version === null ? undefined
     : store.registry.addDeployment({ name: model.name, version: model.version, kind: 'local', url: server.url, pid: process.pid, requestLog: server.requestLogFile });
   if (deployment) ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
-  await untilSignal(ctx);
+  await signalled;
   await server.close();
   if (deployment) store.registry.stopDeployment(deployment.id);
   return 0;
 };
-
 
 /** `--request-log FILE [--log-sample-rate R] [--log-max-mb N]` as startServing options. */
 function requestLogOptions(cwd: string, v: { 'request-log'?: string; 'log-sample-rate'?: string; 'log-max-mb'?: string }): {

@@ -44,6 +44,8 @@ export async function serveImage(ctx: CliContext, store: RunStore, model: Resolv
     else ctx.err(`note: ${folder} already existed and is mounted as it is: the image's server runs as its own user and may not be allowed to write the request log there (give --request-log a file in a new folder)\n`);
   }
   ctx.out(`${model.label} (run ${model.runName}): image ${found.build.tag} (${found.image.slice(0, 19)}, build #${found.build.id}) with ${found.cli}\n`);
+  // Listening first (see serve.ts): a signal during the start stops the server once it is up.
+  const signalled = untilSignal(ctx);
   let exited: ((how: string) => void) | undefined;
   const ended = new Promise<string>((r) => (exited = r));
   const server = await startImageServer(found, {
@@ -61,7 +63,7 @@ export async function serveImage(ctx: CliContext, store: RunStore, model: Resolv
     ...(logFile ? { requestLog: logFile } : {}),
   });
   ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
-  const how = await Promise.race([untilSignal(ctx).then(() => null), ended]);
+  const how = await Promise.race([signalled.then(() => null), ended]);
   await server.stop();
   store.registry.stopDeployment(deployment.id);
   if (how !== null) {

@@ -324,6 +324,9 @@ async function serveTheImage(dir: string, tag: string): Promise<void> {
   const said = await outputUntil(mine, /deployment #\d+ of iris v1 recorded/, 90_000);
   assert.match(said, /note: \S+\/logs already existed and is mounted as it is: the image's server runs as its own user/);
   assert.equal(statSync(own).mode & 0o777, 0o755);
+  let rest = '';
+  mine.stdout!.on('data', (b: Buffer) => (rest += b.toString()));
+  mine.stderr!.on('data', (b: Buffer) => (rest += b.toString()));
   mine.kill('SIGTERM');
-  assert.deepEqual(await once(mine, 'exit'), [0, null]);
+  assert.deepEqual(await once(mine, 'exit'), [0, null], said + rest);
 }
