@@ -3,6 +3,7 @@ import { pickKeyMetric } from '../../views/runPresentation';
 import type { RunStore } from '../../store/runStore';
 import type { DeploymentRecord, ModelBuildRecord, ModelRecord, ModelVersionRecord } from '../../store/types';
 import { formatAgo, formatDuration, formatNumber, formatTable } from '../table';
+import { formatDeploymentImage } from '../../deploy/container/deploymentImage';
 
 export interface KeyMetric {
   readonly key: string;
@@ -58,9 +59,7 @@ function buildLine(b: ModelBuildRecord): string {
 
 function deploymentLine(d: DeploymentRecord): string {
   const state = d.stoppedAt === null ? 'running' : `stopped ${new Date(d.stoppedAt).toISOString()}`;
-  // a container deployment records `tag@sha256:<64 hex>`: the tag and the id's first 12, as `docker images` shows it
-  const image = d.image?.replace(/@sha256:([0-9a-f]{12})[0-9a-f]*$/, ' ($1)') ?? '?';
-  const where = d.kind === 'container' ? ` image ${image}` : d.pid !== null ? ` pid ${d.pid}` : '';
+  const where = d.kind === 'container' ? ` image ${d.image ? formatDeploymentImage(d.image) : '?'}` : d.pid !== null ? ` pid ${d.pid}` : '';
   return `    #${d.id} ${d.kind} ${d.url}${where}, started ${new Date(d.startedAt).toISOString()}, ${state}`;
 }
 

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { CliError, type CliContext } from '../context';
 import type { ResolvedModel } from '../../deploy/registry/resolveModel';
+import { deploymentImage, imageRequestLog } from '../../deploy/container/deploymentImage';
 import { findRunnableImage, startImageServer } from '../../deploy/container/imageServer';
 import type { RunStore } from '../../store/runStore';
 import { untilSignal } from '../signals';
@@ -31,10 +32,11 @@ export async function serveImage(ctx: CliContext, store: RunStore, model: Resolv
   if (model.name === null || model.version === null) throw new CliError(`--image serves a registered version's built image; ${model.label} is a bare run (register it and build it first)`, 2);
   const found = await findRunnableImage(store.registry.listModelBuilds(model.name, model.version), { cliArgs: options.cliArgs, env: ctx.env });
   if ('reason' in found) throw new CliError(`cannot serve the image of ${model.label}: ${found.reason}`);
-  const ownFolder = join(ctx.storeDir, 'serving', `${model.name}-v${model.version}-image`);
+  const ownLog = imageRequestLog(ctx.storeDir, model.name, model.version);
+  const ownFolder = dirname(ownLog);
   const logFile = options.requestLog === null ? null
     : options.requestLog !== undefined ? resolve(ctx.cwd, options.requestLog)
-      : join(ownFolder, 'requests.jsonl');
+      : ownLog;
   if (logFile) {
     const folder = dirname(logFile);
     const created = mkdirSync(folder, { recursive: true });
@@ -59,7 +61,7 @@ export async function serveImage(ctx: CliContext, store: RunStore, model: Resolv
   });
   if (found.cli !== 'buildah') ctx.out(`${model.label} image at ${server.url}/invocations (${server.command})\n`);
   const deployment = store.registry.addDeployment({
-    name: model.name, version: model.version, kind: 'container', url: server.url, pid: process.pid, image: `${found.build.tag}@${found.image}`,
+    name: model.name, version: model.version, kind: 'container', url: server.url, pid: process.pid, image: deploymentImage(found.build.tag, found.image),
     ...(logFile ? { requestLog: logFile } : {}),
   });
   ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);

@@ -47,5 +47,5 @@ test('an image removed from buildah\'s storage since its build is passed over, n
   if (!findOnPath('buildah')) return t.skip('buildah is not installed here');
   const found = await findRunnableImage([build({ id: 7, imageId: `sha256:${'e'.repeat(64)}` })], { cliArgs: [...VFS, '--pull=never'] });
   assert.ok('reason' in found, JSON.stringify(found));
-  assert.equal(found.reason, `the image of build #7 (localhost/iris:1, sha256:eeeeeeeeeeee) is no longer in buildah's storage`);
+  assert.equal(found.reason, `the image of build #7 (localhost/iris:1, sha256:eeeeeeeeeeee) is no longer in buildah's storage: build it again`);
 });

@@ -130,7 +130,7 @@ export async function findRunnableImage(builds: readonly ModelBuildRecord[], opt
       await cli(path, [...storageArgs(name, options.cliArgs), ...inspectArgs(name, build.imageId!)], options.env);
       return { build, cli: name, path, image: build.imageId! };
     } catch {
-      reasons.push(`the image of build #${build.id} (${build.tag}, ${build.imageId!.slice(0, 19)}) is no longer in ${name}'s storage`);
+      reasons.push(`the image of build #${build.id} (${build.tag}, ${build.imageId!.slice(0, 19)}) is no longer in ${name}'s storage: build it again`);
     }
   }
   return { reason: reasons.join('; ') };

@@ -10,6 +10,7 @@ import type { MonitorReport } from '../../deploy/monitor/monitorSample';
 import type { BuildView, FeatureDriftView, MonitorView, VersionChoice } from '../../protocol/deploy';
 import type { RunStore } from '../../store/runStore';
 import type { DeploymentRecord } from '../../store/types';
+import { deploymentImageTag } from '../models/modelPresentation';
 
 /** Most build log lines the panel keeps (the head is dropped): a webview with 100,000 rows would crawl. */
 export const MAX_LOG_LINES = 5000;
@@ -20,7 +21,7 @@ export const IDLE_BUILD: BuildView = {
 };
 
 function serving(d: DeploymentRecord | undefined): { servingUrl: string | null; servingImage: string | null } {
-  return { servingUrl: d?.url ?? null, servingImage: d?.kind === 'container' && d.image ? d.image.split('@')[0]! : null };
+  return { servingUrl: d?.url ?? null, servingImage: d ? deploymentImageTag(d) : null };
 }
 
 /** Every version of every model, newest first within a model; `servingUrl` from running deployments (local or container). */

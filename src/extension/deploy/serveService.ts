@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { FolderStore } from '../store/workspaceStores';
+import { imageRequestLog } from '../../deploy/container/deploymentImage';
 import { LocalServeProcess } from './localServeProcess';
 
 export interface ServeServiceOptions {
@@ -88,7 +89,7 @@ export class ServeService implements vscode.Disposable {
     const logDir = join(folder.dir, 'serving');
     mkdirSync(logDir, { recursive: true });
     // the image's server writes into a folder mounted into its container: one of its own (as `runlens serve --image` picks)
-    const requestLog = image ? join(logDir, `${name}-v${version}-image`, 'requests.jsonl') : join(logDir, `${name}-v${version}.jsonl`);
+    const requestLog = image ? imageRequestLog(folder.dir, name, version) : join(logDir, `${name}-v${version}.jsonl`);
     const port = this.options.port();
     const proc = new LocalServeProcess({
       storeDir: folder.dir,

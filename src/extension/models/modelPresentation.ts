@@ -4,6 +4,7 @@
  */
 import type { DeploymentRecord, MetricSummary, ModelBuildRecord, ModelRecord, ModelVersionRecord } from '../../store/types';
 import { escapeMarkdown, formatElapsed, formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
+import { deploymentImageParts } from '../../deploy/container/deploymentImage';
 
 /** `@production @staging`: the alias badges of a version. */
 export function aliasBadges(aliases: readonly string[]): string {
@@ -74,7 +75,7 @@ export function deploymentLabel(d: DeploymentRecord): string {
 
 /** The tag of a container deployment's image (`runlens/churn:3@sha256:…` is recorded); null for a local one. */
 export function deploymentImageTag(d: DeploymentRecord): string | null {
-  return d.kind === 'container' && d.image ? d.image.split('@')[0]! : null;
+  return d.kind === 'container' && d.image ? deploymentImageParts(d.image).tag : null;
 }
 
 /** `running · pid 1234 · 2 min ago`, `running · image runlens/churn:3 · 2 min ago` or `stopped · 1 h ago`. */
