@@ -9,6 +9,8 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
+// --hostile: only the hostile-input suite (test/hostile: corrupt stores, bad CSVs and configs, git traps, HTTP abuse).
+const hostileOnly = args.includes('--hostile');
 const explicit = args.filter((a) => !a.startsWith('--'));
 
 function findTests(dir, out = []) {
@@ -52,10 +54,13 @@ function await_read(p) {
   return spawnSync('cat', [p], { encoding: 'utf8' }).stdout;
 }
 
-const unitFiles = explicit.length > 0 ? explicit : [...findTests(join(root, 'src')), ...findTests(join(root, 'scripts'))];
+const hostileFiles = existsSync(join(root, 'test/hostile')) ? findTests(join(root, 'test/hostile')) : [];
+const unitFiles = explicit.length > 0 ? explicit
+  : hostileOnly ? hostileFiles
+  : [...findTests(join(root, 'src')), ...findTests(join(root, 'scripts')), ...hostileFiles];
 runNodeTests(unitFiles);
 
-if (!unitOnly && explicit.length === 0 && existsSync(join(root, 'test/e2e/run.mjs'))) {
+if (!unitOnly && !hostileOnly && explicit.length === 0 && existsSync(join(root, 'test/e2e/run.mjs'))) {
   const res = spawnSync(process.execPath, [join(root, 'test/e2e/run.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(res.stdout ?? '');
   const m = (res.stdout ?? '').match(/^e2e: (\d+) passed, (\d+) failed/m);
