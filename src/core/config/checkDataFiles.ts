@@ -9,7 +9,7 @@ import type { TrainConfig } from './trainConfig';
 /** The part of `node:fs` the check uses; tests and the editor may pass their own. */
 export interface FileProbe {
   existsSync(path: string): boolean;
-  statSync(path: string): { isDirectory(): boolean };
+  statSync(path: string): { isDirectory(): boolean; isFile?(): boolean };
 }
 
 /**
@@ -30,12 +30,15 @@ export function checkDataFiles(
     const abs = isAbsolute(value) ? value : resolve(configDir, value);
     const name = pointer.join('.');
     if (!fs.existsSync(abs)) {
-      issues.push({ message: `${name} "${value}" not found (looked for ${abs})`, severity: 'error', pointer, target: 'value' });
+      issues.push({ message: `${name} "${value}" ${whyAbsent(fs, abs)}`, severity: 'error', pointer, target: 'value' });
       return;
     }
-    const isDir = fs.statSync(abs).isDirectory();
+    const stat = fs.statSync(abs);
+    const isDir = stat.isDirectory();
     if (want === 'file' && isDir) {
       issues.push({ message: `${name} "${value}" is a folder, not a file (${abs})`, severity: 'error', pointer, target: 'value' });
+    } else if (want === 'file' && stat.isFile?.() === false) {
+      issues.push({ message: `${name} "${value}" is not a regular file: a device, pipe or socket (${abs})`, severity: 'error', pointer, target: 'value' });
     } else if (want === 'folder' && !isDir) {
       issues.push({ message: `${name} "${value}" is a file, not a folder (${abs})`, severity: 'error', pointer, target: 'value' });
     }
@@ -43,4 +46,29 @@ export function checkDataFiles(
   for (const key of ['path', 'train', 'test'] as const) check(['data', key], config.data?.[key], 'file');
   check(['cwd'], config.cwd, 'folder');
   return issues.map((issue) => toDiagnostic(issue, locate));
+}
+
+/**
+ * Why `existsSync` said no: it says no for a symlink loop or a folder that
+ * cannot be searched as well, where "not found" would send the user looking
+ * for a file that is there.
+ */
+function whyAbsent(fs: FileProbe, abs: string): string {
+  let code: string | undefined;
+  try {
+    fs.statSync(abs);
+  } catch (e) {
+    code = (e as NodeJS.ErrnoException).code;
+  }
+  switch (code) {
+    case 'ELOOP':
+      return `is a symlink loop (${abs} leads back to itself)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot be reached: permission denied (${abs})`;
+    case 'ENOTDIR':
+      return `not found: a part of the path is a file, not a folder (${abs})`;
+    default:
+      return `not found (looked for ${abs})`;
+  }
 }

@@ -1,7 +1,7 @@
 import type { CleanConfig, MissingStrategy, OutlierStrategy } from '../config/trainConfig';
 import type { Column, Frame, NumericColumn } from './frame';
 import { columnByName, isMissing, takeRows } from './frame';
-import { DataError } from './dataError';
+import { DataError, quoteValue } from './dataError';
 import { CELL_FALSE, CELL_NUMBER, CELL_TRUE, cellNumber, classifyCell } from './csvCells';
 import { finiteValues, mean, numericMode, quantileSorted, sorted, std, stringMode } from './stats';
 
@@ -73,7 +73,7 @@ function numericFill(col: Column, values: Float64Array, clean: ResolvedClean): n
       const f = clean.fill ?? 0;
       if (typeof f === 'number') return f;
       if (classifyCell(f) === CELL_NUMBER) return cellNumber.value;
-      throw new DataError(`data.clean.fill is "${f}", which is not a number, but column "${col.name}" is numeric`);
+      throw new DataError(`data.clean.fill is ${quoteValue(f)}, which is not a number, but column ${quoteValue(col.name)} is numeric`);
     }
     case 'mode':
       return numericMode(values);
@@ -94,7 +94,7 @@ export function fitBooleanFill(col: NumericColumn, clean: ResolvedClean): number
     if (kind === CELL_TRUE) return 1;
     if (kind === CELL_FALSE) return 0;
     if (kind === CELL_NUMBER && (cellNumber.value === 0 || cellNumber.value === 1)) return cellNumber.value;
-    throw new DataError(`data.clean.fill is ${JSON.stringify(f)}, but column "${col.name}" is boolean (use true/false)`);
+    throw new DataError(`data.clean.fill is ${JSON.stringify(f)}, but column ${quoteValue(col.name)} is boolean (use true/false)`);
   }
   const m = numericMode(col.values);
   return Number.isNaN(m) ? 0 : m;

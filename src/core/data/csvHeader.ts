@@ -5,7 +5,7 @@
  * skipped but counted, the delimiter sniffed (unless given), names trimmed
  * and named pandas-style when empty, duplicate names refused.
  */
-import { CsvError } from './dataError';
+import { CsvError, quoteValue } from './dataError';
 import { readQuotedField, unquotedFieldEnd } from './csvCells';
 import { lastRowEnd } from './csvScan';
 import { sniffDelimiter } from './csvSniff';
@@ -107,7 +107,7 @@ function checkDuplicates(header: readonly string[], file: string, line: number):
     const first = seen.get(name);
     if (first !== undefined) {
       throw new CsvError({ file, line, column: i + 1, columnName: name },
-        `duplicate column name "${name}" (columns ${first + 1} and ${i + 1})`);
+        `duplicate column name ${quoteValue(name)} (columns ${first + 1} and ${i + 1})`);
     }
     seen.set(name, i);
   });

@@ -1,11 +1,13 @@
-import { CsvError } from './dataError';
+import { CsvError, showNames } from './dataError';
 import { buildColumns } from './csvColumns';
 import type { CsvColumnInfo, InferredType } from './csvColumns';
 import { RowScanner, lastRowEnd } from './csvScan';
 import { readHeaderLine } from './csvHeader';
+import { countLineBreaks } from './csvCells';
 import type { Column } from './frame';
 
 const LF = 10;
+const CR = 13;
 
 /** What `CsvStreamParser.finish` produces; `csvReader` wraps it into a `CsvFrame`. */
 export interface ParsedCsv {
@@ -40,6 +42,7 @@ export class CsvStreamParser {
    */
   feed(buf: Buffer, start: number, end: number, fileOffset: number, eof: boolean): number {
     let pos = start;
+    this.refuseNul(buf, start, end);
     if (this.scanner === undefined) {
       pos = this.readHeaderLine(buf, pos, end, fileOffset, eof);
       if (pos < 0) return start; // the header line is not complete yet
@@ -57,13 +60,33 @@ export class CsvStreamParser {
     if (scanner === undefined) throw new CsvError({ file: this.file, line: 1 }, 'the file is empty (no header row)');
     if (scanner.rows === 0) {
       throw new CsvError({ file: this.file, line: this.headerLine },
-        `header only, no data rows (columns: ${this.header.join(', ')})`);
+        `header only, no data rows (columns: ${showNames(this.header)})`);
     }
     const { columns, info } = buildColumns(scanner, this.header, wholeFile, this.delim);
     const inferredTypes: Record<string, InferredType> = {};
     for (const i of info) inferredTypes[i.name] = i.inferred;
     const lines = scanner.lines.length === scanner.rows ? scanner.lines : scanner.lines.slice(0, scanner.rows);
     return { columns, info, inferredTypes, rows: scanner.rows, lines, delimiter: this.delim };
+  }
+
+  /**
+   * A NUL byte never occurs in a text CSV: the file is binary, or text in
+   * UTF-16/32 without a byte order mark. Read on, its bytes would become
+   * column names and categories of garbage (and parts of error messages).
+   */
+  private refuseNul(buf: Buffer, start: number, end: number): void {
+    const z = buf.indexOf(0, start);
+    if (z < 0 || z >= end) return;
+    // A UTF-16 byte order mark: the header reader says exactly that.
+    if (this.scanner === undefined && (buf[start] === 0xff || buf[start] === 0xfe)) return;
+    const line = (this.scanner?.line ?? 1) + countLineBreaks(buf, start, z);
+    let lineStart = z;
+    while (lineStart > start && buf[lineStart - 1] !== LF && buf[lineStart - 1] !== CR) lineStart--;
+    const delim = this.delim || (this.opts.delimiter ?? ',').charCodeAt(0);
+    let column = 1;
+    for (let i = lineStart; i < z; i++) if (buf[i] === delim) column++;
+    throw new CsvError({ file: this.file, line, column },
+      'NUL byte: this is not a text CSV file (binary data, or text saved as UTF-16/UTF-32); save it as UTF-8');
   }
 
   /**

@@ -50,7 +50,11 @@ export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<
   // Synchronous chunk reads: parsing blocks the thread anyway, and a thread
   // pool round trip per chunk measurably slowed reading on a busy machine.
   try {
-    const { size } = fstatSync(fd);
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new CsvError({ file }, 'is a folder, not a file');
+    // A device or pipe (/dev/zero, /dev/stdin) never ends, or ends where no size says.
+    if (!stat.isFile()) throw new CsvError({ file }, 'is not a regular file (a device, pipe or socket); give a CSV file');
+    const { size } = stat;
     const hash = opts.hash ? createHash('sha256') : undefined;
     const parser = new CsvStreamParser(file, { delimiter: opts.delimiter, totalBytes: size });
     let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size + 1));
@@ -111,5 +115,11 @@ function toFrame(p: ParsedCsv, source: string, sha256: string | undefined): CsvF
 
 function fileError(file: string, e: unknown): CsvError {
   const code = (e as NodeJS.ErrnoException).code;
-  return new CsvError({ file }, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`);
+  const reasons: Readonly<Record<string, string>> = {
+    ENOENT: 'file not found',
+    ELOOP: 'symlink loop: the path leads back to itself',
+    EACCES: 'cannot read the file: permission denied',
+    EISDIR: 'is a folder, not a file',
+  };
+  return new CsvError({ file }, (code !== undefined ? reasons[code] : undefined) ?? `cannot read the file (${code ?? String(e)})`);
 }

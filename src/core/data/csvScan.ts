@@ -1,4 +1,4 @@
-import { CsvError } from './dataError';
+import { CsvError, showNames } from './dataError';
 import {
   CELL_FALSE, CELL_MISSING, CELL_NUMBER, CELL_TRUE, cellNumber, classifyCell, readQuotedField, unquotedFieldEnd,
 } from './csvCells';
@@ -128,7 +128,7 @@ export class RowScanner implements ScanResult {
       for (;;) {
         if (col === ncols) {
           throw new CsvError({ file, line: lines[row], column: col + 1 },
-            `row has ${countFields(buf, offsets[row] - fileOffset, n, delim)} fields, expected ${ncols} (${header.join(', ')})`);
+            `row has ${countFields(buf, offsets[row] - fileOffset, n, delim)} fields, expected ${ncols} (${showNames(header)})`);
         }
         c = pos < n ? buf[pos] : LF;
         if (c === delim || c === LF || c === CR) {
@@ -168,7 +168,7 @@ export class RowScanner implements ScanResult {
       }
       if (col !== ncols) {
         throw new CsvError({ file, line: lines[row], column: col + 1, columnName: header[col] },
-          `row has ${col} field${col === 1 ? '' : 's'}, expected ${ncols} (${header.join(', ')})`);
+          `row has ${col} field${col === 1 ? '' : 's'}, expected ${ncols} (${showNames(header)})`);
       }
       if (pos < n) {
         pos += buf[pos] === CR && pos + 1 < n && buf[pos + 1] === LF ? 2 : 1;

@@ -1,7 +1,7 @@
 import type { FeaturesConfig } from '../config/trainConfig';
 import type { Column, Frame } from './frame';
 import { columnNames } from './frame';
-import { DataError } from './dataError';
+import { DataError, quoteValue, showNames } from './dataError';
 import type { ResolvedClean } from './clean';
 import { fitBooleanFill, fitCategoricalFill, fitNumericClean, trimStrings } from './clean';
 import { compareStrings, finiteValues, mean, std } from './stats';
@@ -39,7 +39,7 @@ export function selectFeatureColumns(frame: Frame, target: string, features: Fea
     const unknown = (features?.[key] ?? []).filter((n) => !known.has(n));
     if (unknown.length > 0) {
       throw new DataError(`data.features.${key} names unknown column${unknown.length > 1 ? 's' : ''} ` +
-        `${unknown.map((n) => `"${n}"`).join(', ')} in ${frame.source ?? 'the data'}; the columns are: ${names.join(', ')}`);
+        `${unknown.map((n) => quoteValue(n)).join(', ')} in ${frame.source ?? 'the data'}; the columns are: ${showNames(names)}`);
     }
   }
   const include = features?.include !== undefined ? new Set(features.include) : undefined;
@@ -47,7 +47,7 @@ export function selectFeatureColumns(frame: Frame, target: string, features: Fea
   const chosen = names.filter((n) => n !== target && (include === undefined || include.has(n)) && !exclude.has(n));
   if (chosen.length === 0) {
     throw new DataError(`no feature columns left in ${frame.source ?? 'the data'} after include/exclude ` +
-      `(target "${target}"; columns: ${names.join(', ')})`);
+      `(target ${quoteValue(target)}; columns: ${showNames(names)})`);
   }
   return chosen;
 }
@@ -58,7 +58,7 @@ export function fitFeatureSpecs(frame: Frame, columns: readonly Column[], clean:
   const scaleMode = features?.scale ?? 'none';
   const onehot = (features?.onehot ?? 'auto') === 'auto';
   return columns.map((col): FeatureSpec => {
-    const where = `column "${col.name}" of ${frame.source ?? 'the training data'}`;
+    const where = `column ${quoteValue(col.name)} of ${frame.source ?? 'the training data'}`;
     if (col.type === 'boolean') return { kind: 'boolean', column: col.name, fill: fitBooleanFill(col, clean) };
     if (col.type !== 'categorical') {
       const c = fitNumericClean(col, clean);

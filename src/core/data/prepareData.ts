@@ -3,7 +3,7 @@ import type { DataConfig } from '../config/trainConfig';
 import type { Task } from '../models/model';
 import type { DenseMatrix, Frame } from './frame';
 import { columnByName, columnNames } from './frame';
-import { CsvError, DataError } from './dataError';
+import { CsvError, DataError, quoteValue, showNames } from './dataError';
 import { dropIncomplete, resolveClean, withRows } from './clean';
 import { assertNumericColumnsClean } from './csvColumns';
 import { readCsv } from './csvReader';
@@ -88,7 +88,7 @@ export async function prepareData(data: DataConfig, configDir: string, opts: Pre
     if (classes.length < 2) {
       const col = first.columns.findIndex((c) => c.name === data.target);
       throw new CsvError({ file: first.source, column: col + 1, columnName: data.target },
-        `the target has only one class (${JSON.stringify(classes[0] ?? null)}); classification needs at least two`);
+        `the target has only one class (${classes[0] === undefined ? 'none' : quoteValue(String(classes[0]))}); classification needs at least two`);
     }
   }
 
@@ -161,8 +161,8 @@ function checkSameColumns(train: CsvFrame, test: CsvFrame): void {
   const onlyTest = b.filter((n) => !a.includes(n));
   if (onlyTrain.length === 0 && onlyTest.length === 0) return;
   const parts = [
-    onlyTrain.length ? `only in ${train.source}: ${onlyTrain.join(', ')}` : '',
-    onlyTest.length ? `only in ${test.source}: ${onlyTest.join(', ')}` : '',
+    onlyTrain.length ? `only in ${train.source}: ${showNames(onlyTrain)}` : '',
+    onlyTest.length ? `only in ${test.source}: ${showNames(onlyTest)}` : '',
   ].filter(Boolean);
   throw new DataError(`data.train and data.test must have the same columns; ${parts.join('; ')}`);
 }

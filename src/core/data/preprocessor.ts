@@ -2,7 +2,7 @@ import type { MissingStrategy } from '../config/trainConfig';
 import type { Task } from '../models/model';
 import type { Column, ColumnType, DenseMatrix, Frame } from './frame';
 import { columnByName, columnNames, rowLine } from './frame';
-import { CsvError, DataError, quoteValue } from './dataError';
+import { CsvError, DataError, quoteValue, showNames } from './dataError';
 import { CELL_FALSE, CELL_MISSING, CELL_NUMBER, CELL_TRUE, cellNumber, classifyCell } from './csvCells';
 import type { FeatureSpec } from './features';
 import { featureNamesOf } from './features';
@@ -126,7 +126,7 @@ export class Preprocessor {
     const col = columnByName(frame, this.state.target);
     if (col === undefined) {
       throw new CsvError({ file: frame.source ?? '<data>' },
-        `target column "${this.state.target}" not found; the columns are: ${columnNames(frame).join(', ')}`);
+        `target column ${quoteValue(this.state.target)} not found; the columns are: ${showNames(columnNames(frame))}`);
     }
     const y = new Float64Array(frame.rows);
     for (let r = 0; r < frame.rows; r++) {
@@ -140,7 +140,7 @@ export class Preprocessor {
       let k = this.classIndex.get(labelKey(label));
       if (k === undefined && typeof label !== 'string') k = this.classIndex.get(labelKey(String(label)));
       if (k === undefined) {
-        throw this.cellError(frame, col, r, `label ${quoteValue(String(label))} was not among the training labels (${(this.state.classes ?? []).join(', ')})`);
+        throw this.cellError(frame, col, r, `label ${quoteValue(String(label))} was not among the training labels (${showNames((this.state.classes ?? []).map(String))})`);
       }
       y[r] = k;
     }
@@ -179,7 +179,7 @@ export class Preprocessor {
     const missing = this.inputColumns.filter((n) => columnByName(frame, n) === undefined);
     if (missing.length > 0) {
       throw new DataError(`${frame.source ?? 'the input'} lacks column${missing.length > 1 ? 's' : ''} ` +
-        `${missing.map((n) => `"${n}"`).join(', ')} (the model needs: ${this.inputColumns.join(', ')})`);
+        `${missing.map((n) => quoteValue(n)).join(', ')} (the model needs: ${showNames(this.inputColumns)})`);
     }
     return this.inputColumns.map((n) => columnByName(frame, n) as Column);
   }
@@ -223,7 +223,7 @@ export class Preprocessor {
     if (frame.source !== undefined) {
       return new CsvError({ file: frame.source, line: rowLine(frame, row), column: index + 1, columnName: col.name }, reason);
     }
-    return new DataError(`row ${row + 1}, column "${col.name}": ${reason}`);
+    return new DataError(`row ${row + 1}, column ${quoteValue(col.name)}: ${reason}`);
   }
 }
 

@@ -2,7 +2,7 @@ import type { DataConfig } from '../config/trainConfig';
 import type { Task } from '../models/model';
 import type { Column, DenseMatrix, Frame } from './frame';
 import { columnByName } from './frame';
-import { CsvError, DataError } from './dataError';
+import { CsvError, DataError, quoteValue } from './dataError';
 import { dropIncomplete, resolveClean } from './clean';
 import { assertNumericColumnsClean } from './csvColumns';
 import { fitFeatureSpecs, selectFeatureColumns } from './features';
@@ -69,7 +69,7 @@ export function fitPreprocessor(train: Frame, data: DataConfig, task: Task, opts
     const present = labelsOf(y0, clean.trim);
     if (present.length < 2) {
       throw new CsvError({ file, column: train.columns.indexOf(targetCol) + 1, columnName: target },
-        `the target has only one class (${JSON.stringify(present[0] ?? null)}); classification needs at least two`);
+        `the target has only one class (${present[0] === undefined ? 'none' : quoteValue(String(present[0]))}); classification needs at least two`);
     }
   } else if (y0.type === 'categorical') {
     throw new CsvError({ file, column: train.columns.indexOf(targetCol) + 1, columnName: target },

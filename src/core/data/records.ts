@@ -1,5 +1,5 @@
 import type { Column, ColumnType, Frame } from './frame';
-import { DataError, quoteValue } from './dataError';
+import { DataError, quoteValue, showNames } from './dataError';
 import { CELL_FALSE, CELL_MISSING, CELL_NUMBER, CELL_TRUE, cellNumber, classifyCell } from './csvCells';
 
 /**
@@ -28,7 +28,7 @@ export function frameFromRecords(records: readonly Record<string, unknown>[], co
   });
   if (absent.size > 0) {
     throw new DataError(`input record ${firstBad + 1} lacks column${absent.size > 1 ? 's' : ''} ` +
-      `${[...absent].map((c) => `"${c}"`).join(', ')} (the model needs: ${columns.join(', ')})`);
+      `${[...absent].map((c) => quoteValue(c)).join(', ')} (the model needs: ${showNames(columns)})`);
   }
   const n = records.length;
   const cols = columns.map((name, j): Column => {
@@ -61,6 +61,7 @@ function toNumber(v: unknown, boolean: boolean, row: number, name: string): numb
     if (kind === CELL_NUMBER) return cellNumber.value;
     if (boolean && (kind === CELL_TRUE || kind === CELL_FALSE)) return kind === CELL_TRUE ? 1 : 0;
   }
-  const shown = typeof v === 'string' ? quoteValue(v) : JSON.stringify(v) ?? String(v);
-  throw new DataError(`record ${row + 1}, column "${name}": ${shown} is not ${boolean ? 'true/false' : 'a number'}`);
+  const json = typeof v === 'string' ? '' : JSON.stringify(v) ?? String(v);
+  const shown = typeof v === 'string' ? quoteValue(v) : json.length > 40 ? `${json.slice(0, 37)}...` : json;
+  throw new DataError(`record ${row + 1}, column ${quoteValue(name)}: ${shown} is not ${boolean ? 'true/false' : 'a number'}`);
 }

@@ -1,7 +1,7 @@
 import type { Task } from '../models/model';
 import type { Frame } from './frame';
 import { columnByName, columnNames } from './frame';
-import { CsvError } from './dataError';
+import { CsvError, quoteValue, showNames } from './dataError';
 
 /** Most distinct values an integer-valued target may have and still be read as class labels. */
 export const MAX_INFERRED_CLASSES = 20;
@@ -35,5 +35,5 @@ export function inferTask(frame: Frame, target: string): Task {
 export function targetMissingError(frame: Frame, target: string): CsvError {
   const file = frame.source ?? '<data>';
   return new CsvError({ file },
-    `target column "${target}" not found; the columns are: ${columnNames(frame).join(', ')}`);
+    `target column ${quoteValue(target)} not found; the columns are: ${showNames(columnNames(frame))}`);
 }
