@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
+import type { GitOutput, GitResult } from '../git/gitCommand';
+import { GitNotFoundError, runGit } from '../git/gitCommand';
 import { DatasetError } from './datasetError';
 
 /** A commit that touched a file. */
@@ -15,12 +15,6 @@ export interface GitRevision {
   readonly subject: string;
 }
 
-interface GitResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Where git runs for a file and how it names the file: a `./`-relative path from there. */
 interface GitPlace {
   readonly cwd: string;
@@ -28,64 +22,17 @@ interface GitPlace {
   readonly rel: string;
 }
 
-const MAX_TEXT_OUTPUT = 16 * 1024 * 1024;
-
-/** Binary output handling: each stdout chunk goes to `onChunk`, then to `sink` when given. */
-interface GitOutput {
-  readonly onChunk: (chunk: Buffer) => void;
-  readonly sink?: Writable;
-}
-
 /**
- * Runs git with an argument array (never a shell string). Text output is
- * collected unless `output` takes the bytes; with a sink, the result resolves
- * once the sink has flushed. `git` missing becomes a DatasetError.
+ * Runs git through the one guarded entry (src/git/gitCommand.ts: nothing a
+ * repository's config names is started); `git` missing becomes a DatasetError.
  */
-function git(cwd: string, args: readonly string[], output?: GitOutput): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    // core.fsmonitor names a program git would start: never from a repository's config (an untrusted workspace).
-    const child = spawn('git', ['-c', 'core.fsmonitor=false', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
-    let stdout = '';
-    let stderr = '';
-    let sinkDone = output?.sink === undefined;
-    let exitCode: number | undefined;
-    let failed = false;
-    const finish = () => {
-      if (!failed && exitCode !== undefined && sinkDone) resolve({ code: exitCode, stdout, stderr });
-    };
-    const fail = (e: Error) => {
-      if (failed) return;
-      failed = true;
-      child.kill();
-      reject(e);
-    };
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      fail(e.code === 'ENOENT' ? new DatasetError('git is not installed or not on PATH (needed to read a file at a git revision)') : e);
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      if (stderr.length < 64 * 1024) stderr += d;
-    });
-    if (output) {
-      child.stdout.on('data', (chunk: Buffer) => output.onChunk(chunk));
-      const sink = output.sink;
-      if (sink) {
-        child.stdout.pipe(sink);
-        sink.on('finish', () => {
-          sinkDone = true;
-          finish();
-        });
-        sink.on('error', fail);
-      }
-    } else {
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        if (stdout.length < MAX_TEXT_OUTPUT) stdout += d;
-      });
-    }
-    child.on('close', (code) => {
-      exitCode = code ?? 1;
-      finish();
-    });
-  });
+async function git(cwd: string, args: readonly string[], output?: GitOutput): Promise<GitResult> {
+  try {
+    return await runGit(cwd, args, { output });
+  } catch (e) {
+    if (e instanceof GitNotFoundError) throw new DatasetError('git is not installed or not on PATH (needed to read a file at a git revision)');
+    throw e;
+  }
 }
 
 /** git runs in the nearest existing folder of the file, so a deleted file's history still resolves. */
@@ -168,13 +115,13 @@ export async function findGitBlob(absPath: string, commit: string): Promise<GitB
 }
 
 /**
- * Streams the blob's bytes (`git show <commit>:<path>`; the work tree is
+ * Streams the blob's bytes (`git cat-file blob`, plumbing: no textconv, no filter; the work tree is
  * never touched) into the file `dest`, hashing them on the way; returns the sha256.
  */
 export async function writeGitBlob(b: GitBlob, dest: string): Promise<string> {
   const hash = createHash('sha256');
-  const r = await git(b.cwd, ['show', '--no-textconv', b.spec], { onChunk: (c) => hash.update(c), sink: createWriteStream(dest) });
-  if (r.code !== 0) throw new DatasetError(`git show ${b.spec} failed: ${firstLine(r.stderr)}`);
+  const r = await git(b.cwd, ['cat-file', 'blob', b.blob], { onChunk: (c) => hash.update(c), sink: createWriteStream(dest) });
+  if (r.code !== 0) throw new DatasetError(`reading ${b.spec} from git failed: ${firstLine(r.stderr)}`);
   const sha = hash.digest('hex');
   blobHashes.set(b.blob, sha);
   return sha;
@@ -188,8 +135,8 @@ export async function gitBlobSha256(b: GitBlob): Promise<string> {
   const known = blobHashes.get(b.blob);
   if (known) return known;
   const hash = createHash('sha256');
-  const r = await git(b.cwd, ['show', '--no-textconv', b.spec], { onChunk: (c) => hash.update(c) });
-  if (r.code !== 0) throw new DatasetError(`git show ${b.spec} failed: ${firstLine(r.stderr)}`);
+  const r = await git(b.cwd, ['cat-file', 'blob', b.blob], { onChunk: (c) => hash.update(c) });
+  if (r.code !== 0) throw new DatasetError(`reading ${b.spec} from git failed: ${firstLine(r.stderr)}`);
   const sha = hash.digest('hex');
   blobHashes.set(b.blob, sha);
   return sha;

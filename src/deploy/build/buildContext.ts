@@ -4,10 +4,10 @@
  * a record of what it was made from.
  */
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RUNLENS_VERSION } from '../../core/version';
+import { runGitSync } from '../../git/gitCommand';
 import { UserError } from '../../core/util/errors';
 import type { ResolvedModel } from '../registry/resolveModel';
 import { renderContextReadme } from './contextReadme';
@@ -73,8 +73,13 @@ export function findServerBundle(): string {
 
 /** The workspace's `origin` remote as a browsable URL without credentials, or null. */
 export function gitSourceUrl(dir: string): string | null {
-  const r = spawnSync('git', ['-C', dir, 'remote', 'get-url', 'origin'], { encoding: 'utf8', timeout: 5000 });
-  if (r.status !== 0 || !r.stdout.trim()) return null;
+  let r;
+  try {
+    r = runGitSync(dir, ['remote', 'get-url', 'origin'], { timeoutMs: 5000 });
+  } catch {
+    return null; // git missing, or no such folder
+  }
+  if (r.code !== 0 || !r.stdout.trim()) return null;
   const url = r.stdout.trim();
   const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?$/.exec(url);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
