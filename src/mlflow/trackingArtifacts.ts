@@ -19,20 +19,49 @@ interface ArtifactTarget {
   readonly rel: string;
 }
 
+/** Characters a stored artifact name may not hold: they would break the download's headers or a file name on disk. */
+const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
+const CONTROL_NAMES: Readonly<Record<string, string>> = { '\0': 'NUL', '\n': 'LF', '\r': 'CR', '\t': 'TAB' };
+
+/** `U+000A (LF)`: how an error names a control character. */
+function describeChar(c: string): string {
+  const code = `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return CONTROL_NAMES[c] ? `${code} (${CONTROL_NAMES[c]})` : code;
+}
+
+/** The path part of an artifacts URL, percent-decoded; a malformed escape (`%ff`, `%E0%A4%A`) is the client's 400, naming the path. */
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidParam(`artifact path "${raw}" is not valid percent-encoding (each %XX must spell UTF-8)`);
+  }
+}
+
+/** A path quoted for a one-line message: control characters escaped, as JSON writes them. */
+function shown(p: string): string {
+  return JSON.stringify(p);
+}
+
 /** `<experiment id>/<run id>/artifacts[/<path>]`, the layout of the artifact_uri runs/create returns. */
 function parseTarget(p: string, findRun: (id: string) => RunRecord): ArtifactTarget {
-  const parts = p.split('/').filter((s) => s !== '');
-  if (parts.length < 3 || parts[2] !== 'artifacts') {
-    throw invalidParam(`artifact path "${p}" is not <experiment id>/<run id>/artifacts/<path>`);
+  const m = /^([^/]+)\/([^/]+)\/artifacts(?:\/(.*))?$/s.exec(p);
+  if (!m) throw invalidParam(`artifact path ${shown(p)} is not <experiment id>/<run id>/artifacts/<path>`);
+  const rest = (m[3] ?? '').replace(/\/+$/, '');
+  if (/^[/\\]|^[a-zA-Z]:/.test(rest)) throw invalidParam(`artifact path ${shown(p)} is absolute; give a path relative to the run's artifacts/`);
+  // Backslashes count as separators: the store reads them so.
+  if (rest.split(/[/\\]/).some((s) => s === '.' || s === '..')) {
+    throw invalidParam(`artifact path ${shown(p)} has a "." or ".." segment; give a path inside the run's artifacts/ without them`);
   }
-  const run = findRun(parts[1]!);
-  const rest = parts.slice(3).join('/');
+  const run = findRun(m[2]!);
   return { run, rel: rest === '' ? '' : normalizeArtifactPath(rest) };
 }
 
 /** Streams an upload to a temp file (artifacts can be large), then stores it content-addressed. */
 async function upload(store: RunStore, req: IncomingMessage, t: ArtifactTarget): Promise<Json> {
   if (t.rel === '') throw invalidParam('an artifact upload needs a file path after artifacts/');
+  const bad = CONTROL_CHAR.exec(t.rel);
+  if (bad) throw invalidParam(`artifact path ${shown(t.rel)} contains ${describeChar(bad[0])}; artifact names cannot hold control characters`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-upload-'));
   try {
     const tmp = path.join(dir, 'body');
@@ -46,9 +75,21 @@ async function upload(store: RunStore, req: IncomingMessage, t: ArtifactTarget):
 
 function download(store: RunStore, res: ServerResponse, t: ArtifactTarget): void {
   const a = store.listArtifacts(t.run.id).find((x) => x.path === t.rel);
-  if (!a) throw new HttpError(404, 'RESOURCE_DOES_NOT_EXIST', `run ${t.run.id} has no artifact "${t.rel}"`);
-  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': a.size, 'Content-Disposition': `attachment; filename="${path.posix.basename(a.path)}"` });
+  if (!a) throw new HttpError(404, 'RESOURCE_DOES_NOT_EXIST', `run ${t.run.id} has no artifact ${shown(t.rel)}`);
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': a.size, 'Content-Disposition': contentDisposition(path.posix.basename(a.path)) });
   fs.createReadStream(store.artifactPath(a.sha256)).pipe(res);
+}
+
+/**
+ * `attachment` with the file name as RFC 6266 has it: an ASCII fallback in
+ * `filename` and the real (UTF-8, percent-encoded) name in `filename*`. A raw
+ * non-Latin-1 or control character is not allowed in a header and would fail
+ * the download.
+ */
+export function contentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return fallback === name ? `attachment; filename="${name}"` : `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** The direct children of a folder of the run's artifacts, as MLflow's ListArtifacts `files`. */
@@ -79,7 +120,7 @@ export async function handleArtifacts(
     if (method !== 'GET') throw new HttpError(405, 'BAD_REQUEST', `${method} is not allowed on ${ARTIFACTS_PREFIX}; use GET ?path=...`, {}, { Allow: 'GET' });
     return list(store, parseTarget(url.searchParams.get('path') ?? '', findRun));
   }
-  const target = parseTarget(decodeURIComponent(url.pathname.slice(ARTIFACTS_PREFIX.length + 1)), findRun);
+  const target = parseTarget(decodePath(url.pathname.slice(ARTIFACTS_PREFIX.length + 1)), findRun);
   if (method === 'PUT') return upload(store, req, target);
   if (method === 'GET') {
     download(store, res, target);

@@ -5,7 +5,8 @@ import type { TestContext } from 'node:test';
 import { test } from 'node:test';
 import { tempStore } from '../store/testing/tempStore';
 import type { RunStore } from '../store/runStore';
-import { createTrackingServer, isLoopbackHost } from './trackingServer';
+import { isLoopbackHost } from '../deploy/serve/hostCheck';
+import { createTrackingServer } from './trackingServer';
 
 interface Reply {
   status: number;

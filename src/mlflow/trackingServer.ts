@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { QueryError } from '../core/query/ast';
 import { UserError } from '../core/util/errors';
 import { HttpError } from '../deploy/serve/httpErrors';
+import { hostGuard } from '../deploy/serve/hostCheck';
 import { readBody } from '../deploy/serve/readBody';
 import { serverLifecycle } from '../deploy/serve/serverLifecycle';
 import type { RunStore } from '../store/runStore';
@@ -63,11 +64,18 @@ function parseJsonBody(body: Buffer): Json {
   return value as Json;
 }
 
-/** Whether a Host header (or bind address) names this machine's loopback interface, with or without a port. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.includes(':') && host.indexOf(':') === host.lastIndexOf(':') ? host.slice(0, host.indexOf(':')) : host;
-  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+/**
+ * A `.` or `..` segment, literal or percent-encoded, between `/` or `\`
+ * (URL parsing reads both as separators): URL parsing would resolve it and
+ * route the request somewhere else than it names (an artifact upload to
+ * another run's path, or to an API endpoint), so it is refused instead.
+ */
+const DOT_SEGMENT = /(?:^|[/\\])(?:\.|%2e){1,2}(?=[/\\?#]|$)/i;
+
+/** The request target's path as sent, before URL parsing resolves anything in it. */
+function rawPath(req: IncomingMessage): string {
+  const target = req.url ?? '/';
+  return target.slice(0, target.search(/[?#]|$/));
 }
 
 function toHttpError(e: unknown): HttpError {
@@ -86,13 +94,13 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
   const api = new TrackingApi(store, { now: options.now });
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const graceMs = options.shutdownGraceMs ?? 10_000;
-  const loopbackOnly = isLoopbackHost(options.host ?? '127.0.0.1');
+  const checkHost = hostGuard(options.host ?? '127.0.0.1', 'runlens server');
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<Json | string | undefined> {
     const method = req.method ?? '';
-    if (loopbackOnly && !isLoopbackHost(req.headers.host)) {
-      // A web page that rebinds its DNS name to 127.0.0.1 would send its own Host; only local names reach the store.
-      throw new HttpError(403, 'PERMISSION_DENIED', `Host "${req.headers.host ?? ''}" is not allowed; runlens server on a loopback address answers localhost, 127.0.0.1 and [::1]`);
+    checkHost(req);
+    if (DOT_SEGMENT.test(rawPath(req))) {
+      throw invalidParam(`request path "${rawPath(req)}" has a "." or ".." segment; name the endpoint (or artifact) without them`);
     }
     if (url.pathname === '/health') return 'OK';
     if (url.pathname === ARTIFACTS_PREFIX || url.pathname.startsWith(`${ARTIFACTS_PREFIX}/`)) {
@@ -128,7 +136,6 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       options.log?.(`${new Date().toISOString()} ${req.method} ${url.pathname} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
-    if (lifecycle.closing) res.setHeader('Connection', 'close');
     route(req, res, url)
       .then((body) => {
         if (body === undefined || res.headersSent) return;

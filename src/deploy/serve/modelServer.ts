@@ -4,7 +4,8 @@ import { DataError } from '../../core/data/dataError';
 import type { Frame } from '../../core/data/frame';
 import { HttpError, invalidInput } from './httpErrors';
 import { readBody } from './readBody';
-import { parseScoringRequest } from './scoringRequest';
+import { hostGuard } from './hostCheck';
+import { parseScoringRequest, scoringFormat } from './scoringRequest';
 import { ServeMetrics } from './serveMetrics';
 import type { RequestLog } from './requestLog';
 import { ColumnMismatchError } from './servingModel';
@@ -64,6 +65,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const metrics = new ServeMetrics(model.info, Date.now, options.predictionBuckets);
   const startedAt = Date.now();
+  const checkHost = hostGuard(host, 'runlens serve');
 
   const server: Server = createHttpServer((req, res) => {
     const start = process.hrtime.bigint();
@@ -71,16 +73,16 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     const path = url.pathname in KNOWN_PATHS ? url.pathname : 'other';
     let rows: number | undefined;
     const scored: Scored = {};
+    let refused = false;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.recordRequest(req.method ?? '', path, res.statusCode, seconds);
       options.onRequest?.({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, ms: seconds * 1000, ...(rows !== undefined ? { rows } : {}) });
-      if (path === '/invocations' && options.requestLog?.sample()) {
+      // A refused request (foreign Host, wrong method or content type) scored nothing: it stays out of the drift data.
+      if (path === '/invocations' && !refused && options.requestLog?.sample()) {
         options.requestLog.write({ ms: seconds * 1000, status: res.statusCode, rows: rows ?? 0, ...scored });
       }
     });
-    // Keep-alive connections would hold close() open; ask clients to reconnect elsewhere.
-    if (lifecycle.closing) res.setHeader('Connection', 'close');
     handle(req, url, path, scored)
       .then((r) => {
         rows = r.rows;
@@ -89,6 +91,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
       .catch((e: unknown) => {
         const err = toHttpError(e);
         scored.error = err.errorCode;
+        refused = REFUSED_STATUSES.has(err.status);
         for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
         if (err.status === 413) {
           // The rest of the body is not read; close rather than drain an oversized upload.
@@ -101,6 +104,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   const lifecycle = serverLifecycle(server, { port, host, graceMs });
 
   async function handle(req: IncomingMessage, url: URL, path: string, scored: Scored): Promise<Reply> {
+    checkHost(req);
     const allowed = KNOWN_PATHS[path];
     if (!allowed) throw new HttpError(404, 'ENDPOINT_NOT_FOUND', `no endpoint ${url.pathname}; the endpoints are: ${Object.keys(KNOWN_PATHS).join(', ')}`);
     const method = req.method ?? '';
@@ -136,8 +140,9 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   }
 
   async function invocations(req: IncomingMessage, url: URL, scored: Scored): Promise<Reply> {
+    const format = scoringFormat(req.headers['content-type']);
     const body = await readBody(req, maxBodyBytes, 'REQUEST_TOO_LARGE');
-    const request = parseScoringRequest(body, req.headers['content-type'], url.searchParams, model.info.inputColumns);
+    const request = parseScoringRequest(body, format, url.searchParams, model.info.inputColumns);
     const frame: Frame = request.kind === 'frame' ? request.frame : model.recordsFrame(request.records);
     rejectInfinite(frame, model.info.numericInputs);
     let result: Record<string, unknown>;
@@ -165,6 +170,9 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
 
 /** What an `/invocations` request scored, kept for the request log. */
 interface Scored { frame?: Frame; predictions?: readonly unknown[]; error?: string }
+
+/** Answers that refuse a request before reading it (foreign Host, wrong method, wrong content type): not a client's scoring attempt. */
+const REFUSED_STATUSES = new Set([403, 405, 415]);
 
 interface Reply {
   readonly status: number;

@@ -12,22 +12,45 @@ export type ScoringRequest =
 
 const FORMAT_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 
+/** The body formats `/invocations` takes. */
+export type ScoringFormat = 'json' | 'csv';
+
+/**
+ * The format a Content-Type header names: `application/json` or `text/csv`,
+ * optionally with `charset=utf-8`, as MLflow's scoring server; anything else
+ * is a 415 (before the body is read). Requiring it also makes a browser
+ * preflight every cross-site POST (neither type is CORS-safelisted), which
+ * this server never approves, so a web page cannot send blind requests.
+ */
+export function scoringFormat(contentType: string | undefined): ScoringFormat {
+  const unsupported = (message: string) => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
+  if (contentType === undefined || contentType.trim() === '') {
+    throw unsupported('the request has no Content-Type; send application/json or text/csv');
+  }
+  const [type, ...params] = contentType.split(';').map((p) => p.trim());
+  const mime = type!.toLowerCase();
+  if (mime !== 'application/json' && mime !== 'text/csv') {
+    throw unsupported(`content type "${mime}" is not supported; send application/json or text/csv`);
+  }
+  for (const p of params) {
+    const [name, value = ''] = p.split('=').map((x) => x.trim());
+    if (name!.toLowerCase() === 'charset' && value.replace(/^"|"$/g, '').toLowerCase() !== 'utf-8') {
+      throw unsupported(`charset "${value}" is not supported; send UTF-8`);
+    }
+  }
+  return mime === 'text/csv' ? 'csv' : 'json';
+}
+
 /**
  * Parses a scoring body in one of MLflow's formats: JSON with exactly one of
  * `dataframe_split`, `dataframe_records`, `instances`, `inputs` (plus
  * optional `params`), or a CSV body with a header row. Rows given as arrays
  * (no column names) are read in `inputColumns` order. Throws `HttpError`.
  */
-export function parseScoringRequest(body: Buffer, contentType: string | undefined, query: URLSearchParams,
+export function parseScoringRequest(body: Buffer, format: ScoringFormat, query: URLSearchParams,
   inputColumns: readonly string[]): ScoringRequest {
-  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
   const queryProba = isTrue(query.get('probabilities'));
-  if (type === 'text/csv' || type === 'application/csv') {
-    return { kind: 'frame', frame: parseCsvBody(body), probabilities: queryProba };
-  }
-  if (type !== 'application/json' && !type.endsWith('+json')) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `content type "${type}" is not supported; send application/json or text/csv`);
-  }
+  if (format === 'csv') return { kind: 'frame', frame: parseCsvBody(body), probabilities: queryProba };
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
