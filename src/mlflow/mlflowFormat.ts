@@ -74,20 +74,47 @@ export const MAX_ENTITY_KEY_LENGTH = 250;
 export const MAX_PARAM_VALUE_LENGTH = 6000;
 export const MAX_TAG_VALUE_LENGTH = 5000;
 
-/** MLflow's rule for metric/param/tag names: they may become file paths in the file store. */
-const VALID_NAME_RE = /^[/\w.\- ]*$/;
+/**
+ * MLflow's `_VALID_PARAM_AND_METRIC_NAMES` (`^[/\w.\- ]*$`): Python's `\w` on
+ * a str is Unicode-aware, exactly letters, numbers and `_` (checked against
+ * Python over every code point of its Unicode version), so `café` and `ключ`
+ * are valid. Unlike Python's `$`, this does not also accept a trailing newline.
+ */
+const VALID_NAME_RE = /^[\p{L}\p{N}_/.\- ]*$/u;
 
-/** Why `name` is not a valid MLflow key, or undefined when it is. */
+/** Python's `posixpath.normpath`, which MLflow's `path_not_unique` compares a name with. */
+export function pythonNormpath(p: string): string {
+  if (p === '') return '.';
+  const initial = !p.startsWith('/') ? 0 : p.startsWith('//') && !p.startsWith('///') ? 2 : 1;
+  const out: string[] = [];
+  for (const comp of p.split('/')) {
+    if (comp === '' || comp === '.') continue;
+    if (comp !== '..' || (initial === 0 && out.length === 0) || out.at(-1) === '..') out.push(comp);
+    else out.pop();
+  }
+  return '/'.repeat(initial) + out.join('/') || '.';
+}
+
+const KEY_LABEL = { metric: 'Metric name', parameter: 'Param key', tag: 'Tag key' } as const;
+
+/**
+ * Why `name` is not a valid MLflow key, or undefined when it is: MLflow's
+ * `_validate_{metric,param,tag}_name` and key length limit, with its messages.
+ */
 export function invalidKeyReason(kind: 'metric' | 'parameter' | 'tag', name: unknown): string | undefined {
-  if (typeof name !== 'string' || name === '') return `${kind} name must be a non-empty string`;
+  const label = kind.charAt(0).toUpperCase() + kind.slice(1);
+  if (typeof name !== 'string') return `${label} name cannot be None. A key name must be provided.`;
   if (!VALID_NAME_RE.test(name)) {
-    return `invalid ${kind} name: '${name}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), and slashes (/).`;
+    return `Invalid ${kind} name: '${name}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), and slashes (/).`;
   }
-  const parts = name.split('/');
-  if (name.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..')) {
-    return `invalid ${kind} name: '${name}'. Names are file paths in MLflow's file store and must not resolve to other names.`;
+  // MLflow's path_not_unique: the name may become a file path in its file store.
+  const norm = pythonNormpath(name);
+  if (norm !== name || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
+    return `Invalid ${kind} name: '${name}'. Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${norm}'`;
   }
-  if (name.length > MAX_ENTITY_KEY_LENGTH) return `${kind} name '${name.slice(0, 50)}…' is longer than ${MAX_ENTITY_KEY_LENGTH} characters`;
+  // Python's len counts code points, not UTF-16 units.
+  const length = [...name].length;
+  if (length > MAX_ENTITY_KEY_LENGTH) return `${KEY_LABEL[kind]} '${[...name].slice(0, 250).join('')}' had length ${length}, which exceeded length limit of ${MAX_ENTITY_KEY_LENGTH}`;
   return undefined;
 }
 
