@@ -95,7 +95,9 @@ function noun(type: string, s: SchemaNode): string {
     case 'array': {
       const of = s.items ? ` of ${plural(describeSchema(s.items))}` : '';
       if (s.minItems !== undefined && s.minItems === s.maxItems) return `a list of ${s.minItems}${of ? of.slice(3) : ' items'}`;
-      return `${s.minItems ? 'a non-empty list' : 'a list'}${of}`;
+      const list = s.minItems ? 'a non-empty list' : 'a list';
+      if (s.maxItems !== undefined) return `${list} of at most ${s.maxItems}${of ? of.slice(3) : ' items'}`;
+      return `${list}${of}`;
     }
     default:
       return type;

@@ -176,7 +176,7 @@ test('out-of-range values say the range', () => {
     '4:16-4:17 model.params.C must be a number > 0 (got 0)',
   ]);
   assert.deepEqual(where('data: { path: a.csv, target: y }\nmodel:\n  type: mlp\n  params: { hidden_layers: [64, 0] }\n'), [
-    '4:33-4:34 model.params.hidden_layers[1] must be an integer ≥ 1 (got 0)',
+    '4:33-4:34 model.params.hidden_layers[1] must be an integer ≥ 1 and ≤ 65536 (got 0)',
   ]);
 });
 

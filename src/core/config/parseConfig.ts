@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import type { YAMLError } from 'yaml';
+import { LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
 import { checkDataFiles } from './checkDataFiles';
 import type { ConfigDiagnostic } from './configDiagnostic';
 import type { ConfigIssue } from './configIssue';
@@ -85,6 +85,25 @@ function unquotedTemplates(value: unknown, pointer: string[] = []): ConfigIssue[
 }
 
 /**
+ * Most alias resolutions a config may cost (yaml's own default): a config
+ * has a few `<<: *defaults`, an alias bomb has billions.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/** Source range of the first alias (`*name`) in the document, if any. */
+function firstAlias(doc: Document.Parsed): [number, number] | undefined {
+  let found: [number, number] | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const r = node.range;
+      if (r) found = [r[0], r[1]];
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
  * Parses and validates the text of a training config. YAML for `.yaml` /
  * `.yml` (and any other name), strict JSON for `.json`; both go through the
  * `yaml` parser (JSON is YAML 1.2) so every diagnostic has a position. Pure:
@@ -126,7 +145,19 @@ export function parseConfigText(text: string, fileName: string): ParsedConfigTex
   ];
   if (syntax.length > 0) return { diagnostics: diagnostics.sort(compareDiagnostics) };
 
-  const value: unknown = isJson ? jsonValue : doc.toJS();
+  let value: unknown;
+  try {
+    value = isJson ? jsonValue : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    // The yaml parser's guard against an alias bomb ("billion laughs"), or an alias of an anchor not defined yet.
+    const alias = firstAlias(doc);
+    const at = position(alias ?? [0, 1]);
+    const message = /resource exhaustion/i.test(e.message)
+      ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): aliases that repeat aliases grow exponentially (a "billion laughs"); write the values out`
+      : e.message.charAt(0).toLowerCase() + e.message.slice(1);
+    return { diagnostics: [...diagnostics, { message, severity: 'error', ...at, path: '' }].sort(compareDiagnostics) };
+  }
   const locate = createLocator(doc, lineCounter, source);
   if (value === null || value === undefined) {
     diagnostics.push({ message: 'the config is empty: it needs "model" and "data", or "command"', severity: 'error', line: 1, column: 1, endLine: 1, endColumn: 1, path: '' });

@@ -177,7 +177,7 @@ test('invalid params are rejected by createModel with the parameter named', () =
   assert.throws(() => mlp({ activation: 'softsign' }), /"activation" of model "mlp" must be one of relu, tanh, sigmoid; got "softsign"/);
   assert.throws(() => mlp({ learning_rate: -0.1 }), /"learning_rate" of model "mlp" must be a number > 0; got -0.1/);
   assert.throws(() => mlp({ epochs: 0 }), /"epochs" of model "mlp" must be an integer >= 1; got 0/);
-  assert.throws(() => mlp({ hidden_layers: [64, 0] }), /"hidden_layers".*list of integers >= 1/);
+  assert.throws(() => mlp({ hidden_layers: [64, 0] }), /"hidden_layers".*list of at most 64 integers from 1 to 65536/);
   assert.throws(() => mlp({ validation_fraction: 1 }), /"validation_fraction".*< 1/);
   assert.throws(() => mlp({ optimiser: 'adam' }), /Unknown parameter "optimiser" for model "mlp"\. Valid parameters: hidden_layers, activation, optimizer,/);
   assert.equal(mlp({}, 'regression').task, 'regression');

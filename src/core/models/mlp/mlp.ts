@@ -12,6 +12,9 @@ import { MLP_PARAMS, MLP_TYPE, readMlpParams } from './mlpParams';
 import { runtimeTags, tfjsRuntime } from './tfjsRuntime';
 import type { TrainOutcome } from './trainLoop';
 import { trainNetwork } from './trainLoop';
+import { checkNetworkFits } from './mlpMemory';
+import type { MemoryBudget } from '../../util/memory';
+import { currentMemoryBudget } from '../../util/memory';
 import { classesFromScores, probabilitiesFromScores } from '../decisionScores';
 
 /** What the last fit did, for tests, logs and benchmarks. */
@@ -41,7 +44,8 @@ export class MlpModel implements Model {
   private tags: Record<string, string> = {};
   fitInfo: MlpFitInfo | undefined;
 
-  constructor(readonly task: Task, readonly params: MlpParams) {}
+  /** `memoryBudget`: what the fit may use (default: what this process has left; tests pass their own). */
+  constructor(readonly task: Task, readonly params: MlpParams, private readonly memoryBudget: () => MemoryBudget = currentMemoryBudget) {}
 
   /**
    * Fits from the seeded initialisation. `onProgress` gets one point per
@@ -55,13 +59,15 @@ export class MlpModel implements Model {
     if (this.task === 'classification' && k < 2) {
       throw new Error(`${MLP_TYPE}: classification needs at least 2 classes; nClasses is ${k}.`);
     }
+    const { units, kind } = outputFor(this.task, k);
+    const sizes = [X.cols, ...this.params.hidden_layers, units];
+    checkNetworkFits(sizes, this.params.batch_size, X.rows, this.memoryBudget());
     throwIfAborted(options.signal);
     const started = performance.now();
     // TensorFlow.js loads here, on the first fit, never at import.
     const runtime = await tfjsRuntime();
     throwIfAborted(options.signal);
-    const { units, kind } = outputFor(this.task, k);
-    const layout = networkLayout([X.cols, ...this.params.hidden_layers, units]);
+    const layout = networkLayout(sizes);
     const rng = new Rng(this.params.seed);
     const theta = initialParameters(layout, this.params.activation, rng);
     const outcome = await trainNetwork({ tf: runtime.tf, backend: runtime.backend, layout, activation: this.params.activation, kind }, theta, X, y, {

@@ -51,14 +51,19 @@ export const MLP_PARAMS: readonly ParamInfo[] = [
   { name: 'seed', description: 'Seed of the weight initialisation, the shuffles and the validation split; same seed and data give identical weights.', default: 0 },
 ];
 
+/** Bounds of `hidden_layers`, as in schemas/train.schema.json (the memory check then looks at the whole network). */
+export const MAX_LAYERS = 64;
+export const MAX_LAYER_UNITS = 65536;
+
 const ACTIVATIONS: readonly MlpActivation[] = ['relu', 'tanh', 'sigmoid'];
 const OPTIMIZERS: readonly MlpOptimizer[] = ['adam', 'sgd'];
 
 function hiddenLayersParam(params: Readonly<Record<string, unknown>>): readonly number[] {
   const v = params.hidden_layers;
   if (v === undefined) return MLP_DEFAULTS.hidden_layers;
-  if (!Array.isArray(v) || v.some((u) => typeof u !== 'number' || !Number.isInteger(u) || u < 1)) {
-    throw new Error(`Parameter "hidden_layers" of model "${MLP_TYPE}" must be a list of integers >= 1, e.g. [64, 32]; got ${JSON.stringify(v)}.`);
+  if (!Array.isArray(v) || v.length > MAX_LAYERS || v.some((u) => typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > MAX_LAYER_UNITS)) {
+    const shown = JSON.stringify(v);
+    throw new Error(`Parameter "hidden_layers" of model "${MLP_TYPE}" must be a list of at most ${MAX_LAYERS} integers from 1 to ${MAX_LAYER_UNITS}, e.g. [64, 32]; got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}.`);
   }
   return [...(v as number[])];
 }
