@@ -28,6 +28,15 @@ if (!args.includes('--no-install')) {
   // buildah + debootstrap for the real image build (src/deploy/build/imageBuild.test.ts); skipped with a reason without them.
   spawnSync('bash', [join(root, 'scripts/install-build-deps.sh')], { cwd: root, stdio: 'inherit' });
 }
+// The real MLflow server and client (and PostgreSQL) for the team-tracking tests: the script prints the
+// PYTHONPATH under which /usr/bin/python3 imports mlflow (src/remote/testing/realMlflow.ts reads it).
+if (!process.env.RUNLENS_MLFLOW_PYTHONPATH) {
+  const r = args.includes('--no-install') && !process.env.RUNLENS_MLFLOW_INSTALL
+    ? { stdout: '' }
+    : spawnSync('bash', [join(root, 'scripts/install-mlflow.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const dir = (r.stdout ?? '').trim().split('\n').pop();
+  if (dir) process.env.RUNLENS_MLFLOW_PYTHONPATH = dir;
+}
 
 let passed = 0;
 let failed = 0;
