@@ -156,7 +156,8 @@ export function parseConfigText(text: string, fileName: string): ParsedConfigTex
     const message = /resource exhaustion/i.test(e.message)
       ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): aliases that repeat aliases grow exponentially (a "billion laughs"); write the values out`
       : e.message.charAt(0).toLowerCase() + e.message.slice(1);
-    return { diagnostics: [...diagnostics, { message, severity: 'error', ...at, path: '' }].sort(compareDiagnostics) };
+    const located: ConfigDiagnostic = { message, severity: 'error', ...at, path: '' };
+    return { diagnostics: [...diagnostics, located].sort(compareDiagnostics) };
   }
   const locate = createLocator(doc, lineCounter, source);
   if (value === null || value === undefined) {
