@@ -9,8 +9,9 @@ import { QueryError } from '../core/query/ast';
 import { ConfigError } from '../core/config/parseConfig';
 import { CliError, type CliContext, type Command } from './context';
 import { findStoreDir } from './storeLocation';
+import { terminalSafe } from './terminalText';
 
-/** The streams and environment a command line runs with. */
+/** The streams and environment a command line runs with: `out` and `err` take bytes exactly as given. */
 export type CliIo = Pick<CliContext, 'out' | 'err' | 'cwd' | 'env' | 'interactive'>;
 
 /** A table of subcommands and the usage text printed for `--help`. */
@@ -24,8 +25,12 @@ export interface CommandTable {
  * runs one command of `table` with its store and returns the exit code.
  * Every error is one line (`--debug` adds the stack).
  */
-export async function runCommandLine(argv: string[], io: CliIo, table: CommandTable): Promise<number> {
+export async function runCommandLine(argv: string[], rawIo: CliIo, table: CommandTable): Promise<number> {
   const { commands: COMMANDS, usage } = table;
+  // The one place output is made safe for a terminal: everything a command
+  // prints goes through here, except what it sends to ctx.raw on purpose.
+  const raw = { out: rawIo.out, err: rawIo.err };
+  const io: CliIo = { ...rawIo, out: (t) => rawIo.out(terminalSafe(t)), err: (t) => rawIo.err(terminalSafe(t)) };
   const args = [...argv];
   let storeOption: string | undefined;
   let debug = false;
@@ -74,6 +79,7 @@ export async function runCommandLine(argv: string[], io: CliIo, table: CommandTa
   let store: RunStore | undefined;
   const ctx: CliContext = {
     ...io,
+    raw,
     storeDir,
     debug,
     openStore: () => (store ??= RunStore.open(storeDir)),
@@ -110,7 +116,7 @@ export function runProcessCommandLine(table: CommandTable): void {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.stderr.write(terminalSafe(`error: ${(e as Error).message}\n`));
       process.exitCode = 1;
     },
   );

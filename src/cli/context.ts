@@ -12,8 +12,16 @@ export class CliError extends Error {
 export interface CliContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** stdout; control characters in the text are escaped (terminalText.ts), so data cannot drive the terminal. */
   readonly out: (text: string) => void;
+  /** stderr, escaped like `out`. */
   readonly err: (text: string) => void;
+  /**
+   * stdout and stderr exactly as given: only for the CLI's own terminal
+   * control (a progress line redrawn with `\r\x1b[2K`, a cleared screen)
+   * and a training script's own output. Data never goes here.
+   */
+  readonly raw: { readonly out: (text: string) => void; readonly err: (text: string) => void };
   /** True when stderr is a terminal (progress redraws in place). */
   readonly interactive: boolean;
   readonly storeDir: string;

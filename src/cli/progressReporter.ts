@@ -1,9 +1,13 @@
 import type { WorkerMessage } from '../worker/protocol';
 import { formatDuration, formatNumber } from './table';
+import { printable } from './terminalText';
 
 /**
  * Turns worker progress into lines on stderr: redrawn in place on a
  * terminal, one line per phase and at most one per 2 s otherwise (CI logs).
+ * `write` takes bytes as they are (ctx.raw.err): the redraw is the
+ * reporter's own control sequence, and the line's text (run name, metric
+ * keys, messages) is escaped here.
  */
 export class ProgressReporter {
   private readonly started = Date.now();
@@ -43,7 +47,8 @@ export class ProgressReporter {
     }
   }
 
-  private print(line: string, always: boolean): void {
+  private print(text: string, always: boolean): void {
+    const line = printable(text);
     const now = this.now();
     if (this.interactive) {
       this.write(`\r\x1b[2K${line}`);

@@ -1,9 +1,16 @@
+import { printable } from './terminalText';
+
 /**
  * Plain-text table for terminals: columns padded to their widest cell,
  * numbers right-aligned. Hand-written because it is a dozen lines and the
  * table libraries pull in colour and width dependencies we don't need.
+ * Cells are data: control characters, newlines and tabs in them are shown
+ * as escapes (terminalText.printable), so a cell is one line and cannot
+ * drive the terminal; widths count the escaped text.
  */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(rawHeaders: readonly string[], rawRows: readonly (readonly string[])[]): string {
+  const headers = rawHeaders.map(printable);
+  const rows = rawRows.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d.,e+-]*$|^(NaN|-?Infinity|)$/.test(r[i] ?? '')));
   const line = (cells: readonly string[]) =>

@@ -15,6 +15,7 @@ import { RunStore } from '../../store/runStore';
 import { diffSummaryLine, diffToMarkdown } from '../../views/datasetDiff/diffMarkdown';
 import { diffToText } from '../../views/datasetDiff/diffText';
 import type { CliContext, Command } from '../context';
+import { printable } from '../terminalText';
 
 const USAGE = 'usage: runlens diff <a> <b> [--key col[,col]] [--json | --markdown] [--max-rows N] [--fail-on drift=large|drift=moderate|rows|schema]';
 /** Changed rows printed (and put in --json) unless --max-rows says otherwise. */
@@ -147,10 +148,10 @@ function progressWriter(ctx: CliContext): { update: (p: DiffProgress) => void; c
       last = now;
       shown = true;
       const pct = p.total > 0 ? ` ${Math.min(100, Math.floor((p.done / p.total) * 100))}%` : '';
-      ctx.err(`\r\x1b[2Kdiff: ${p.phase}${pct}`);
+      ctx.raw.err(`\r\x1b[2Kdiff: ${printable(p.phase)}${pct}`);
     },
     clear: () => {
-      if (shown) ctx.err('\r\x1b[2K');
+      if (shown) ctx.raw.err('\r\x1b[2K');
     },
   };
 }

@@ -13,7 +13,8 @@ function progress(ctx: CliContext): { update: (line: string, last: boolean) => v
   return {
     update(line, last) {
       if (ctx.interactive) {
-        ctx.err(`\r\x1b[2K${line}${last ? '\n' : ''}`);
+        ctx.raw.err('\r\x1b[2K'); // the redraw is raw; the line (experiment names) is escaped by ctx.err
+        ctx.err(`${line}${last ? '\n' : ''}`);
         return;
       }
       const now = Date.now();

@@ -86,7 +86,10 @@ async function loop(ctx: CliContext, options: ReportOptions, interval: number, j
       const report = monitorReport(previous, next, options);
       previous = next;
       if (json) ctx.out(`${JSON.stringify(report)}\n`);
-      else ctx.out(`${process.stdout.isTTY ? '\x1b[H\x1b[2J' : '\n'}${formatMonitorReport(report)}`);
+      else {
+        ctx.raw.out(process.stdout.isTTY ? '\x1b[H\x1b[2J' : '\n'); // clearing the screen is the CLI's own control
+        ctx.out(formatMonitorReport(report));
+      }
     }
     return 0;
   } finally {

@@ -85,7 +85,7 @@ export async function runTrainer(
   store: RunStore,
   showStdout = false,
 ): Promise<TrainOutcome> {
-  const reporter = new ProgressReporter(ctx.err, ctx.interactive);
+  const reporter = new ProgressReporter(ctx.raw.err, ctx.interactive);
   const trainer = new TrainerProcess(request, {
     store,
     onMessage: (m) => reporter.handle(m),
@@ -95,7 +95,7 @@ export async function runTrainer(
     onOutput: (text, stream) => {
       if (stream === 'stdout' && !showStdout) return;
       reporter.clear();
-      ctx.err(text);
+      ctx.raw.err(text); // as the process wrote it: a script's progress bar redraws with \r
     },
   });
   const onSignal = () => trainer.cancel();
