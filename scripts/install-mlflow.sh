@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real MLflow 2.12 tracking server and client, and PostgreSQL, for the
-# tests that check RunLens against a team's MLflow server (src/remote/**).
+# tests that check RunLens against a team's MLflow server (src/tracking/**).
 # Prints one line: the PYTHONPATH under which Debian's python3 imports mlflow
 # (empty when it is importable as installed). Idempotent. Where MLflow is found:
 #   1. `mlflow` importable by /usr/bin/python3 (pip-installed);

@@ -29,7 +29,7 @@ if (!args.includes('--no-install')) {
   spawnSync('bash', [join(root, 'scripts/install-build-deps.sh')], { cwd: root, stdio: 'inherit' });
 }
 // The real MLflow server and client (and PostgreSQL) for the team-tracking tests: the script prints the
-// PYTHONPATH under which /usr/bin/python3 imports mlflow (src/remote/testing/realMlflow.ts reads it).
+// PYTHONPATH under which /usr/bin/python3 imports mlflow (src/tracking/testing/realMlflow.ts reads it).
 if (!process.env.RUNLENS_MLFLOW_PYTHONPATH) {
   const r = args.includes('--no-install') && !process.env.RUNLENS_MLFLOW_INSTALL
     ? { stdout: '' }

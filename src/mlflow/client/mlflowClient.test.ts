@@ -5,8 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { MlflowServer } from '../../remote/testing/realMlflow';
-import { runMlflowPython, startMlflowServer } from '../../remote/testing/realMlflow';
+import type { MlflowServer } from '../../tracking/testing/realMlflow';
+import { runMlflowPython, startMlflowServer } from '../../tracking/testing/realMlflow';
 import { MlflowClient } from './mlflowClient';
 import type { MlflowRestError } from './mlflowHttp';
 

@@ -3,7 +3,7 @@
  * search with page tokens, metric histories (full and the downsampled
  * bulk-interval read), artifacts through the server's `mlflow-artifacts`
  * proxy, batch logging within MLflow's limits, dataset inputs and the model
- * registry. Tested against a real `mlflow server` (src/remote/testing).
+ * registry. Tested against a real `mlflow server` (src/tracking/testing).
  */
 import type { MlflowHttpOptions } from './mlflowHttp';
 import { MlflowHttp, MlflowRestError } from './mlflowHttp';
