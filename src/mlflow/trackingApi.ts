@@ -19,8 +19,6 @@ import { searchRuns } from './searchRuns';
 export interface TrackingApiOptions {
   /** Clock for defaults (a metric without timestamp, an end without end_time); default Date.now. */
   readonly now?: () => number;
-  /** Recorded as the owner of the runs clients create, so the store marks them failed if the server dies. */
-  readonly pid?: number;
 }
 
 export type Handler = (req: Json) => Json;
@@ -59,7 +57,7 @@ export class TrackingApi {
   private readonly now: () => number;
   readonly endpoints: Readonly<Record<string, Endpoint>>;
 
-  constructor(private readonly store: RunStore, private readonly opts: TrackingApiOptions = {}) {
+  constructor(private readonly store: RunStore, opts: TrackingApiOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.endpoints = {
       'experiments/get-by-name': { methods: READ, handle: (r) => this.getExperimentByName(r) },
@@ -152,9 +150,12 @@ export class TrackingApi {
         startedAt: start,
         parentId,
         gitCommit: tags[TAG_GIT_COMMIT] ?? null,
-        pid: this.opts.pid ?? process.pid,
+        // The client's process, not this server, owns the run, and its pid means nothing here: without a pid the
+        // store judges the run by its heartbeat (every logging call), so a server restart does not fail it.
+        pid: null,
         tags,
       });
+      this.store.heartbeat(created.id);
       // MLflow stores the (possibly generated) name as a tag too; clients read either.
       this.store.setTags(created.id, { [TAG_RUN_NAME]: created.name });
       return created;
@@ -177,6 +178,7 @@ export class TrackingApi {
         this.store.setStatus(run.id, status, terminal ? { endedAt: endTime ?? this.now(), error: run.error } : {});
       }
       if (runName) this.rename(run.id, runName);
+      this.alive({ ...run, status });
     });
     const updated = this.run(run.id);
     return { run_info: runInfoJson(updated, this.store.getTags(run.id)) };
@@ -185,6 +187,11 @@ export class TrackingApi {
   private rename(runId: string, name: string): void {
     this.store.rename(runId, name);
     this.store.setTags(runId, { [TAG_RUN_NAME]: name });
+  }
+
+  /** A logging call is the client's sign of life: the heartbeat that keeps its (pid-less) run from being marked failed. */
+  private alive(run: RunRecord): void {
+    if (run.status === 'running' || run.status === 'queued') this.store.heartbeat(run.id);
   }
 
   // ── logging ──────────────────────────────────────────────────────────────
@@ -243,20 +250,31 @@ export class TrackingApi {
 
   private logMetric(r: Json): Json {
     const run = this.run(runIdOf(r));
-    this.store.logMetrics(run.id, [this.metricOf(r)]);
+    const point = this.metricOf(r);
+    this.store.transaction(() => {
+      this.store.logMetrics(run.id, [point]);
+      this.alive(run);
+    });
     return {};
   }
 
   private logParam(r: Json): Json {
     const run = this.run(runIdOf(r));
-    this.store.transaction(() => this.writeParams(run.id, [this.paramOf(r)]));
+    const param = this.paramOf(r);
+    this.store.transaction(() => {
+      this.writeParams(run.id, [param]);
+      this.alive(run);
+    });
     return {};
   }
 
   private setTag(r: Json): Json {
     const run = this.run(runIdOf(r));
     const [key, value] = this.tagOf(r);
-    this.store.transaction(() => this.writeTags(run.id, { [key]: value }));
+    this.store.transaction(() => {
+      this.writeTags(run.id, { [key]: value });
+      this.alive(run);
+    });
     return {};
   }
 
@@ -264,7 +282,10 @@ export class TrackingApi {
     const run = this.run(runIdOf(r));
     const key = requiredString(r, 'key');
     if (this.store.getTags(run.id)[key] === undefined) throw notFound(`No tag with name: ${key} in run with id ${run.id}`);
-    this.store.setTags(run.id, { [key]: null });
+    this.store.transaction(() => {
+      this.store.setTags(run.id, { [key]: null });
+      this.alive(run);
+    });
     return {};
   }
 
@@ -291,6 +312,7 @@ export class TrackingApi {
       this.writeParams(run.id, paramPairs);
       if (points.length) this.store.logMetrics(run.id, points);
       if (Object.keys(tagValues).length) this.writeTags(run.id, tagValues);
+      this.alive(run);
     });
     return {};
   }
