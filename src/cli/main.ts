@@ -31,7 +31,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   metrics: { run: metricsCommand, help: 'metrics <run> <key> [--csv | --json]' },
   experiments: { run: experimentsCommand, help: 'experiments [--json]' },
   delete: { run: deleteCommand, help: 'delete <run>...' },
-  gc: { run: gcCommand, help: 'gc' },
+  gc: { run: gcCommand, help: 'gc [--dry-run]   (removes unreferenced artifact blobs older than the store\'s previous open; --dry-run lists them)' },
   datasets: { run: datasetsCommand, help: 'datasets [--json]   (data files runs read: versions, rows×cols, changed since last run)' },
   dataset: { run: datasetCommand, help: 'dataset show <path|fingerprint|path@rev> [--json]   (a version\'s columns and statistics, or a file\'s versions)' },
   diff: { run: diffCommand, help: 'diff <a> <b> [--key col[,col]] [--json | --markdown] [--max-rows N] [--fail-on drift=large|drift=moderate|rows|schema]   (files, versions, path@rev; exit 0 same, 1 changed, 2 error)' },

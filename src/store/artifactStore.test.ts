@@ -96,19 +96,23 @@ test('deleteRun removes children (sweep trials) and every row of theirs', (t) =>
 test('gc removes orphan blobs and old temp files, keeps referenced blobs and young temps', (t) => {
   const { store, dir, clock } = tempStore(t);
   const run = store.createRun({ experiment: 'e' });
+  store.setStatus(run.id, 'finished');
   const kept = store.logArtifact(run.id, 'a.txt', 'kept', 'file');
   const orphan = sha('orphan');
-  fs.mkdirSync(path.join(dir, 'artifacts', orphan.slice(0, 2)), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'artifacts', orphan.slice(0, 2), orphan), 'orphan');
+  const orphanFile = path.join(dir, 'artifacts', orphan.slice(0, 2), orphan);
+  fs.mkdirSync(path.dirname(orphanFile), { recursive: true });
+  fs.writeFileSync(orphanFile, 'orphan');
   const oldTemp = path.join(dir, 'artifacts', 'tmp', 'old.tmp');
   const youngTemp = path.join(dir, 'artifacts', 'tmp', 'young.tmp');
   fs.writeFileSync(oldTemp, '12345');
   fs.writeFileSync(youngTemp, 'x');
   const hourAgo = (clock.t - 2 * 3_600_000) / 1000;
+  // Older than this (first) open of the store: gc only collects blobs older than the previous open.
+  fs.utimesSync(orphanFile, hourAgo, hourAgo);
   fs.utimesSync(oldTemp, hourAgo, hourAgo);
   fs.utimesSync(youngTemp, clock.t / 1000, clock.t / 1000);
   const r = store.gc();
-  assert.deepEqual(r, { blobsRemoved: 1, tempFilesRemoved: 1, bytesFreed: 6 + 5 });
+  assert.deepEqual(r, { blobsRemoved: 1, tempFilesRemoved: 1, bytesFreed: 6 + 5, blobsKept: 0, removed: [orphanFile, oldTemp], dryRun: false });
   assert.deepEqual(blobFiles(dir), [kept.sha256]);
   assert.ok(fs.existsSync(youngTemp));
   assert.ok(!fs.existsSync(oldTemp));

@@ -4,9 +4,10 @@ import path from 'node:path';
 import type { Sql } from './connection';
 import { StoreError, isForeignKeyError } from './errors';
 import type { StorePaths } from './location';
-import type { ArtifactRecord, ArtifactSource, GcResult } from './types';
+import type { ArtifactRecord, ArtifactSource } from './types';
 
-const SHA_RE = /^[0-9a-f]{64}$/;
+/** A blob's file name: its content's sha256 in lower-case hex. */
+export const SHA_RE = /^[0-9a-f]{64}$/;
 const CHUNK = 1 << 20;
 
 /** Logical artifact paths are relative, '/'-separated and stay inside the run. */
@@ -193,50 +194,6 @@ export class ArtifactStore {
     }
     return { blobsRemoved, bytesFreed };
   }
-
-  /**
-   * Removes blobs no row references and temp files older than `tempOlderThanMs`.
-   * Datasets no run uses any more are dropped first, so their snapshot blobs go too.
-   */
-  gc(tempOlderThanMs: number): GcResult {
-    return this.sql.write(() => {
-      this.sql.stmt(`DELETE FROM datasets WHERE NOT EXISTS (SELECT 1 FROM run_inputs i WHERE i.fingerprint = datasets.fingerprint)
-                       AND NOT EXISTS (SELECT 1 FROM model_version_inputs m WHERE m.fingerprint = datasets.fingerprint)`).run();
-      const referenced = new Set(this.sql.stmt('SELECT DISTINCT sha256 FROM artifacts').pluck(true).all() as string[]);
-      for (const fingerprint of this.sql.stmt('SELECT fingerprint FROM datasets').pluck(true).iterate() as IterableIterator<string>) {
-        referenced.add(fingerprint);
-      }
-      for (const sha of this.sql.stmt(`SELECT package_sha256 FROM model_versions
-                                       UNION SELECT log_sha256 FROM model_builds WHERE log_sha256 IS NOT NULL`).pluck(true).iterate() as IterableIterator<string>) {
-        referenced.add(sha);
-      }
-      let blobsRemoved = 0;
-      let tempFilesRemoved = 0;
-      let bytesFreed = 0;
-      for (const shard of readDir(this.paths.artifacts)) {
-        if (!/^[0-9a-f]{2}$/.test(shard)) continue;
-        for (const name of readDir(path.join(this.paths.artifacts, shard))) {
-          if (SHA_RE.test(name) && referenced.has(name)) continue;
-          const freed = removeFile(path.join(this.paths.artifacts, shard, name));
-          if (freed !== undefined) {
-            blobsRemoved++;
-            bytesFreed += freed;
-          }
-        }
-      }
-      const cutoff = this.now() - tempOlderThanMs;
-      for (const name of readDir(this.paths.tmp)) {
-        const file = path.join(this.paths.tmp, name);
-        const st = statOrUndefined(file);
-        if (!st?.isFile() || st.mtimeMs > cutoff) continue; // may still be written by a live process
-        if (removeFile(file) !== undefined) {
-          tempFilesRemoved++;
-          bytesFreed += st.size;
-        }
-      }
-      return { blobsRemoved, tempFilesRemoved, bytesFreed };
-    });
-  }
 }
 
 function tempName(dir: string): string {
@@ -254,7 +211,8 @@ function writeAtomically(tmpDir: string, target: string, bytes: Uint8Array): voi
   }
 }
 
-function readDir(dir: string): string[] {
+/** A folder's entries; none when it does not exist. */
+export function readDir(dir: string): string[] {
   try {
     return fs.readdirSync(dir);
   } catch (e) {
@@ -263,7 +221,7 @@ function readDir(dir: string): string[] {
   }
 }
 
-function statOrUndefined(file: string): fs.Stats | undefined {
+export function statOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.statSync(file);
   } catch {
@@ -272,7 +230,7 @@ function statOrUndefined(file: string): fs.Stats | undefined {
 }
 
 /** Deletes a file; returns its size, or undefined when it was already gone. */
-function removeFile(file: string): number | undefined {
+export function removeFile(file: string): number | undefined {
   const st = statOrUndefined(file);
   if (!st) return undefined;
   try {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isBusyError, StoreError } from './errors';
+import { explainSqliteError, isBusyError, StoreError } from './errors';
 
 export type Db = Database.Database;
 export type Statement = Database.Statement;
@@ -64,24 +64,79 @@ export function withBusyRetry<T>(fn: () => T, attempts = 8): T {
 
 const MAX_CACHED_STATEMENTS = 256;
 
+const RUNNERS = new Set<PropertyKey>(['get', 'all', 'run', 'iterate']);
+
+/**
+ * A statement whose errors about the file (damaged, not a database,
+ * read-only) name it: every store query goes through {@link Sql.stmt}, so
+ * this is the one place that turns SQLite's anonymous "database disk image
+ * is malformed" into a line the user can act on.
+ */
+function guardStatement(stmt: Statement, file: string): Statement {
+  const proxy: Statement = new Proxy(stmt, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (!RUNNERS.has(prop)) {
+        // pluck/raw/expand/bind return the statement itself: keep handing out the guarded one.
+        return (...args: unknown[]) => {
+          const r = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return r === target ? proxy : r;
+        };
+      }
+      return (...args: unknown[]) => {
+        try {
+          const r = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return prop === 'iterate' ? guardIterator(r as IterableIterator<unknown>, file) : r;
+        } catch (e) {
+          throw explainSqliteError(e, file);
+        }
+      };
+    },
+  });
+  return proxy;
+}
+
+function guardIterator<T>(it: IterableIterator<T>, file: string): IterableIterator<T> {
+  return {
+    next: (...args: [] | [undefined]) => {
+      try {
+        return it.next(...args);
+      } catch (e) {
+        throw explainSqliteError(e, file);
+      }
+    },
+    return: (value?: unknown) => it.return?.(value) ?? { done: true, value: undefined },
+    [Symbol.iterator]() {
+      return this;
+    },
+  } as IterableIterator<T>;
+}
+
 /**
  * A connection plus a cache of prepared statements and a write-transaction
- * helper. Shared by the repositories of one store.
+ * helper. Shared by the repositories of one store. `file` is named in errors
+ * about the file itself (see errors.ts `explainSqliteError`).
  */
 export class Sql {
   private readonly cache = new Map<string, Statement>();
 
-  constructor(readonly db: Db, readonly readonly: boolean) {}
+  constructor(readonly db: Db, readonly readonly: boolean, readonly file: string = db.name) {}
 
   /** A prepared statement for `sql`, cached (query-built SQL is bounded by an LRU-ish cap). */
   stmt(sql: string): Statement {
     let s = this.cache.get(sql);
     if (!s) {
       if (this.cache.size >= MAX_CACHED_STATEMENTS) this.cache.clear();
-      s = this.db.prepare(sql);
+      s = guardStatement(this.explain(() => this.db.prepare(sql)), this.file);
       this.cache.set(sql, s);
     }
     return s;
+  }
+
+  /** A pragma's value (`simple`) or rows, with errors about the file naming it. */
+  pragma(source: string, simple = true): unknown {
+    return this.explain(() => this.db.pragma(source, { simple }));
   }
 
   /**
@@ -92,7 +147,7 @@ export class Sql {
    */
   write<T>(fn: () => T): T {
     const tx = this.db.transaction(fn);
-    return this.db.inTransaction ? tx() : withBusyRetry(() => tx.immediate());
+    return this.explain(() => (this.db.inTransaction ? tx() : withBusyRetry(() => tx.immediate())));
   }
 
   /**
@@ -101,12 +156,20 @@ export class Sql {
    */
   writer<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => T {
     const tx = this.db.transaction(fn);
-    return (...args: A) => (this.db.inTransaction ? tx(...args) : withBusyRetry(() => tx.immediate(...args)));
+    return (...args: A) => this.explain(() => (this.db.inTransaction ? tx(...args) : withBusyRetry(() => tx.immediate(...args))));
   }
 
   /** Runs `fn` in one read transaction, so several queries see one snapshot. */
   read<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).deferred();
+    return this.explain(() => this.db.transaction(fn).deferred());
+  }
+
+  private explain<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw explainSqliteError(e, this.file);
+    }
   }
 }

@@ -35,6 +35,7 @@ import { ArtifactStore } from './artifactStore';
 import type { Db } from './connection';
 import { Sql, withBusyRetry } from './connection';
 import { DatasetRepo } from './datasetRepo';
+import { blobCutoff, collectGarbage } from './garbageCollector';
 import type { DatasetUse } from './datasetRepo';
 import type { DownsampledMetric } from './downsample';
 import { downsampleSeries } from './downsample';
@@ -43,7 +44,11 @@ import { ExperimentRepo } from './experimentRepo';
 import type { StorePaths } from './location';
 import { storePaths } from './location';
 import { MetricRepo } from './metricRepo';
+import type { IntegrityCheckMode } from './integrity';
+import { recordOwnCheckpoint } from './integrity';
+import type { OpenedDatabase } from './openDatabase';
 import { openStoreDatabase } from './openDatabase';
+import type { WritabilityCheck } from './storeAccess';
 import { ParamRepo } from './paramRepo';
 import { RegistryStore } from './registryStore';
 import { deleteRunTree } from './runDeletion';
@@ -69,6 +74,10 @@ export interface OpenStoreOptions {
   readonly staleAfterMs?: number;
   /** Create the store when missing (read-write only). Default true. */
   readonly createIfMissing?: boolean;
+  /** When to run `PRAGMA quick_check` on open: default when the file changed since the last check that passed. */
+  readonly integrity?: IntegrityCheckMode;
+  /** Whether this process may write the store (tests inject one); default `access(2)`. */
+  readonly writability?: WritabilityCheck;
 }
 
 /** Temp files younger than this may belong to a live writer; gc leaves them. */
@@ -87,16 +96,42 @@ export class RunStore extends Disposable {
   readonly registry: RegistryStore;
   private readonly staleRuns: StaleRunSweeper;
 
+  /** True when writes are refused: asked read-only, a file this process cannot write, or a damaged file ({@link writeRefusal} says which). */
+  readonly readonly: boolean;
+  /** One line saying why writes are refused, or undefined when they are allowed. */
+  readonly writeRefusal: string | undefined;
+  /** quick_check's first finding when the file is damaged. */
+  readonly damage: string | undefined;
+  /** When the read-write open before this one succeeded; gc keeps blobs newer than it. */
+  private readonly previousOpenAt: number | undefined;
+  private readonly openedAt: number;
+
   private constructor(
-    private readonly db: Db,
+    db: Db,
     readonly paths: StorePaths,
-    readonly readonly: boolean,
+    opened: Omit<OpenedDatabase, 'db'>,
     private readonly now: () => number,
     staleAfterMs: number,
   ) {
     super();
-    this._register(toDisposable(() => db.close()));
-    this.sql = new Sql(db, readonly);
+    this.writeRefusal = opened.refusal;
+    this.readonly = opened.refusal !== undefined;
+    this.damage = opened.damage;
+    this.previousOpenAt = opened.previousOpenAt;
+    this.openedAt = now();
+    const readonly = this.readonly;
+    this._register(toDisposable(() => {
+      try {
+        // The WAL goes back into the file on close, so a copied or backed-up store.db alone is the whole store.
+        if (!readonly) recordOwnCheckpoint(paths, () => withBusyRetry(() => db.pragma('wal_checkpoint(PASSIVE)')), now());
+      } catch {
+        // A checkpoint another connection holds up is done by whoever closes last.
+      } finally {
+        db.close();
+        opened.cleanup();
+      }
+    }));
+    this.sql = new Sql(db, readonly, paths.db);
     this.experiments = new ExperimentRepo(this.sql, now);
     this.runs = new RunRepo(this.sql, now);
     this.params = new ParamRepo(this.sql);
@@ -111,10 +146,21 @@ export class RunStore extends Disposable {
   /** Opens (creating and migrating when needed) the store in `dir`. */
   static open(dir: string, opts: OpenStoreOptions = {}): RunStore {
     const paths = storePaths(dir);
-    const readonly = opts.readonly ?? false;
-    const db = openStoreDatabase(paths, { readonly, createIfMissing: opts.createIfMissing ?? true });
-    const store = new RunStore(db, paths, readonly, opts.now ?? Date.now, opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
-    if (!readonly) store.markStaleRuns();
+    const now = opts.now ?? Date.now;
+    const { db, ...opened } = openStoreDatabase(paths, {
+      readonly: opts.readonly ?? false,
+      createIfMissing: opts.createIfMissing ?? true,
+      integrity: opts.integrity,
+      writability: opts.writability,
+      now: now(),
+    });
+    const store = new RunStore(db, paths, opened, now, opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
+    try {
+      store.markStaleRuns();
+    } catch (e) {
+      store.close();
+      throw e;
+    }
     return store;
   }
 
@@ -129,7 +175,7 @@ export class RunStore extends Disposable {
 
   /** Changes whenever another connection commits; cheap to poll. */
   dataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return this.sql.pragma('data_version') as number;
   }
 
   /**
@@ -143,7 +189,7 @@ export class RunStore extends Disposable {
 
   /** `PRAGMA integrity_check` lines; `['ok']` when healthy. */
   integrityCheck(): string[] {
-    const rows = this.db.pragma('integrity_check') as Record<string, unknown>[];
+    const rows = this.sql.pragma('integrity_check', false) as Record<string, unknown>[];
     return rows.map((r) => String(Object.values(r)[0]));
   }
 
@@ -331,11 +377,22 @@ export class RunStore extends Disposable {
     return this.artifacts.blobPath(sha256);
   }
 
-  /** Removes unreferenced blobs and stale temp files, then truncates the WAL. */
-  gc(opts: { tempOlderThanMs?: number } = {}): GcResult {
-    this.assertWritable();
-    const result = this.artifacts.gc(opts.tempOlderThanMs ?? TEMP_GRACE_MS);
-    withBusyRetry(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+  /**
+   * Removes unreferenced blobs older than the store's previous open (or the
+   * start of a run or build in flight), stale temp files and unused dataset
+   * versions, then truncates the WAL. Refuses (deleting nothing) when no row
+   * references any blob while blobs exist. `dryRun` lists, deletes nothing.
+   */
+  gc(opts: { tempOlderThanMs?: number; dryRun?: boolean } = {}): GcResult {
+    const dryRun = opts.dryRun ?? false;
+    if (!dryRun) this.assertWritable();
+    const result = collectGarbage(this.sql, this.paths, {
+      tempOlderThanMs: opts.tempOlderThanMs ?? TEMP_GRACE_MS,
+      blobCutoff: blobCutoff(this.sql, this.previousOpenAt, this.openedAt),
+      dryRun,
+      now: this.now(),
+    });
+    if (!dryRun) withBusyRetry(() => this.sql.pragma('wal_checkpoint(TRUNCATE)'));
     return result;
   }
 
@@ -390,6 +447,6 @@ export class RunStore extends Disposable {
   }
 
   private assertWritable(): void {
-    if (this.readonly) throw new StoreError(`the store at ${this.paths.dir} is open read-only`);
+    if (this.writeRefusal !== undefined) throw new StoreError(this.writeRefusal);
   }
 }

@@ -163,6 +163,11 @@ export interface GcResult {
   readonly blobsRemoved: number;
   readonly tempFilesRemoved: number;
   readonly bytesFreed: number;
+  /** Unreferenced blobs left because they are newer than the cutoff (a live process may be about to reference them). */
+  readonly blobsKept: number;
+  /** The files removed, or with `dryRun` the files that would be. */
+  readonly removed: readonly string[];
+  readonly dryRun: boolean;
 }
 
 // ── model registry (schema 2, 3) ─────────────────────────────────────────────

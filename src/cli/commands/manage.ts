@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
 import { formatTable } from '../table';
@@ -21,10 +22,25 @@ export const deleteCommand: Command = async (ctx, argv) => {
   return 0;
 };
 
-export const gcCommand: Command = async (ctx) => {
+/**
+ * `runlens gc [--dry-run]`: removes unreferenced artifact blobs older than the
+ * store's previous open, stale temp files and unused dataset versions; with
+ * `--dry-run` lists each file it would remove (relative to the store) instead.
+ */
+export const gcCommand: Command = async (ctx, argv) => {
+  const { values } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean', default: false } } });
+  const dryRun = values['dry-run'];
   const store = ctx.openStore();
-  const result = store.gc();
-  ctx.out(`removed ${result.blobsRemoved} unreferenced artifact blobs, freed ${bytes(result.bytesFreed)}\n`);
+  const result = store.gc({ dryRun });
+  if (dryRun) {
+    for (const file of result.removed) ctx.out(`${path.relative(store.dir, file)}\n`);
+    ctx.out(`would remove ${result.blobsRemoved} unreferenced artifact blobs and ${result.tempFilesRemoved} temp files, freeing ${bytes(result.bytesFreed)}\n`);
+  } else {
+    ctx.out(`removed ${result.blobsRemoved} unreferenced artifact blobs, freed ${bytes(result.bytesFreed)}\n`);
+  }
+  if (result.blobsKept > 0) {
+    ctx.out(`kept ${result.blobsKept} unreferenced blobs written since the store's previous open (a run may still be writing them); a later gc removes them\n`);
+  }
   return 0;
 };
 
