@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { keepAliveLoad } from './keepAliveLoad';
 import { parseServeArgs } from './serveMain';
 import { expectedPredictions, frameRecords, trainFixture } from './servingFixtures';
 import type { TrainedFixture } from './servingFixtures';
@@ -66,6 +67,36 @@ describe('serve entry (child process)', () => {
     assert.equal(await exited, 0, err);
     assert.match(out, /SIGTERM received/);
     assert.match(out, /server stopped/);
+  });
+
+  it('keep-alive clients scoring in a loop while SIGTERM stops it: no request is reset, none is lost from the log', async () => {
+    const log = join(dir, 'requests.jsonl');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'serveMain.ts'), join(dir, 'model.json'), '--port', '0', '--request-log', log, '--log-rate', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      void exited.then(() => reject(new Error(`exited early: ${out}`)));
+    });
+    const body = JSON.stringify({ dataframe_records: frameRecords(iris.data.testFrame, ['species']).slice(0, 2) });
+    const r = await keepAliveLoad({
+      url,
+      request: { method: 'POST', path: '/invocations', headers: { 'Content-Type': 'application/json' }, body },
+      clients: 16,
+      maxRequestsPerClient: 2000,
+      trigger: { afterResponses: 200, fire: () => child.kill('SIGTERM') },
+    });
+    assert.equal(await exited, 0, out);
+    assert.deepEqual(r.errors, { ECONNREFUSED: 16 }, 'every client found the port closed; none was cut off mid-request');
+    assert.deepEqual(Object.keys(r.statuses), ['200']);
+    // Every answered request was flushed to the request log before the process exited.
+    assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, r.statuses[200]);
   });
 
   it('exits 1 with a message for a file that is not a model package', async () => {
