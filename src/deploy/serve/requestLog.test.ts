@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -150,6 +151,44 @@ describe('request logging in the model server', () => {
     for (const c of iris.pkg.inputColumns) assert.deepEqual(lines[0].inputs![c], records.slice(0, 5).map((r) => r[c]));
     assert.equal(lines[1].inputs, undefined);
     assert.ok(lines.every((l) => l.ms > 0 && l.ts > 0));
+  });
+
+  it('refused requests (foreign Host, no or wrong Content-Type, wrong method) answer their error and are not logged', async () => {
+    const path = join(dir, 'serve', 'refused.jsonl');
+    const log = new RequestLog({ path });
+    const server = createServer(loadModelForServing(iris.pkg), { port: 0, requestLog: log });
+    const { port } = await server.listen();
+    const good = JSON.stringify({ dataframe_records: frameRecords(iris.data.testFrame, ['species']).slice(0, 1) });
+    const send = (method: string, headers: Record<string, string>, body?: string) => new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/invocations', method, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as unknown }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    try {
+      assert.deepEqual(await send('POST', { Host: `rebound.example:${port}`, 'Content-Type': 'application/json' }, good), { status: 403, body: {
+        error_code: 'PERMISSION_DENIED', message: `Host "rebound.example:${port}" is not allowed; runlens serve on a loopback address answers localhost, 127.0.0.1 and [::1]`,
+      } });
+      // A page's no-cors POST: no Content-Type (a Blob body), or text/plain.
+      assert.deepEqual(await send('POST', {}, good), { status: 415, body: {
+        error_code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request has no Content-Type; send application/json or text/csv',
+      } });
+      assert.deepEqual(await send('POST', { 'Content-Type': 'text/plain;charset=UTF-8' }, good), { status: 415, body: {
+        error_code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content type "text/plain" is not supported; send application/json or text/csv',
+      } });
+      assert.deepEqual(await send('POST', { 'Content-Type': 'application/json; charset=latin-1' }, good), { status: 415, body: {
+        error_code: 'UNSUPPORTED_MEDIA_TYPE', message: 'charset "latin-1" is not supported; send UTF-8',
+      } });
+      assert.equal((await send('GET', {})).status, 405);
+      assert.equal((await send('POST', { 'Content-Type': 'application/json; charset=utf-8' }, good)).status, 200);
+    } finally {
+      await server.close();
+      await log.close();
+    }
+    assert.deepEqual(readLines(path).map((l) => [l.status, l.rows]), [[200, 1]], 'only the scored request');
   });
 
   it('keeps serving when the log cannot be written', async () => {
