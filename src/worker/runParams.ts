@@ -31,6 +31,7 @@ export function paramsForConfig(config: TrainConfig, task: string): Record<strin
     }
     put('clean.missing', data.clean?.missing);
     put('clean.outliers', data.clean?.outliers);
+    put('clean.infinite', data.clean?.infinite);
     put('features.scale', data.features?.scale ?? 'none');
     put('features.onehot', data.features?.onehot);
     put('features.include', data.features?.include);

@@ -79,6 +79,10 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     emit({ type: 'progress', runId: run.id, phase: 'data', message: 'loading data' });
     const data = await prepareData(config.data, configDir, { task: config.task, seed: config.seed });
     log(`[data] ${data.Xtrain.rows} training rows, ${data.Xtest.rows} test rows, ${data.featureNames.length} features, task ${data.task}`);
+    const { missingTarget, missingValues, infiniteValues } = data.dropped;
+    const dropped = [[missingTarget, 'without a target'], [missingValues, 'with a missing value'], [infiniteValues ?? 0, 'with an infinite value']]
+      .filter(([n]) => Number(n) > 0).map(([n, why]) => `${n} ${why}`);
+    if (dropped.length > 0) log(`[data] dropped rows: ${dropped.join(', ')}`);
     const snapshotLimit = snapshotLimitBytes(process.env);
     if (snapshotLimit.warning) log(`[data] ${snapshotLimit.warning}`);
     for (const file of data.files) {

@@ -63,6 +63,8 @@ export interface SplitConfig {
 
 export type MissingStrategy = 'drop' | 'mean' | 'median' | 'mode' | 'constant';
 export type OutlierStrategy = 'none' | 'clip_iqr' | 'zscore';
+/** What to do with ±Infinity in numeric columns (default: an error at its line and column); see src/core/data/infinite.ts. */
+export type InfiniteStrategy = 'drop' | 'clip' | 'missing';
 
 export interface CleanConfig {
   readonly missing?: MissingStrategy; // default 'drop'? -> 'mean' for numeric, 'mode' for categorical
@@ -71,6 +73,7 @@ export interface CleanConfig {
   readonly outliers?: OutlierStrategy; // default 'none'
   /** Trim whitespace of strings; default true. */
   readonly trim?: boolean;
+  readonly infinite?: InfiniteStrategy;
 }
 
 export interface FeaturesConfig {
@@ -79,6 +82,8 @@ export interface FeaturesConfig {
   readonly onehot?: 'auto' | 'none';
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
+  /** Most distinct values of a categorical feature column (default 1000, and at most half the rows). */
+  readonly max_categories?: number;
 }
 
 /** The built-in model families; `model.type` must be one of these. */

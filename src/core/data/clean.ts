@@ -1,4 +1,5 @@
 import type { CleanConfig, MissingStrategy, OutlierStrategy } from '../config/trainConfig';
+import type { ResolvedInfinite } from './infinite';
 import type { Column, Frame, NumericColumn } from './frame';
 import { columnByName, isMissing, takeRows } from './frame';
 import { DataError, quoteValue } from './dataError';
@@ -26,6 +27,7 @@ export interface ResolvedClean {
   readonly outliers: OutlierStrategy;
   readonly trim: boolean;
   readonly fill?: number | string;
+  readonly infinite: ResolvedInfinite;
 }
 
 export function resolveClean(config: CleanConfig | undefined): ResolvedClean {
@@ -33,6 +35,7 @@ export function resolveClean(config: CleanConfig | undefined): ResolvedClean {
     missing: config?.missing ?? 'auto',
     outliers: config?.outliers ?? 'none',
     trim: config?.trim ?? true,
+    infinite: config?.infinite ?? 'error',
     ...(config?.fill !== undefined ? { fill: config.fill } : {}),
   };
 }
@@ -43,6 +46,8 @@ export interface NumericClean {
   readonly fill: number;
   /** Clip bounds, when outliers are clipped. */
   readonly clip?: readonly [number, number];
+  /** The finite minimum and maximum of the training values, where ±Infinity is clipped to them (`infinite: clip`). */
+  readonly finiteRange?: readonly [number, number];
 }
 
 /** Learns the clip bounds and the fill value of a numeric column from its training values. */
@@ -62,7 +67,18 @@ export function fitNumericClean(col: NumericColumn, clean: ResolvedClean): Numer
   }
   const clipped = clip ? finite.map((v) => Math.min(Math.max(v, clip[0]), clip[1])) : finite;
   const fill = numericFill(col, clipped, clean);
-  return clip ? { fill, clip } : { fill };
+  const finiteRange = clean.infinite === 'clip' && finite.length > 0 ? finiteMinMax(finite) : undefined;
+  return { fill, ...(clip ? { clip } : {}), ...(finiteRange ? { finiteRange } : {}) };
+}
+
+function finiteMinMax(values: Float64Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 function numericFill(col: Column, values: Float64Array, clean: ResolvedClean): number {

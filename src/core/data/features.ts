@@ -11,7 +11,7 @@ import { compareStrings, finiteValues, mean, std } from './stats';
  * the training split. Numbers here are the whole fitted state: transforming
  * with a spec read back from JSON gives the same bits.
  *
- * - `numeric`: missing → `fill`, then clipped to `clip`, then
+ * - `numeric`: ±Infinity → the ends of `finiteRange` (when given), missing → `fill`, then clipped to `clip`, then
  *   `(x - shift) / scale` (shift 0 and scale 1 when not scaled).
  * - `boolean`: 0/1, missing → `fill`; never scaled.
  * - `onehot`: one 0/1 column per training category (sorted); a category not
@@ -23,7 +23,12 @@ import { compareStrings, finiteValues, mean, std } from './stats';
  * stay as they are.
  */
 export type FeatureSpec =
-  | { readonly kind: 'numeric'; readonly column: string; readonly fill: number; readonly clip?: readonly [number, number]; readonly shift: number; readonly scale: number }
+  | {
+      readonly kind: 'numeric'; readonly column: string; readonly fill: number; readonly clip?: readonly [number, number];
+      /** Where ±Infinity is clipped to (`data.clean.infinite: clip`): the training values' finite min and max. */
+      readonly finiteRange?: readonly [number, number];
+      readonly shift: number; readonly scale: number;
+    }
   | { readonly kind: 'boolean'; readonly column: string; readonly fill: number }
   | { readonly kind: 'onehot' | 'ordinal'; readonly column: string; readonly fill: string | null; readonly categories: readonly string[] };
 
@@ -68,8 +73,9 @@ export function fitFeatureSpecs(frame: Frame, columns: readonly Column[], clean:
       let shift = 0;
       let scale = 1;
       if (scaleMode !== 'none') {
+        const range = c.finiteRange;
         const cleaned = finiteValues(col.values.map((v) => {
-          const x = Number.isNaN(v) ? c.fill : v;
+          const x = Number.isNaN(v) ? c.fill : range && (v === Infinity || v === -Infinity) ? range[v > 0 ? 1 : 0] : v;
           return c.clip ? Math.min(Math.max(x, c.clip[0]), c.clip[1]) : x;
         }));
         if (scaleMode === 'standard') {
@@ -83,7 +89,10 @@ export function fitFeatureSpecs(frame: Frame, columns: readonly Column[], clean:
         if (!(scale >= 10 * Number.EPSILON) || !Number.isFinite(scale)) scale = 1;
         if (!Number.isFinite(shift)) shift = 0;
       }
-      return { kind: 'numeric', column: col.name, fill: c.fill, ...(c.clip ? { clip: c.clip } : {}), shift, scale };
+      return {
+        kind: 'numeric', column: col.name, fill: c.fill, ...(c.clip ? { clip: c.clip } : {}),
+        ...(c.finiteRange ? { finiteRange: c.finiteRange } : {}), shift, scale,
+      };
     }
     const values: readonly (string | null)[] = clean.trim ? trimStrings(col.values) : col.values;
     const fill = fitCategoricalFill(values, clean);

@@ -49,7 +49,7 @@ test('iris from data.path: classification, stratified 80/20 split, fingerprint r
   assert.equal(p.files[0].role, 'data');
   assert.equal(p.files[0].fingerprint.sha256, await fingerprintFile(path.join(dir, 'data', 'iris.csv')));
   assert.equal(p.files[0].fingerprint.rows, 150);
-  assert.deepEqual(p.dropped, { missingTarget: 0, missingValues: 0 });
+  assert.deepEqual(p.dropped, { missingTarget: 0, missingValues: 0, infiniteValues: 0 });
   assert.deepEqual(p.warnings, []);
 });
 
@@ -105,10 +105,10 @@ test('missing targets are dropped before the split and counted; drop counts rows
   // Targets missing at i = 3, 10, 17; x missing at i = 0, 5, 10, 15 (10 overlaps).
   const mean = await prepareData({ path: 'm.csv', target: 'y' }, dir);
   assert.equal(mean.task, 'regression');
-  assert.deepEqual(mean.dropped, { missingTarget: 3, missingValues: 0 });
+  assert.deepEqual(mean.dropped, { missingTarget: 3, missingValues: 0, infiniteValues: 0 });
   assert.equal(mean.Xtrain.rows + mean.Xtest.rows, 17);
   const drop = await prepareData({ path: 'm.csv', target: 'y', clean: { missing: 'drop' } }, dir);
-  assert.deepEqual(drop.dropped, { missingTarget: 3, missingValues: 3 });
+  assert.deepEqual(drop.dropped, { missingTarget: 3, missingValues: 3, infiniteValues: 0 });
   assert.equal(drop.Xtrain.rows + drop.Xtest.rows, 14);
   assert.ok(rows(drop.Xtrain).concat(rows(drop.Xtest)).every((r) => r.every(Number.isFinite)));
 });

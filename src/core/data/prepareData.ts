@@ -18,6 +18,7 @@ import { splitIndices } from './split';
 import type { Label } from './targetEncoding';
 import { cellLabel, labelKey, labelsOf, mergeLabels } from './targetEncoding';
 import { inferTask, targetMissingError } from './taskInference';
+import { applyInfinite } from './infinite';
 
 /** A data file a run read, as recorded with the run. */
 export interface DataFile {
@@ -76,9 +77,11 @@ export async function prepareData(data: DataConfig, configDir: string, opts: Pre
   }
   const features = selectFeatureColumns(first, data.target, data.features);
   for (const f of frames) assertNumericColumnsClean(f, [...features, data.target]);
+  const finite = frames.map((f) => applyInfinite(f, features, data.target, clean.infinite));
+  const infiniteValues = finite.reduce((a, r) => a + r.dropped, 0);
 
   // Rows without a target can be neither trained on nor scored.
-  const withTarget = frames.map((f) => dropIncomplete(f, [data.target]));
+  const withTarget = finite.map((r) => dropIncomplete(r.frame, [data.target]));
   const missingTarget = withTarget.reduce((a, r) => a + r.dropped, 0);
   const task = opts.task ?? inferTask(withTarget[0].frame, data.target);
 
@@ -136,7 +139,7 @@ export async function prepareData(data: DataConfig, configDir: string, opts: Pre
     trainFrame: fitted.frame,
     testFrame: test,
     files,
-    dropped: { missingTarget, missingValues },
+    dropped: { missingTarget, missingValues, infiniteValues },
     warnings,
   };
 }

@@ -1,4 +1,5 @@
 import type { MissingStrategy } from '../config/trainConfig';
+import type { ResolvedInfinite } from './infinite';
 import type { Task } from '../models/model';
 import type { Column, ColumnType, DenseMatrix, Frame } from './frame';
 import { columnByName, columnNames, rowLine } from './frame';
@@ -19,6 +20,8 @@ export interface PreprocessorJSON {
   readonly classes?: readonly Label[];
   readonly missing: MissingStrategy | 'auto';
   readonly trim: boolean;
+  /** Absent in packages from before `data.clean.infinite`: ±Infinity then reaches the model as it is. */
+  readonly infinite?: ResolvedInfinite;
   readonly features: readonly unknown[];
 }
 
@@ -29,6 +32,8 @@ export interface PreprocessorState {
   readonly classes?: readonly Label[];
   readonly missing: MissingStrategy | 'auto';
   readonly trim: boolean;
+  /** What ±Infinity in a numeric input becomes (see `infinite.ts`); absent: passed on as it is (older packages). */
+  readonly infinite?: ResolvedInfinite;
   readonly specs: readonly FeatureSpec[];
 }
 
@@ -79,6 +84,7 @@ export class Preprocessor {
         const values = this.numericValues(frame, col, spec.kind === 'boolean');
         for (let r = 0; r < rows; r++) {
           let v = values[r];
+          if (v === Infinity || v === -Infinity) v = this.finite(frame, col, r, v, spec);
           if (Number.isNaN(v)) {
             if (this.state.missing === 'drop') throw this.missingError(frame, col, r);
             v = spec.fill;
@@ -148,7 +154,7 @@ export class Preprocessor {
   }
 
   toJSON(): PreprocessorJSON {
-    const { task, target, classes, missing, trim, specs } = this.state;
+    const { task, target, classes, missing, trim, infinite, specs } = this.state;
     return {
       format: 'runlens.preprocessor',
       version: 1,
@@ -157,6 +163,7 @@ export class Preprocessor {
       ...(classes !== undefined ? { classes } : {}),
       missing,
       trim,
+      ...(infinite !== undefined ? { infinite } : {}),
       features: specs.map((s) => encodeNumbers(s)),
     };
   }
@@ -171,6 +178,7 @@ export class Preprocessor {
       ...(json.classes !== undefined ? { classes: json.classes } : {}),
       missing: json.missing,
       trim: json.trim,
+      ...(json.infinite !== undefined ? { infinite: json.infinite } : {}),
       specs: json.features.map((f) => decodeNumbers(f) as FeatureSpec),
     });
   }
@@ -211,6 +219,27 @@ export class Preprocessor {
   private textValues(col: Column): (string | null)[] {
     if (col.type === 'categorical') return this.state.trim ? col.values.map((v) => (v === null ? null : v.trim())) : col.values;
     return Array.from(col.values, (v) => (Number.isNaN(v) ? null : col.type === 'boolean' ? String(v === 1) : String(v)));
+  }
+
+  /** An infinite input under the fitted `infinite` strategy: clipped, made missing (NaN), or an error. */
+  private finite(frame: Frame, col: Column, row: number, v: number, spec: FeatureSpec): number {
+    switch (this.state.infinite) {
+      case undefined:
+        return v;
+      case 'missing':
+        return NaN;
+      case 'clip': {
+        const range = spec.kind === 'numeric' ? spec.finiteRange : undefined;
+        if (range) return range[v > 0 ? 1 : 0];
+        break;
+      }
+      default:
+        break;
+    }
+    const why = this.state.infinite === 'drop'
+      ? 'and data.clean.infinite is drop (rows with infinite values cannot be predicted)'
+      : '(inf, Infinity, or a number too large for a double); set data.clean.infinite to drop, clip or missing';
+    throw this.cellError(frame, col, row, `${v} is not a usable value ${why}`);
   }
 
   private missingError(frame: Frame, col: Column, row: number): DataError {

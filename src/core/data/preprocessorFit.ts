@@ -17,6 +17,8 @@ export interface DroppedRows {
   readonly missingTarget: number;
   /** Rows with a missing feature value, under `data.clean.missing: drop`. */
   readonly missingValues: number;
+  /** Rows with an infinite value in a used column, under `data.clean.infinite: drop` (counted by `prepareData`). */
+  readonly infiniteValues?: number;
 }
 
 export interface FittedPreprocessor {
@@ -79,7 +81,7 @@ export function fitPreprocessor(train: Frame, data: DataConfig, task: Task, opts
   const columns = featureNames.map((n) => columnByName(frame, n) as Column);
   const specs = fitFeatureSpecs(frame, columns, clean, data.features);
   const preprocessor = new Preprocessor({
-    task, target, ...(classes !== undefined ? { classes } : {}), missing: clean.missing, trim: clean.trim, specs,
+    task, target, ...(classes !== undefined ? { classes } : {}), missing: clean.missing, trim: clean.trim, infinite: clean.infinite, specs,
   });
   return {
     preprocessor,
