@@ -13,10 +13,15 @@ export function quickCheckFinding(db: Db): string | undefined {
   try {
     const rows = db.pragma('quick_check(1)') as Record<string, unknown>[];
     const first = String(Object.values(rows[0] ?? { r: 'ok' })[0]);
-    return first === 'ok' ? undefined : first;
+    return first === 'ok' ? undefined : oneLine(first);
   } catch (e) {
-    return (e as Error).message;
+    return oneLine((e as Error).message);
   }
+}
+
+/** A finding as one line: SQLite prefixes the first with "*** in database main ***" and a newline. */
+export function oneLine(finding: string): string {
+  return finding.replace(/^\*\*\* in database \w+ \*\*\*\s*/, '').replace(/\s*\n\s*/g, '; ').trim();
 }
 
 /**
@@ -35,6 +40,12 @@ export function checkIntegrityOnOpen(db: Db, paths: StorePaths, opts: { mode: In
     updateStoreState(paths, { checked: { ...before, at: opts.now } });
   }
   return finding;
+}
+
+/** Records store.db as it is now as checked (a store this process just created). */
+export function recordChecked(paths: StorePaths, now: number): void {
+  const stamp = stampOf(paths.db);
+  if (stamp) updateStoreState(paths, { checked: { ...stamp, at: now } });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Db } from './connection';
 import { openConnection, withBusyRetry } from './connection';
 import { StoreError, explainSqliteError } from './errors';
 import type { IntegrityCheckMode } from './integrity';
-import { checkIntegrityOnOpen } from './integrity';
+import { checkIntegrityOnOpen, recordChecked } from './integrity';
 import type { StorePaths } from './location';
 import { ensureStoreDir } from './location';
 import { SCHEMA_VERSION, migrate } from './schema';
@@ -93,6 +93,8 @@ export function openStoreDatabase(paths: StorePaths, opts: OpenDatabaseOptions):
       withBusyRetry(() => db!.pragma('journal_mode = WAL'));
       db.pragma('synchronous = NORMAL');
       migrate(db, paths.db);
+      // A store this process just created holds only what it wrote: as good as checked.
+      if (shape.blank) recordChecked(paths, opts.now);
       previousOpenAt = readStoreState(paths).lastOpenAt;
       updateStoreState(paths, { lastOpenAt: opts.now });
     }

@@ -66,8 +66,9 @@ export function stampOf(file: string): FileStamp | undefined {
   }
 }
 
+/** Equal size, inode and mtime to the millisecond (what `utimes` can set back, and JSON keeps exactly). */
 export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
-  return a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  return a !== undefined && b !== undefined && a.size === b.size && Math.round(a.mtimeMs) === Math.round(b.mtimeMs) && a.ino === b.ino;
 }
 
 function statePath(paths: StorePaths): string {
