@@ -82,7 +82,13 @@ export async function runCommandLine(argv: string[], rawIo: CliIo, table: Comman
     raw,
     storeDir,
     debug,
-    openStore: () => (store ??= RunStore.open(storeDir)),
+    openStore: () => {
+      if (store) return store;
+      store = RunStore.open(storeDir);
+      // A damaged store still answers reads; say so once, since writes will be refused.
+      if (store.damage !== undefined) io.err(`warning: ${store.writeRefusal}\n`);
+      return store;
+    },
   };
   try {
     return await command.run(ctx, args);
