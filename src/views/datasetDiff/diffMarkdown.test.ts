@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -90,4 +91,21 @@ test('text summary: sides, counts, key=value rows, old → new, drifted columns 
   assert.match(text, /modified +id=2  v: b → b\\nx/, 'newline escaped onto one line');
   assert.match(text, /added +id=3  v=c w=3/);
   assert.doesNotMatch(text, /no shift/);
+});
+
+test('markdown reads right: names in code spans are literal (<script>, a backtick and a pipe), values in cells are escaped, nothing becomes HTML', async (t) => {
+  const fd = await diffOf(t, 'id,v\n1,a\n2,b\n', 'id,v,<script>,a`b|c\n1,<script>,x,y\n2,x`y|z,x,y\n', ['id']);
+  const out = diffToMarkdown(fd.diff, { maxRows: 10 });
+  assert.match(out, /^- Column added: `<script>` \(categorical\)$/m);
+  assert.match(out, /^- Column added: ``a`b\|c`` \(categorical\)$/m);
+  assert.doesNotMatch(out, /`[^`\n]*&lt;/, 'no entity inside a code span');
+  // Rendered the way VS Code's preview renders it: the reader sees the names and the value as they are.
+  const MarkdownIt = createRequire(__filename)('markdown-it') as new () => { render(src: string): string };
+  const html = new MarkdownIt().render(out);
+  assert.match(html, /Column added: <code>&lt;script&gt;<\/code>/);
+  assert.match(html, /Column added: <code>a`b\|c<\/code>/);
+  assert.match(html, /<td>a → <strong>&lt;script&gt;<\/strong><\/td>/);
+  assert.match(html, /<td>b → <strong>x`y\|z<\/strong><\/td>/);
+  assert.match(out, /^\| modified \| 2 \| b → \*\*x\\`y\\\|z\*\* \|$/m);
+  assert.doesNotMatch(html, /<script>/);
 });

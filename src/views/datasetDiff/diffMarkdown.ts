@@ -1,6 +1,7 @@
 import type { RowChange } from '../../core/datasetDiff/diffFiles';
 import type { ColumnDrift, DatasetDiff, DiffCell, DriftVerdict, StatChange } from '../../core/datasetDiff/types';
 import { markdownCell } from '../compare/tableExport';
+import { markdownCode } from './markdownCode';
 import { examplesAsRowChanges } from './rowExamples';
 
 /** Changed rows listed when the caller does not say. */
@@ -44,7 +45,10 @@ export function diffSummaryLine(diff: DatasetDiff): string {
 /**
  * The diff as a Markdown report: summary counts, schema changes, the first
  * changed rows (modified cells as `old → new`), statistic changes, and the
- * drift table sorted by severity. Cell values are data: every one is escaped.
+ * drift table sorted by severity. Cell values are data: every one is escaped
+ * (markdownCell: entities and backslashes, `|` for the table), except inside
+ * a code span (column and key names), where Markdown shows text literally
+ * and markdownCode picks a fence instead.
  */
 export function diffToMarkdown(diff: DatasetDiff, options: DiffMarkdownOptions = {}): string {
   const maxRows = Math.max(0, options.maxRows ?? DEFAULT_MARKDOWN_ROWS);
@@ -57,7 +61,7 @@ export function diffToMarkdown(diff: DatasetDiff, options: DiffMarkdownOptions =
   if (r.mode === 'key') out.push(`| rows modified | ${r.modified} |`, `| cells changed | ${r.changedCells} |`);
   out.push('');
   out.push(r.mode === 'key'
-    ? `Rows matched by key ${r.key?.map((k) => `\`${markdownCell(k)}\``).join(', ')}.`
+    ? `Rows matched by key ${r.key?.map((k) => markdownCode(k)).join(', ')}.`
     : 'No key: rows compared as whole rows (a changed row counts as one removed and one added).', '');
 
   const schema = schemaLines(diff);
@@ -71,10 +75,10 @@ export function diffToMarkdown(diff: DatasetDiff, options: DiffMarkdownOptions =
 function schemaLines(diff: DatasetDiff): string[] {
   const s = diff.schema;
   return [
-    ...s.added.map((c) => `- Column added: \`${markdownCell(c.name)}\` (${c.type})`),
-    ...s.removed.map((c) => `- Column removed: \`${markdownCell(c.name)}\` (${c.type})`),
-    ...s.renamed.map((c) => `- Column renamed: \`${markdownCell(c.from)}\` → \`${markdownCell(c.to)}\``),
-    ...s.typeChanged.map((c) => `- Type changed: \`${markdownCell(c.name)}\` ${c.before} → ${c.after}`),
+    ...s.added.map((c) => `- Column added: ${markdownCode(c.name)} (${c.type})`),
+    ...s.removed.map((c) => `- Column removed: ${markdownCode(c.name)} (${c.type})`),
+    ...s.renamed.map((c) => `- Column renamed: ${markdownCode(c.from)} → ${markdownCode(c.to)}`),
+    ...s.typeChanged.map((c) => `- Type changed: ${markdownCode(c.name)} ${c.before} → ${c.after}`),
   ];
 }
 
