@@ -14,6 +14,7 @@ export interface Reply {
   readonly status: number;
   readonly body: Record<string, unknown>;
   readonly text: string;
+  readonly headers: http.IncomingHttpHeaders;
 }
 
 export interface ServedStore {
@@ -53,7 +54,7 @@ export async function serveStore(t: TestContext, options: Omit<TrackingServerOpt
         } catch {
           // not JSON (an artifact download): the text is there
         }
-        resolve({ status: res.statusCode ?? 0, body: parsed, text });
+        resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
       });
     });
     req.on('error', reject);
