@@ -19,6 +19,7 @@ import type { Label } from './targetEncoding';
 import { cellLabel, labelKey, labelsOf, mergeLabels } from './targetEncoding';
 import { inferTask, targetMissingError } from './taskInference';
 import { applyInfinite } from './infinite';
+import { checkCategoryCounts } from './categoryLimit';
 
 /** A data file a run read, as recorded with the run. */
 export interface DataFile {
@@ -77,6 +78,8 @@ export async function prepareData(data: DataConfig, configDir: string, opts: Pre
   }
   const features = selectFeatureColumns(first, data.target, data.features);
   for (const f of frames) assertNumericColumnsClean(f, [...features, data.target]);
+  // Before anything is encoded: one-hot columns of an id would not fit in memory.
+  checkCategoryCounts(first, features, data.features, clean.trim);
   const finite = frames.map((f) => applyInfinite(f, features, data.target, clean.infinite));
   const infiniteValues = finite.reduce((a, r) => a + r.dropped, 0);
 
