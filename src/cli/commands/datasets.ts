@@ -10,6 +10,7 @@ import { materializeDataset } from '../../datasets/materialize';
 import type { DatasetRecord } from '../../store/types';
 import { CliError, type CliContext, type Command } from '../context';
 import { formatAgo, formatNumber, formatTable } from '../table';
+import { printable } from '../terminalText';
 
 const STATE_WORDS: Readonly<Record<DatasetFileInfo['state'], string>> = { unchanged: 'unchanged', changed: 'changed since last run', missing: 'missing' };
 const SOURCE_WORDS: Readonly<Record<DatasetVersionInfo['source'], string>> = {
@@ -92,7 +93,7 @@ function printFile(ctx: CliContext, json: boolean, file: DatasetFileInfo): numbe
     ctx.out(JSON.stringify(file) + '\n');
     return 0;
   }
-  const lines = [`${file.path}  (${STATE_WORDS[file.state]}${file.currentFingerprint ? `, current ${file.currentFingerprint.slice(0, 12)}` : ''})`, ''];
+  const lines = [`${printable(file.path)}  (${STATE_WORDS[file.state]}${file.currentFingerprint ? `, current ${file.currentFingerprint.slice(0, 12)}` : ''})`, ''];
   lines.push(formatTable(
     ['version', 'rows×cols', 'recorded', 'runs', 'readable from'],
     file.versions.map((v) => [
@@ -122,11 +123,11 @@ function printVersion(ctx: CliContext, json: boolean, v: VersionContext, fp: Dat
     ctx.out(JSON.stringify({ ...v, fingerprint: fp.sha256, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }) + '\n');
     return 0;
   }
-  const lines = [`${v.path}  version ${fp.sha256}`, `shape       ${fp.rows} rows × ${fp.columns} columns`];
+  const lines = [`${printable(v.path)}  version ${fp.sha256}`, `shape       ${fp.rows} rows × ${fp.columns} columns`];
   if (v.createdAt) lines.push(`recorded    ${new Date(v.createdAt).toISOString()}`);
   else if (v.recorded === false) lines.push('recorded    no run has used this content');
   if (v.source) lines.push(`readable    ${SOURCE_WORDS[v.source]}`);
-  if (v.runs.length > 0) lines.push(`runs        ${v.runs.map((r) => `${r.runName} (${r.role}, ${r.runId.slice(0, 8)})`).join(', ')}`);
+  if (v.runs.length > 0) lines.push(`runs        ${v.runs.map((r) => `${printable(r.runName)} (${r.role}, ${r.runId.slice(0, 8)})`).join(', ')}`);
   lines.push('', formatTable(['column', 'type', 'missing', 'summary'], fp.stats.map((s) => [s.name, s.type, String(s.missing), statSummary(s)])));
   ctx.out(lines.join('\n') + '\n');
   return 0;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
 import { formatNumber, formatTable, formatDuration } from '../table';
+import { printable } from '../terminalText';
 import { jsonNumbers } from './runs';
 
 export const showCommand: Command = async (ctx, argv) => {
@@ -17,15 +18,16 @@ export const showCommand: Command = async (ctx, argv) => {
     ctx.out(JSON.stringify({ ...run, params, tags, metrics, artifacts, inputs }, jsonNumbers) + '\n');
     return 0;
   }
+  // Each field is data on one line: a newline in a name or note is shown as \n, not a new line.
   const lines: string[] = [];
-  lines.push(`${run.name}  (${run.id})`);
-  lines.push(`experiment  ${run.experiment}`);
-  lines.push(`status      ${run.status}${run.error ? ` — ${run.error}` : ''}`);
+  lines.push(`${printable(run.name)}  (${run.id})`);
+  lines.push(`experiment  ${printable(run.experiment)}`);
+  lines.push(`status      ${run.status}${run.error ? ` — ${printable(run.error)}` : ''}`);
   if (run.startedAt) lines.push(`started     ${new Date(run.startedAt).toISOString()}${run.endedAt ? `  (took ${formatDuration(run.endedAt - run.startedAt)})` : ''}`);
-  if (run.configPath) lines.push(`config      ${run.configPath}`);
+  if (run.configPath) lines.push(`config      ${printable(run.configPath)}`);
   if (run.gitCommit) lines.push(`git         ${run.gitCommit.slice(0, 12)}${run.gitDirty ? ' (dirty)' : ''}`);
   if (run.parentId) lines.push(`parent      ${run.parentId}`);
-  if (run.note) lines.push(`note        ${run.note}`);
+  if (run.note) lines.push(`note        ${printable(run.note)}`);
   lines.push('', formatTable(['param', 'value'], Object.entries(params).map(([k, v]) => [k, String(v)])));
   if (metrics.length > 0) {
     lines.push('', formatTable(['metric', 'latest', 'min', 'max', 'steps'], metrics.map((m) => [m.key, formatNumber(m.latest), formatNumber(m.min), formatNumber(m.max), String(m.count)])));
