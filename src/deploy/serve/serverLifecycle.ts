@@ -1,6 +1,8 @@
-import { Server as NetServer } from 'node:net';
+import { maxHeaderSize } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** Listening and a graceful close for a `node:http` server (the model server, `runlens server`). */
 export interface ServerLifecycle {
@@ -50,6 +52,7 @@ export function serverLifecycle(server: Server, options: ServerLifecycleOptions)
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
   });
+  server.on('clientError', answerClientError);
   return {
     get closing() {
       return closing;
@@ -81,4 +84,23 @@ export function serverLifecycle(server: Server, options: ServerLifecycleOptions)
       return closed;
     },
   };
+}
+
+/**
+ * A request node's parser refuses before any handler sees it (headers over
+ * the limit, a malformed request line) answered in the servers' JSON error
+ * shape instead of node's bare status line, then the connection is closed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'Request Header Fields Too Large', 'REQUEST_LIMIT_EXCEEDED', `the request headers exceed the limit of ${maxHeaderSize} bytes`]
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
+      : [400, 'Bad Request', 'MALFORMED_REQUEST', `malformed HTTP request (${err.code ?? err.message})`];
+  const body = JSON.stringify({ error_code: code, message });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -1,5 +1,6 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { TestContext } from 'node:test';
+import { rawHttp } from '../../deploy/serve/rawHttp';
 import type { RunStore } from '../../store/runStore';
 import type { FakeClock } from '../../store/testing/tempStore';
 import { tempStore } from '../../store/testing/tempStore';
@@ -42,24 +43,10 @@ export async function serveStore(t: TestContext, options: Omit<TrackingServerOpt
   const { url } = await server.listen();
   t.after(() => server.close());
   const port = Number(new URL(url).port);
-  const raw = (method: string, path: string, headers: Readonly<Record<string, string>> = {}, body?: string | Buffer) => new Promise<Reply>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, headers: { ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: Record<string, unknown> = {};
-        try {
-          parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-        } catch {
-          // not JSON (an artifact download): the text is there
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const raw = async (method: string, path: string, headers: Readonly<Record<string, string>> = {}, body?: string | Buffer): Promise<Reply> => {
+    const r = await rawHttp(port, method, path, headers, body);
+    return { status: r.status, body: (r.json ?? {}) as Record<string, unknown>, text: r.text, headers: r.headers };
+  };
   const call = (method: string, path: string, body?: unknown) => raw(method, path,
     body === undefined ? {} : { 'Content-Type': 'application/json' },
     body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
