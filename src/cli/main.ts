@@ -21,6 +21,7 @@ import { exportCommand, importCommand, serverCommand } from './commands/mlflow';
 import { buildCommand } from './commands/build';
 import { monitorCommand } from './commands/monitor';
 import { smokeCommand } from './commands/smoke';
+import { doctorCommand } from './commands/doctor';
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep; with command: runs that script as a tracked run)' },
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   experiments: { run: experimentsCommand, help: 'experiments [--json]' },
   delete: { run: deleteCommand, help: 'delete <run>...' },
   gc: { run: gcCommand, help: 'gc [--dry-run]   (removes unreferenced artifact blobs older than the store\'s previous open; --dry-run lists them)' },
+  doctor: { run: doctorCommand, help: 'doctor [--repair] [--json]   (integrity, orphaned artifacts, stale runs and builds, schema; --repair copies what is readable into a new store)' },
   datasets: { run: datasetsCommand, help: 'datasets [--json]   (data files runs read: versions, rows×cols, changed since last run)' },
   dataset: { run: datasetCommand, help: 'dataset show <path|fingerprint|path@rev> [--json]   (a version\'s columns and statistics, or a file\'s versions)' },
   diff: { run: diffCommand, help: 'diff <a> <b> [--key col[,col]] [--json | --markdown] [--max-rows N] [--fail-on drift=large|drift=moderate|rows|schema]   (files, versions, path@rev; exit 0 same, 1 changed, 2 error)' },
