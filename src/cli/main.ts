@@ -21,6 +21,7 @@ import { exportCommand, importCommand, serverCommand } from './commands/mlflow';
 import { buildCommand } from './commands/build';
 import { monitorCommand } from './commands/monitor';
 import { smokeCommand } from './commands/smoke';
+import { withMlflowExport } from './commands/exportMlflowModel';
 import { doctorCommand } from './commands/doctor';
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
@@ -39,7 +40,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   diff: { run: diffCommand, help: 'diff <a> <b> [--key col[,col]] [--json | --markdown] [--max-rows N] [--fail-on drift=large|drift=moderate|rows|schema]   (files, versions, path@rev; exit 0 same, 1 changed, 2 error)' },
   serve: { run: serveCommand, help: 'serve <model>[@alias|:version] | <run> [--port 8080] [--host 127.0.0.1] [--request-log FILE | --no-request-log] [--log-sample-rate R] [--log-rate 200] [--log-max-mb 50] [--image [--cli-arg=X ...]]   (the model over HTTP, MLflow scoring protocol; requests logged to .runlens/serving/ for `runlens monitor`; --image: its built container image)' },
   models: { run: modelsCommand, help: 'models [--json]   (registered models: versions, aliases, key metric of each source run)' },
-  model: { run: modelCommand, help: 'model register <run> <name> [--description T] [--tag k=v ...] [--alias A] | alias <name> <version> <alias> | unalias <name> <alias> | show <model>[@alias|:version] [--json] | update <name> [--description T] [--tag k=v] [--untag k] | delete <name>:<version>' },
+  model: { run: withMlflowExport(modelCommand), help: 'model register <run> <name> [--description T] [--tag k=v ...] [--alias A] | alias <name> <version> <alias> | unalias <name> <alias> | show <model>[@alias|:version] [--json] | update <name> [--description T] [--tag k=v] [--untag k] | delete <name>:<version> | export-mlflow <model>[@alias|:version] <dir>   (an MLflow model folder: mlflow.pyfunc.load_model, mlflow models serve)' },
   init: { run: initCommand, help: 'init [dir]   (writes the examples workspace)' },
   import: { run: importCommand, help: 'import mlflow <mlruns-dir | mlflow.db> [--include-deleted] [--json]   (experiments, runs, metrics, artifacts from MLflow)' },
   export: { run: exportCommand, help: 'export mlflow <dir> [--experiment E] [--filter QUERY] [--json]   (an MLflow file store that `mlflow ui` opens)' },
