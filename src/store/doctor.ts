@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Db } from './connection';
 import { Sql, openConnection } from './connection';
-import { StoreError } from './errors';
+import { StoreError, isCorruptError } from './errors';
 import { listBlobFiles, referencedBlobs } from './garbageCollector';
 import { oneLine } from './integrity';
 import type { StorePaths } from './location';
@@ -62,7 +62,9 @@ export function diagnoseStore(paths: StorePaths, opts: DoctorOptions): DoctorRep
   try {
     db = openConnection(paths.db, true);
   } catch (e) {
-    return { ...base, ...empty, problems: [`cannot open ${paths.db}: ${(e as Error).message}`], repairable: false };
+    const damaged = isCorruptError(e);
+    const problem = damaged ? `${paths.db} is damaged: ${oneLine((e as Error).message)}` : `cannot open ${paths.db}: ${oneLine((e as Error).message)}`;
+    return { ...base, ...empty, problems: [problem], repairable: damaged };
   }
   try {
     db.pragma('trusted_schema = OFF');

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Db } from './connection';
 import { loadDriver, openConnection } from './connection';
 import { StoreError } from './errors';
@@ -65,12 +67,21 @@ export function repairStore(paths: StorePaths, now: number): RepairReport {
 
 function recoverInto(source: string, target: string): Omit<RepairReport, 'keptAs' | 'store'> {
   let src: Db;
+  let cleanup = (): void => {};
   try {
-    src = openConnection(source, true);
-    src.pragma('trusted_schema = OFF');
-    src.pragma('user_version');
+    src = openReadable(source);
   } catch (e) {
-    return emptyStore(target, [`${source} could not be read at all (${oneLine((e as Error).message)})`]);
+    // A truncated file still says, in its header, how many pages it had: SQLite then refuses all of it.
+    // A copy whose header counts the pages that are there reads up to the cut.
+    const fixed = truncatedCopy(source);
+    try {
+      if (!fixed) throw e;
+      cleanup = fixed.cleanup;
+      src = openReadable(fixed.file);
+    } catch {
+      fixed?.cleanup();
+      return emptyStore(target, [`${source} could not be read at all (${oneLine((e as Error).message)})`]);
+    }
   }
   try {
     let version: number | undefined;
@@ -93,7 +104,39 @@ function recoverInto(source: string, target: string): Omit<RepairReport, 'keptAs
     return rowCopy(src, source, target, version, shapeProblem);
   } finally {
     src.close();
+    cleanup();
   }
+}
+
+function openReadable(file: string): Db {
+  const db = openConnection(file, true);
+  try {
+    db.pragma('trusted_schema = OFF');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/**
+ * A private copy of a file shorter than its header's page count (bytes 28-31)
+ * with that count set to the pages present; undefined when that is not the
+ * file's problem. The original is never written.
+ */
+function truncatedCopy(source: string): { file: string; cleanup: () => void } | undefined {
+  const bytes = fs.readFileSync(source);
+  if (bytes.length < 100 || bytes.toString('latin1', 0, 15) !== 'SQLite format 3') return undefined;
+  const raw = bytes.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  const present = Math.floor(bytes.length / pageSize);
+  if (pageSize < 512 || present === 0 || bytes.readUInt32BE(28) <= present) return undefined;
+  bytes.writeUInt32BE(present, 28);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-repair-'));
+  const file = path.join(dir, 'truncated.db');
+  fs.writeFileSync(file, bytes.subarray(0, present * pageSize));
+  return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 function rowCopy(src: Db, source: string, target: string, version: number | undefined, shapeProblem: string | undefined): Omit<RepairReport, 'keptAs' | 'store'> {
