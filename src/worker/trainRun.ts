@@ -3,6 +3,7 @@ import type { RunStore } from '../store/runStore';
 import type { TrainConfig } from '../core/config/trainConfig';
 import { ConfigError } from '../core/config/parseConfig';
 import { prepareData } from '../core/data/prepareData';
+import { formatBytes, formatCount } from '../core/util/memory';
 import { createModel } from '../core/models/registry';
 import { MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, type ModelPackage } from '../core/package/modelPackage';
 import { RUNLENS_VERSION } from '../core/version';
@@ -77,7 +78,16 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   let lastBeat = Date.now();
   try {
     emit({ type: 'progress', runId: run.id, phase: 'data', message: 'loading data' });
-    const data = await prepareData(config.data, configDir, { task: config.task, seed: config.seed });
+    const data = await prepareData(config.data, configDir, {
+      task: config.task,
+      seed: config.seed,
+      // The estimate can be wrong: RUNLENS_MEMORY_CHECK=off tries anyway (a run that then dies of memory is marked failed, saying so).
+      ...(process.env.RUNLENS_MEMORY_CHECK === 'off' ? { memory: 'unchecked' as const } : {}),
+      onEstimate: (file, e) => emit({
+        type: 'progress', runId: run.id, phase: 'data',
+        message: `loading ${file}: ${formatBytes(e.fileBytes)}, about ${formatCount(e.rows)} rows, needs about ${formatBytes(e.totalBytes)} of memory`,
+      }),
+    });
     log(`[data] ${data.Xtrain.rows} training rows, ${data.Xtest.rows} test rows, ${data.featureNames.length} features, task ${data.task}`);
     const { missingTarget, missingValues, infiniteValues } = data.dropped;
     const dropped = [[missingTarget, 'without a target'], [missingValues, 'with a missing value'], [infiniteValues ?? 0, 'with an infinite value']]

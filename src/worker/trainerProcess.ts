@@ -48,6 +48,9 @@ const COMMAND_GRACE_SHARE = 0.8;
 
 const DEFAULT_KILL_GRACE_MS = 5000;
 
+/** What V8 prints on stderr as it aborts a process at its heap limit. */
+const OUT_OF_HEAP = /FATAL ERROR: .*(?:JavaScript heap out of memory|Reached heap limit)/;
+
 /** Runs TypeScript sources (tests, development) whatever the child's cwd is. */
 function tsxExecArgv(): string[] {
   return ['--import', pathToFileURL(require.resolve('tsx')).href];
@@ -206,7 +209,9 @@ export class TrainerProcess extends Disposable {
     const tail = this.output.trim().split('\n').slice(-5).join('\n');
     const message = this.cancelRequested
       ? 'cancelled'
-      : `the trainer process ended unexpectedly (${how})${tail ? `:\n${tail}` : ''}`;
+      : OUT_OF_HEAP.test(this.output)
+        ? `the trainer process ran out of memory (JavaScript heap out of memory, ${how}): train on fewer rows, or raise the limit with NODE_OPTIONS=--max-old-space-size=<MB>`
+        : `the trainer process ended unexpectedly (${how})${tail ? `:\n${tail}` : ''}`;
     const store = this.options.store;
     if (store && this.runId) {
       try {

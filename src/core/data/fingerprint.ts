@@ -80,10 +80,7 @@ export function fingerprintFrame(frame: Frame, sha256: string): DatasetFingerpri
         const counts = countStrings(col.values);
         let missing = 0;
         for (const v of col.values) if (v === null) missing++;
-        const top = [...counts]
-          .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
-          .slice(0, TOP_CATEGORIES)
-          .map(([value, count]) => ({ value, count }));
+        const top = topCounts(counts, TOP_CATEGORIES).map(([value, count]) => ({ value, count }));
         return { name: col.name, type: 'categorical', missing, distinct: counts.size, top };
       }
       let missing = 0;
@@ -138,4 +135,22 @@ export function histogram(values: Float64Array, min: number, max: number, bins: 
     counts[k]++;
   }
   return { edges, counts };
+}
+
+/**
+ * The `k` most frequent values (ties: the smaller string first), without
+ * copying every entry out of the map: a column of a million distinct ids
+ * would otherwise cost a million arrays just to keep ten.
+ */
+function topCounts(counts: ReadonlyMap<string, number>, k: number): [string, number][] {
+  const before = (a: [string, number], b: [string, number]) => b[1] - a[1] || compareStrings(a[0], b[0]);
+  const top: [string, number][] = [];
+  for (const [value, count] of counts) {
+    if (top.length === k && before([value, count], top[k - 1]) >= 0) continue;
+    let i = top.length < k ? top.length : k - 1;
+    while (i > 0 && before([value, count], top[i - 1]) < 0) i--;
+    top.splice(i, 0, [value, count]);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }

@@ -20,6 +20,10 @@ import { cellLabel, labelKey, labelsOf, mergeLabels } from './targetEncoding';
 import { inferTask, targetMissingError } from './taskInference';
 import { applyInfinite } from './infinite';
 import { checkCategoryCounts } from './categoryLimit';
+import type { LoadEstimate } from './loadEstimate';
+import { checkLoadFits, estimateLoad } from './loadEstimate';
+import type { MemoryBudget } from '../util/memory';
+import { currentMemoryBudget } from '../util/memory';
 
 /** A data file a run read, as recorded with the run. */
 export interface DataFile {
@@ -56,6 +60,14 @@ export interface PrepareOptions {
   readonly task?: Task;
   /** The config's top-level seed, used when `data.split.seed` is absent (default 42). */
   readonly seed?: number;
+  /**
+   * What loading may use: a file whose estimated load is larger is refused
+   * before it is read (`checkLoadFits`). Default: what this process has left;
+   * `unchecked` skips the check.
+   */
+  readonly memory?: MemoryBudget | 'unchecked';
+  /** Told the estimate of each file larger than the sample, before it is read. */
+  readonly onEstimate?: (file: string, estimate: LoadEstimate) => void;
 }
 
 /**
@@ -68,6 +80,7 @@ export async function prepareData(data: DataConfig, configDir: string, opts: Pre
   const warnings: string[] = [];
   const clean = resolveClean(data.clean);
   const sources = dataFiles(data);
+  for (const s of sources) checkMemory(resolve(configDir, s.path), s.path, opts);
   const frames = await Promise.all(sources.map((s) =>
     readCsv(resolve(configDir, s.path), { displayPath: s.path, hash: true })));
   const files = frames.map((f, i): DataFile => ({ ...sources[i], fingerprint: fingerprintFrame(f, f.sha256 as string) }));
@@ -145,6 +158,20 @@ export async function prepareData(data: DataConfig, configDir: string, opts: Pre
     dropped: { missingTarget, missingValues, infiniteValues },
     warnings,
   };
+}
+
+/** Refuses a file too large for the memory left, before reading it (see `estimateLoad`). */
+function checkMemory(abs: string, shown: string, opts: PrepareOptions): void {
+  if (opts.memory === 'unchecked') return;
+  let estimate: LoadEstimate | undefined;
+  try {
+    estimate = estimateLoad(abs);
+  } catch {
+    return; // unreadable: the read says why, at the file
+  }
+  if (estimate === undefined) return;
+  opts.onEstimate?.(shown, estimate);
+  checkLoadFits(shown, estimate, opts.memory ?? currentMemoryBudget());
 }
 
 function dataFiles(data: DataConfig): { path: string; role: DataFile['role'] }[] {
