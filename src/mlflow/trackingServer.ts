@@ -5,6 +5,7 @@ import { UserError } from '../core/util/errors';
 import { HttpError } from '../deploy/serve/httpErrors';
 import { hostGuard } from '../deploy/serve/hostCheck';
 import { readBody } from '../deploy/serve/readBody';
+import { requestUrl } from '../deploy/serve/requestTarget';
 import { serverLifecycle } from '../deploy/serve/serverLifecycle';
 import type { RunStore } from '../store/runStore';
 import { MAX_BATCH_REQUEST_BYTES } from './mlflowFormat';
@@ -96,12 +97,13 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const checkHost = hostGuard(options.host ?? '127.0.0.1', 'runlens server');
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<Json | string | undefined> {
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<Json | string | undefined> {
     const method = req.method ?? '';
     checkHost(req);
     if (DOT_SEGMENT.test(rawPath(req))) {
       throw invalidParam(`request path "${rawPath(req)}" has a "." or ".." segment; name the endpoint (or artifact) without them`);
     }
+    const url = requestUrl(req);
     if (url.pathname === '/health') return 'OK';
     if (url.pathname === ARTIFACTS_PREFIX || url.pathname.startsWith(`${ARTIFACTS_PREFIX}/`)) {
       return handleArtifacts(store, req, res, url, (id) => api.run(id));
@@ -131,12 +133,12 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
 
   const server: Server = createServer((req, res) => {
     const start = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = rawPath(req);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      options.log?.(`${new Date().toISOString()} ${req.method} ${url.pathname} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      options.log?.(`${new Date().toISOString()} ${req.method} ${pathname} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
-    route(req, res, url)
+    route(req, res)
       .then((body) => {
         if (body === undefined || res.headersSent) return;
         const text = typeof body === 'string' ? body : toProtoJson(body);
@@ -145,7 +147,7 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
       })
       .catch((e: unknown) => {
         const err = toHttpError(e);
-        if (err.status === 500) options.log?.(`error on ${req.method} ${url.pathname}: ${err.message}`);
+        if (err.status === 500) options.log?.(`error on ${req.method} ${pathname}: ${err.message}`);
         if (res.headersSent) {
           res.destroy();
           return;

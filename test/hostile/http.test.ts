@@ -125,6 +125,16 @@ describe('runlens serve: refuses what a web page or a broken client sends', () =
     assert.deepEqual(logged.map((l) => [l.status, l.rows, l.error, l.inputs]), [[413, 0, 'REQUEST_TOO_LARGE', undefined], [400, 0, 'MALFORMED_REQUEST', undefined]]);
   });
 
+  it('a request target that is no URL is a 400, not an uncaught exception that ends the server', async () => {
+    for (const target of ['http://[', 'http://x:99999/invocations']) {
+      const r = await rawSocket(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+      assert.deepEqual([r.status, r.json], [400, { error_code: 'MALFORMED_REQUEST', message: `the request target ${JSON.stringify(target)} is not a valid URL path` }]);
+    }
+    const slashes = await rawSocket(port, `GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    assert.deepEqual([slashes.status, slashes.json], [404, { error_code: 'ENDPOINT_NOT_FOUND', message: 'no endpoint //[; the endpoints are: /invocations, /ping, /health, /metrics' }]);
+    assert.equal((await rawHttp(port, 'GET', '/ping')).status, 200);
+  });
+
   it('headers over node\'s limit are 431 in the same JSON shape, and the server keeps serving', async () => {
     const r = await rawHttp(port, 'GET', '/ping', { 'X-Padding': HUGE_HEADER });
     assert.deepEqual(error(r), [431, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: `the request headers exceed the limit of ${maxHeaderSize} bytes` }]);
@@ -190,6 +200,15 @@ describe('runlens server: refuses what it should, accepts what MLflow accepts', 
       const huge = await rawHttp(port, 'GET', `${API}/experiments/search`, { 'X-Padding': HUGE_HEADER });
       assert.deepEqual(error(huge), [431, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: `the request headers exceed the limit of ${maxHeaderSize} bytes` }]);
     });
+  });
+
+  it('a request target that is no URL is a 400, not an uncaught exception that ends the server', async () => {
+    const r = await rawSocket(port, `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    assert.deepEqual([r.status, r.json], [400, { error_code: 'MALFORMED_REQUEST', message: 'the request target "http://[" is not a valid URL path' }]);
+    const slashes = await rawSocket(port, `GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    assert.equal(slashes.status, 404);
+    assert.equal((slashes.json as { error_code: string }).error_code, 'ENDPOINT_NOT_FOUND');
+    assert.equal((await rawHttp(port, 'GET', '/health')).text, 'OK');
   });
 
   it('malformed percent-encoding in an artifact path is 400 naming the path (it was a 500 "URI malformed")', async () => {

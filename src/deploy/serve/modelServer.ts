@@ -4,6 +4,7 @@ import { DataError } from '../../core/data/dataError';
 import type { Frame } from '../../core/data/frame';
 import { HttpError, invalidInput } from './httpErrors';
 import { readBody } from './readBody';
+import { requestUrl } from './requestTarget';
 import { hostGuard } from './hostCheck';
 import { parseScoringRequest, scoringFormat } from './scoringRequest';
 import { ServeMetrics } from './serveMetrics';
@@ -69,8 +70,8 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
 
   const server: Server = createHttpServer((req, res) => {
     const start = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname in KNOWN_PATHS ? url.pathname : 'other';
+    const pathname = (req.url ?? '/').split('?')[0]!;
+    const path = Object.hasOwn(KNOWN_PATHS, pathname) ? pathname : 'other';
     let rows: number | undefined;
     const scored: Scored = {};
     let refused = false;
@@ -83,7 +84,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
         options.requestLog.write({ ms: seconds * 1000, status: res.statusCode, rows: rows ?? 0, ...scored });
       }
     });
-    handle(req, url, path, scored)
+    handle(req, path, scored)
       .then((r) => {
         rows = r.rows;
         send(res, r.status, r.body, r.contentType);
@@ -103,8 +104,9 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   });
   const lifecycle = serverLifecycle(server, { port, host, graceMs });
 
-  async function handle(req: IncomingMessage, url: URL, path: string, scored: Scored): Promise<Reply> {
+  async function handle(req: IncomingMessage, path: string, scored: Scored): Promise<Reply> {
     checkHost(req);
+    const url = requestUrl(req);
     const allowed = KNOWN_PATHS[path];
     if (!allowed) throw new HttpError(404, 'ENDPOINT_NOT_FOUND', `no endpoint ${url.pathname}; the endpoints are: ${Object.keys(KNOWN_PATHS).join(', ')}`);
     const method = req.method ?? '';
