@@ -21,3 +21,23 @@ test('flushes by size and by age, and never loses a point', () => {
   assert.deepEqual(batches.map((b) => b.length), [3, 2, 1]);
   assert.ok(Number.isNaN(batches[2]![0]!.value));
 });
+
+test('a lone point is written maxAgeMs after it arrived, with no further point to trigger it', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let clock = 0;
+  const batches: PendingPoint[][] = [];
+  const timers = { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+  const buf = new MetricBuffer((b) => batches.push(b), 500, 250, () => clock, timers);
+  buf.add([{ key: 'loss', value: 1, step: 1 }]);
+  t.mock.timers.tick(249);
+  assert.equal(batches.length, 0);
+  clock = 250;
+  t.mock.timers.tick(1);
+  assert.deepEqual(batches, [[{ key: 'loss', value: 1, step: 1 }]]);
+  // A flush before the timer cancels it: no empty write, no second write of the same point.
+  buf.add([{ key: 'loss', value: 2, step: 2 }]);
+  buf.flush();
+  t.mock.timers.tick(1000);
+  assert.equal(batches.length, 2);
+  buf.dispose();
+});

@@ -135,6 +135,7 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
           log(`[fit] step ${p.step}${p.total ? `/${p.total}` : ''} ${Object.entries(p.metrics).map(([k, v]) => `${k}=${v}`).join(' ')}`);
         }
         buffer.add(Object.entries(p.metrics).map(([key, value]) => ({ key, value, step: p.step })));
+        if (p.epoch) buffer.flush();
         emit({ type: 'progress', runId: run.id, phase: 'fit', step: p.step, total: p.total, metrics: p.metrics });
         const now = Date.now();
         if (now - lastBeat > 2000) {
@@ -144,6 +145,7 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       },
     });
     buffer.flush();
+    buffer.dispose();
     const tags = model.runTags?.();
     if (tags && Object.keys(tags).length > 0) store.setTags(run.id, tags);
     throwIfAborted(signal);
@@ -186,6 +188,7 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     emit({ type: 'finished', runId: run.id, status: 'finished', metrics: evaluation.metrics, maxRssKb: process.resourceUsage().maxRSS });
   } catch (e) {
     safe(() => buffer.flush());
+    buffer.dispose();
     saveLog(options, run.id);
     if (e instanceof AbortError || signal.aborted) {
       log('[cancelled] stopped on request');

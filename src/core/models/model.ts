@@ -10,6 +10,12 @@ export interface FitProgress {
   readonly total?: number;
   /** Curves to log at this step, e.g. `{ train_loss: 0.31 }`. */
   readonly metrics: Readonly<Record<string, number>>;
+  /**
+   * This point ends an epoch: the run writes it to the store before it
+   * reports it, so a kill loses no epoch that was shown. Points of fast
+   * solver iterations (unset) are written in batches.
+   */
+  readonly epoch?: boolean;
 }
 
 export interface FitOptions {

@@ -81,6 +81,8 @@ class CommandExecution {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly lineNumbers = { stdout: 0, stderr: 0 };
   private malformed = 0;
+  /** The step of the latest metric line that gave one. */
+  private lastStep: number | undefined;
   private storeProblem = false;
   private stopReason: 'cancelled' | 'timeout' | undefined;
   private exited = false;
@@ -200,6 +202,9 @@ class CommandExecution {
     switch (d.kind) {
       case 'metric': {
         const timestamp = Date.now();
+        // A new step means the previous one is complete: write it, so a kill loses at most the step in progress.
+        if (d.step !== undefined && this.lastStep !== undefined && d.step !== this.lastStep) this.safely(() => this.buffer.flush());
+        if (d.step !== undefined) this.lastStep = d.step;
         this.safely(() => this.buffer.add(Object.entries(d.metrics).map(([key, value]) => ({ key, value, step: d.step, timestamp }))));
         this.o.onMetrics?.(d.metrics, d.step);
         return;
@@ -241,6 +246,7 @@ class CommandExecution {
     const { store, runId } = this.o;
     if (this.malformed > MAX_MALFORMED_NOTES) this.note(`${this.malformed} malformed runlens: lines were ignored in all (the first ${MAX_MALFORMED_NOTES} are shown above)`);
     this.safely(() => this.buffer.flush());
+    this.buffer.dispose();
     if (!this.log.empty) this.safely(() => store.logArtifact(runId, 'logs/output.log', this.log.text(), 'log'));
     if (result.exitCode !== null) this.safely(() => store.setTags(runId, { 'runlens.exit_code': String(result.exitCode) }));
     this.safely(() => store.setStatus(runId, result.status, { error: result.error ?? null }));

@@ -167,7 +167,7 @@ export async function trainNetwork(net: DeviceNet, theta: Float32Array, X: Dense
         stop = true;
       }
     }
-    o.onProgress?.({ step: epoch, total: params.epochs, metrics });
+    o.onProgress?.({ step: epoch, total: params.epochs, metrics, epoch: true });
     throwIfAborted(signal);
     // Let an abort message or SIGTERM in between epochs, however fast they are.
     await new Promise<void>((resolve) => setImmediate(resolve));
