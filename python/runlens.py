@@ -40,7 +40,7 @@ __all__ = [
     "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
 ]
 
-SCHEMA_VERSION = 3  # = len(_MIGRATIONS), checked below
+SCHEMA_VERSION = 4  # = len(_MIGRATIONS), checked below
 BUSY_TIMEOUT_MS = 10_000
 #: A buffered metric batch is written once it holds this many points ...
 FLUSH_POINTS = 1000
@@ -273,8 +273,42 @@ ALTER TABLE model_builds ADD COLUMN pid INTEGER;
 ALTER TABLE model_builds ADD COLUMN host TEXT;
 """
 
+# Schema 4: the sync ledger of pushes to tracking servers (schema.ts v4); this helper only creates it.
+_SCHEMA_V4 = """CREATE TABLE remote_runs (
+  run_id                TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  server                TEXT NOT NULL,
+  remote_run_id         TEXT NOT NULL,
+  remote_experiment_id  TEXT NOT NULL,
+  artifact_uri          TEXT NOT NULL,
+  status_sent           TEXT,
+  inputs_sent           INTEGER NOT NULL DEFAULT 0,
+  updated_at            INTEGER NOT NULL,
+  PRIMARY KEY (run_id, server),
+  UNIQUE (server, remote_run_id)
+) WITHOUT ROWID;
+
+CREATE TABLE remote_series (
+  run_id   TEXT NOT NULL,
+  server   TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  shipped  INTEGER NOT NULL,
+  pending  INTEGER,
+  PRIMARY KEY (run_id, server, key),
+  FOREIGN KEY (run_id, server) REFERENCES remote_runs(run_id, server) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE remote_artifacts (
+  run_id  TEXT NOT NULL,
+  server  TEXT NOT NULL,
+  path    TEXT NOT NULL,
+  sha256  TEXT NOT NULL,
+  PRIMARY KEY (run_id, server, path),
+  FOREIGN KEY (run_id, server) REFERENCES remote_runs(run_id, server) ON DELETE CASCADE
+) WITHOUT ROWID;
+"""
+
 # Step i takes a store from user_version i to i + 1, as MIGRATIONS in schema.ts.
-_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
+_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -21,6 +21,7 @@ import { exportCommand, importCommand, serverCommand } from './commands/mlflow';
 import { buildCommand } from './commands/build';
 import { monitorCommand } from './commands/monitor';
 import { smokeCommand } from './commands/smoke';
+import { pushCommand } from './commands/push';
 import { withMlflowExport } from './commands/exportMlflowModel';
 import { doctorCommand } from './commands/doctor';
 
@@ -33,8 +34,9 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   metrics: { run: metricsCommand, help: 'metrics <run> <key> [--csv | --json]' },
   experiments: { run: experimentsCommand, help: 'experiments [--json]' },
   delete: { run: deleteCommand, help: 'delete <run>...' },
-  gc: { run: gcCommand, help: 'gc [--dry-run]   (removes unreferenced artifact blobs older than the store\'s previous open; --dry-run lists them)' },
   doctor: { run: doctorCommand, help: 'doctor [--repair] [--json]   (integrity, orphaned artifacts, stale runs and builds, schema; --repair copies what is readable into a new store)' },
+  push: { run: pushCommand, help: 'push <run>... | --filter QUERY [--experiment E] [--to URI] [--to-experiment NAME] [--json]   (runs to an MLflow tracking server, default $MLFLOW_TRACKING_URI; incremental: a second push sends nothing)' },
+  gc: { run: gcCommand, help: 'gc [--dry-run]   (removes unreferenced artifact blobs older than the store\'s previous open; --dry-run lists them)' },
   datasets: { run: datasetsCommand, help: 'datasets [--json]   (data files runs read: versions, rows×cols, changed since last run)' },
   dataset: { run: datasetCommand, help: 'dataset show <path|fingerprint|path@rev> [--json]   (a version\'s columns and statistics, or a file\'s versions)' },
   diff: { run: diffCommand, help: 'diff <a> <b> [--key col[,col]] [--json | --markdown] [--max-rows N] [--fail-on drift=large|drift=moderate|rows|schema]   (files, versions, path@rev; exit 0 same, 1 changed, 2 error)' },

@@ -250,6 +250,30 @@ export class MetricRepo {
     return row && { id: row.id, count: row.count, monotonic: row.monotonic !== 0, rollupN: row.rollup_n };
   }
 
+  /**
+   * At most `limit` points of a series from position `fromSeq` of logging
+   * order on (what a push has not shipped yet). A series whose steps never
+   * went backwards is in logging order in its primary key, so the read walks
+   * the index; otherwise it sorts by seq.
+   */
+  pointsFrom(runId: string, key: string, fromSeq: number, limit: number): MetricHistory {
+    return this.sql.read(() => {
+      const s = this.series(runId, key);
+      const rows = !s ? [] : (s.monotonic
+        ? this.sql.stmt('SELECT step, timestamp, value FROM metric_points WHERE series_id = ? ORDER BY step, seq LIMIT ? OFFSET ?').raw(true).all(s.id, limit, fromSeq)
+        : this.sql.stmt('SELECT step, timestamp, value FROM metric_points WHERE series_id = ? AND seq >= ? ORDER BY seq LIMIT ?').raw(true).all(s.id, fromSeq, limit)) as [number, number, number | null][];
+      const steps = new Float64Array(rows.length);
+      const timestamps = new Float64Array(rows.length);
+      const values = new Float64Array(rows.length);
+      rows.forEach(([step, ts, value], i) => {
+        steps[i] = step;
+        timestamps[i] = ts;
+        values[i] = value === null ? NaN : value;
+      });
+      return { steps, timestamps, values };
+    });
+  }
+
   /** All points of a series in step order, as typed arrays (empty when the key is unknown). */
   history(runId: string, key: string, range: StepRange = {}): MetricHistory {
     return this.sql.read(() => {

@@ -51,6 +51,7 @@ import { openStoreDatabase } from './openDatabase';
 import type { WritabilityCheck } from './storeAccess';
 import { ParamRepo } from './paramRepo';
 import { RegistryStore } from './registryStore';
+import { SyncRepo } from './syncRepo';
 import { deleteRunTree } from './runDeletion';
 import type { RunAtOptions } from './importedRuns';
 import { insertRunAt, runIdsWithTag, setRunParent } from './importedRuns';
@@ -78,6 +79,8 @@ export interface OpenStoreOptions {
   readonly integrity?: IntegrityCheckMode;
   /** Whether this process may write the store (tests inject one); default `access(2)`. */
   readonly writability?: WritabilityCheck;
+  /** The outcome of a check already run on this file (the editor's off-thread check): quick_check is not run again. */
+  readonly checked?: { readonly damage: string | undefined };
 }
 
 /** Temp files younger than this may belong to a live writer; gc leaves them. */
@@ -94,6 +97,8 @@ export class RunStore extends Disposable {
   private readonly datasets: DatasetRepo;
   /** The model registry (models, versions, aliases, builds, deployments) on this store's connection. */
   readonly registry: RegistryStore;
+  /** The sync ledger: what was pushed to which tracking server (schema 4). */
+  readonly sync: SyncRepo;
   private readonly staleRuns: StaleRunSweeper;
 
   /** True when writes are refused: asked read-only, a file this process cannot write, or a damaged file ({@link writeRefusal} says which). */
@@ -140,6 +145,7 @@ export class RunStore extends Disposable {
     this.artifacts = new ArtifactStore(this.sql, paths, now);
     this.datasets = new DatasetRepo(this.sql, now);
     this.registry = new RegistryStore(this.sql, this.artifacts, now, () => this.assertWritable());
+    this.sync = new SyncRepo(this.sql, now, () => this.assertWritable());
     this.staleRuns = new StaleRunSweeper(this.sql, now, staleAfterMs);
   }
 
@@ -152,6 +158,7 @@ export class RunStore extends Disposable {
       createIfMissing: opts.createIfMissing ?? true,
       integrity: opts.integrity,
       writability: opts.writability,
+      checked: opts.checked,
       now: now(),
     });
     const store = new RunStore(db, paths, opened, now, opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
@@ -350,6 +357,11 @@ export class RunStore extends Disposable {
   getMetricHistory(runId: string, key: string, range: StepRange = {}): MetricHistory {
     return this.metrics.history(runId, key, range);
   }
+  /** At most `limit` points of a series from position `fromSeq` of logging order on (see MetricRepo.pointsFrom). */
+  metricPointsFrom(runId: string, key: string, fromSeq: number, limit: number): MetricHistory {
+    return this.metrics.pointsFrom(runId, key, fromSeq, limit);
+  }
+
 
   /** At most ~maxPoints points keeping each step bucket's first, last, min and max (spikes survive). */
   downsampleMetric(runId: string, key: string, maxPoints: number, range: StepRange = {}): DownsampledMetric {

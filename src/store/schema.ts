@@ -280,8 +280,52 @@ const v3: Migration = (db) => {
   `);
 };
 
+/**
+ * Schema 4: the sync ledger of pushes to tracking servers (syncRepo.ts).
+ * `remote_runs` links a local run to its copy on a server; `remote_series`
+ * counts the points of each series the server confirmed (`pending` while a
+ * batch is in flight); `remote_artifacts` the artifact content it has. Other
+ * writers (the Python helper) never touch these tables; deleting a run
+ * deletes its links (the server's copy stays).
+ */
+const v4: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE remote_runs (
+      run_id                TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      server                TEXT NOT NULL,
+      remote_run_id         TEXT NOT NULL,
+      remote_experiment_id  TEXT NOT NULL,
+      artifact_uri          TEXT NOT NULL,
+      status_sent           TEXT,
+      inputs_sent           INTEGER NOT NULL DEFAULT 0,
+      updated_at            INTEGER NOT NULL,
+      PRIMARY KEY (run_id, server),
+      UNIQUE (server, remote_run_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE remote_series (
+      run_id   TEXT NOT NULL,
+      server   TEXT NOT NULL,
+      key      TEXT NOT NULL,
+      shipped  INTEGER NOT NULL,
+      pending  INTEGER,
+      PRIMARY KEY (run_id, server, key),
+      FOREIGN KEY (run_id, server) REFERENCES remote_runs(run_id, server) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+
+    CREATE TABLE remote_artifacts (
+      run_id  TEXT NOT NULL,
+      server  TEXT NOT NULL,
+      path    TEXT NOT NULL,
+      sha256  TEXT NOT NULL,
+      PRIMARY KEY (run_id, server, path),
+      FOREIGN KEY (run_id, server) REFERENCES remote_runs(run_id, server) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+  `);
+};
+
 /** The ordered schema steps; the store's schema version is the count applied. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Db): number {
