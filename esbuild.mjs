@@ -15,6 +15,8 @@ const nodeEntries = {
   cli: 'src/cli/main.ts',
   // The dataset diff's CSV scanner on a worker thread (src/core/datasetDiff/csvSource.ts finds it beside the bundle).
   scanWorker: 'src/core/datasetDiff/scanWorker.ts',
+  // The editor opens and checks a store on a worker thread first (src/store/storeCheck.ts finds it beside the bundle).
+  storeCheckWorker: 'src/store/storeCheckWorker.ts',
   // Stands between a build's owner and the container CLI (src/deploy/build/guardedSpawn.ts finds it beside the bundle).
   buildGuard: 'src/deploy/build/buildGuard.ts',
   // What the extension starts as child processes (Serve Locally, the MLflow tracking server): small, no tfjs.

@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
   readonly createIfMissing: boolean;
   /** When to run quick_check (default: when the file changed since the last check that passed). */
   readonly integrity?: IntegrityCheckMode;
+  /** The outcome of a check already run on this file (off-thread, storeCheck.ts): quick_check is not run again. */
+  readonly checked?: { readonly damage: string | undefined };
   /** Whether this process may write the store; default `access(2)` on the file and its folder. */
   readonly writability?: WritabilityCheck;
   readonly now: number;
@@ -83,7 +85,7 @@ export function openStoreDatabase(paths: StorePaths, opts: OpenDatabaseOptions):
     if (readonly && shape.version < SCHEMA_VERSION) {
       throw new StoreError(`${paths.db} has schema ${shape.version}, this version needs ${SCHEMA_VERSION}; open it once read-write to upgrade`);
     }
-    const damage = shape.blank ? undefined : checkIntegrityOnOpen(db, paths, { mode: opts.integrity ?? 'if-changed', record: !readonly, now: opts.now });
+    const damage = shape.blank ? undefined : opts.checked ? opts.checked.damage : checkIntegrityOnOpen(db, paths, { mode: opts.integrity ?? 'if-changed', record: !readonly, now: opts.now });
     if (damage !== undefined) {
       refusal = `${paths.db} is damaged (quick_check: ${damage}); writes are refused: run \`runlens doctor --repair\` to copy what is readable into a new store`;
     }

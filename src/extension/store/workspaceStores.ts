@@ -4,6 +4,7 @@ import { join, isAbsolute, resolve } from 'node:path';
 import type { RunStore } from '../../store/runStore';
 import type { Logger } from '../logger';
 import type * as StoreModule from '../../store/runStore';
+import type * as StoreCheckModule from '../../store/storeCheck';
 
 /** One workspace folder's store, opened lazily and watched for changes. */
 export interface FolderStore {
@@ -30,14 +31,47 @@ function loadRunStore(): typeof StoreModule {
   return require('../../store/runStore') as typeof StoreModule;
 }
 
+function loadStoreCheck(): typeof StoreCheckModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../store/storeCheck') as typeof StoreCheckModule;
+}
+
+/** A folder's entry: its store once open, the reason it is not, and whether a check of it is running. */
+interface Entry {
+  folder: vscode.WorkspaceFolder;
+  dir: string;
+  store?: RunStore;
+  error?: string;
+  version?: number;
+  /** The off-thread check of an existing store.db is running (its store opens when it answers). */
+  checking?: boolean;
+  /** Bumped when the entry is replaced, so a late check answer is dropped. */
+  generation: number;
+}
+
+/** Shown while a store is being checked and a command needs it now. */
+const CHECKING = 'RunLens is still checking this store; try again in a moment';
+
 /**
  * Owns one RunStore per workspace folder (multi-root: one each), opened once
  * and closed on dispose. Notices writes by any process (the worker, the CLI
  * in a terminal, the Python helper) by polling `PRAGMA data_version`, which
  * costs one read of the WAL index, not a query over the data.
+ *
+ * An existing store.db is first opened and checked on a worker thread
+ * (storeCheck.ts: the file checks, the shape check before any other query,
+ * quick_check when the file changed), so a crafted or damaged store from a
+ * cloned repository can neither hang nor stall the extension host. Only a
+ * store that passed is then opened here, with the worker's quick_check result
+ * (not run again); its shape is checked once more before anything else (a
+ * read of sqlite_master, about forty rows). After that, the views' queries
+ * run on this thread: the shape check guarantees they meet only RunLens's own
+ * tables and indexes (no view or trigger), so each costs what the data's size
+ * costs, as before.
  */
 export class WorkspaceStores implements vscode.Disposable {
-  private readonly entries = new Map<string, { folder: vscode.WorkspaceFolder; dir: string; store?: RunStore; error?: string; version?: number }>();
+  private readonly entries = new Map<string, Entry>();
+  private generation = 0;
   private readonly changeEmitter = new vscode.EventEmitter<FolderStore>();
   private readonly foldersEmitter = new vscode.EventEmitter<void>();
   /** A store's content changed (any writer), or it appeared. */
@@ -79,7 +113,11 @@ export class WorkspaceStores implements vscode.Disposable {
     return undefined;
   }
 
-  /** Opens (creating when `create`) the store of a folder, e.g. before a write. */
+  /**
+   * The store of a folder, e.g. before a write; with `create`, a new store
+   * when the folder has none. An existing store.db not yet checked is checked
+   * off-thread first: undefined (with `error` saying so) until it answers.
+   */
   open(folder: vscode.WorkspaceFolder, create = false): RunStore | undefined {
     const e = this.entries.get(folder.uri.toString());
     if (!e) return undefined;
@@ -95,6 +133,18 @@ export class WorkspaceStores implements vscode.Disposable {
     }
   }
 
+  /** Resolves once no store check is running (tests, and callers that want the first answer). */
+  async whenChecked(): Promise<void> {
+    while ([...this.entries.values()].some((e) => e.checking)) {
+      await new Promise<void>((resolve) => {
+        const sub = this.changeEmitter.event(() => {
+          sub.dispose();
+          resolve();
+        });
+      });
+    }
+  }
+
   private storeDir(folder: vscode.WorkspaceFolder): string {
     const p = this.options.storePath() || '.runlens';
     return isAbsolute(p) ? p : resolve(folder.uri.fsPath, p);
@@ -105,7 +155,7 @@ export class WorkspaceStores implements vscode.Disposable {
       if (folder.uri.scheme !== 'file') continue;
       const key = folder.uri.toString();
       if (this.entries.has(key)) continue;
-      const entry = { folder, dir: this.storeDir(folder) } as { folder: vscode.WorkspaceFolder; dir: string; store?: RunStore; error?: string; version?: number };
+      const entry: Entry = { folder, dir: this.storeDir(folder), generation: ++this.generation };
       this.entries.set(key, entry);
       this.tryOpen(entry, false);
     }
@@ -118,17 +168,47 @@ export class WorkspaceStores implements vscode.Disposable {
     this.foldersEmitter.fire();
   }
 
-  private tryOpen(e: { folder: vscode.WorkspaceFolder; dir: string; store?: RunStore; error?: string; version?: number }, create: boolean): void {
+  private tryOpen(e: Entry, create: boolean): void {
     if (e.store) return;
-    if (!create && !existsSync(join(e.dir, 'store.db'))) return;
     const readonly = !this.options.isTrusted();
-    if (readonly && create) return;
+    if (!existsSync(join(e.dir, 'store.db'))) {
+      // Nothing there yet: a new store holds only what we write, so it is made here, at once.
+      if (create && !readonly) this.openChecked(e, { damage: undefined }, false);
+      return;
+    }
+    if (e.checking) {
+      e.error = CHECKING;
+      return;
+    }
+    e.checking = true;
+    e.error = CHECKING;
+    const generation = e.generation;
+    const staleAfterMs = this.options.staleRunSeconds() * 1000;
+    void loadStoreCheck()
+      .checkStoreOffThread({ dir: e.dir, readonly, staleAfterMs })
+      .then((result) => {
+        if (this.entries.get(e.folder.uri.toString())?.generation !== generation) return; // replaced meanwhile
+        e.checking = false;
+        if (result.ok) {
+          this.openChecked(e, { damage: result.damage }, readonly);
+        } else {
+          e.error = result.error;
+          this.options.logger.error(`could not open the store ${e.dir}: ${result.error}`);
+        }
+        this.changeEmitter.fire({ folder: e.folder, dir: e.dir, store: e.store, error: e.error });
+        this.foldersEmitter.fire();
+      });
+  }
+
+  /** Opens on this thread a store the worker has checked (or a new one), with the worker's quick_check result. */
+  private openChecked(e: Entry, checked: { damage: string | undefined }, readonly: boolean): void {
     try {
       const { RunStore } = loadRunStore();
-      e.store = RunStore.open(e.dir, { readonly, staleAfterMs: this.options.staleRunSeconds() * 1000 });
-      e.error = undefined;
+      e.store = RunStore.open(e.dir, { readonly, staleAfterMs: this.options.staleRunSeconds() * 1000, checked });
+      e.error = e.store.damage !== undefined ? e.store.writeRefusal : undefined;
       e.version = e.store.dataVersion();
-      this.options.logger.info(`opened store ${e.dir}${readonly ? ' (read-only: untrusted workspace)' : ''}`);
+      const mode = readonly ? ' (read-only: untrusted workspace)' : e.store.writeRefusal ? ` (read-only: ${e.store.writeRefusal})` : '';
+      this.options.logger.info(`opened store ${e.dir}${mode}`);
     } catch (err) {
       e.error = describeOpenError(err);
       this.options.logger.error(`could not open the store ${e.dir}`, err);
@@ -138,10 +218,8 @@ export class WorkspaceStores implements vscode.Disposable {
   private poll(): void {
     for (const e of this.entries.values()) {
       if (!e.store) {
-        if (!e.error && existsSync(join(e.dir, 'store.db'))) {
-          this.tryOpen(e, false);
-          if (e.store) this.changeEmitter.fire({ folder: e.folder, dir: e.dir, store: e.store, error: e.error });
-        }
+        // A store.db that appeared (another process created it): checked off-thread, opened when it answers.
+        if (!e.error && !e.checking && existsSync(join(e.dir, 'store.db'))) this.tryOpen(e, false);
         continue;
       }
       try {
