@@ -28,9 +28,10 @@ PACKAGE_VERSION = 1
 
 try:  # Under MLflow, bad input is its INVALID_PARAMETER_VALUE (HTTP 400 from `mlflow models serve`).
     from mlflow.exceptions import MlflowException as _Base
+    from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 
     def _error_args(message):
-        return (message,), {"error_code": "INVALID_PARAMETER_VALUE"}
+        return (message,), {"error_code": INVALID_PARAMETER_VALUE}
 
 except ImportError:  # pragma: no cover - the module also works without MLflow
     _Base = ValueError
