@@ -40,7 +40,7 @@ __all__ = [
     "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
 ]
 
-SCHEMA_VERSION = 4  # = len(_MIGRATIONS), checked below
+SCHEMA_VERSION = 5  # = len(_MIGRATIONS), checked below
 BUSY_TIMEOUT_MS = 10_000
 #: A buffered metric batch is written once it holds this many points ...
 FLUSH_POINTS = 1000
@@ -307,8 +307,45 @@ CREATE TABLE remote_artifacts (
 ) WITHOUT ROWID;
 """
 
+# Schema 5: MLflow soft delete, experiment tags, MLflow model versions and datasets (schema.ts v5).
+_SCHEMA_V5 = """
+ALTER TABLE experiments ADD COLUMN deleted_at INTEGER;
+ALTER TABLE runs ADD COLUMN deleted_at INTEGER;
+
+CREATE TABLE experiment_tags (
+  experiment_id  INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  key            TEXT NOT NULL,
+  value          TEXT NOT NULL,
+  PRIMARY KEY (experiment_id, key)
+) WITHOUT ROWID;
+
+ALTER TABLE model_versions ADD COLUMN source TEXT;
+ALTER TABLE model_versions ADD COLUMN package_format TEXT NOT NULL DEFAULT 'runlens' CHECK (package_format IN ('runlens', 'mlflow'));
+ALTER TABLE model_versions ADD COLUMN stage TEXT NOT NULL DEFAULT 'None';
+ALTER TABLE model_versions ADD COLUMN updated_at INTEGER;
+
+CREATE TABLE mlflow_datasets (
+  fingerprint  TEXT PRIMARY KEY NOT NULL REFERENCES datasets(fingerprint) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  digest       TEXT NOT NULL,
+  source_type  TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  schema       TEXT,
+  profile      TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE mlflow_inputs (
+  run_id       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  fingerprint  TEXT NOT NULL REFERENCES datasets(fingerprint),
+  tags         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (run_id, fingerprint)
+) WITHOUT ROWID;
+CREATE INDEX mlflow_inputs_by_dataset ON mlflow_inputs(fingerprint);
+"""
+
 # Step i takes a store from user_version i to i + 1, as MIGRATIONS in schema.ts.
-_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4)
+_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -90,7 +90,7 @@ test('a store written by a newer RunLens is refused and left byte-for-byte untou
   s.createRun({ experiment: 'e' });
   s.close();
   const db = rawDb(dir);
-  db.pragma('user_version = 5');
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
   const before = fs.readFileSync(path.join(dir, 'store.db'));
   const filesBefore = fs.readdirSync(dir).sort();
@@ -99,7 +99,7 @@ test('a store written by a newer RunLens is refused and left byte-for-byte untou
       () => RunStore.open(dir, { readonly }),
       (e: unknown) =>
         e instanceof StoreError &&
-        e.message.includes(`store.db was written by a newer RunLens (schema 5, this version knows ${SCHEMA_VERSION}); upgrade RunLens`),
+        e.message.includes(`store.db was written by a newer RunLens (schema ${SCHEMA_VERSION + 1}, this version knows ${SCHEMA_VERSION}); upgrade RunLens`),
     );
   }
   assert.ok(before.equals(fs.readFileSync(path.join(dir, 'store.db'))), 'store.db changed');

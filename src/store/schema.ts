@@ -324,8 +324,66 @@ const v4: Migration = (db) => {
   `);
 };
 
+/**
+ * Schema 5: what the MLflow client needs that RunLens did not keep (issue 13).
+ * - `deleted_at` on runs and experiments: MLflow's soft delete
+ *   (`lifecycle_stage = deleted`); a deleted run is hidden from listings
+ *   unless asked for, and stays restorable until `runlens delete` removes it.
+ *   Deleting an experiment marks its runs too; restoring it restores them.
+ * - `experiment_tags`: MLflow experiment tags.
+ * - `model_versions`: `source` is the model URI an MLflow client registered
+ *   (NULL for versions registered by RunLens); `package_format` says what
+ *   `package_sha256` holds: a RunLens model package (`runlens`), or, for an
+ *   MLflow model (`mlflow`), the blob of its MLmodel file (or of the source
+ *   URI text when the store has no MLmodel for it), kept alive like a
+ *   package; `stage` is MLflow's (deprecated) stage, `updated_at` the last
+ *   change to the version (NULL: never changed since created_at).
+ * - `mlflow_datasets` / `mlflow_inputs`: MLflow's dataset entity (name,
+ *   digest, source, schema, profile) for a dataset version RunLens records
+ *   under a fingerprint made from name and digest, and the input tags of
+ *   each run's use of it (`mlflow.data.context`); the run also gets a
+ *   `run_inputs` row, its role read from the context.
+ */
+const v5: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE experiments ADD COLUMN deleted_at INTEGER;
+    ALTER TABLE runs ADD COLUMN deleted_at INTEGER;
+
+    CREATE TABLE experiment_tags (
+      experiment_id  INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+      key            TEXT NOT NULL,
+      value          TEXT NOT NULL,
+      PRIMARY KEY (experiment_id, key)
+    ) WITHOUT ROWID;
+
+    ALTER TABLE model_versions ADD COLUMN source TEXT;
+    ALTER TABLE model_versions ADD COLUMN package_format TEXT NOT NULL DEFAULT 'runlens' CHECK (package_format IN ('runlens', 'mlflow'));
+    ALTER TABLE model_versions ADD COLUMN stage TEXT NOT NULL DEFAULT 'None';
+    ALTER TABLE model_versions ADD COLUMN updated_at INTEGER;
+
+    CREATE TABLE mlflow_datasets (
+      fingerprint  TEXT PRIMARY KEY NOT NULL REFERENCES datasets(fingerprint) ON DELETE CASCADE,
+      name         TEXT NOT NULL,
+      digest       TEXT NOT NULL,
+      source_type  TEXT NOT NULL,
+      source       TEXT NOT NULL,
+      schema       TEXT,
+      profile      TEXT
+    ) WITHOUT ROWID;
+
+    CREATE TABLE mlflow_inputs (
+      run_id       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      fingerprint  TEXT NOT NULL REFERENCES datasets(fingerprint),
+      tags         TEXT NOT NULL,
+      created_at   INTEGER NOT NULL,
+      PRIMARY KEY (run_id, fingerprint)
+    ) WITHOUT ROWID;
+    CREATE INDEX mlflow_inputs_by_dataset ON mlflow_inputs(fingerprint);
+  `);
+};
+
 /** The ordered schema steps; the store's schema version is the count applied. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Db): number {
