@@ -127,4 +127,24 @@ export class SyncRepo {
       for (const table of ['remote_series', 'remote_artifacts', 'remote_runs']) this.sql.stmt(`DELETE FROM ${table} WHERE server = ?`).run(server);
     });
   }
+
+  /**
+   * Runs that should be on `server` but are not all there: tagged
+   * `runlens.logTo` = server with no link yet (the server was away when they
+   * started), or linked with a series the server has fewer points of, a batch
+   * left pending, or a final status it was not sent.
+   */
+  unsentRuns(server: string): string[] {
+    return this.sql.stmt(
+      `SELECT t.run_id FROM tags t WHERE t.key = 'runlens.logTo' AND t.value = ?
+         AND NOT EXISTS (SELECT 1 FROM remote_runs rr WHERE rr.run_id = t.run_id AND rr.server = ?)
+       UNION
+       SELECT rr.run_id FROM remote_runs rr JOIN metric_series s ON s.run_id = rr.run_id
+         LEFT JOIN remote_series rs ON rs.run_id = rr.run_id AND rs.server = rr.server AND rs.key = s.key
+       WHERE rr.server = ? AND (rs.shipped IS NULL OR rs.shipped < s.count OR rs.pending IS NOT NULL)
+       UNION
+       SELECT rr.run_id FROM remote_runs rr JOIN runs r ON r.id = rr.run_id
+       WHERE rr.server = ? AND r.status IN ('finished', 'failed', 'killed') AND (rr.status_sent IS NULL OR rr.status_sent != upper(r.status))`,
+    ).pluck(true).all(server, server, server, server) as string[];
+  }
 }

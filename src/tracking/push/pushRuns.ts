@@ -64,9 +64,10 @@ export async function pushRuns(runIds: readonly string[], opts: PushOptions): Pr
       await new RunPusher(run, opts, summary).push();
     } catch (e) {
       if (opts.signal?.aborted) throw e;
-      summary.failures.push({ runId: run.id, message: (e as Error).message });
+      const transient = e instanceof MlflowRestError && e.transient;
+      summary.failures.push({ runId: run.id, message: (e as Error).message, transient });
       // A server that is away fails every other run the same way: stop and say so once.
-      if (e instanceof MlflowRestError && e.status === 0) break;
+      if (transient) break;
     }
     opts.onRun?.(++done, runs.length, run);
   }

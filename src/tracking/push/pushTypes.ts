@@ -60,7 +60,7 @@ export interface PushSummary {
   bytes: number;
   requests: number;
   /** Runs that could not be pushed, with the reason (the others still were). */
-  readonly failures: { readonly runId: string; readonly message: string }[];
+  readonly failures: { readonly runId: string; readonly message: string; /** The server was away or overloaded: a later push gets past it. */ readonly transient: boolean }[];
 }
 
 export function emptySummary(): PushSummary {
