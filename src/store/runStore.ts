@@ -44,11 +44,10 @@ import { ExperimentRepo } from './experimentRepo';
 import type { StorePaths } from './location';
 import { storePaths } from './location';
 import { MetricRepo } from './metricRepo';
-import type { IntegrityCheckMode } from './integrity';
-import { recordOwnCheckpoint } from './integrity';
 import type { OpenedDatabase } from './openDatabase';
 import { openStoreDatabase } from './openDatabase';
-import type { WritabilityCheck } from './storeAccess';
+import type { OpenStoreOptions } from './storeOpening';
+import { closeStoreDatabase, openDatabaseOptions } from './storeOpening';
 import { ParamRepo } from './paramRepo';
 import { RegistryStore } from './registryStore';
 import { SyncRepo } from './syncRepo';
@@ -66,22 +65,7 @@ import type {
   RunRow, RunStatus, StepRange,
 } from './types';
 
-export interface OpenStoreOptions {
-  /** Open without writing anything (no migration, no stale marking). */
-  readonly readonly?: boolean;
-  /** Clock in ms since the epoch; default Date.now. */
-  readonly now?: () => number;
-  /** Heartbeat age after which a live run without a checkable pid is marked failed. Default 60 s. */
-  readonly staleAfterMs?: number;
-  /** Create the store when missing (read-write only). Default true. */
-  readonly createIfMissing?: boolean;
-  /** When to run `PRAGMA quick_check` on open: default when the file changed since the last check that passed. */
-  readonly integrity?: IntegrityCheckMode;
-  /** Whether this process may write the store (tests inject one); default `access(2)`. */
-  readonly writability?: WritabilityCheck;
-  /** The outcome of a check already run on this file (the editor's off-thread check): quick_check is not run again. */
-  readonly checked?: { readonly damage: string | undefined };
-}
+export type { OpenStoreOptions } from './storeOpening';
 
 /** Temp files younger than this may belong to a live writer; gc leaves them. */
 const TEMP_GRACE_MS = 3_600_000;
@@ -125,17 +109,7 @@ export class RunStore extends Disposable {
     this.previousOpenAt = opened.previousOpenAt;
     this.openedAt = now();
     const readonly = this.readonly;
-    this._register(toDisposable(() => {
-      try {
-        // The WAL goes back into the file on close, so a copied or backed-up store.db alone is the whole store.
-        if (!readonly) recordOwnCheckpoint(paths, () => withBusyRetry(() => db.pragma('wal_checkpoint(PASSIVE)')), now());
-      } catch {
-        // A checkpoint another connection holds up is done by whoever closes last.
-      } finally {
-        db.close();
-        opened.cleanup();
-      }
-    }));
+    this._register(toDisposable(() => closeStoreDatabase(db, paths, opened, readonly, now())));
     this.sql = new Sql(db, readonly, paths.db);
     this.experiments = new ExperimentRepo(this.sql, now);
     this.runs = new RunRepo(this.sql, now);
@@ -153,14 +127,7 @@ export class RunStore extends Disposable {
   static open(dir: string, opts: OpenStoreOptions = {}): RunStore {
     const paths = storePaths(dir);
     const now = opts.now ?? Date.now;
-    const { db, ...opened } = openStoreDatabase(paths, {
-      readonly: opts.readonly ?? false,
-      createIfMissing: opts.createIfMissing ?? true,
-      integrity: opts.integrity,
-      writability: opts.writability,
-      checked: opts.checked,
-      now: now(),
-    });
+    const { db, ...opened } = openStoreDatabase(paths, openDatabaseOptions(opts, now()));
     const store = new RunStore(db, paths, opened, now, opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
     try {
       store.markStaleRuns();
