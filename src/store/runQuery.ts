@@ -6,7 +6,7 @@ import { filterToSql } from './filterToSql';
 import type { RunDbRow } from './runRepo';
 import { RUN_SELECT, toRunRecord } from './runRepo';
 import { sortToSql } from './sortToSql';
-import type { RunRow } from './types';
+import type { Lifecycle, RunRow } from './types';
 
 export interface ListRunsQuery {
   /** A filter AST, or query text parsed with `parseFilter` (blank = no filter). */
@@ -19,6 +19,8 @@ export interface ListRunsQuery {
   readonly experiment?: string;
   /** A run id: only its children; null: only top-level runs; undefined: all runs. */
   readonly parentId?: string | null;
+  /** Soft-deleted runs (deleted by an MLflow client) are left out unless asked for; default `active`. */
+  readonly lifecycle?: Lifecycle;
 }
 
 interface WhereSql {
@@ -33,6 +35,9 @@ function where(q: ListRunsQuery, now: number): WhereSql {
     parts.push('e.name = ?');
     params.push(q.experiment);
   }
+  const lifecycle = q.lifecycle ?? 'active';
+  if (lifecycle === 'active') parts.push('r.deleted_at IS NULL');
+  else if (lifecycle === 'deleted') parts.push('r.deleted_at IS NOT NULL');
   if (q.parentId === null) parts.push('r.parent_id IS NULL');
   else if (q.parentId !== undefined) {
     parts.push('r.parent_id = ?');

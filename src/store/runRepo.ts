@@ -8,7 +8,7 @@ import { RUN_STATUSES, TERMINAL_STATUSES } from './types';
 /** Columns of `runs r` joined with `experiments e`, in the shape {@link toRunRecord} reads. */
 export const RUN_SELECT = `SELECT r.id, r.experiment_id, e.name AS experiment, r.name, r.status, r.parent_id,
   r.config_path, r.config, r.git_commit, r.git_dirty, r.created_at, r.started_at, r.ended_at,
-  r.heartbeat_at, r.pid, r.host, r.starred, r.note, r.error, r.runlens_version
+  r.heartbeat_at, r.pid, r.host, r.starred, r.note, r.error, r.runlens_version, r.deleted_at
   FROM runs r JOIN experiments e ON e.id = r.experiment_id`;
 
 export interface RunDbRow {
@@ -32,6 +32,7 @@ export interface RunDbRow {
   note: string | null;
   error: string | null;
   runlens_version: string | null;
+  deleted_at: number | null;
 }
 
 export function toRunRecord(r: RunDbRow): RunRecord {
@@ -56,6 +57,7 @@ export function toRunRecord(r: RunDbRow): RunRecord {
     note: r.note,
     error: r.error,
     runlensVersion: r.runlens_version,
+    deletedAt: r.deleted_at,
   };
 }
 
@@ -214,6 +216,17 @@ export class RunRepo {
     const clean = name.trim();
     if (!clean) throw new StoreError('run name must not be empty');
     this.update(id, 'UPDATE runs SET name = ? WHERE id = ?', clean);
+  }
+
+  /**
+   * Soft-deletes (MLflow's `lifecycle_stage = deleted`, at `at`) or restores
+   * (`at` null) runs; the rows stay. Unknown ids are an error.
+   */
+  setDeleted(ids: readonly string[], at: number | null): void {
+    const stmt = this.sql.stmt('UPDATE runs SET deleted_at = ? WHERE id = ?');
+    for (const id of ids) {
+      if (stmt.run(at, id).changes === 0) throw new StoreError(`no run with id ${id}`);
+    }
   }
 
   private update(id: string, sql: string, value: unknown): void {

@@ -50,6 +50,8 @@ import type { OpenStoreOptions } from './storeOpening';
 import { closeStoreDatabase, openDatabaseOptions } from './storeOpening';
 import { ParamRepo } from './paramRepo';
 import { RegistryStore } from './registryStore';
+import { LifecycleRepo } from './lifecycleRepo';
+import { MlflowInputRepo } from './mlflowInputRepo';
 import { SyncRepo } from './syncRepo';
 import { deleteRunTree } from './runDeletion';
 import type { RunAtOptions } from './importedRuns';
@@ -61,7 +63,7 @@ import { DEFAULT_STALE_AFTER_MS, StaleRunSweeper } from './staleRuns';
 import { TagRepo } from './tagRepo';
 import type {
   ArtifactRecord, ArtifactSource, CreateRunOptions, DatasetInfo, DatasetRecord, DeleteResult, ExperimentRecord,
-  ExperimentSummary, GcResult, InputRole, MetricHistory, MetricPoint, MetricSummary, ParamValue, RunInput, RunRecord,
+  ExperimentSummary, GcResult, InputRole, Lifecycle, MetricHistory, MetricPoint, MetricSummary, ParamValue, RunInput, RunRecord,
   RunRow, RunStatus, StepRange,
 } from './types';
 
@@ -83,6 +85,10 @@ export class RunStore extends Disposable {
   readonly registry: RegistryStore;
   /** The sync ledger: what was pushed to which tracking server (schema 4). */
   readonly sync: SyncRepo;
+  /** Soft delete and restore of runs and experiments, experiment renames and tags (schema 5, MLflow's lifecycle). */
+  readonly lifecycle: LifecycleRepo;
+  /** MLflow dataset inputs, recorded as dataset versions too (schema 5). */
+  readonly mlflowInputs: MlflowInputRepo;
   private readonly staleRuns: StaleRunSweeper;
 
   /** True when writes are refused: asked read-only, a file this process cannot write, or a damaged file ({@link writeRefusal} says which). */
@@ -120,6 +126,8 @@ export class RunStore extends Disposable {
     this.datasets = new DatasetRepo(this.sql, now);
     this.registry = new RegistryStore(this.sql, this.artifacts, now, () => this.assertWritable());
     this.sync = new SyncRepo(this.sql, now, () => this.assertWritable());
+    this.lifecycle = new LifecycleRepo(this.sql, now, () => this.assertWritable());
+    this.mlflowInputs = new MlflowInputRepo(this.sql, now, () => this.assertWritable());
     this.staleRuns = new StaleRunSweeper(this.sql, now, staleAfterMs);
   }
 
@@ -174,8 +182,9 @@ export class RunStore extends Disposable {
     return this.experiments.getOrCreate(name);
   }
 
-  listExperiments(): ExperimentSummary[] {
-    return this.experiments.list();
+  /** Experiments with their run counts; soft-deleted ones (and their runs) only when `lifecycle` asks. */
+  listExperiments(lifecycle: Lifecycle = 'active'): ExperimentSummary[] {
+    return this.experiments.list(lifecycle);
   }
 
   // ── runs ─────────────────────────────────────────────────────────────────

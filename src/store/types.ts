@@ -12,7 +12,12 @@ export interface ExperimentRecord {
   readonly id: number;
   readonly name: string;
   readonly createdAt: number;
+  /** When an MLflow client deleted it (soft delete, schema 5); null or absent while active. */
+  readonly deletedAt?: number | null;
 }
+
+/** Which runs or experiments a listing returns (MLflow's ViewType): soft-deleted ones only on request. */
+export type Lifecycle = 'active' | 'deleted' | 'all';
 
 export interface ExperimentSummary extends ExperimentRecord {
   readonly runCount: number;
@@ -44,6 +49,8 @@ export interface RunRecord {
   readonly note: string | null;
   readonly error: string | null;
   readonly runlensVersion: string | null;
+  /** When it was deleted by an MLflow client (soft delete, schema 5; restorable); null or absent while active. */
+  readonly deletedAt?: number | null;
 }
 
 /** A row of `listRuns`: the run plus its params, latest metric values and tags. */
@@ -212,6 +219,19 @@ export interface ModelVersionRecord {
   readonly datasets: ModelVersionInput[];
   /** False once the source run has been deleted (the version keeps working). */
   readonly runExists: boolean;
+  /**
+   * What `packageSha256` holds (schema 5): a RunLens model package, or, for
+   * a version an MLflow client registered from a model RunLens cannot
+   * serve, the MLflow model's `MLmodel` file (or its source URI as text).
+   * Absent means `runlens`.
+   */
+  readonly packageFormat?: 'runlens' | 'mlflow';
+  /** The model URI an MLflow client registered the version from; null for RunLens registrations. */
+  readonly source?: string | null;
+  /** MLflow's (deprecated) stage: `None`, `Staging`, `Production` or `Archived`. */
+  readonly stage?: string;
+  /** Last change to the version (description, tags, stage); createdAt when never changed. */
+  readonly updatedAt?: number;
 }
 
 export interface RegisterModelOptions {
