@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import decimal
 import hashlib
+import json
 import math
 import operator
 import os
@@ -375,6 +376,171 @@ def _is_busy(e: Exception) -> bool:
     return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e))
 
 
+# ── refusing what RunLens did not make (as src/store/openDatabase.ts) ────────
+
+_STATE_FILE = "store-state.json"
+_OPTIONAL_TABLES = ("sqlite_stat1", "sqlite_stat4")
+_expected_cache: dict = {}
+
+
+def _statements(script: str):
+    stmt = ""
+    for line in script.splitlines(keepends=True):
+        stmt += line
+        if sqlite3.complete_statement(stmt):
+            yield stmt
+            stmt = ""
+
+
+def _schema_objects(conn: sqlite3.Connection) -> dict:
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return {name: (typ, tbl, None if sql is None else " ".join(sql.split())) for typ, name, tbl, sql in rows}
+
+
+def _expected_objects(version: int) -> dict:
+    """The objects a fresh store of schema `version` has (our own SQL, in memory)."""
+    if version not in _expected_cache:
+        mem = sqlite3.connect(":memory:")
+        try:
+            for step in _MIGRATIONS[:version]:
+                for stmt in _statements(step):
+                    mem.execute(stmt)
+            _expected_cache[version] = _schema_objects(mem)
+        finally:
+            mem.close()
+    return _expected_cache[version]
+
+
+def _check_shape(conn: sqlite3.Connection, db_path: str) -> tuple[int, bool]:
+    """Refuses a store that is not exactly what RunLens creates for its user_version (a view or
+    trigger slipped in could hang or mislead the next query), before any other query.
+    Returns (version, blank). One snapshot: another process may be creating the store."""
+    conn.execute("BEGIN")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        actual = _schema_objects(conn)
+    finally:
+        conn.execute("COMMIT")
+    if version > SCHEMA_VERSION:
+        raise RunLensError(
+            f"{db_path} was written by a newer RunLens (schema {version}, this Python helper knows "
+            f"{SCHEMA_VERSION}); upgrade the runlens Python package")
+    if version < 0:
+        raise RunLensError(f"{db_path} is not a RunLens store: unknown schema version {version} (PRAGMA user_version)")
+    expected = _expected_objects(version)
+    for name, (typ, tbl, sql) in expected.items():
+        got = actual.get(name)
+        if got is None:
+            raise RunLensError(f'{db_path} is not a RunLens store of schema {version}: {typ} "{name}" is missing')
+        if got[0] != typ:
+            raise RunLensError(f'{db_path} is not a RunLens store of schema {version}: "{name}" is a {got[0]}, RunLens created a {typ}')
+        if got[1] != tbl or got[2] != sql:
+            raise RunLensError(f'{db_path} is not a RunLens store of schema {version}: {got[0]} "{name}" does not have the shape RunLens created')
+    for name, (typ, _, _) in actual.items():
+        if name in expected or (typ == "table" and name in _OPTIONAL_TABLES):
+            continue
+        of = "" if version == 0 else f" of schema {version}"
+        raise RunLensError(f'{db_path} is not a RunLens store{of}: it has a {typ} "{name}" that RunLens did not create')
+    return version, not actual
+
+
+def _data_evidence(directory: str, blank_db: bool) -> str | None:
+    """The first thing in the store folder that shows a store lived there (storeFolder.ts)."""
+    try:
+        names = sorted(os.listdir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    for name in names:
+        full = os.path.join(directory, name)
+        if name == ".gitignore":
+            continue
+        if re.fullmatch(r"store\.db(-wal|-shm|-journal)?", name) and (blank_db or (os.path.isfile(full) and os.path.getsize(full) == 0)):
+            continue
+        if name == "artifacts" and os.path.isdir(full):
+            for inner in sorted(os.listdir(full)):
+                if inner == "tmp" and os.path.isdir(os.path.join(full, inner)) and not os.listdir(os.path.join(full, inner)):
+                    continue
+                return f"artifacts/{inner}"
+            continue
+        return name
+    return None
+
+
+def _refuse_new_store(directory: str, db_path: str, what: str) -> None:
+    evidence = _data_evidence(directory, what == "holds no tables")
+    if evidence is not None:
+        raise RunLensError(
+            f"{db_path} {what} but {directory} still holds RunLens data ({evidence}); RunLens will not start a new "
+            "store over it: restore store.db from a backup, or run `runlens doctor --repair` to set it aside and start "
+            "a new store (nothing is deleted)")
+
+
+def _stamp(path: str):
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return {"size": st.st_size, "mtimeMs": st.st_mtime_ns / 1e6, "ino": st.st_ino}
+
+
+def _same_stamp(a, b) -> bool:
+    return bool(a and b) and a.get("size") == b["size"] and a.get("ino") == b["ino"] \
+        and round(a.get("mtimeMs", -1)) == round(b["mtimeMs"])
+
+
+def _read_state(directory: str) -> dict:
+    try:
+        with open(os.path.join(directory, _STATE_FILE), encoding="utf-8") as f:
+            state = json.load(f)
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _update_state(directory: str, patch: dict) -> None:
+    """Merges `patch` into store-state.json (temp file + rename), as storeState.ts; best effort."""
+    state = {**_read_state(directory), **patch}
+    temp = os.path.join(directory, f".{_STATE_FILE}.{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        with open(temp, "x", encoding="utf-8") as f:
+            f.write(json.dumps(state) + "\n")
+        os.replace(temp, os.path.join(directory, _STATE_FILE))
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(temp)
+
+
+def _quick_check_if_changed(conn: sqlite3.Connection, directory: str, db_path: str) -> None:
+    """quick_check when store.db changed since the last check that passed (integrity.ts); a damaged
+    file is refused, since this helper only writes."""
+    before = _stamp(db_path)
+    if _same_stamp(_read_state(directory).get("checked"), before):
+        return
+    try:
+        first = str(conn.execute("PRAGMA quick_check(1)").fetchone()[0])
+    except sqlite3.DatabaseError as e:
+        first = str(e)
+    if first != "ok":
+        finding = re.sub(r"\s*\n\s*", "; ", re.sub(r"^\*\*\* in database \w+ \*\*\*\s*", "", first)).strip()
+        raise RunLensError(
+            f"{db_path} is damaged (quick_check: {finding}); writes are refused: run `runlens doctor --repair` to copy "
+            "what is readable into a new store")
+    if before and _same_stamp(before, _stamp(db_path)):
+        _update_state(directory, {"checked": {**before, "at": _now_ms()}})
+
+
+def _explain(e: sqlite3.DatabaseError, db_path: str) -> RunLensError:
+    """SQLite's errors about the file itself, naming the file (errors.ts explainSqliteError)."""
+    msg = str(e)
+    if "file is not a database" in msg:
+        return RunLensError(f"{db_path} is not a SQLite database ({msg}); restore it from a backup, or run `runlens doctor`")
+    if "malformed" in msg:
+        return RunLensError(f"{db_path} is damaged ({msg}); run `runlens doctor --repair` to copy what is readable into a new store")
+    if "readonly" in msg or "read-only" in msg:
+        return RunLensError(f"cannot write to {db_path}: {msg}")
+    return RunLensError(f"{db_path}: {msg}")
+
+
 class _Store:
     """One connection to a store directory; `write(fn)` runs fn in BEGIN IMMEDIATE."""
 
@@ -383,10 +549,15 @@ class _Store:
         self.db_path = os.path.join(self.dir, "store.db")
         self.artifacts = os.path.join(self.dir, "artifacts")
         self.tmp = os.path.join(self.artifacts, "tmp")
-        os.makedirs(self.tmp, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            with open(os.path.join(self.dir, ".gitignore"), "x") as f:
-                f.write("*\n")
+        # Never a new store over an old one's data: a lost or emptied store.db would make its blobs orphans.
+        if os.path.isdir(self.db_path):
+            raise RunLensError(f"{self.db_path} is a folder, not a RunLens store database; move it away, or restore "
+                               "store.db from a backup")
+        if not os.path.exists(self.db_path):
+            _refuse_new_store(self.dir, self.db_path, "is missing")
+        elif os.path.getsize(self.db_path) == 0:
+            _refuse_new_store(self.dir, self.db_path, "is empty (0 bytes)")
+        os.makedirs(self.dir, exist_ok=True)
         # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves. The
         # lock serialises the user's thread and the flush thread on one connection.
         self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -394,9 +565,21 @@ class _Store:
         self.lock = threading.RLock()
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA trusted_schema = OFF")
             self.conn.execute("PRAGMA foreign_keys = ON")
-            # Checked before journal_mode (which writes), so a newer store stays untouched.
-            self._check_version(self._version())
+            # The shape check runs before any other query, and before journal_mode (which writes).
+            try:
+                version, blank = _check_shape(self.conn, self.db_path)
+                if blank:
+                    _refuse_new_store(self.dir, self.db_path, "holds no tables")
+                else:
+                    _quick_check_if_changed(self.conn, self.dir, self.db_path)
+            except sqlite3.DatabaseError as e:
+                raise _explain(e, self.db_path) from None
+            os.makedirs(self.tmp, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                with open(os.path.join(self.dir, ".gitignore"), "x") as f:
+                    f.write("*\n")
             self._retry(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.write(self._create_schema)
