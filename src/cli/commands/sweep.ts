@@ -9,6 +9,8 @@ import { SweepRunner } from '../../worker/sweepRunner';
 import { loadTrainConfig } from '../../worker/loadTrainConfig';
 import { CliError, type CliContext, type Command } from '../context';
 import { checkGate } from '../gate';
+import type { TrackingTarget } from '../trackingShipper';
+import { startShipping, trackingTarget } from '../trackingShipper';
 import { formatNumber, formatTable } from '../table';
 
 /** What `runlens sweep` (and `runlens train` on a config with `sweep:`) runs. */
@@ -21,6 +23,8 @@ export interface SweepCliOptions {
   readonly tags: Readonly<Record<string, string>>;
   readonly gate?: string;
   readonly verbose: boolean;
+  /** Ship the sweep (parent and trials) to this server while it runs. */
+  readonly tracking?: TrackingTarget;
 }
 
 export const sweepCommand: Command = async (ctx, argv) => {
@@ -35,14 +39,17 @@ export const sweepCommand: Command = async (ctx, argv) => {
       name: { type: 'string' },
       tag: { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
+      'tracking-uri': { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new CliError('usage: runlens sweep <config> [--parallel N] [--set key=value ...] [--json]', 2);
+  if (positionals.length !== 1) throw new CliError('usage: runlens sweep <config> [--parallel N] [--set key=value ...] [--tracking-uri URI] [--json]', 2);
   const configPath = resolve(ctx.cwd, positionals[0]!);
   if (!existsSync(configPath)) throw new CliError(`config not found: ${configPath}`);
+  const config = loadTrainConfig(configPath, values.set);
   return runSweep(ctx, {
     configPath, overrides: values.set, parallel: parseParallel(values.parallel), json: values.json, name: values.name,
     tags: parseTags(values.tag), gate: values.gate, verbose: values.verbose,
+    tracking: trackingTarget(ctx, values['tracking-uri'], config.tracking),
   });
 };
 
@@ -79,6 +86,7 @@ export async function runSweep(ctx: CliContext, opts: SweepCliOptions): Promise<
   const showStdout = opts.verbose || config.command !== undefined;
   const gate = opts.gate ? parseFilter(opts.gate) : undefined;
   const store = ctx.openStore();
+  const shipping = opts.tracking && startShipping(ctx, store, opts.tracking, config.tracking?.interval !== undefined ? config.tracking.interval * 1000 : undefined);
   const runner = new SweepRunner({
     storeDir: ctx.storeDir,
     configPath: opts.configPath,
@@ -88,7 +96,10 @@ export async function runSweep(ctx: CliContext, opts: SweepCliOptions): Promise<
     runName: opts.name,
     tags: opts.tags,
     recordPid: true,
-    onEvent: (e) => ctx.err(progressLine(e)),
+    onEvent: (e) => {
+      if (e.type === 'sweepStarted') shipping?.add(e.sweepId);
+      ctx.err(progressLine(e));
+    },
     onOutput: (trial, text, stream) => {
       if (stream === 'stdout' && !showStdout) return;
       ctx.err(text.split('\n').filter(Boolean).map((l) => `  ${trial.name}: ${l}\n`).join(''));
@@ -103,6 +114,7 @@ export async function runSweep(ctx: CliContext, opts: SweepCliOptions): Promise<
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await shipping?.finish();
   }
 
   ctx.out(opts.json ? JSON.stringify(sweepJson(outcome)) + '\n' : sweepTable(outcome));

@@ -10,6 +10,7 @@ import { CliError, type Command, type CliContext } from '../context';
 import { ProgressReporter } from '../progressReporter';
 import { formatNumber, formatTable } from '../table';
 import { checkGate } from '../gate';
+import { startShipping, trackingTarget } from '../trackingShipper';
 import { parseParallel, parseTags, runSweep } from './sweep';
 
 export const trainCommand: Command = async (ctx, argv) => {
@@ -24,24 +25,28 @@ export const trainCommand: Command = async (ctx, argv) => {
       tag: { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
       parallel: { type: 'string' },
+      'tracking-uri': { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--set key=value ...] [--gate QUERY] [--json] [--verbose]', 2);
+  if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--set key=value ...] [--gate QUERY] [--tracking-uri URI] [--json] [--verbose]', 2);
   const configPath = resolve(ctx.cwd, positionals[0]!);
   if (!existsSync(configPath)) throw new CliError(`config not found: ${configPath}`);
   // Fail fast on a bad config or gate before starting a process.
   const config = loadTrainConfig(configPath, values.set);
   const tags = parseTags(values.tag);
   const parallel = parseParallel(values.parallel);
+  const tracking = trackingTarget(ctx, values['tracking-uri'], config.tracking);
   if (config.sweep) {
-    return runSweep(ctx, { configPath, overrides: values.set, parallel, json: values.json, name: values.name, tags, gate: values.gate, verbose: values.verbose });
+    return runSweep(ctx, { configPath, overrides: values.set, parallel, json: values.json, name: values.name, tags, gate: values.gate, verbose: values.verbose, tracking });
   }
   const gate = values.gate ? parseFilter(values.gate) : undefined;
 
   const store = ctx.openStore();
   // A command run's stdout is the script's own output: always shown.
   const showStdout = values.verbose || config.command !== undefined;
-  const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, showStdout);
+  const shipping = tracking && startShipping(ctx, store, tracking, config.tracking?.interval !== undefined ? config.tracking.interval * 1000 : undefined);
+  const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, showStdout, shipping?.add);
+  await shipping?.finish();
   const run = outcome.runId ? store.getRun(outcome.runId) : undefined;
 
   if (values.json) {
@@ -84,11 +89,15 @@ export async function runTrainer(
   request: TrainRequest,
   store: RunStore,
   showStdout = false,
+  onRunStarted?: (runId: string) => void,
 ): Promise<TrainOutcome> {
   const reporter = new ProgressReporter(ctx.raw.err, ctx.interactive);
   const trainer = new TrainerProcess(request, {
     store,
-    onMessage: (m) => reporter.handle(m),
+    onMessage: (m) => {
+      if (m.type === 'started') onRunStarted?.(m.runId);
+      reporter.handle(m);
+    },
     // A built-in model's worker repeats the progress on stdout as log lines
     // (kept as the run's log artifact): shown with --verbose only. A command
     // run's stdout is the script's, shown always. stderr always shows.

@@ -37,8 +37,19 @@ export interface TrainConfig {
   readonly args?: string;
   /** Seconds a command run may take before it is stopped and fails. */
   readonly timeout?: number;
+  /** Also log the run to an MLflow tracking server while it trains. */
+  readonly tracking?: TrackingConfig;
   /** Set in JSON configs to point editors at the schema; ignored by RunLens. */
   readonly $schema?: string;
+}
+
+export interface TrackingConfig {
+  /** `http(s)://…`, or `env` for $MLFLOW_TRACKING_URI. */
+  readonly server: string;
+  /** Experiment on the server; default the run's own. */
+  readonly experiment?: string;
+  /** Seconds between background pushes; default 5. */
+  readonly interval?: number;
 }
 
 export interface DataConfig {
