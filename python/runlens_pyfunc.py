@@ -8,7 +8,9 @@ It re-implements, in NumPy, what the TypeScript side does at prediction time:
 reading cells as ``frameFromRecords`` does (src/core/data/records.ts), the
 fitted preprocessing (src/core/data/preprocessor.ts) and the forward pass of
 the four built-in model families (src/core/models/). Sums run in the same
-order as there, so predictions are the same doubles.
+order as there, so predictions are the same doubles; the one exception is an
+MLP with tanh or sigmoid hidden layers, whose NumPy tanh/exp may differ from
+JavaScript's Math.tanh/Math.exp in the last bit (relative 1e-13 at the output).
 
 Needs only NumPy and pandas, which every MLflow installation has.
 """
