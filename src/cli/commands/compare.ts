@@ -1,19 +1,22 @@
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
 import { formatNumber, formatTable } from '../table';
+import type { SourceRunRow } from '../../tracking/runSource';
+import { openRunSource, SERVER_HELP, SERVER_OPTION } from '../runSourceOption';
 
 export const compareCommand: Command = async (ctx, argv) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'only-changed': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: { 'only-changed': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...SERVER_OPTION },
   });
-  if (positionals.length < 2) throw new CliError('usage: runlens compare <run> <run>... [--only-changed]', 2);
-  const store = ctx.openStore();
-  // getRun resolves ids, prefixes and names, and says what to give when none matches.
-  const runs = positionals.map((ref) => store.getRun(ref));
-  const params = runs.map((r) => store.getParams(r.id));
-  const metrics = runs.map((r) => Object.fromEntries(store.getMetricSummaries(r.id).map((m) => [m.key, m.latest])));
+  if (positionals.length < 2) throw new CliError(`usage: runlens compare <run> <run>... [--only-changed] ${SERVER_HELP}`, 2);
+  const source = openRunSource(ctx, values.server);
+  // resolveRun takes ids, prefixes and names, and says what to give when none matches; one at a time, so the first bad one is named.
+  const runs: SourceRunRow[] = [];
+  for (const ref of positionals) runs.push(await source.resolveRun(ref));
+  const params = runs.map((r) => r.params);
+  const metrics = runs.map((r) => r.metrics);
   const paramKeys = [...new Set(params.flatMap((p) => Object.keys(p)))].sort();
   const metricKeys = [...new Set(metrics.flatMap((m) => Object.keys(m)))].sort();
   const differs = (vals: string[]) => new Set(vals).size > 1;

@@ -1,20 +1,22 @@
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
 import { formatNumber, formatTable } from '../table';
+import { compareText } from '../../tracking/sqlText';
+import { openRunSource, SERVER_HELP, SERVER_OPTION } from '../runSourceOption';
 
 export const metricsCommand: Command = async (ctx, argv) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { csv: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: { csv: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...SERVER_OPTION },
   });
-  if (positionals.length !== 2) throw new CliError('usage: runlens metrics <run> <key> [--csv]', 2);
-  const store = ctx.openStore();
-  const run = store.getRun(positionals[0]!);
+  if (positionals.length !== 2) throw new CliError(`usage: runlens metrics <run> <key> [--csv] ${SERVER_HELP}`, 2);
+  const source = openRunSource(ctx, values.server);
+  const run = await source.resolveRun(positionals[0]!);
   const key = positionals[1]!;
-  const history = store.getMetricHistory(run.id, key);
+  const history = await source.getMetricHistory(run.id, key);
   if (history.values.length === 0) {
-    const keys = store.getMetricSummaries(run.id).map((m) => m.key);
+    const keys = Object.keys(run.metrics).sort(compareText);
     throw new CliError(`run ${run.name} has no metric "${key}" (it has: ${keys.join(', ') || 'none'})`);
   }
   const n = history.values.length;

@@ -3,6 +3,8 @@ import type { Command } from '../context';
 import { CliError } from '../context';
 import { formatAgo, formatNumber, formatTable } from '../table';
 import type { RunRow } from '../../store/types';
+import type { SourceRunRow } from '../../tracking/runSource';
+import { openRunSource, SERVER_OPTION } from '../runSourceOption';
 
 /** The metric a runs table shows first: test_* over train_*, accuracy/r2 first. */
 export function keyMetrics(runs: readonly RunRow[], max = 3): string[] {
@@ -38,12 +40,13 @@ export const runsCommand: Command = async (ctx, argv) => {
       experiment: { type: 'string' },
       all: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      ...SERVER_OPTION,
     },
   });
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new CliError(`--limit expects a positive integer, got "${values.limit}"`, 2);
-  const store = ctx.openStore();
-  const runs = store.listRuns({
+  const source = openRunSource(ctx, values.server);
+  const { rows: runs } = await source.searchRuns({
     filter: values.filter,
     sort: values.sort ?? 'attributes.start_time DESC',
     limit,
@@ -51,9 +54,10 @@ export const runsCommand: Command = async (ctx, argv) => {
     parentId: values.all ? undefined : null,
   });
   if (values.json) {
-    ctx.out(JSON.stringify(runs, jsonNumbers) + '\n');
+    ctx.out(JSON.stringify(runs.map(runJson), jsonNumbers) + '\n');
   } else if (runs.length === 0) {
-    ctx.out(values.filter ? 'no runs match the filter\n' : 'no runs yet: try `runlens train <config>`\n');
+    const none = source.kind === 'local' ? 'no runs yet: try `runlens train <config>`' : `no runs on ${source.label}`;
+    ctx.out(values.filter ? 'no runs match the filter\n' : `${none}\n`);
   } else {
     ctx.out(runsTable(runs) + '\n');
   }
@@ -64,4 +68,16 @@ export const runsCommand: Command = async (ctx, argv) => {
 export function jsonNumbers(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return value;
+}
+
+/**
+ * A row as `--json` prints it: the store's RunRow, plus `experimentKey` when
+ * the experiment id is not a plain number (MLflow's can exceed 2^53) and
+ * `user` when the source knows it, so local output stays as it was.
+ */
+export function runJson(row: SourceRunRow): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
+  if (row.experimentKey === String(row.experimentId)) delete out.experimentKey;
+  if (row.user === null) delete out.user;
+  return out;
 }
