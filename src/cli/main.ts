@@ -28,10 +28,10 @@ import { doctorCommand } from './commands/doctor';
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep; with command: runs that script as a tracked run)' },
   sweep: { run: sweepCommand, help: 'sweep <config> [--parallel N] [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]' },
-  runs: { run: runsCommand, help: 'runs [--filter QUERY] [--sort KEY] [--limit N] [--experiment E] [--all] [--json]' },
-  show: { run: showCommand, help: 'show <run> [--json]' },
-  compare: { run: compareCommand, help: 'compare <run> <run>... [--only-changed] [--json]' },
-  metrics: { run: metricsCommand, help: 'metrics <run> <key> [--csv | --json]' },
+  runs: { run: runsCommand, help: 'runs [--filter QUERY] [--sort KEY] [--limit N] [--experiment E] [--all] [--json] [--server URI|env]' },
+  show: { run: showCommand, help: 'show <run> [--json] [--server URI|env]' },
+  compare: { run: compareCommand, help: 'compare <run> <run>... [--only-changed] [--json] [--server URI|env]' },
+  metrics: { run: metricsCommand, help: 'metrics <run> <key> [--csv | --json] [--server URI|env]' },
   experiments: { run: experimentsCommand, help: 'experiments [--json]' },
   delete: { run: deleteCommand, help: 'delete <run>...' },
   doctor: { run: doctorCommand, help: 'doctor [--repair] [--json]   (integrity, orphaned artifacts, stale runs and builds, schema; --repair copies what is readable into a new store)' },
@@ -61,6 +61,7 @@ export function usage(): string {
     ...Object.values(COMMANDS).map((c) => `  runlens ${c.help}`),
     '',
     'The store is --store DIR, else $RUNLENS_STORE, else the nearest .runlens/ at or above the current folder.',
+    '--server reads runs, show, compare and metrics from an MLflow tracking server instead (URI, or env for $MLFLOW_TRACKING_URI; credentials from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD).',
     'Filter language: metrics.test_accuracy > 0.9 and (params.model = "decision_tree" or tags.team LIKE \'ml%\')',
   ].join('\n');
 }
