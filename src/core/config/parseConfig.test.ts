@@ -136,7 +136,7 @@ test('an unknown top-level key points at the key and suggests the near one', () 
   const d = where('experiment: x\nmodle:\n  type: mlp\ndata: { path: a.csv, target: y }\n');
   assert.deepEqual(d, [
     '1:1-1:11 a config needs "model" and "data" (built-in training) or "command" (script run)',
-    '2:1-2:6 unknown key "modle" at the top level (allowed: experiment, name, task, seed, description, tags, data, model, evaluate, sweep, command, params, env, cwd, args, timeout); did you mean "model"?',
+    '2:1-2:6 unknown key "modle" at the top level (allowed: tracking, experiment, name, task, seed, description, tags, data, model, evaluate, sweep, command, params, env, cwd, args, timeout); did you mean "model"?',
   ]);
 });
 
