@@ -13,7 +13,10 @@ function writableStore(services: Services, runId: string): RunStore | undefined 
     return undefined;
   }
   if (f.store.readonly) {
-    void vscode.window.showWarningMessage('RunLens shows runs read-only in an untrusted workspace. Trust the workspace to change them.');
+    // Untrusted is one reason among others (a damaged store, a file this process cannot write): say the real one.
+    void vscode.window.showWarningMessage(vscode.workspace.isTrusted
+      ? `RunLens cannot change this run: ${f.store.writeRefusal ?? 'its store is open read-only'}.`
+      : 'RunLens shows runs read-only in an untrusted workspace. Trust the workspace to change them.');
     return undefined;
   }
   return f.store;

@@ -44,7 +44,9 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
   };
   const writable = (store: RunStore): boolean => {
     if (!store.readonly) return true;
-    void vscode.window.showWarningMessage('RunLens: this workspace is not trusted, so its store is open read-only; trust it to change the model registry.');
+    void vscode.window.showWarningMessage(vscode.workspace.isTrusted
+      ? `RunLens cannot change the model registry: ${store.writeRefusal ?? 'its store is open read-only'}.`
+      : 'RunLens: this workspace is not trusted, so its store is open read-only; trust it to change the model registry.');
     return false;
   };
   const refresh = (): void => {
