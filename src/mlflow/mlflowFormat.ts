@@ -60,6 +60,8 @@ export const DEFAULT_EXPERIMENT_NAME = 'Default';
 export const TAG_RUN_NAME = 'mlflow.runName';
 export const TAG_PARENT_RUN_ID = 'mlflow.parentRunId';
 export const TAG_USER = 'mlflow.user';
+/** JSON list of the models `log_model` recorded on a run (MLflow's record_logged_model). */
+export const TAG_LOGGED_MODELS = 'mlflow.log-model.history';
 export const TAG_SOURCE_NAME = 'mlflow.source.name';
 export const TAG_GIT_COMMIT = 'mlflow.source.git.commit';
 /** Set by `runlens import mlflow`: the MLflow run id, which makes a second import skip the run. */

@@ -6,6 +6,7 @@
  */
 import { HttpError } from '../deploy/serve/httpErrors';
 import type { RunStore } from '../store/runStore';
+import type { MlflowInput } from '../store/mlflowInputRepo';
 import type { ExperimentRecord, RunRecord } from '../store/types';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, TAG_USER, toMlflowStatus } from './mlflowFormat';
 
@@ -29,15 +30,23 @@ export function artifactUri(experimentId: string, runId: string): string {
   return `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
 }
 
-export function experimentJson(e: ExperimentRecord): Json {
+/** MLflow's lifecycle stage of a soft-deletable record. */
+export function lifecycleStage(r: { readonly deletedAt?: number | null }): 'active' | 'deleted' {
+  return r.deletedAt == null ? 'active' : 'deleted';
+}
+
+/** `mlflow.Experiment`; tags omitted when there are none, as protobuf JSON does. */
+export function experimentJson(e: ExperimentRecord, tags: Readonly<Record<string, string>> = {}): Json {
   const id = mlflowExperimentId(e);
+  const tagList = Object.entries(tags).map(([key, value]) => ({ key, value }));
   return {
     experiment_id: id,
     name: e.name,
     artifact_location: `mlflow-artifacts:/${id}`,
-    lifecycle_stage: 'active',
-    last_update_time: e.createdAt,
+    lifecycle_stage: lifecycleStage(e),
+    last_update_time: e.deletedAt ?? e.createdAt,
     creation_time: e.createdAt,
+    ...(tagList.length ? { tags: tagList } : {}),
   };
 }
 
@@ -53,7 +62,7 @@ export function runInfoJson(run: RunRecord, tags: Readonly<Record<string, string
     start_time: run.startedAt ?? run.createdAt,
     ...(run.endedAt !== null ? { end_time: run.endedAt } : {}),
     artifact_uri: artifactUri(experimentId, run.id),
-    lifecycle_stage: 'active',
+    lifecycle_stage: lifecycleStage(run),
   };
 }
 
@@ -67,7 +76,22 @@ export function runJson(store: RunStore, run: RunRecord): Json {
   if (metrics.length) data.metrics = metrics;
   if (params.length) data.params = params;
   if (tagList.length) data.tags = tagList;
-  return { info: runInfoJson(run, tags), data, inputs: {} };
+  return { info: runInfoJson(run, tags), data, inputs: inputsJson(store.mlflowInputs.inputsOf([run.id]).get(run.id) ?? []) };
+}
+
+/** `mlflow.RunInputs`: the MLflow dataset inputs of a run (RunLens's own file inputs are not MLflow datasets). */
+export function inputsJson(inputs: readonly MlflowInput[]): Json {
+  if (inputs.length === 0) return {};
+  return {
+    dataset_inputs: inputs.map((i) => {
+      const tags = Object.entries(i.tags).map(([key, value]) => ({ key, value }));
+      const d = i.dataset;
+      const dataset: Json = { name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source };
+      if (d.schema !== null) dataset.schema = d.schema;
+      if (d.profile !== null) dataset.profile = d.profile;
+      return tags.length ? { tags, dataset } : { dataset };
+    }),
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { HttpError } from '../deploy/serve/httpErrors';
+import type { HttpError } from '../deploy/serve/httpErrors';
 import { UserError } from '../core/util/errors';
 import { RUN_ID_RE } from '../store/ids';
 import type { RunStore } from '../store/runStore';
@@ -6,14 +6,17 @@ import type { ExperimentRecord, MetricPoint, RunRecord } from '../store/types';
 import { TERMINAL_STATUSES } from '../store/types';
 import {
   DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, MAX_ENTITIES_PER_BATCH, MAX_METRICS_PER_BATCH, MAX_PARAM_VALUE_LENGTH,
-  MAX_PARAMS_TAGS_PER_BATCH, MAX_TAG_VALUE_LENGTH, TAG_GIT_COMMIT, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_USER,
+  MAX_PARAMS_TAGS_PER_BATCH, MAX_TAG_VALUE_LENGTH, TAG_GIT_COMMIT, TAG_LOGGED_MODELS, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_USER,
   fromMlflowStatus, invalidKeyReason, isMlflowStatus,
 } from './mlflowFormat';
 import type { Json } from './restShapes';
 import {
-  decodeOffset, encodeOffset, experimentJson, invalidParam, notFound, optionalArray, optionalInt, optionalString, requiredDouble, requiredString,
+  decodeOffset, encodeOffset, invalidParam, lifecycleStage, notFound, optionalArray, optionalInt, optionalString, requiredDouble, requiredString,
   runIdOf, runInfoJson, runJson,
 } from './restShapes';
+import { ExperimentsApi } from './experimentsApi';
+import { logInputs } from './logInputs';
+import { RegistryApi } from './registryApi';
 import { searchRuns } from './searchRuns';
 
 export interface TrackingApiOptions {
@@ -21,7 +24,8 @@ export interface TrackingApiOptions {
   readonly now?: () => number;
 }
 
-export type Handler = (req: Json) => Json;
+/** A request's fields (query string or JSON body) and its HTTP method (one path may answer several). */
+export type Handler = (req: Json, method: string) => Json;
 
 /** One endpoint under `/api/2.0/mlflow/`: the HTTP methods it answers and its handler. */
 export interface Endpoint {
@@ -56,24 +60,28 @@ function batchLimit(entity: string, limit: number, length: number): void {
 export class TrackingApi {
   private readonly now: () => number;
   readonly endpoints: Readonly<Record<string, Endpoint>>;
+  private readonly experiments: ExperimentsApi;
 
   constructor(private readonly store: RunStore, opts: TrackingApiOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.experiments = new ExperimentsApi(store, (id) => this.experiment(id));
     this.endpoints = {
-      'experiments/get-by-name': { methods: READ, handle: (r) => this.getExperimentByName(r) },
-      'experiments/get': { methods: READ, handle: (r) => ({ experiment: experimentJson(this.experiment(requiredString(r, 'experiment_id'))) }) },
-      'experiments/create': { methods: WRITE, handle: (r) => this.createExperiment(r) },
-      'experiments/search': { methods: READ, handle: (r) => this.searchExperiments(r) },
+      ...this.experiments.endpoints,
       'runs/create': { methods: WRITE, handle: (r) => this.createRun(r) },
       'runs/update': { methods: WRITE, handle: (r) => this.updateRun(r) },
       'runs/get': { methods: READ, handle: (r) => ({ run: runJson(this.store, this.run(runIdOf(r))) }) },
       'runs/search': { methods: READ, handle: (r) => searchRuns(this.store, r, (id) => this.experiment(id)) },
+      'runs/delete': { methods: WRITE, handle: (r) => this.setRunDeleted(r, true) },
+      'runs/restore': { methods: WRITE, handle: (r) => this.setRunDeleted(r, false) },
       'runs/log-metric': { methods: WRITE, handle: (r) => this.logMetric(r) },
       'runs/log-parameter': { methods: WRITE, handle: (r) => this.logParam(r) },
       'runs/log-batch': { methods: WRITE, handle: (r) => this.logBatch(r) },
+      'runs/log-inputs': { methods: WRITE, handle: (r) => logInputs(this.store, this.activeRun(runIdOf(r)), r) },
+      'runs/log-model': { methods: WRITE, handle: (r) => this.logModel(r) },
       'runs/set-tag': { methods: WRITE, handle: (r) => this.setTag(r) },
       'runs/delete-tag': { methods: WRITE, handle: (r) => this.deleteTag(r) },
       'metrics/get-history': { methods: READ, handle: (r) => this.metricHistory(r) },
+      ...new RegistryApi(store).endpoints,
     };
   }
 
@@ -94,42 +102,50 @@ export class TrackingApi {
     return run;
   }
 
-  // ── experiments ──────────────────────────────────────────────────────────
-
-  private getExperimentByName(r: Json): Json {
-    const name = requiredString(r, 'experiment_name');
-    const e = name === DEFAULT_EXPERIMENT_NAME ? this.store.getOrCreateExperiment(name) : this.store.findExperiment(name);
-    if (!e) throw notFound(`Could not find experiment with name '${name}'`);
-    return { experiment: experimentJson(e) };
+  /** A run that may be written: MLflow refuses writes to a deleted run. */
+  activeRun(id: string): RunRecord {
+    const run = this.run(id);
+    if (lifecycleStage(run) !== 'active') throw invalidParam(`The run ${run.id} must be in the 'active' state. Current state is deleted.`);
+    return run;
   }
 
-  private createExperiment(r: Json): Json {
-    const name = requiredString(r, 'name');
-    if (name.length > 500) throw invalidParam('Experiment name exceeds the maximum length of 500 characters');
-    if (this.store.findExperiment(name)) throw new HttpError(400, 'RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
-    // Experiment tags and artifact_location are accepted and not kept: RunLens experiments are names only.
-    return { experiment_id: experimentJson(this.store.getOrCreateExperiment(name)).experiment_id };
+  private setRunDeleted(r: Json, deleted: boolean): Json {
+    const run = this.run(runIdOf(r));
+    if (deleted) this.store.lifecycle.deleteRun(run.id);
+    else this.store.lifecycle.restoreRun(run.id);
+    return {};
   }
 
-  private searchExperiments(r: Json): Json {
-    const filter = optionalString(r, 'filter')?.trim();
-    const max = optionalInt(r, 'max_results') ?? 1000;
-    let experiments = this.store.listExperiments();
-    if (filter) {
-      const m = /^(?:attributes?\.)?name\s*(=|LIKE|ILIKE)\s*'((?:[^']|'')*)'$/i.exec(filter);
-      if (!m) throw invalidParam(`Unsupported filter "${filter}": runlens server supports name = '...' and name LIKE '...'`);
-      const value = m[2]!.replace(/''/g, "'");
-      const op = m[1]!.toUpperCase();
-      const like = new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, op === 'ILIKE' ? 'i' : '');
-      experiments = experiments.filter((e) => (op === '=' ? e.name === value : like.test(e.name)));
+  /** `runs/log-model`: MLflow appends the model's metadata to the run's `mlflow.log-model.history` tag. */
+  private logModel(r: Json): Json {
+    const run = this.activeRun(runIdOf(r));
+    const text = requiredString(r, 'model_json');
+    let model: unknown;
+    try {
+      model = JSON.parse(text);
+    } catch {
+      throw invalidParam(`Malformed model info. \n ${text} \n is not a valid JSON.`);
     }
-    return { experiments: experiments.slice(0, max).map(experimentJson) };
+    if (model === null || typeof model !== 'object' || Array.isArray(model)) throw invalidParam(`Malformed model info. \n ${text} \n is not a valid JSON.`);
+    const missing = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'].filter((k) => !(k in model));
+    if (missing.length) throw invalidParam(`Model json is missing mandatory fields: {${missing.map((k) => `'${k}'`).join(', ')}}`);
+    this.store.transaction(() => {
+      const previous = this.store.getTags(run.id)[TAG_LOGGED_MODELS];
+      const list = previous === undefined ? [] : (JSON.parse(previous) as unknown[]);
+      const value = JSON.stringify([...list, model]);
+      checkLength('Tag value', value, MAX_TAG_VALUE_LENGTH);
+      this.store.setTags(run.id, { [TAG_LOGGED_MODELS]: value });
+      this.alive(run);
+    });
+    return {};
   }
+
+  // ── experiments ──────────────────────────────────────────────────────────
 
   // ── runs ─────────────────────────────────────────────────────────────────
 
   private createRun(r: Json): Json {
-    const exp = this.experiment(optionalString(r, 'experiment_id') || DEFAULT_EXPERIMENT_ID);
+    const exp = this.experiments.active(optionalString(r, 'experiment_id') || DEFAULT_EXPERIMENT_ID);
     const tags = this.tagList(optionalArray(r, 'tags'));
     const runName = optionalString(r, 'run_name');
     const tagName = tags[TAG_RUN_NAME];
@@ -164,7 +180,7 @@ export class TrackingApi {
   }
 
   private updateRun(r: Json): Json {
-    const run = this.run(runIdOf(r));
+    const run = this.activeRun(runIdOf(r));
     const statusText = optionalString(r, 'status');
     const endTime = optionalInt(r, 'end_time');
     const runName = optionalString(r, 'run_name');
@@ -249,7 +265,7 @@ export class TrackingApi {
   }
 
   private logMetric(r: Json): Json {
-    const run = this.run(runIdOf(r));
+    const run = this.activeRun(runIdOf(r));
     const point = this.metricOf(r);
     this.store.transaction(() => {
       this.store.logMetrics(run.id, [point]);
@@ -259,7 +275,7 @@ export class TrackingApi {
   }
 
   private logParam(r: Json): Json {
-    const run = this.run(runIdOf(r));
+    const run = this.activeRun(runIdOf(r));
     const param = this.paramOf(r);
     this.store.transaction(() => {
       this.writeParams(run.id, [param]);
@@ -269,7 +285,7 @@ export class TrackingApi {
   }
 
   private setTag(r: Json): Json {
-    const run = this.run(runIdOf(r));
+    const run = this.activeRun(runIdOf(r));
     const [key, value] = this.tagOf(r);
     this.store.transaction(() => {
       this.writeTags(run.id, { [key]: value });
@@ -279,7 +295,7 @@ export class TrackingApi {
   }
 
   private deleteTag(r: Json): Json {
-    const run = this.run(runIdOf(r));
+    const run = this.activeRun(runIdOf(r));
     const key = requiredString(r, 'key');
     if (this.store.getTags(run.id)[key] === undefined) throw notFound(`No tag with name: ${key} in run with id ${run.id}`);
     this.store.transaction(() => {
@@ -307,7 +323,7 @@ export class TrackingApi {
       throw invalidParam(`Duplicate parameter keys have been submitted: ${JSON.stringify([...new Set(dupes)])}. Please ensure the request contains only one param value per param key.`);
     }
     const tagValues = this.tagList(tags);
-    const run = this.run(runId);
+    const run = this.activeRun(runId);
     this.store.transaction(() => {
       this.writeParams(run.id, paramPairs);
       if (points.length) this.store.logMetrics(run.id, points);

@@ -128,7 +128,7 @@ export function createTrackingServer(store: RunStore, options: TrackingServerOpt
       }
       request = parseJsonBody(body);
     }
-    return endpoint.handle(request);
+    return endpoint.handle(request, method);
   }
 
   const server: Server = createServer((req, res) => {

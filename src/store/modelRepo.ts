@@ -30,6 +30,10 @@ interface VersionRow {
   git_dirty: number | null;
   created_at: number;
   run_exists: number;
+  source: string | null;
+  package_format: 'runlens' | 'mlflow';
+  stage: string;
+  updated_at: number | null;
 }
 
 const VERSION_SELECT = `SELECT v.*, EXISTS (SELECT 1 FROM runs r WHERE r.id = v.run_id) AS run_exists FROM model_versions v`;
@@ -283,6 +287,10 @@ export class ModelRepo {
       gitDirty: r.git_dirty === null ? null : r.git_dirty !== 0,
       datasets,
       runExists: r.run_exists !== 0,
+      packageFormat: r.package_format,
+      source: r.source,
+      stage: r.stage,
+      updatedAt: r.updated_at ?? r.created_at,
     };
   }
 

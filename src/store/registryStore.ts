@@ -18,6 +18,8 @@ import type { ArtifactStore } from './artifactStore';
 import type { Sql } from './connection';
 import { DeploymentRepo } from './deploymentRepo';
 import { ModelRepo } from './modelRepo';
+import type { SourceVersion } from './mlflowModelRepo';
+import { MlflowModelRepo } from './mlflowModelRepo';
 import type {
   DeploymentRecord, FinishModelBuild, ModelBuildRecord, ModelRecord, ModelVersionRecord, NewDeployment, NewModelBuild,
   RegisterModelOptions,
@@ -26,6 +28,7 @@ import type {
 export class RegistryStore {
   private readonly models: ModelRepo;
   private readonly deployments: DeploymentRepo;
+  private readonly mlflow: MlflowModelRepo;
 
   /**
    * Made by RunStore on its own connection; `assertWritable` throws the
@@ -39,6 +42,7 @@ export class RegistryStore {
   ) {
     this.models = new ModelRepo(sql, artifacts, now);
     this.deployments = new DeploymentRepo(sql, this.models, artifacts, now);
+    this.mlflow = new MlflowModelRepo(sql, this.models, now);
   }
 
   // ── models and versions ──────────────────────────────────────────────────
@@ -114,6 +118,43 @@ export class RegistryStore {
   deleteModel(name: string): void {
     this.assertWritable();
     this.models.deleteModel(name);
+  }
+
+  // ── what MLflow clients do (mlflowModelRepo.ts) ─────────────────────────
+
+  /** Creates a model before any version (MLflow's create-registered-model); a StoreError when the name is taken. */
+  createModel(name: string, opts?: { description?: string | null; tags?: Readonly<Record<string, string>> }): ModelRecord {
+    this.assertWritable();
+    return this.mlflow.createModel(name, opts);
+  }
+
+  /** Registers the next version of a model from an MLflow source URI (any run status; `packageFormat` says what it is). */
+  registerSourceVersion(name: string, v: SourceVersion): ModelVersionRecord {
+    this.assertWritable();
+    return this.mlflow.registerSource(name, v);
+  }
+
+  setModelVersionDescription(name: string, version: number, description: string | null): ModelVersionRecord {
+    this.assertWritable();
+    return this.mlflow.setVersionDescription(name, version, description);
+  }
+
+  /** Sets version tags; a null value deletes one. */
+  setModelVersionTags(name: string, version: number, tags: Readonly<Record<string, string | null>>): ModelVersionRecord {
+    this.assertWritable();
+    return this.mlflow.setVersionTags(name, version, tags);
+  }
+
+  /** MLflow's (deprecated) stage transition. */
+  setModelVersionStage(name: string, version: number, stage: string, archiveOthers: boolean): ModelVersionRecord {
+    this.assertWritable();
+    return this.mlflow.setStage(name, version, stage, archiveOthers);
+  }
+
+  /** Deletes a model and every version of it (blobs only they kept alive go too). */
+  deleteModelWithVersions(name: string): void {
+    this.assertWritable();
+    this.mlflow.deleteModelAndVersions(name, (version) => this.models.deleteVersion(name, version));
   }
 
   // ── builds ───────────────────────────────────────────────────────────────
