@@ -41,7 +41,7 @@ __all__ = [
     "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
 ]
 
-SCHEMA_VERSION = 5  # = len(_MIGRATIONS), checked below
+SCHEMA_VERSION = 6  # = len(_MIGRATIONS), checked below
 BUSY_TIMEOUT_MS = 10_000
 #: A buffered metric batch is written once it holds this many points ...
 FLUSH_POINTS = 1000
@@ -345,8 +345,13 @@ CREATE TABLE mlflow_inputs (
 CREATE INDEX mlflow_inputs_by_dataset ON mlflow_inputs(fingerprint);
 """
 
+# Schema 6: runs a pull copied from a tracking server (schema.ts v6); this helper only creates it.
+_SCHEMA_V6 = """
+ALTER TABLE remote_runs ADD COLUMN pulled_at INTEGER;
+"""
+
 # Step i takes a store from user_version i to i + 1, as MIGRATIONS in schema.ts.
-_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5)
+_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -382,8 +382,21 @@ const v5: Migration = (db) => {
   `);
 };
 
+/**
+ * Schema 6: `runlens pull` (src/tracking/pull). `remote_runs.pulled_at` is
+ * set when the local run is a copy of the server's run that a pull created
+ * (same id as on the server): the server is where it lives, so a live one
+ * has no local process or heartbeat to check. NULL for a link a push made
+ * (the local run is the original).
+ */
+const v6: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE remote_runs ADD COLUMN pulled_at INTEGER;
+  `);
+};
+
 /** The ordered schema steps; the store's schema version is the count applied. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Db): number {
