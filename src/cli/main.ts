@@ -35,7 +35,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   experiments: { run: experimentsCommand, help: 'experiments [--json]' },
   delete: { run: deleteCommand, help: 'delete <run>...' },
   doctor: { run: doctorCommand, help: 'doctor [--repair] [--json]   (integrity, orphaned artifacts, stale runs and builds, schema; --repair copies what is readable into a new store)' },
-  push: { run: pushCommand, help: 'push <run>... | --filter QUERY [--experiment E] [--to URI] [--to-experiment NAME] [--json]   (runs to an MLflow tracking server, default $MLFLOW_TRACKING_URI; incremental: a second push sends nothing)' },
+  push: { run: pushCommand, help: 'push <run>... | --filter QUERY [--experiment E] | --model NAME[@ALIAS|:VERSION]... [--to URI] [--to-experiment NAME] [--json]   (runs to an MLflow tracking server, default $MLFLOW_TRACKING_URI; incremental: a second push sends nothing)' },
   gc: { run: gcCommand, help: 'gc [--dry-run]   (removes unreferenced artifact blobs older than the store\'s previous open; --dry-run lists them)' },
   datasets: { run: datasetsCommand, help: 'datasets [--json]   (data files runs read: versions, rows×cols, changed since last run)' },
   dataset: { run: datasetCommand, help: 'dataset show <path|fingerprint|path@rev> [--json]   (a version\'s columns and statistics, or a file\'s versions)' },

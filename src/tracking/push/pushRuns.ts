@@ -6,18 +6,42 @@
  * artifacts whose content the server does not have. A second push of an
  * unchanged run sends nothing but one `runs/get`.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { MlflowClient } from '../../mlflow/client/mlflowClient';
 import { MlflowRestError } from '../../mlflow/client/mlflowHttp';
 import type { WireMetric, WireRun } from '../../mlflow/client/mlflowWire';
 import { TAG_GIT_COMMIT, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_SOURCE_NAME, TAG_USER, toMlflowStatus } from '../../mlflow/mlflowFormat';
+import type { ModelPackage } from '../../core/package/modelPackage';
+import { parseModelPackage } from '../../core/package/modelPackage';
 import type { RunRecord } from '../../store/types';
+import type { MlflowModelFile } from '../pyfunc/mlflowModel';
+import { MLFLOW_MODEL_LAYOUT, mlflowModelFiles } from '../pyfunc/mlflowModel';
 import { TERMINAL_STATUSES } from '../../store/types';
 import { splitLogBatches } from './logBatches';
 import type { RemoteRunLink } from '../../store/syncRepo';
 import type { PushSource, PushSummary, SyncLedger } from './pushTypes';
 import { emptySummary } from './pushTypes';
+
+/** Where a run keeps its model package (`model/model.json`); pushed, that folder is an MLflow model. */
+export const MODEL_DIR = 'model';
+
+/**
+ * The MLflow model files for a run's package, or none when the artifact is
+ * not a RunLens package (a script's own `model/model.json`). Deterministic
+ * (the model uuid is the local run id, the time the package's), so a second
+ * push finds the same bytes and sends nothing.
+ */
+function mlflowModelOf(runId: string, remoteRunId: string, packageJson: Buffer): MlflowModelFile[] {
+  let pkg: ModelPackage;
+  try {
+    pkg = parseModelPackage(packageJson.toString('utf8'), 'model/model.json');
+  } catch {
+    return [];
+  }
+  return mlflowModelFiles(pkg, { packageJson, mlflowRunId: remoteRunId, artifactPath: MODEL_DIR, modelUuid: runId });
+}
 
 /** The tag holding the local run id on the server's copy. */
 export const TAG_RUNLENS_RUN_ID = 'runlens.runId';
@@ -232,19 +256,32 @@ class RunPusher {
     }
   }
 
+  /** The run's artifacts the server lacks (by content), and beside a RunLens model package the files that make `model/` an MLflow model. */
   private async sendArtifacts(link: RemoteRunLink): Promise<void> {
-    const { source, ledger, client, signal } = this.opts;
+    const { source, ledger } = this.opts;
     const sent = ledger.sentArtifacts(this.run.id, this.server);
-    for (const a of source.listArtifacts(this.run.id)) {
+    const artifacts = source.listArtifacts(this.run.id);
+    for (const a of artifacts) {
       if (sent.get(a.path) === a.sha256) continue;
-      signal?.throwIfAborted();
-      const bytes = readFileSync(source.artifactPath(a.sha256));
-      await this.request(() => client.uploadArtifact({ runId: link.remoteRunId, artifactUri: link.artifactUri }, a.path, bytes, signal));
-      ledger.markArtifactSent(this.run.id, this.server, a.path, a.sha256);
-      this.summary.artifacts++;
-      this.summary.bytes += bytes.length;
-      this.sentSomething = true;
+      await this.upload(link, a.path, readFileSync(source.artifactPath(a.sha256)), a.sha256);
     }
+    const pkg = artifacts.find((a) => a.path === `${MODEL_DIR}/${MLFLOW_MODEL_LAYOUT.data}`);
+    if (!pkg) return;
+    for (const f of mlflowModelOf(this.run.id, link.remoteRunId, readFileSync(source.artifactPath(pkg.sha256)))) {
+      const path = `${MODEL_DIR}/${f.path}`;
+      const sha = createHash('sha256').update(f.bytes).digest('hex');
+      if (f.path === MLFLOW_MODEL_LAYOUT.data || sent.get(path) === sha) continue;
+      await this.upload(link, path, f.bytes, sha);
+    }
+  }
+
+  private async upload(link: RemoteRunLink, path: string, bytes: Buffer, sha256: string): Promise<void> {
+    this.opts.signal?.throwIfAborted();
+    await this.request(() => this.opts.client.uploadArtifact({ runId: link.remoteRunId, artifactUri: link.artifactUri }, path, bytes, this.opts.signal));
+    this.opts.ledger.markArtifactSent(this.run.id, this.server, path, sha256);
+    this.summary.artifacts++;
+    this.summary.bytes += bytes.length;
+    this.sentSomething = true;
   }
 
   /** The data files the run read, as MLflow dataset inputs (name, digest = the fingerprint's prefix, source = the path). */
