@@ -1,0 +1,47 @@
+/**
+ * Reads from a tracking server with a time limit, and which failures mean
+ * "the server does not answer" (shown as an offline row) rather than "it
+ * refused this request" (shown where the request was made). No vscode import.
+ */
+import { MlflowRestError } from '../../mlflow/client/mlflowHttp';
+
+/** The time limit ran out: the server is as good as away. */
+export class RemoteTimeoutError extends Error {
+  constructor(server: string, ms: number) {
+    super(`${server} did not answer within ${Math.round(ms / 100) / 10} s`);
+    this.name = 'RemoteTimeoutError';
+  }
+}
+
+/**
+ * Runs `fn` with a signal that aborts after `ms` or when `outer` aborts;
+ * rejects with {@link RemoteTimeoutError} when the time ran out, whatever the
+ * call itself rejected with once aborted.
+ */
+export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, outer: AbortSignal | undefined, server: string): Promise<T> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new RemoteTimeoutError(server, ms));
+  }, ms);
+  const onOuter = () => controller.abort(outer?.reason);
+  if (outer?.aborted) onOuter();
+  outer?.addEventListener('abort', onOuter, { once: true });
+  try {
+    return await fn(controller.signal);
+  } catch (e) {
+    if (timedOut) throw new RemoteTimeoutError(server, ms);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onOuter);
+  }
+}
+
+/** No answer (refused, reset, DNS, timed out) or the server failing (5xx, 429): offline, not a refusal of the request. */
+export function isOfflineError(e: unknown): boolean {
+  if (e instanceof RemoteTimeoutError) return true;
+  if (e instanceof MlflowRestError) return e.transient;
+  return false;
+}
