@@ -10,6 +10,7 @@ import { benchDiff } from './diffBench';
 import { benchDiffLarge } from './diffLargeBench';
 import { benchServe } from './serveBench';
 import { benchImage } from './imageBench';
+import { benchTeam } from './teamBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
@@ -24,4 +25,5 @@ export const sections: readonly BenchSection[] = [
   { title: 'Diff of two 2 GB CSVs (opt-in: npm run bench -- "2 GB")', run: benchDiffLarge, optIn: true },
   { title: 'Model serving (/invocations, autocannon, 2 connections)', run: benchServe },
   { title: 'Model image (runlens build: buildah, vfs, chroot)', run: benchImage },
+  { title: 'Team tracking: push to a real MLflow server 2.12', run: benchTeam },
 ];

@@ -1,0 +1,125 @@
+/**
+ * Team tracking against a real `mlflow server` 2.12 (SQLite backend, one
+ * gunicorn worker, on this machine): RunLens's push of 100 runs × 10 metrics
+ * × 1,000 steps vs MLflow's own Python client sending the same batches with
+ * `MlflowClient.log_batch` in a loop, in the same run; and what shipping to
+ * a server costs a training run (an MLP logging every epoch, with and
+ * without `tracking:`). Needs MLflow (scripts/install-mlflow.sh).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MlflowClient } from '../../src/mlflow/client/mlflowClient';
+import { RunStore } from '../../src/store/runStore';
+import type { MetricPoint } from '../../src/store/types';
+import { pushRuns } from '../../src/tracking/push/pushRuns';
+import { runMlflowPython, startMlflowServer } from '../../src/tracking/testing/realMlflow';
+import { makeWorkspace, runCli } from '../../test/fixtures/workspace';
+import type { BenchResult } from './types';
+
+const RUNS = 100;
+const KEYS = 10;
+const STEPS = 1000;
+
+function fillStore(store: RunStore): string[] {
+  const ids: string[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const run = store.createRun({ experiment: 'bench-push', name: `run-${r}` });
+    store.logParams(run.id, { lr: 0.001 * (r + 1), depth: r % 7 });
+    const points: MetricPoint[] = [];
+    for (let step = 0; step < STEPS; step++) {
+      for (let k = 0; k < KEYS; k++) points.push({ key: `m${k}`, value: Math.exp(-step / (300 + r)) + k, step, timestamp: 1_700_000_000_000 + step });
+    }
+    store.logMetrics(run.id, points);
+    store.setStatus(run.id, 'finished');
+    ids.push(run.id);
+  }
+  return ids;
+}
+
+/** The reference: the same runs, params and 1,000-metric batches through MLflow's Python client. */
+const PYTHON_LOOP = `
+import sys, time
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param
+c = MlflowClient(sys.argv[1])
+runs, keys, steps = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+exp = c.create_experiment("bench-python")
+t0 = time.perf_counter()
+for r in range(runs):
+    run = c.create_run(exp, run_name=f"run-{r}")
+    rid = run.info.run_id
+    c.log_batch(rid, params=[Param("lr", str(0.001 * (r + 1))), Param("depth", str(r % 7))])
+    batch = []
+    for step in range(steps):
+        for k in range(keys):
+            batch.append(Metric(f"m{k}", 2.0, 1700000000000 + step, step))
+            if len(batch) == 1000:
+                c.log_batch(rid, metrics=batch)
+                batch = []
+    if batch:
+        c.log_batch(rid, metrics=batch)
+    c.set_terminated(rid, "FINISHED")
+print(time.perf_counter() - t0)
+`;
+
+async function benchPush(): Promise<BenchResult[]> {
+  const server = await startMlflowServer();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-push-'));
+  const store = RunStore.open(dir);
+  try {
+    const ids = fillStore(store);
+    const client = new MlflowClient(server.uri);
+    const t0 = performance.now();
+    const summary = await pushRuns(ids, { source: store, ledger: store.sync, client });
+    const pushMs = performance.now() - t0;
+    if (summary.failures.length) throw new Error(summary.failures[0]!.message);
+    const t1 = performance.now();
+    const again = await pushRuns(ids, { source: store, ledger: store.sync, client });
+    const againMs = performance.now() - t1;
+    const py = await runMlflowPython(PYTHON_LOOP, { args: [server.uri, String(RUNS), String(KEYS), String(STEPS)] });
+    if (py.code !== 0) throw new Error(py.stderr.trim().split('\n').pop());
+    const pythonMs = Number(py.stdout.trim()) * 1000;
+    return [
+      { name: `push ${RUNS} runs × ${KEYS} metrics × ${STEPS} steps (${summary.requests} requests)`, value: pushMs / 1000, unit: 's', reference: pythonMs / 1000, referenceName: 'MlflowClient.log_batch loop, same batches', goal: '≤ 1.0× MLflow\'s client' },
+      { name: 'second push of the same runs (nothing new)', value: againMs / 1000, unit: 's', note: `${again.requests} requests, one runs/get per run` },
+    ];
+  } finally {
+    store.close();
+    await server.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchShippingOverhead(): Promise<BenchResult[]> {
+  const server = await startMlflowServer();
+  const ws = makeWorkspace();
+  try {
+    ws.write('long-mlp.train.yaml', [
+      'experiment: overhead',
+      'data: { path: data/wine.csv, target: cultivar, features: { scale: standard } }',
+      'model: { type: mlp, params: { hidden_layers: [16], epochs: 2000, batch_size: 256, seed: 1 } }',
+    ].join('\n'));
+    const time = (args: string[]): number => {
+      const t0 = performance.now();
+      const r = runCli(ws.dir, args);
+      if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').pop());
+      return performance.now() - t0;
+    };
+    time(['train', 'long-mlp.train.yaml']); // warm the caches (tfjs wasm, the CSV)
+    const local = time(['train', 'long-mlp.train.yaml']);
+    const shipped = time(['train', 'long-mlp.train.yaml', '--tracking-uri', server.uri]);
+    return [{ name: 'MLP, 2,000 epochs logged each epoch: train with tracking to a server', value: shipped / 1000, unit: 's', reference: local / 1000, referenceName: 'the same run, local only', goal: '≤ 1.1×', note: 'wall time of runlens train, the last push included' }];
+  } finally {
+    await server.dispose();
+    ws.cleanup();
+  }
+}
+
+export async function benchTeam(): Promise<BenchResult[]> {
+  return [...(await benchPush()), ...(await benchShippingOverhead())];
+}
+
+if (require.main === module) {
+  benchTeam().then((r) => console.log(r), (e) => { console.error(e); process.exit(1); });
+}
