@@ -19,6 +19,11 @@ export interface RemoteRunLink {
   readonly statusSent: string | null;
   /** Dataset inputs sent so far. */
   readonly inputsSent: number;
+  /**
+   * When a pull created the local run as a copy of this remote run (schema 6);
+   * null or absent when the local run is the original (a push made the link).
+   */
+  readonly pulledAt?: number | null;
 }
 
 /** Points of a series the server has: `shipped` confirmed; `pending` set while a batch up to it is in flight. */
@@ -35,6 +40,7 @@ interface LinkRow {
   artifact_uri: string;
   status_sent: string | null;
   inputs_sent: number;
+  pulled_at: number | null;
 }
 
 export class SyncRepo {
@@ -48,7 +54,7 @@ export class SyncRepo {
     const r = this.sql.stmt('SELECT * FROM remote_runs WHERE run_id = ? AND server = ?').get(runId, server) as LinkRow | undefined;
     return r && {
       runId: r.run_id, server: r.server, remoteRunId: r.remote_run_id, remoteExperimentId: r.remote_experiment_id,
-      artifactUri: r.artifact_uri, statusSent: r.status_sent, inputsSent: r.inputs_sent,
+      artifactUri: r.artifact_uri, statusSent: r.status_sent, inputsSent: r.inputs_sent, pulledAt: r.pulled_at,
     };
   }
 
@@ -62,14 +68,21 @@ export class SyncRepo {
     return this.sql.stmt('SELECT run_id FROM remote_runs WHERE server = ?').pluck(true).all(server) as string[];
   }
 
+  /** Links a local run to a remote one; `pulledAt`, when given, marks the local run as the pull's copy (an existing mark is kept). */
   linkRun(link: RemoteRunLink): void {
     this.assertWritable();
     this.sql.write(() => this.sql.stmt(
-      `INSERT INTO remote_runs (run_id, server, remote_run_id, remote_experiment_id, artifact_uri, status_sent, inputs_sent, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO remote_runs (run_id, server, remote_run_id, remote_experiment_id, artifact_uri, status_sent, inputs_sent, updated_at, pulled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, server) DO UPDATE SET remote_run_id = excluded.remote_run_id,
-         remote_experiment_id = excluded.remote_experiment_id, artifact_uri = excluded.artifact_uri, updated_at = excluded.updated_at`,
-    ).run(link.runId, link.server, link.remoteRunId, link.remoteExperimentId, link.artifactUri, link.statusSent, link.inputsSent, this.now()));
+         remote_experiment_id = excluded.remote_experiment_id, artifact_uri = excluded.artifact_uri, updated_at = excluded.updated_at,
+         pulled_at = coalesce(remote_runs.pulled_at, excluded.pulled_at)`,
+    ).run(link.runId, link.server, link.remoteRunId, link.remoteExperimentId, link.artifactUri, link.statusSent, link.inputsSent, this.now(), link.pulledAt ?? null));
+  }
+
+  /** Local runs that a pull copied from a server (any server): their status is the server's, not a local process's. */
+  pulledRuns(): string[] {
+    return this.sql.stmt('SELECT DISTINCT run_id FROM remote_runs WHERE pulled_at IS NOT NULL').pluck(true).all() as string[];
   }
 
   updateLink(runId: string, server: string, change: { statusSent?: string; inputsSent?: number }): void {
