@@ -24,6 +24,40 @@ function versionNumber(r: Json): number {
   return Number(text);
 }
 
+function stringList(v: unknown): string[] {
+  return v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);
+}
+
+const VERSION_ORDER_KEYS: Readonly<Record<string, (v: ModelVersionRecord) => string | number>> = {
+  name: (v) => v.name,
+  version_number: (v) => v.version,
+  creation_timestamp: (v) => v.createdAt,
+  last_updated_timestamp: (v) => v.updatedAt ?? v.createdAt,
+};
+
+/**
+ * MLflow's order of model versions: the given keys (default last update
+ * newest first), then name ascending and version descending unless given.
+ */
+function versionOrder(order: readonly string[]): (a: ModelVersionRecord, b: ModelVersionRecord) => number {
+  const keys = (order.length ? order : ['last_updated_timestamp DESC']).map((o) => {
+    const m = /^\s*(?:attributes?\.)?(\w+)\s*(ASC|DESC)?\s*$/i.exec(o);
+    const get = m ? VERSION_ORDER_KEYS[m[1]!.toLowerCase()] : undefined;
+    if (!m || !get) throw invalidParam(`Invalid order by key '${o}' specified. Valid keys are ${Object.keys(VERSION_ORDER_KEYS).join(', ')}`);
+    return { name: m[1]!.toLowerCase(), get, sign: m[2]?.toUpperCase() === 'DESC' ? -1 : 1 };
+  });
+  if (!keys.some((k) => k.name === 'name')) keys.push({ name: 'name', get: VERSION_ORDER_KEYS.name!, sign: 1 });
+  if (!keys.some((k) => k.name === 'version_number')) keys.push({ name: 'version_number', get: VERSION_ORDER_KEYS.version_number!, sign: -1 });
+  return (a, b) => {
+    for (const k of keys) {
+      const x = k.get(a);
+      const y = k.get(b);
+      if (x !== y) return (x < y ? -1 : 1) * k.sign;
+    }
+    return 0;
+  };
+}
+
 /** The run and the artifact folder a source URI names, when it names one of this server's runs. */
 export function sourceLocation(source: string): { runId: string; folder: string } | undefined {
   const m = /^runs:\/\/?([0-9a-f]{32})(?:\/(.*))?$/.exec(source) ?? /^mlflow-artifacts:\/\/?[^/]+\/([0-9a-f]{32})\/artifacts(?:\/(.*))?$/.exec(source);
@@ -264,7 +298,7 @@ export class RegistryApi {
       .listModels()
       .flatMap((m) => this.store.registry.listModelVersions(m.name))
       .filter((v) => clauses.every((c) => clauseHolds(c, c.entity === 'tag' ? v.tags[c.key] : attribute(c, v))));
-    // MLflow's natural order: name ascending, version descending (listModels and listModelVersions give exactly that).
+    versions.sort(versionOrder(stringList(r.order_by)));
     return this.page(r, versions.map((v) => modelVersionJson(this.store, v)), 'model_versions', 10_000, 200_000);
   }
 }
