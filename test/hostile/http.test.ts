@@ -120,9 +120,9 @@ describe('runlens serve: refuses what a web page or a broken client sends', () =
       const big = JSON.stringify({ dataframe_records: Array.from({ length: 100 }, () => JSON.parse(records).dataframe_records[0] as unknown) });
       assert.deepEqual(error(await post({ 'Content-Type': 'application/json' }, big)), [413, { error_code: 'REQUEST_TOO_LARGE', message: 'the request body exceeds the limit of 4096 bytes' }]);
       assert.deepEqual(error(await post({ 'Content-Type': 'application/json' }, '{"dataframe_records": [')),
-        [400, { error_code: 'MALFORMED_REQUEST', message: 'the body is not valid JSON: Unexpected end of JSON input' }]);
+        [400, { error_code: 'BAD_REQUEST', message: 'the body is not valid JSON: Unexpected end of JSON input' }]);
     });
-    assert.deepEqual(logged.map((l) => [l.status, l.rows, l.error, l.inputs]), [[413, 0, 'REQUEST_TOO_LARGE', undefined], [400, 0, 'MALFORMED_REQUEST', undefined]]);
+    assert.deepEqual(logged.map((l) => [l.status, l.rows, l.error, l.inputs]), [[413, 0, 'REQUEST_TOO_LARGE', undefined], [400, 0, 'BAD_REQUEST', undefined]]);
   });
 
   it('a request target that is no URL is a 400, not an uncaught exception that ends the server', async () => {
@@ -131,7 +131,7 @@ describe('runlens serve: refuses what a web page or a broken client sends', () =
       assert.deepEqual([r.status, r.json], [400, { error_code: 'MALFORMED_REQUEST', message: `the request target ${JSON.stringify(target)} is not a valid URL path` }]);
     }
     const slashes = await rawSocket(port, `GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
-    assert.deepEqual([slashes.status, slashes.json], [404, { error_code: 'ENDPOINT_NOT_FOUND', message: 'no endpoint //[; the endpoints are: /invocations, /ping, /health, /metrics' }]);
+    assert.deepEqual([slashes.status, slashes.json], [404, { error_code: 'ENDPOINT_NOT_FOUND', message: 'no endpoint //[; the endpoints are: /invocations, /ping, /health, /metrics, /version' }]);
     assert.equal((await rawHttp(port, 'GET', '/ping')).status, 200);
   });
 

@@ -22,9 +22,9 @@ export class HttpError extends Error {
   }
 }
 
-/** 400 for a body that is not valid JSON / CSV or not in a scoring format. */
+/** 400 for a body that is not valid JSON / CSV or not in a scoring format: MLflow's scoring server says BAD_REQUEST. */
 export function malformed(message: string): HttpError {
-  return new HttpError(400, 'MALFORMED_REQUEST', message);
+  return new HttpError(400, 'BAD_REQUEST', message);
 }
 
 /** 400 for a well-formed body whose values the model cannot take. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { RUNLENS_VERSION } from '../../core/version';
+import { SCORING_PROTOCOL_CHANGE_INFO } from './scoringRequest';
 import { createServer } from './modelServer';
 import type { ModelServer } from './modelServer';
 import { expectedPredictions, frameRecords, trainFixture } from './servingFixtures';
@@ -85,29 +87,44 @@ describe('model server (classification)', () => {
     assert.deepEqual((await csv.json() as { probabilities: unknown }).probabilities, want.probabilities);
   });
 
-  it('answers 400 naming a missing and an extra column', async () => {
+  it('answers 400 naming a missing column; extra columns are ignored, as MLflow does', async () => {
     const missing = await errorOf(await postJson(s.base, { dataframe_records: records.map(({ petal_width: _, ...r }) => r) }), 400);
     assert.equal(missing.error_code, 'INVALID_PARAMETER_VALUE');
     assert.match(missing.message, /missing column "petal_width"/);
     assert.deepEqual(missing.missing_columns, ['petal_width']);
-    const extra = await errorOf(await postJson(s.base, { instances: records.map((r) => ({ ...r, colour: 'blue' })) }), 400);
-    assert.match(extra.message, /unexpected column "colour"/);
-    assert.deepEqual(extra.extra_columns, ['colour']);
+    const extra = await postJson(s.base, { instances: records.map((r) => ({ ...r, colour: 'blue' })) });
+    assert.equal(extra.status, 200);
+    assert.deepEqual(await extra.json(), await (await postJson(s.base, { instances: records })).json());
     const csv = await fetch(`${s.base}/invocations`, { method: 'POST', headers: { 'Content-Type': 'text/csv' },
       body: toCsv([...columns.filter((c) => c !== 'sepal_length'), 'species'], records.map((r, i) => ({ ...r, species: i }))) });
     const csvErr = await errorOf(csv, 400);
-    assert.match(csvErr.message, /missing column "sepal_length"; unexpected column "species"/);
+    assert.match(csvErr.message, /^missing column "sepal_length" \(the model needs/);
+    assert.deepEqual(csvErr.extra_columns, []);
+  });
+
+  it('GET /version answers the RunLens version, as MLflow\'s scoring server answers its own', async () => {
+    const r = await fetch(`${s.base}/version`);
+    assert.equal(r.status, 200);
+    assert.equal(await r.text(), RUNLENS_VERSION);
+  });
+
+  it('answers the MLflow 1 content type (format=pandas-split) 415 with MLflow 2\'s explanation', async () => {
+    const r = await fetch(`${s.base}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json; format=pandas-split' },
+      body: JSON.stringify({ columns, data: [] }) });
+    const err = await errorOf(r, 415);
+    assert.equal(err.error_code, 'UNSUPPORTED_MEDIA_TYPE');
+    assert.equal(err.message, `Unrecognized content type parameters: format. ${SCORING_PROTOCOL_CHANGE_INFO}`);
   });
 
   it('answers 400 to malformed JSON, CSV, formats and values', async () => {
     const bad = await fetch(`${s.base}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"instances": [' });
-    assert.equal((await errorOf(bad, 400)).error_code, 'MALFORMED_REQUEST');
+    assert.equal((await errorOf(bad, 400)).error_code, 'BAD_REQUEST');
     assert.match((await errorOf(await postJson(s.base, { rows: [] }), 400)).message, /dataframe_split/);
     assert.match((await errorOf(await postJson(s.base, { instances: [[1, 2]] }), 400)).message, /2 values but there are 4 columns/);
     const notNumber = await errorOf(await postJson(s.base, { dataframe_records: [{ ...records[0], sepal_length: 'tall' }] }), 400);
     assert.match(notNumber.message, /sepal_length.*"tall" is not a number/);
     const emptyCsv = await fetch(`${s.base}/invocations`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: '' });
-    assert.equal((await errorOf(emptyCsv, 400)).error_code, 'MALFORMED_REQUEST');
+    assert.equal((await errorOf(emptyCsv, 400)).error_code, 'BAD_REQUEST');
     const text = await fetch(`${s.base}/invocations`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' });
     await errorOf(text, 415);
   });

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { RUNLENS_VERSION } from '../../core/version';
 import { DataError } from '../../core/data/dataError';
 import type { Frame } from '../../core/data/frame';
 import { HttpError, invalidInput } from './httpErrors';
@@ -52,12 +53,13 @@ const KNOWN_PATHS: Readonly<Record<string, readonly string[]>> = {
   '/ping': ['GET', 'HEAD'],
   '/health': ['GET', 'HEAD'],
   '/metrics': ['GET', 'HEAD'],
+  '/version': ['GET', 'HEAD'],
 };
 
 /**
  * An HTTP server for one model with MLflow's scoring protocol:
- * `POST /invocations`, `GET /ping`, plus `GET /health` and Prometheus
- * `GET /metrics`. Plain `node:http`: four routes do not need a framework.
+ * `POST /invocations`, `GET /ping`, `GET /version`, plus `GET /health` and Prometheus
+ * `GET /metrics`. Plain `node:http`: five routes do not need a framework.
  */
 export function createServer(model: ServingModel, options: ModelServerOptions = {}): ModelServer {
   const port = options.port ?? 8080;
@@ -121,6 +123,9 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
         return { status: 200, body: JSON.stringify(healthBody()), contentType: 'application/json' };
       case '/metrics':
         return { status: 200, body: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' };
+      case '/version':
+        // MLflow's scoring server answers its own version here; this server is RunLens's.
+        return { status: 200, body: RUNLENS_VERSION, contentType: 'text/plain' };
       default:
         return invocations(req, url, scored);
     }

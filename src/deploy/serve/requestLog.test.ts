@@ -144,7 +144,7 @@ describe('request logging in the model server', () => {
       await log.close();
     }
     const lines = readLines(path);
-    assert.deepEqual(lines.map((l) => [l.status, l.rows, l.error]), [[200, 5, undefined], [400, 0, 'MALFORMED_REQUEST'], [200, 2, undefined]]);
+    assert.deepEqual(lines.map((l) => [l.status, l.rows, l.error]), [[200, 5, undefined], [400, 0, 'BAD_REQUEST'], [200, 2, undefined]]);
     const expected = expectedPredictions(iris);
     assert.deepEqual(lines[0].predictions, expected.slice(0, 5));
     assert.deepEqual(lines[2].predictions, expected.slice(5, 7));

@@ -12,6 +12,10 @@ export type ScoringRequest =
 
 const FORMAT_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 
+/** MLflow 2's scoring server's explanation for a request in the MLflow 1 protocol (mlflow/pyfunc/scoring_server). */
+export const SCORING_PROTOCOL_CHANGE_INFO =
+  "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
+
 /** The body formats `/invocations` takes. */
 export type ScoringFormat = 'json' | 'csv';
 
@@ -32,12 +36,15 @@ export function scoringFormat(contentType: string | undefined): ScoringFormat {
   if (mime !== 'application/json' && mime !== 'text/csv') {
     throw unsupported(`content type "${mime}" is not supported; send application/json or text/csv`);
   }
+  const unknown: string[] = [];
   for (const p of params) {
+    if (p === '') continue;
     const [name, value = ''] = p.split('=').map((x) => x.trim());
-    if (name!.toLowerCase() === 'charset' && value.replace(/^"|"$/g, '').toLowerCase() !== 'utf-8') {
-      throw unsupported(`charset "${value}" is not supported; send UTF-8`);
-    }
+    if (name!.toLowerCase() !== 'charset') unknown.push(name!);
+    else if (value.replace(/^"|"$/g, '').toLowerCase() !== 'utf-8') throw unsupported(`charset "${value}" is not supported; send UTF-8`);
   }
+  // MLflow 1.x's `format=pandas-split` / `pandas-records`: refused with MLflow 2's own explanation.
+  if (unknown.length) throw unsupported(`Unrecognized content type parameters: ${unknown.join(', ')}. ${SCORING_PROTOCOL_CHANGE_INFO}`);
   return mime === 'text/csv' ? 'csv' : 'json';
 }
 

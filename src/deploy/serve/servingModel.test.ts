@@ -39,16 +39,18 @@ describe('loadModelForServing', () => {
     }
   });
 
-  it('names missing and extra columns', () => {
+  it('names missing columns and ignores extra ones (the target here), as MLflow does', () => {
     const served = loadModelForServing(iris.pkg);
     const records = frameRecords(iris.data.testFrame, ['petal_width']); // keeps the target: extra
     assert.throws(() => served.predict(records), (e: unknown) => {
       assert.ok(e instanceof ColumnMismatchError);
       assert.deepEqual(e.missing, ['petal_width']);
-      assert.deepEqual(e.extra, ['species']);
-      assert.match(e.message, /missing column "petal_width"; unexpected column "species"/);
+      assert.deepEqual(e.extra, []);
+      assert.match(e.message, /^missing column "petal_width" \(the model needs/);
       return true;
     });
+    const withTarget = frameRecords(iris.data.testFrame, []);
+    assert.deepEqual(served.predict(withTarget), served.predictFrame(iris.data.testFrame));
   });
 
   it('reports info about the package', () => {

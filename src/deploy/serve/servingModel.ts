@@ -101,16 +101,17 @@ export function loadModelForServing(pkg: ModelPackage): ServingModel {
   const toFrame = (records: readonly Record<string, unknown>[]): Frame => {
     const keys = new Set<string>();
     for (const r of records) if (r !== null && typeof r === 'object') for (const k of Object.keys(r)) keys.add(k);
-    // frameFromRecords ignores extra keys, so they are checked here; a key
-    // absent from only some records is still reported by it, per record.
-    const extra = [...keys].filter((k) => !inputColumns.includes(k));
+    // Extra keys are ignored, as MLflow's schema enforcement does; a key
+    // absent from only some records is still reported by frameFromRecords, per record.
     const missing = records.length > 0 ? inputColumns.filter((c) => !keys.has(c)) : [];
-    if (extra.length > 0 || missing.length > 0) throw new ColumnMismatchError(missing, extra, inputColumns);
+    if (missing.length > 0) throw new ColumnMismatchError(missing, [], inputColumns);
     return frameFromRecords(records, inputColumns, types);
   };
   const matrix = (frame: Frame): DenseMatrix => {
-    checkColumns(columnNames(frame), inputColumns);
-    return preprocessor.transform(frame);
+    const names = columnNames(frame);
+    checkColumns(names.filter((c) => inputColumns.includes(c)), inputColumns);
+    // Columns the model does not take are dropped, as MLflow does.
+    return preprocessor.transform({ ...frame, columns: frame.columns.filter((c) => inputColumns.includes(c.name)) });
   };
   const label = (y: Float64Array): Prediction[] =>
     (pkg.task === 'classification' && classes ? Array.from(y, (k) => classes[k]) : Array.from(y));
