@@ -38,7 +38,9 @@ export function markStaleRuns(sql: Sql, opts: StaleCheckOptions): string[] {
   const host = opts.host ?? os.hostname();
   const isAlive = opts.isAlive ?? pidAlive;
   const live = sql
-    .stmt(`SELECT id, pid, host, heartbeat_at, started_at, created_at FROM runs WHERE status IN ('queued', 'running')`)
+    // A run a pull copied from a tracking server lives there (remote_runs.pulled_at): the next pull brings its status.
+    .stmt(`SELECT id, pid, host, heartbeat_at, started_at, created_at FROM runs WHERE status IN ('queued', 'running')
+             AND id NOT IN (SELECT run_id FROM remote_runs WHERE pulled_at IS NOT NULL)`)
     .all() as LiveRow[];
   const stale: { row: LiveRow; error: string; lastSeen: number }[] = [];
   for (const row of live) {
