@@ -60,7 +60,7 @@ export const importCommand: Command = async (ctx, argv) => {
   const deleted = summary.deletedSkipped ? `, ${summary.deletedSkipped} deleted (use --include-deleted)` : '';
   ctx.out(
     `imported ${plural(summary.imported, 'run')} from ${summary.source} (${plural(summary.metricPoints, 'metric point')}, ${plural(summary.artifacts, 'artifact')}); ` +
-      `skipped ${summary.skipped} already in the store${deleted}\n`,
+      `${summary.updated ? `updated ${plural(summary.updated, 'run')} MLflow had carried on with; ` : ''}skipped ${summary.skipped} already in the store${deleted}\n`,
   );
   return 0;
 };
