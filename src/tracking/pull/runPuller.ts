@@ -9,6 +9,7 @@
  * anywhere resumes without a duplicate point or artifact.
  */
 import { createHash } from 'node:crypto';
+import { MlflowRestError } from '../../mlflow/client/mlflowHttp';
 import type { WireRun } from '../../mlflow/client/mlflowWire';
 import { TAG_GIT_COMMIT, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_SOURCE_NAME, TAG_USER } from '../../mlflow/mlflowFormat';
 import { mlflowDatasetFingerprint } from '../../store/mlflowInputRepo';
@@ -246,12 +247,12 @@ export class RunPuller {
 
   /** Files the ledger does not know the server to hold (as sent or pulled), downloaded through the proxy into the CAS. */
   private async pullArtifacts(localId: string): Promise<void> {
-    const { store, client, signal } = this.opts;
+    const { store } = this.opts;
     const known = store.sync.sentArtifacts(localId, this.server);
     const files = (await this.remoteFiles()).filter((p) => !known.has(p));
     const here = new Map(store.listArtifacts(localId).map((a) => [a.path, a.sha256]));
     for (const path of files) {
-      const bytes = await this.request(() => client.downloadArtifact(this.remote.info, path, signal));
+      const bytes = await this.download(path);
       const sha = createHash('sha256').update(bytes).digest('hex');
       if (here.get(path) !== sha) {
         store.logArtifact(localId, path, bytes);
@@ -262,6 +263,26 @@ export class RunPuller {
       }
       store.sync.markArtifactSent(localId, this.server, path, sha);
     }
+  }
+
+  /**
+   * One file's bytes. MLflow's artifact proxy names the file in a raw
+   * Content-Disposition header, which its gunicorn cannot encode beyond
+   * Latin-1: for such a name it drops the connection (MLflow's own client
+   * fails the same way), so those come through `get-artifact`, whose header
+   * is encoded properly; a server without that route gets the proxy.
+   */
+  private async download(path: string): Promise<Buffer> {
+    const { client, signal } = this.opts;
+    const runId = this.remote.info.runId;
+    if (/[^\u0000-\u00ff]/.test(path.split('/').pop() ?? path)) {
+      try {
+        return await this.request(() => client.http.getBytes(`get-artifact?path=${encodeURIComponent(path)}&run_uuid=${encodeURIComponent(runId)}`, signal));
+      } catch (e) {
+        if (!(e instanceof MlflowRestError && e.notFound)) throw e;
+      }
+    }
+    return this.request(() => client.downloadArtifact(this.remote.info, path, signal));
   }
 
   /** MLflow dataset inputs the copy lacks; the ledger then counts every input as on the server. */
