@@ -72,7 +72,7 @@ export function versionText(d: VersionDetail): string {
   if (d.keyMetric) lines.push(`  key metric   ${metricText(d.keyMetric)}`);
   if (d.configPath) lines.push(`  config       ${d.configPath}`);
   if (d.gitCommit) lines.push(`  git commit   ${d.gitCommit.slice(0, 12)}${d.gitDirty ? ' (uncommitted changes)' : ''}`);
-  lines.push(`  package      sha256 ${d.packageSha256.slice(0, 12)}`);
+  lines.push(d.packageFormat === 'mlflow' ? `  package      MLflow model from ${d.source ?? '?'} (not a RunLens package; runlens serve/build cannot use it)` : `  package      sha256 ${d.packageSha256.slice(0, 12)}`);
   for (const [k, v] of Object.entries(d.tags)) lines.push(`  tag          ${k}=${v}`);
   for (const ds of d.datasets) lines.push(`  dataset      ${ds.role.padEnd(5)} ${ds.path} (${ds.fingerprint.slice(0, 12)})`);
   if (d.builds.length) lines.push('  builds', ...d.builds.map(buildLine));

@@ -3,6 +3,7 @@ import { parseModelPackage } from '../../core/package/modelPackage';
 import type { ModelPackage } from '../../core/package/modelPackage';
 import { parseModelRef } from '../../core/registry/modelRef';
 import { StoreError } from '../../store/errors';
+import { mlflowModelNote } from '../../views/modelVersionKind';
 import { MODEL_ARTIFACT_PATH } from '../../store/modelRepo';
 import type { RunStore } from '../../store/runStore';
 import type { ModelVersionRecord, RunRecord } from '../../store/types';
@@ -40,6 +41,8 @@ function readPackage(file: string, what: string): ModelPackage {
 }
 
 function fromVersion(store: RunStore, v: ModelVersionRecord): ResolvedModel {
+  const note = mlflowModelNote(v);
+  if (note) throw new StoreError(note);
   const label = `${v.name} v${v.version}`;
   const packagePath = store.artifactPath(v.packageSha256);
   return {

@@ -5,6 +5,7 @@
 import type { DeploymentRecord, MetricSummary, ModelBuildRecord, ModelRecord, ModelVersionRecord } from '../../store/types';
 import { escapeMarkdown, formatElapsed, formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
 import { deploymentImageParts } from '../../deploy/container/deploymentImage';
+import { isMlflowModelVersion, mlflowModelNote } from '../../views/modelVersionKind';
 
 /** `@production @staging`: the alias badges of a version. */
 export function aliasBadges(aliases: readonly string[]): string {
@@ -25,7 +26,7 @@ export function modelDescription(m: ModelRecord, versions: number, now: number):
 
 /** `@production · test_accuracy 0.9667 · 3 min ago`. */
 export function versionDescription(v: ModelVersionRecord, metric: string, now: number): string {
-  return [aliasBadges(v.aliases), metric, relativeTime(v.createdAt, now)].filter(Boolean).join(' · ');
+  return [aliasBadges(v.aliases), isMlflowModelVersion(v) ? 'MLflow model' : '', metric, relativeTime(v.createdAt, now)].filter(Boolean).join(' · ');
 }
 
 /** Lineage of a version: run, config, git commit, datasets (Markdown, every value escaped). */
@@ -42,6 +43,8 @@ export function versionTooltip(v: ModelVersionRecord, metric: string): string {
   if (v.gitCommit) lines.push(`- git: ${e(v.gitCommit.slice(0, 12))}${v.gitDirty ? ' (uncommitted changes)' : ''}`);
   for (const d of v.datasets) lines.push(`- ${e(d.role)} data: ${e(d.path)} (${e(d.fingerprint.slice(0, 12))})`);
   if (v.description) lines.push('', e(v.description));
+  const note = mlflowModelNote(v);
+  if (note) lines.push('', e(note));
   return lines.join('\n');
 }
 
