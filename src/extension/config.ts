@@ -25,6 +25,25 @@ export interface RunLensSettings {
   readonly servePort: number;
   /** `runlens.serve.requestLogRate`: most requests written to the request log per second; 0 = every request. */
   readonly serveRequestLogRate: number;
+  /**
+   * `runlens.trackingServers`: the team's MLflow servers, as written (checked by
+   * trackingServerList). In an untrusted workspace only the user's own value
+   * counts: a cloned repository must not make the editor send requests.
+   */
+  readonly trackingServers: unknown;
+  /** `runlens.logTo`: the name of a tracking server every run trained from the editor is shipped to; empty: none. Same trust rule. */
+  readonly logTo: string;
+}
+
+/**
+ * A setting whose workspace value is ignored until the workspace is trusted
+ * (also listed in `capabilities.untrustedWorkspaces.restrictedConfigurations`;
+ * read this way too so the rule holds whatever the host does).
+ */
+function userOnlyUntilTrusted<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+  if (vscode.workspace.isTrusted) return c.get<T>(key, fallback);
+  const i = c.inspect<T>(key);
+  return i?.globalValue ?? i?.defaultValue ?? fallback;
 }
 
 const CONTAINER_CLIS = ['auto', 'docker', 'podman', 'buildah'] as const;
@@ -49,6 +68,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): RunLensSettings
     containerBaseImage: c.get('container.baseImage', 'node:20-bookworm-slim') || 'node:20-bookworm-slim',
     servePort: c.get('serve.port', 0),
     serveRequestLogRate: c.get('serve.requestLogRate', 200),
+    trackingServers: userOnlyUntilTrusted<unknown>(c, 'trackingServers', []),
+    logTo: String(userOnlyUntilTrusted<unknown>(c, 'logTo', '') ?? '').trim(),
   };
 }
 

@@ -31,6 +31,16 @@ import { ServeService } from './deploy/serveService';
 import type * as DeployModule from './deploy/deployPanel';
 import type { DeployPanelDeps, DeployPanelSnapshot } from './deploy/deployPanel';
 import type { DeploySection } from '../protocol/deploy';
+import { TeamServers } from './teamServers/teamServers';
+import { RemoteRunsTree } from './runs/remoteRunsTree';
+import { teamServerCommands } from './teamServers/teamServerCommands';
+import { REMOTE_SCHEME, RemoteDocumentsProvider } from './teamServers/remoteDocuments';
+import { LogToShipper } from './teamServers/logToShipper';
+import { LocalRunSource } from '../tracking/localRunSource';
+import type { RunStore } from '../store/runStore';
+import { parseRunKey, remoteRunKey } from '../views/teamServers/runKey';
+import type { PickSource } from './compare/compareRunPicker';
+import { pickMoreRuns } from './compare/compareRunPicker';
 
 function loadDeployPanel(): typeof DeployModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -55,6 +65,8 @@ const loadedAt = performance.now();
 export interface RunLensApi {
   readonly services: Services;
   readonly activationMs: number;
+  /** The team's tracking servers (the Runs view's server roots). */
+  readonly teamServers: TeamServers;
   /** Time to evaluate the extension bundle before `activate` ran. */
   readonly loadMs: number;
   /** The open compare panel, if any: its ready handshake and what it was sent. */
@@ -85,7 +97,26 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     isTrusted: () => vscode.workspace.isTrusted,
   }));
   const viewState = sub(new RunsViewState(context.workspaceState));
+  const viewQuery = () => ({ filter: viewState.filter.trim(), sort: viewState.sort || 'attributes.start_time DESC' });
+  // The team's tracking servers: read in the background, never during activation.
+  const teamServers = sub(new TeamServers({
+    logger,
+    secrets: context.secrets,
+    serversSetting: () => settings().trackingServers,
+    env: process.env,
+    pageSize: () => settings().pageSize,
+    query: viewQuery,
+  }));
+  const treeRef: { tree?: RunsTreeProvider } = {};
+  const remoteTree = new RemoteRunsTree({
+    servers: teamServers,
+    keyMetric: () => settings().keyMetric,
+    filtered: () => Boolean(viewState.filter.trim()) || viewState.starredOnly,
+    starredOnly: () => viewState.starredOnly,
+    fire: (node) => treeRef.tree?.fire(node),
+  });
   const tree = sub(new RunsTreeProvider({
+    remote: remoteTree,
     stores,
     state: viewState,
     pageSize: () => settings().pageSize,
@@ -93,6 +124,13 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     keyMetric: () => settings().keyMetric,
     onDidChangeHasRuns: (has) => void vscode.commands.executeCommand('setContext', 'runlens.hasRuns', has),
   }));
+  treeRef.tree = tree;
+  sub(teamServers.onDidChangeServers(() => {
+    remoteTree.clear();
+    tree.reload();
+  }));
+  sub(teamServers.onDidChangeModel((e) => remoteTree.onModelChange(e.server, e.change)));
+  sub(viewState.onDidChange(() => teamServers.resetRuns()));
   const treeView = sub(vscode.window.createTreeView<RunsNode>('runlens.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }));
   sub(treeView.onDidExpandElement((e) => tree.setExpanded(e.element, true)));
   sub(treeView.onDidCollapseElement((e) => tree.setExpanded(e.element, false)));
@@ -100,11 +138,36 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   sub(vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, documents));
   sub(vscode.workspace.registerTextDocumentContentProvider(ARTIFACT_SCHEME, documents));
   sub(vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
+  sub(vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, new RemoteDocumentsProvider(teamServers)));
 
+  // One LocalRunSource per open store, so the compare panel reads local and remote runs alike.
+  const localSources = new WeakMap<RunStore, LocalRunSource>();
+  const localSource = (store: RunStore) => {
+    let s = localSources.get(store);
+    if (!s) localSources.set(store, (s = new LocalRunSource(store)));
+    return s;
+  };
+  const sourceForRun = (key: string) => {
+    const ref = parseRunKey(key);
+    if (ref.server !== undefined) {
+      const source = teamServers.source(ref.server);
+      return source ? { source, runId: ref.runId } : undefined;
+    }
+    const store = stores.findRun(ref.runId)?.store;
+    return store ? { source: localSource(store), runId: ref.runId } : undefined;
+  };
+  const pickSources = (): PickSource[] => [
+    ...stores.folders.flatMap((f) => (f.store ? [{ label: f.folder.name, source: localSource(f.store), keyOf: (id: string) => id }] : [])),
+    ...teamServers.servers.filter((e) => e.model.online !== false).map((e) => ({
+      label: `${e.server.name} (${e.server.uri})`, source: e.source, keyOf: (id: string) => remoteRunKey(e.server.uri, id), signal: () => AbortSignal.timeout(15_000),
+    })),
+  ];
   const compareDeps = {
     extensionUri: context.extensionUri,
-    storeForRun: (runId: string) => stores.findRun(runId)?.store,
+    sourceForRun,
     onDidChangeStores: stores.onDidChange,
+    onDidChangeRemote: teamServers.onDidChangeData,
+    pickMoreRuns: (compared: readonly string[]) => pickMoreRuns(pickSources(), compared),
     pointsPerSeries: () => settings().pointsPerSeries,
     log: (m: string) => logger.info(m),
   };
@@ -134,6 +197,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     keyMetric: () => settings().keyMetric,
     compare: (ids) => compare(ids),
     showRun: (id) => void showRun(id),
+    startShipping: (store) => LogToShipper.start(settings().logTo, store, teamServers, logger),
   }));
 
   const mlflowServer = sub(new TrackingServerController({
@@ -197,8 +261,13 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     diagnostics.recheckAll();
     tree.reload();
   }));
+  sub(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('runlens.trackingServers')) teamServers.reload();
+  }));
+  // trust granted: the workspace's own servers count now
+  sub(vscode.workspace.onDidGrantWorkspaceTrust(() => teamServers.reload()));
 
-  for (const [id, handler] of Object.entries({ ...runCommands(services), ...viewCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }) })) {
+  for (const [id, handler] of Object.entries({ ...runCommands(services), ...viewCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }) })) {
     sub(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await handler(...args);
@@ -218,7 +287,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   const activationMs = performance.now() - started;
   const loadMs = typeof __runlensLoadStart === 'number' ? loadedAt - __runlensLoadStart : 0;
   logger.info(`RunLens activated in ${activationMs.toFixed(1)} ms, bundle loaded in ${loadMs.toFixed(1)} ms (${stores.folders.length} folder store${stores.folders.length === 1 ? '' : 's'}${vscode.workspace.isTrusted ? '' : ', untrusted: read-only'})`);
-  return { services, activationMs, loadMs, comparePanel: () => loadComparePanel().ComparePanel.current, datasetDiffPanel: () => loadDatasetDiffPanel().DatasetDiffPanel.current,
+  return { services, activationMs, loadMs, teamServers, comparePanel: () => loadComparePanel().ComparePanel.current, datasetDiffPanel: () => loadDatasetDiffPanel().DatasetDiffPanel.current,
     models: { tree: modelsTree, serve, deployPanel: () => loadDeployPanel().DeployPanel.current } };
 }
 

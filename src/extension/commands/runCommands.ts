@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { hostname } from 'node:os';
 import type { Services } from '../services';
 import type { RunStore } from '../../store/runStore';
-import { pickRuns, runIdsFromArgs } from './runPicker';
+import { pickRuns, runIdsFromArgs, runKeysFromArgs } from './runPicker';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -49,7 +49,8 @@ export function runCommands(services: Services): Record<string, Handler> {
       services.compare(picked.slice(0, 100).map((p) => p.runId));
     },
     'runlens.run.compareSelected': (arg, selected) => {
-      const ids = runIdsFromArgs(services, arg, selected);
+      // local and server runs together: one panel holds both
+      const ids = runKeysFromArgs(services, arg, selected);
       services.compare(ids.slice(0, 100));
     },
     'runlens.run.star': (arg, selected) => {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { RunRow } from '../../store/types';
 import type { Services } from '../services';
 import { STATUS_ICONS, runDescription } from '../../views/runPresentation';
-import { isRunNode, type RunsNode } from '../runs/runsNodes';
+import { isRemoteRunNode, isRunNode, type RunsNode } from '../runs/runsNodes';
+import { remoteRunKey } from '../../views/teamServers/runKey';
 
 export interface PickedRun {
   readonly runId: string;
@@ -44,4 +45,15 @@ export function runIdsFromArgs(services: Services, arg: unknown, selected?: unkn
   if (typeof arg === 'string') return [arg];
   const nodes = Array.isArray(selected) && selected.length > 0 ? selected : arg ? [arg] : services.treeView.selection;
   return (nodes as RunsNode[]).filter(isRunNode).map((n) => n.runId);
+}
+
+/**
+ * Like {@link runIdsFromArgs}, with runs of tracking servers too: a local
+ * run by its id, a server's run by its key (`mlflow:<id>@<server>`), as the
+ * compare panel names them.
+ */
+export function runKeysFromArgs(services: Services, arg: unknown, selected?: unknown): string[] {
+  if (typeof arg === 'string') return [arg];
+  const nodes = (Array.isArray(selected) && selected.length > 0 ? selected : arg ? [arg] : services.treeView.selection) as RunsNode[];
+  return nodes.flatMap((n) => (isRunNode(n) ? [n.runId] : isRemoteRunNode(n) ? [remoteRunKey(n.server, n.runId)] : []));
 }

@@ -29,9 +29,11 @@ export function validateFilter(text: string): string | undefined {
 /** Commands of the Runs view title, the explorer and the palette that are not about one run. */
 export function viewCommands(services: Services): Record<string, Handler> {
   return {
-    'runlens.runs.refresh': () => {
+    'runlens.runs.refresh': async () => {
       services.stores.refresh();
       services.tree.reload();
+      // tracking servers too, offline ones included
+      await vscode.commands.executeCommand('runlens.server.retry');
     },
     'runlens.runs.filter': async () => {
       const text = await vscode.window.showInputBox({
@@ -66,7 +68,7 @@ export function viewCommands(services: Services): Record<string, Handler> {
       const picked = await vscode.window.showQuickPick(items, { title: 'Sort Runs', placeHolder: services.viewState.sort || 'newest first' });
       if (picked) await services.viewState.update({ sort: picked.sort });
     },
-    'runlens.runs.loadMore': (node) => services.tree.loadMore(node as Extract<RunsNode, { kind: 'more' }>),
+    'runlens.runs.loadMore': (node) => services.tree.loadMore(node as Extract<RunsNode, { kind: 'more' | 'remoteMore' }>),
     'runlens.logs.show': () => services.logger.show(),
     'runlens.store.open': async () => {
       const f = services.stores.folders.find((x) => x.store) ?? services.stores.folders[0];

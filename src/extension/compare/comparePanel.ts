@@ -2,22 +2,25 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable, toDisposable } from '../../core/util/disposable';
 import type { HostToPage, PageToHost } from '../../protocol/compare';
-import type { RunStore } from '../../store/runStore';
 import { assertNever } from '../../views/compare/assertNever';
 import { renderCompareHtml } from '../../views/compare/compareHtml';
 import type { CompareSummary } from '../../views/compare/compareSession';
 import { CompareSession } from '../../views/compare/compareSession';
+import type { SourceForRun } from '../../views/compare/compareStore';
 import { sanitizePageState } from '../../views/compare/pageState';
 import { exportTableText, saveChartImage } from './compareExport';
-import { pickMoreRuns } from './compareRunPicker';
 import { collectDataChanges } from '../datasetDiff/dataChanges';
 
 export interface ComparePanelDeps {
   readonly extensionUri: vscode.Uri;
-  /** The store holding a run (multi-root: one store per folder). */
-  readonly storeForRun: (runId: string) => RunStore | undefined;
+  /** Where a compared run (by key) is read: its folder's store or a tracking server. */
+  readonly sourceForRun: SourceForRun;
   /** Fires whenever any store changes (any process wrote). */
   readonly onDidChangeStores: vscode.Event<unknown>;
+  /** Fires when a tracking server's runs changed (its change token moved). */
+  readonly onDidChangeRemote: vscode.Event<unknown>;
+  /** "Add runs…": the runs to offer beside the compared ones (keys), or undefined when the user cancelled. */
+  readonly pickMoreRuns: (compared: readonly string[]) => Promise<readonly string[]>;
   readonly pointsPerSeries: () => number;
   readonly log: (message: string) => void;
 }
@@ -46,6 +49,9 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
   private readonly session: CompareSession;
   private pageReady = false;
   private liveTimer: NodeJS.Timeout | undefined;
+  /** A live collect is running (a server can take a while); another change waits for it. */
+  private liveRunning = false;
+  private livePending = false;
   /** Counts sends, so an abandoned one stops (see sendInitial). */
   private generation = 0;
 
@@ -82,7 +88,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
   ) {
     super();
     this.whenReady = new Promise((resolve) => (this.resolveReady = resolve));
-    this.session = new CompareSession({ storeForRun: deps.storeForRun, pointsPerSeries: deps.pointsPerSeries, log: deps.log });
+    this.session = new CompareSession({ sourceForRun: deps.sourceForRun, pointsPerSeries: deps.pointsPerSeries, log: deps.log });
     this.session.setRuns(runIds);
     // One panel is the norm (show() reuses it); after a reload that restores several, the newest is current.
     ComparePanel.active = this;
@@ -97,6 +103,11 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
       if (!panel.visible) this.pageReady = false;
     }));
     this._register(deps.onDidChangeStores(() => this.scheduleLive()));
+    this._register(deps.onDidChangeRemote(() => {
+      if (!this.session.hasRemoteRuns) return;
+      this.session.invalidateRemote();
+      this.scheduleLive();
+    }));
     this._register(toDisposable(() => panel.dispose()));
     this.updateTitle();
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'runlens.svg');
@@ -154,13 +165,16 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
   private async sendInitial(): Promise<void> {
     const generation = ++this.generation;
     try {
-      const first = this.session.initialData();
+      const first = await this.session.initialData();
+      if (generation !== this.generation || this.isDisposed) return;
       this.updateTitle();
-      await this.post([first, this.dataChangesMessage()]);
+      await this.post([first, this.dataChangesMessage(), ...this.problemsMessage()]);
       for (const key of first.data.chartKeys) {
         await new Promise((resolve) => setImmediate(resolve));
         if (generation !== this.generation || !this.pageReady || this.isDisposed) return;
-        await this.post([this.session.initialSeries(key)]);
+        const series = await this.session.initialSeries(key);
+        if (generation !== this.generation) return;
+        await this.post([series]);
       }
     } catch (e) {
       this.deps.log(`compare: collecting runs failed: ${(e as Error).stack ?? e}`);
@@ -170,27 +184,45 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
 
   /** The roles whose data (fingerprint) differs between the compared runs. */
   private dataChangesMessage(): HostToPage {
-    const runs = this.session.runIds.flatMap((id) => {
-      const store = this.deps.storeForRun(id);
-      const run = store?.findRun(id);
-      return store && run ? [{ name: run.name, createdAt: run.createdAt, inputs: store.listInputs(id) }] : [];
-    });
-    return { type: 'dataChanges', changes: collectDataChanges(runs) };
+    return { type: 'dataChanges', changes: collectDataChanges(this.session.comparedInputs) };
+  }
+
+  /** Runs that could not be read (a tracking server away): said in the page. */
+  private problemsMessage(): HostToPage[] {
+    const problems = this.session.readProblems;
+    return problems.length ? [{ type: 'error', message: `Some runs could not be read: ${problems.join('; ')}` }] : [];
   }
 
   private scheduleLive(): void {
     if (this.liveTimer || this.isDisposed) return;
     this.liveTimer = setTimeout(() => {
       this.liveTimer = undefined;
-      if (!this.pageReady || this.isDisposed) return;
-      try {
-        const messages = this.session.liveMessages();
-        if (messages.some((m) => m.type === 'data')) this.updateTitle();
-        void this.post(messages);
-      } catch (e) {
-        this.deps.log(`compare: live update failed: ${(e as Error).message}`);
-      }
+      void this.runLive();
     }, LIVE_THROTTLE_MS);
+  }
+
+  private async runLive(): Promise<void> {
+    if (!this.pageReady || this.isDisposed) return;
+    if (this.liveRunning) {
+      this.livePending = true;
+      return;
+    }
+    this.liveRunning = true;
+    const generation = this.generation;
+    try {
+      const messages = await this.session.liveMessages();
+      if (generation !== this.generation) return;
+      if (messages.some((m) => m.type === 'data')) this.updateTitle();
+      await this.post(messages.some((m) => m.type === 'data') ? [...messages, this.dataChangesMessage(), ...this.problemsMessage()] : messages);
+    } catch (e) {
+      this.deps.log(`compare: live update failed: ${(e as Error).message}`);
+    } finally {
+      this.liveRunning = false;
+      if (this.livePending) {
+        this.livePending = false;
+        this.scheduleLive();
+      }
+    }
   }
 
   private async onMessage(m: PageToHost): Promise<void> {
@@ -202,7 +234,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
           this.resolveReady();
           return;
         case 'requestRange':
-          await this.post([this.session.rangeMessage(m.requestId, m.key, m.minStep, m.maxStep)]);
+          await this.post([await this.session.rangeMessage(m.requestId, m.key, m.minStep, m.maxStep)]);
           return;
         case 'pickRuns':
           return await this.pickRuns();
@@ -213,7 +245,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
           await saveChartImage(m.name, m.dataUrl);
           return;
         case 'exportTable':
-          await exportTableText(this.session.tableText(m.format, m.onlyDiffers), m.format, m.destination);
+          await exportTableText(await this.session.tableText(m.format, m.onlyDiffers), m.format, m.destination);
           return;
         case 'viewDataDiff':
           await vscode.commands.executeCommand('runlens.datasets.diff', `sha256:${m.fingerprintA}`, `sha256:${m.fingerprintB}`, []);
@@ -232,13 +264,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
   }
 
   private async pickRuns(): Promise<void> {
-    const first = this.session.runIds.find((id) => this.deps.storeForRun(id));
-    const store = first ? this.deps.storeForRun(first) : undefined;
-    if (!store) {
-      void vscode.window.showInformationMessage('Select runs in the RunLens Runs view, then choose "Compare Selected Runs".');
-      return;
-    }
-    const picked = await pickMoreRuns(store, this.session.runIds);
+    const picked = await this.deps.pickMoreRuns(this.session.runIds);
     if (picked.length > 0 && !this.isDisposed) {
       this.session.addRuns(picked);
       await this.sendInitial();

@@ -9,7 +9,21 @@ export type RunsNode =
   | { readonly kind: 'artifact'; readonly id: string; readonly folderKey: string; readonly runId: string; readonly path: string; readonly sha256: string; readonly size: number; readonly artifactKind: string }
   | { readonly kind: 'input'; readonly id: string; readonly folderKey: string; readonly runId: string; readonly path: string; readonly role: string; readonly fingerprint: string }
   | { readonly kind: 'more'; readonly id: string; readonly folderKey: string; readonly parent: string; readonly remaining: number }
-  | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly icon?: string };
+  | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly icon?: string }
+  | RemoteNode;
+
+/** Nodes of a tracking server's subtree (remoteRunsTree.ts); `server` is its normalised URI. */
+export type RemoteNode =
+  | { readonly kind: 'server'; readonly id: string; readonly server: string }
+  | { readonly kind: 'remoteOffline'; readonly id: string; readonly server: string; readonly reason: string }
+  | { readonly kind: 'remoteExperiment'; readonly id: string; readonly server: string; readonly name: string }
+  | { readonly kind: 'remoteRun'; readonly id: string; readonly server: string; readonly runId: string; readonly experiment: string }
+  | { readonly kind: 'remoteGroup'; readonly id: string; readonly server: string; readonly runId: string; readonly experiment: string; readonly group: RemoteGroup }
+  | { readonly kind: 'remoteLeaf'; readonly id: string; readonly label: string; readonly description: string; readonly tooltip: string; readonly icon?: string }
+  | { readonly kind: 'remoteArtifact'; readonly id: string; readonly server: string; readonly runId: string; readonly path: string; readonly size: number | null }
+  | { readonly kind: 'remoteMore'; readonly id: string; readonly server: string; readonly experiment: string; readonly parentId: string | null; readonly loading: boolean; readonly error?: string };
+
+export type RemoteGroup = 'children' | 'params' | 'metrics' | 'artifacts';
 
 export type RunGroup = 'children' | 'params' | 'metrics' | 'artifacts' | 'inputs';
 
@@ -23,4 +37,12 @@ export const GROUP_LABELS: Readonly<Record<RunGroup, { readonly label: string; r
 
 export function isRunNode(n: unknown): n is Extract<RunsNode, { kind: 'run' }> {
   return typeof n === 'object' && n !== null && (n as RunsNode).kind === 'run';
+}
+
+export function isRemoteRunNode(n: unknown): n is Extract<RunsNode, { kind: 'remoteRun' }> {
+  return typeof n === 'object' && n !== null && (n as RunsNode).kind === 'remoteRun';
+}
+
+export function isRemoteNode(n: RunsNode): n is RemoteNode {
+  return n.kind === 'server' || n.kind.startsWith('remote');
 }

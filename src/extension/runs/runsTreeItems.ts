@@ -3,7 +3,7 @@ import type { RunStore } from '../../store/runStore';
 import type { RunRow, ExperimentSummary } from '../../store/types';
 import { runTooltip, runContextValue, metricLabel, relativeTime } from '../../views/runPresentation';
 import { runRowAccessibleLabel, runRowDescription, runRowIcon } from './runRowText';
-import { GROUP_LABELS, type RunsNode } from './runsNodes';
+import { GROUP_LABELS, type RemoteNode, type RunsNode } from './runsNodes';
 
 export interface ItemContext {
   readonly row: RunRow | undefined;
@@ -25,7 +25,7 @@ function bytes(n: number): string {
 const C = vscode.TreeItemCollapsibleState;
 
 /** The TreeItem for a node, from the freshest data the provider holds. */
-export function buildTreeItem(node: RunsNode, ctx: ItemContext): vscode.TreeItem {
+export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemContext): vscode.TreeItem {
   switch (node.kind) {
     case 'folder': {
       const item = new vscode.TreeItem(node.label, C.Expanded);

@@ -4,7 +4,9 @@ import type { RunRow, ExperimentSummary } from '../../store/types';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { RunsViewState } from './runsViewState';
 import type { RunsNode, RunGroup } from './runsNodes';
+import { isRemoteNode } from './runsNodes';
 import { buildTreeItem } from './runsTreeItems';
+import type { RemoteRunsTree } from './remoteRunsTree';
 
 export interface RunsTreeOptions {
   readonly stores: WorkspaceStores;
@@ -14,6 +16,8 @@ export interface RunsTreeOptions {
   readonly keyMetric: () => string;
   readonly onDidChangeHasRuns: (hasRuns: boolean) => void;
   readonly now?: () => number;
+  /** The tracking servers' subtrees (roots beside the workspace folders), when any server is configured. */
+  readonly remote?: RemoteRunsTree;
 }
 
 const LIVE: ReadonlySet<string> = new Set(['running', 'queued']);
@@ -67,6 +71,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   getTreeItem(element: RunsNode): vscode.TreeItem {
+    if (isRemoteNode(element)) return this.options.remote!.treeItem(element);
     const store = 'folderKey' in element ? this.storeOf(element.folderKey) : undefined;
     return buildTreeItem(element, {
       row: 'runId' in element ? this.rows.get(element.runId) : undefined,
@@ -108,12 +113,20 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
   }
 
+  /** Whether tracking servers are listed as roots beside the workspace folders. */
+  private get servers(): RunsNode[] {
+    return this.options.remote?.roots() ?? [];
+  }
+
   private children(element?: RunsNode): RunsNode[] {
     const folders = this.options.stores.folders;
     if (!element) {
-      if (folders.length === 1) return this.folderChildren(folders[0]!);
-      return folders.map((f) => this.node({ kind: 'folder', id: `${f.folder.uri.toString()}|folder`, folderKey: f.folder.uri.toString(), label: f.folder.name }));
+      const servers = this.servers;
+      // One folder and no server: its experiments are the roots, as before servers existed.
+      if (folders.length === 1 && servers.length === 0) return this.folderChildren(folders[0]!);
+      return [...folders.map((f) => this.node({ kind: 'folder', id: `${f.folder.uri.toString()}|folder`, folderKey: f.folder.uri.toString(), label: f.folder.name })), ...servers];
     }
+    if (isRemoteNode(element)) return this.options.remote?.children(element) ?? [];
     switch (element.kind) {
       case 'folder': {
         const f = folders.find((x) => x.folder.uri.toString() === element.folderKey);
@@ -165,8 +178,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return nodes;
   }
 
-  /** Shows the next page under an experiment or a parent run. */
-  loadMore(node: Extract<RunsNode, { kind: 'more' }>): void {
+  /** Shows the next page under an experiment or a parent run (of the store, or of a server). */
+  loadMore(node: Extract<RunsNode, { kind: 'more' | 'remoteMore' }>): void {
+    if (node.kind === 'remoteMore') {
+      this.options.remote?.loadMore(node);
+      return;
+    }
     this.pages.set(node.parent, (this.pages.get(node.parent) ?? 1) + 1);
     const parent = this.nodes.get(node.parent);
     this.emitter.fire(parent);
@@ -199,6 +216,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
   }
 
+  /** One folder and no server: the folder's experiments are the roots. */
+  private singleRoot(): boolean {
+    return this.options.stores.folders.length === 1 && this.servers.length === 0;
+  }
+
+  /** Shows a node of a server's subtree again (or everything). */
+  fire(node: RunsNode | undefined): void {
+    this.emitter.fire(node);
+  }
+
   private storeOf(folderKey: string): RunStore | undefined {
     return this.options.stores.folders.find((f) => f.folder.uri.toString() === folderKey)?.store;
   }
@@ -228,14 +255,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const before = this.experiments.get(key);
     if (!before) {
       // First sight of this store (created while the view was open).
-      this.emitter.fire(this.options.stores.folders.length === 1 ? undefined : this.nodes.get(`${key}|folder`));
+      this.emitter.fire(this.singleRoot() ? undefined : this.nodes.get(`${key}|folder`));
       return;
     }
     const now = store.listExperiments().filter((e) => e.runCount > 0);
     this.experiments.set(key, new Map(now.map((e) => [e.name, e])));
     const namesChanged = now.length !== before.size || now.some((e) => !before.has(e.name));
     if (namesChanged) {
-      this.emitter.fire(this.options.stores.folders.length === 1 ? undefined : this.nodes.get(`${key}|folder`));
+      this.emitter.fire(this.singleRoot() ? undefined : this.nodes.get(`${key}|folder`));
       this.updateHasRuns();
       return;
     }

@@ -37,6 +37,8 @@ export interface TrainingServiceOptions {
   /** Opens the compare panel for two runs (the finished one and its predecessor). */
   readonly compare: (runIds: string[]) => void;
   readonly showRun: (runId: string) => void;
+  /** `runlens.logTo`: ships the run to a tracking server while it trains; undefined when runs stay local. */
+  readonly startShipping?: (store: RunStore) => { add(runId: string): void; finish(): Promise<void> } | undefined;
 }
 
 function loadSweepRunner(): typeof SweepModule {
@@ -90,6 +92,7 @@ export class TrainingService implements vscode.Disposable {
     const label = vscode.workspace.asRelativePath(configUri, false);
     this.options.logger.info(`train ${label}${overrides.length ? ` --set ${overrides.join(' ')}` : ''}`);
     const holder: { entry?: ActiveTraining } = {};
+    const shipping = this.options.startShipping?.(store);
     const trainer = new TrainerProcess(
       { storeDir: folderStore.dir, configPath, overrides, tags: { 'runlens.source': 'vscode' } },
       {
@@ -98,7 +101,10 @@ export class TrainingService implements vscode.Disposable {
         execPath: this.options.nodePath() || undefined,
         env: this.commandEnv(),
         onOutput: (text) => this.options.logger.output(holder.entry?.runName ?? label, text),
-        onMessage: (m) => this.onMessage(holder.entry, m),
+        onMessage: (m) => {
+          if (m.type === 'started') shipping?.add(m.runId);
+          this.onMessage(holder.entry, m);
+        },
       },
     );
     const entry: ActiveTraining = { key, kind: 'train', configPath, progress: 'starting', cancel: () => trainer.cancel() };
@@ -129,6 +135,8 @@ export class TrainingService implements vscode.Disposable {
     this.changed();
     this.options.stores.refresh();
     this.report(outcome, label, configPath);
+    // the last push goes on in the background: the result is the local run's
+    if (shipping) void shipping.finish();
     return outcome;
   }
 
@@ -146,6 +154,7 @@ export class TrainingService implements vscode.Disposable {
     const label = vscode.workspace.asRelativePath(configUri, false);
     this.options.logger.info(`sweep ${label}`);
     const holder: { entry?: ActiveTraining } = {};
+    const shipping = this.options.startShipping?.(target.store);
     const runner = new SweepRunner({
       storeDir: target.folderStore.dir,
       configPath,
@@ -155,7 +164,10 @@ export class TrainingService implements vscode.Disposable {
       execPath: this.options.nodePath() || undefined,
       env: this.commandEnv(),
       onOutput: (trial, text) => this.options.logger.output(trial.name, text),
-      onEvent: (e) => this.onSweepEvent(holder.entry, e),
+      onEvent: (e) => {
+        if (e.type === 'sweepStarted') shipping?.add(e.sweepId);
+        this.onSweepEvent(holder.entry, e);
+      },
     });
     const entry: ActiveTraining = { key, kind: 'sweep', configPath, progress: 'planning trials', cancel: () => runner.cancel() };
     holder.entry = entry;
@@ -182,6 +194,7 @@ export class TrainingService implements vscode.Disposable {
       this.active.delete(key);
       this.changed();
       this.options.stores.refresh();
+      if (shipping) void shipping.finish();
     }
     if (outcome) this.reportSweep(outcome);
     return outcome;

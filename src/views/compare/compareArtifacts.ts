@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import type { ClassReportView, ConfusionMatrixView, FeatureImportancesView } from '../../protocol/compare';
-import type { ArtifactRecord } from '../../store/types';
+import type { SourceArtifact } from '../../tracking/runSource';
 import { parseClassReport, parseConfusionMatrix, parseFeatureImportances } from './artifactViews';
-import type { CompareStore } from './compareStore';
+import type { CompareRunSource } from './compareStore';
 
 /** JSON artifacts above this size are not read (a report is a few KB). */
 const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
@@ -16,7 +15,7 @@ export interface RunArtifactViews {
 
 type Kind = 'confusion_matrix' | 'feature_importances' | 'classification_report';
 
-function kindOf(a: ArtifactRecord): Kind | undefined {
+function kindOf(a: Pick<SourceArtifact, 'kind' | 'path'>): Kind | undefined {
   for (const k of ['confusion_matrix', 'feature_importances', 'classification_report'] as const) {
     if (a.kind === k || a.path === `${k}.json` || a.path.endsWith(`/${k}.json`)) return k;
   }
@@ -28,43 +27,49 @@ function keep<T>(list: T[], item: T | undefined): boolean {
   return item !== undefined;
 }
 
-/** Identifies the artifact list cheaply, so unchanged artifacts are not read again. */
-export function artifactSignature(artifacts: readonly ArtifactRecord[]): string {
+/** Identifies the artifact list cheaply, so unchanged artifacts are not read again (by size where a server keeps no hash). */
+export function artifactSignature(artifacts: readonly SourceArtifact[]): string {
   return artifacts
     .filter((a) => kindOf(a))
-    .map((a) => `${a.path}:${a.sha256}`)
+    .map((a) => `${a.path}:${a.sha256 ?? a.size}`)
     .sort()
     .join('|');
 }
 
 /**
  * Reads and validates the confusion matrices, feature importances and
- * classification reports of a run. A missing, huge or malformed file is
- * skipped with a log line; the panel still opens.
+ * classification reports of a run from its source. A missing, huge or
+ * malformed file is skipped with a log line; the panel still opens. The
+ * views are labelled with `runKey`, the run's name in the panel.
  */
-export function readRunArtifacts(store: CompareStore, runId: string, artifacts: readonly ArtifactRecord[], log: (m: string) => void): RunArtifactViews {
+export async function readRunArtifacts(at: CompareRunSource, runKey: string, artifacts: readonly SourceArtifact[], log: (m: string) => void): Promise<RunArtifactViews> {
   const out: RunArtifactViews = { confusionMatrices: [], featureImportances: [], classReports: [] };
   for (const a of artifacts) {
     const kind = kindOf(a);
     if (!kind) continue;
-    if (a.size > MAX_ARTIFACT_BYTES) {
-      log(`compare: ${a.path} of run ${runId} is ${a.size} bytes; not drawn`);
+    if (a.size !== null && a.size > MAX_ARTIFACT_BYTES) {
+      log(`compare: ${a.path} of run ${at.runId} is ${a.size} bytes; not drawn`);
       continue;
     }
     let json: unknown;
     try {
-      json = JSON.parse(fs.readFileSync(store.artifactPath(a.sha256), 'utf8'));
+      const bytes = await at.source.readArtifact(at.runId, a.path);
+      if (bytes.length > MAX_ARTIFACT_BYTES) {
+        log(`compare: ${a.path} of run ${at.runId} is ${bytes.length} bytes; not drawn`);
+        continue;
+      }
+      json = JSON.parse(bytes.toString('utf8'));
     } catch (e) {
-      log(`compare: cannot read ${a.path} of run ${runId}: ${(e as Error).message}`);
+      log(`compare: cannot read ${a.path} of run ${at.runId}: ${(e as Error).message}`);
       continue;
     }
     const kept =
       kind === 'confusion_matrix'
-        ? keep(out.confusionMatrices, parseConfusionMatrix(runId, json))
+        ? keep(out.confusionMatrices, parseConfusionMatrix(runKey, json))
         : kind === 'feature_importances'
-          ? keep(out.featureImportances, parseFeatureImportances(runId, json))
-          : keep(out.classReports, parseClassReport(runId, json));
-    if (!kept) log(`compare: ${a.path} of run ${runId} is not a valid ${kind} artifact; not drawn`);
+          ? keep(out.featureImportances, parseFeatureImportances(runKey, json))
+          : keep(out.classReports, parseClassReport(runKey, json));
+    if (!kept) log(`compare: ${a.path} of run ${at.runId} is not a valid ${kind} artifact; not drawn`);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import type { CompareData, HostToPage, SeriesPayload } from '../../protocol/comp
 import type { RunStore } from '../../store/runStore';
 import { tempStore } from '../../store/testing/tempStore';
 import type { MetricPoint } from '../../store/types';
+import { LocalRunSource } from '../../tracking/localRunSource';
 import { CompareSession } from './compareSession';
 
 const SPIKE_STEP = 4321;
@@ -18,7 +19,8 @@ function logRun(store: RunStore, runId: string, n: number, accuracy: number, los
 }
 
 function session(store: RunStore, points = 400, log: string[] = []): CompareSession {
-  return new CompareSession({ storeForRun: (id) => (store.findRun(id) ? store : undefined), pointsPerSeries: () => points, log: (m) => log.push(m) });
+  const source = new LocalRunSource(store);
+  return new CompareSession({ sourceForRun: (id) => ({ source, runId: id }), pointsPerSeries: () => points, log: (m) => log.push(m) });
 }
 
 function dataOf(messages: HostToPage[]): CompareData {
@@ -31,7 +33,7 @@ function seriesOf(messages: HostToPage[], key: string): SeriesPayload[] {
   return messages.flatMap((m) => (m.type === 'series' && m.key === key ? m.series : []));
 }
 
-test('curves are downsampled on the host to pointsPerSeries and keep the spike', (t) => {
+test('curves are downsampled on the host to pointsPerSeries and keep the spike', async (t) => {
   const { store } = tempStore(t);
   const a = store.createRun({ experiment: 'e', name: 'a' });
   const b = store.createRun({ experiment: 'e', name: 'b' });
@@ -39,7 +41,7 @@ test('curves are downsampled on the host to pointsPerSeries and keep the spike',
   logRun(store, b.id, 300, 0.8);
   const s = session(store, 400);
   s.setRuns([a.id, b.id]);
-  const messages = s.initialMessages();
+  const messages = await s.initialMessages();
   assert.equal(messages[0].type, 'data');
   const data = dataOf(messages);
   assert.deepEqual(data.chartKeys, ['train_loss'], 'final-only test_accuracy is not charted');
@@ -56,7 +58,7 @@ test('curves are downsampled on the host to pointsPerSeries and keep the spike',
   assert.deepEqual(s.summary(), { runs: 2, charts: ['train_loss'] });
 });
 
-test('the params table marks what differs and can show only that', (t) => {
+test('the params table marks what differs and can show only that', async (t) => {
   const { store } = tempStore(t);
   const runs = ['a', 'b', 'c'].map((name) => store.createRun({ experiment: 'e', name }));
   store.logParams(runs[0].id, { model: 'tree', max_depth: 3, seed: 1 });
@@ -65,35 +67,35 @@ test('the params table marks what differs and can show only that', (t) => {
   runs.forEach((r, i) => logRun(store, r.id, 3, [0.9, 0.95, 0.7][i]));
   const s = session(store);
   s.setRuns(runs.map((r) => r.id));
-  const { table } = dataOf(s.initialMessages());
+  const { table } = dataOf(await s.initialMessages());
   const param = (key: string) => table.find((r) => r.group === 'param' && r.key === key);
   assert.deepEqual(param('max_depth'), { group: 'param', key: 'max_depth', values: ['3', '5', null], differs: true });
   assert.equal(param('model')?.differs, false);
   assert.equal(param('seed')?.differs, false);
-  const md = s.tableText('markdown', true);
+  const md = await s.tableText('markdown', true);
   assert.match(md, /\| max\\_depth \| 3 \| 5 \| — \|/);
   assert.doesNotMatch(md, /\| model \|/, 'equal params hidden with only-differs');
-  assert.match(s.tableText('markdown', false), /\| model \| tree \| tree \| tree \|/);
-  const csv = s.tableText('csv', true).split('\r\n');
+  assert.match(await s.tableText('markdown', false), /\| model \| tree \| tree \| tree \|/);
+  const csv = (await s.tableText('csv', true)).split('\r\n');
   assert.equal(csv[0], 'group,key,a,b,c');
   assert.ok(csv.includes('param,max_depth,3,5,'));
 });
 
-test('final metrics mark the best per row in the metric’s direction', (t) => {
+test('final metrics mark the best per row in the metric’s direction', async (t) => {
   const { store } = tempStore(t);
   const runs = ['a', 'b', 'c'].map((name) => store.createRun({ experiment: 'e', name }));
   runs.forEach((r, i) => logRun(store, r.id, 5, [0.9, 0.95, 0.7][i], [3, 2, 1][i]));
   const s = session(store);
   s.setRuns(runs.map((r) => r.id));
-  const { table } = dataOf(s.initialMessages());
+  const { table } = dataOf(await s.initialMessages());
   const acc = table.find((r) => r.key === 'test_accuracy');
   const loss = table.find((r) => r.key === 'train_loss');
   assert.deepEqual([acc?.direction, acc?.best, acc?.charted], ['max', [1], false]);
   assert.deepEqual([loss?.direction, loss?.best, loss?.charted], ['min', [2], true]);
-  assert.match(s.tableText('markdown', false), /\| test\\_accuracy \| 0\.9 \| \*\*0\.95\*\* \| 0\.7 \|/);
+  assert.match(await s.tableText('markdown', false), /\| test\\_accuracy \| 0\.9 \| \*\*0\.95\*\* \| 0\.7 \|/);
 });
 
-test('confusion matrices, importances and reports are read from artifacts; bad files are skipped', (t) => {
+test('confusion matrices, importances and reports are read from artifacts; bad files are skipped', async (t) => {
   const { store } = tempStore(t);
   const a = store.createRun({ experiment: 'e', name: 'a' });
   const b = store.createRun({ experiment: 'e', name: 'b' });
@@ -105,21 +107,21 @@ test('confusion matrices, importances and reports are read from artifacts; bad f
   const log: string[] = [];
   const s = session(store, 400, log);
   s.setRuns([a.id, b.id]);
-  const data = dataOf(s.initialMessages());
+  const data = dataOf(await s.initialMessages());
   assert.deepEqual(data.confusionMatrices, [{ runId: a.id, ...cm }]);
   assert.deepEqual(data.featureImportances[0].importances.map((i) => i.feature), ['y', 'x'], 'largest first');
   assert.equal(data.classReports[0].classes[0].f1, 0.75);
   assert.ok(log.some((l) => l.includes(b.id) && l.includes('not a valid')), 'the malformed matrix is logged');
 });
 
-test('a range request returns denser points inside the window only', (t) => {
+test('a range request returns denser points inside the window only', async (t) => {
   const { store } = tempStore(t);
   const a = store.createRun({ experiment: 'e', name: 'a' });
   logRun(store, a.id, 10_000, 0.9);
   const s = session(store, 200);
   s.setRuns([a.id]);
-  const overview = seriesOf(s.initialMessages(), 'train_loss')[0];
-  const m = s.rangeMessage(7, 'train_loss', 4_500, 4_000);
+  const overview = seriesOf(await s.initialMessages(), 'train_loss')[0];
+  const m = await s.rangeMessage(7, 'train_loss', 4_500, 4_000);
   assert.equal(m.type, 'range');
   if (m.type !== 'range') return;
   assert.deepEqual([m.requestId, m.minStep, m.maxStep], [7, 4_000, 4_500]);
@@ -131,7 +133,7 @@ test('a range request returns denser points inside the window only', (t) => {
   assert.ok(dense.values.includes(SPIKE), 'the spike is in the window');
 });
 
-test('live updates send only the series that grew, and nothing when nothing changed', (t) => {
+test('live updates send only the series that grew, and nothing when nothing changed', async (t) => {
   const { store } = tempStore(t);
   const a = store.createRun({ experiment: 'e', name: 'a' });
   const b = store.createRun({ experiment: 'e', name: 'b' });
@@ -139,22 +141,22 @@ test('live updates send only the series that grew, and nothing when nothing chan
   logRun(store, b.id, 50, 0.8);
   const s = session(store);
   s.setRuns([a.id, b.id]);
-  s.initialMessages();
-  assert.deepEqual(s.liveMessages(), []);
+  await s.initialMessages();
+  assert.deepEqual(await s.liveMessages(), []);
   store.logMetrics(b.id, [{ key: 'train_loss', step: 50, value: 0.1 }]);
-  const live = s.liveMessages();
+  const live = await s.liveMessages();
   const series = live.filter((m) => m.type === 'series');
   assert.equal(series.length, 1);
   assert.ok(series[0].type === 'series' && series[0].reason === 'live');
   assert.deepEqual(seriesOf(live, 'train_loss').map((x) => [x.runId, x.count]), [[b.id, 51]]);
   assert.ok(live.some((m) => m.type === 'data' && m.reason === 'update'), 'the latest value in the table changed');
   store.logMetrics(a.id, [{ key: 'val_loss', step: 0, value: 1 }, { key: 'val_loss', step: 1, value: 0.5 }]);
-  const next = s.liveMessages();
+  const next = await s.liveMessages();
   assert.deepEqual(dataOf(next).chartKeys, ['train_loss', 'val_loss']);
   assert.ok(next.some((m) => m.type === 'series' && m.reason === 'init' && m.key === 'val_loss'), 'a new chart gets its series');
 });
 
-test('a run deleted from the store is reported missing, not fatal', (t) => {
+test('a run deleted from the store is reported missing, not fatal', async (t) => {
   const { store } = tempStore(t);
   const a = store.createRun({ experiment: 'e', name: 'a' });
   const b = store.createRun({ experiment: 'e', name: 'b' });
@@ -162,18 +164,18 @@ test('a run deleted from the store is reported missing, not fatal', (t) => {
   s.setRuns([a.id, b.id, a.id]);
   assert.deepEqual(s.runIds, [a.id, b.id], 'duplicates dropped');
   store.deleteRun(b.id);
-  const data = dataOf(s.initialMessages());
+  const data = dataOf(await s.initialMessages());
   assert.deepEqual(data.runs.map((r) => r.id), [a.id]);
   assert.deepEqual(data.missingRunIds, [b.id]);
 });
 
-test('colours stay with their run when others are removed and added', (t) => {
+test('colours stay with their run when others are removed and added', async (t) => {
   const { store } = tempStore(t);
   const [a, b, c] = ['a', 'b', 'c'].map((name) => store.createRun({ experiment: 'e', name }));
   const s = session(store);
   s.setRuns([a.id, b.id]);
   s.removeRun(a.id);
   s.addRuns([c.id]);
-  const data = dataOf(s.initialMessages());
+  const data = dataOf(await s.initialMessages());
   assert.deepEqual(data.runs.map((r) => [r.name, r.colorIndex]), [['b', 1], ['c', 0]]);
 });

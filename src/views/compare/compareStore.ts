@@ -1,10 +1,14 @@
-import type { RunStore } from '../../store/runStore';
+import type { RunSource } from '../../tracking/runSource';
 
-/** The part of a RunStore the compare panel reads (tests may pass a real store). */
-export type CompareStore = Pick<
-  RunStore,
-  'findRun' | 'getParams' | 'getMetricSummaries' | 'downsampleMetric' | 'listArtifacts' | 'artifactPath' | 'listInputs' | 'listRuns'
->;
+/**
+ * Where a compared run is read: its source (the workspace store or a
+ * tracking server) and its id there. The panel names runs by key (see
+ * src/views/teamServers/runKey.ts): a local run's key is its id.
+ */
+export interface CompareRunSource {
+  readonly source: RunSource;
+  readonly runId: string;
+}
 
-/** The store holding a run (multi-root: one store per folder), undefined when no store has it. */
-export type StoreForRun = (runId: string) => CompareStore | undefined;
+/** The source of a run key; undefined when no open store or configured server holds it. */
+export type SourceForRun = (key: string) => CompareRunSource | undefined;

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { PageToHost } from '../../protocol/compare';
 import { tempStore } from '../../store/testing/tempStore';
 import type { MetricPoint } from '../../store/types';
+import { LocalRunSource } from '../../tracking/localRunSource';
 import { CompareSession } from './compareSession';
 import type { PageHarness } from './testing/pageHarness';
 import { CHROMIUM, openComparePage } from './testing/pageHarness';
@@ -55,9 +56,10 @@ test('the compare page renders a real comparison safely under the host CSP', { s
     store.logArtifact(r.id, 'confusion_matrix.json', JSON.stringify({ split: 'test', labels: ['setosa', 'versicolor', EVIL], matrix: [[10, 0, 0], [0, 8 + k, 2 - k], [0, 1, 9]] }), 'confusion_matrix');
     store.logArtifact(r.id, 'feature_importances.json', JSON.stringify({ method: 'impurity', importances: [{ feature: 'petal_length', importance: 0.5 + 0.1 * k }, { feature: 'petal_width', importance: 0.4 - 0.1 * k }, { feature: EVIL, importance: 0.1 }] }), 'feature_importances');
   });
-  const session = new CompareSession({ storeForRun: () => store, pointsPerSeries: () => 400, log: () => {} });
+  const source = new LocalRunSource(store);
+  const session = new CompareSession({ sourceForRun: (id) => ({ source, runId: id }), pointsPerSeries: () => 400, log: () => {} });
   session.setRuns(runs.map((r) => r.id));
-  const messages = session.initialMessages();
+  const messages = await session.initialMessages();
   await harness.send(messages);
 
   // a canvas per multi-step metric, drawn
@@ -118,7 +120,7 @@ test('the compare page renders a real comparison safely under the host CSP', { s
   await page.mouse.up();
   const req = await until('requestRange', async () => (await posted('requestRange'))[0]);
   assert.ok(req.type === 'requestRange' && req.key === 'train_loss' && req.minStep > 0 && req.maxStep < 3000 && req.minStep < req.maxStep);
-  await harness.send([session.rangeMessage(req.requestId, req.key, req.minStep, req.maxStep)]);
+  await harness.send([await session.rangeMessage(req.requestId, req.key, req.minStep, req.maxStep)]);
   await until('zoom note', async () => (await page.locator('.chart-card[data-key="train_loss"] .chart-note').textContent())?.includes('detail loaded'));
 
   // legend toggles a run in every chart and the state is saved
@@ -133,7 +135,7 @@ test('the compare page renders a real comparison safely under the host CSP', { s
   const lossCell = page.locator('tr[data-key="train_loss"] td').nth(0);
   const beforeLive = await lossCell.textContent();
   store.logMetrics(runs[0].id, [{ key: 'train_loss', step: 3000, value: 0.5 }]);
-  const live = session.liveMessages();
+  const live = await session.liveMessages();
   assert.deepEqual(live.map((m) => `${m.type}:${'reason' in m ? m.reason : ''}`), ['data:update', 'series:live']);
   await harness.send(live);
   await until('live table value', async () => (await lossCell.textContent())?.startsWith('0.5000'));
@@ -143,7 +145,7 @@ test('the compare page renders a real comparison safely under the host CSP', { s
   await page.locator(`vscode-toolbar-button[label="Remove deep-tree"]`).click();
   assert.deepEqual((await until('removeRun', async () => (await posted('removeRun'))[0])), { type: 'removeRun', runId: runs[2].id });
   session.setRuns([runs[0].id]);
-  await harness.send(session.initialMessages());
+  await harness.send(await session.initialMessages());
   await until('hint', async () => (await page.locator('.hint-banner').count()) === 1);
   assert.equal(await page.locator('.chip').count(), 1);
   await page.locator('.hint-banner vscode-button').click();

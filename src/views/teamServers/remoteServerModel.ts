@@ -162,6 +162,11 @@ export class RemoteServerModel {
     return entry.value;
   }
 
+  /** The scope's listing if it was read (or is being read); never starts a read. */
+  peekRuns(scope: RunScope): Loadable<RunListing> | undefined {
+    return this.listings.get(scopeKey(scope))?.value;
+  }
+
   /** Reads the next page of a scope (the "Load more…" row). */
   loadMore(scope: RunScope): void {
     const entry = this.listings.get(scopeKey(scope));
