@@ -22,6 +22,7 @@ import { buildCommand } from './commands/build';
 import { monitorCommand } from './commands/monitor';
 import { smokeCommand } from './commands/smoke';
 import { pushCommand } from './commands/push';
+import { pullCommand } from './commands/pull';
 import { withMlflowExport } from './commands/exportMlflowModel';
 import { doctorCommand } from './commands/doctor';
 
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   delete: { run: deleteCommand, help: 'delete <run>...' },
   doctor: { run: doctorCommand, help: 'doctor [--repair] [--json]   (integrity, orphaned artifacts, stale runs and builds, schema; --repair copies what is readable into a new store)' },
   push: { run: pushCommand, help: 'push <run>... | --filter QUERY [--experiment E] | --model NAME[@ALIAS|:VERSION]... [--to URI] [--to-experiment NAME] [--json]   (runs to an MLflow tracking server, default $MLFLOW_TRACKING_URI; incremental: a second push sends nothing)' },
+  pull: { run: pullCommand, help: 'pull [--from URI] [--experiment E] [--filter QUERY] [--models] [--recheck] [--json]   (runs from an MLflow tracking server into this store under their server ids, default $MLFLOW_TRACKING_URI; incremental: a second pull fetches nothing; --models: registered models whose runs are here)' },
   gc: { run: gcCommand, help: 'gc [--dry-run]   (removes unreferenced artifact blobs older than the store\'s previous open; --dry-run lists them)' },
   datasets: { run: datasetsCommand, help: 'datasets [--json]   (data files runs read: versions, rows×cols, changed since last run)' },
   dataset: { run: datasetCommand, help: 'dataset show <path|fingerprint|path@rev> [--json]   (a version\'s columns and statistics, or a file\'s versions)' },
