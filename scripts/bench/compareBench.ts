@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { HostToPage } from '../../src/protocol/compare';
 import { RunStore } from '../../src/store/runStore';
 import type { MetricPoint } from '../../src/store/types';
+import { LocalRunSource } from '../../src/tracking/localRunSource';
 import { CompareSession } from '../../src/views/compare/compareSession';
 import type { BenchResult } from './types';
 
@@ -24,6 +25,19 @@ const RUNS = 100;
 const KEYS = ['train_loss', 'val_loss', 'train_accuracy', 'val_accuracy', 'lr'];
 const STEPS = 10_000;
 const POINTS = 1000;
+
+/** The session reads through RunSource (async); timed as the host awaits it. */
+async function timedAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+async function medianOf(n: number, fn: () => Promise<unknown>): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) ms.push((await timedAsync(fn)).ms);
+  return median(ms);
+}
 
 function timed<T>(fn: () => T): { ms: number; value: T } {
   const t0 = performance.now();
@@ -82,22 +96,23 @@ export async function benchCompare(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-compare-'));
   try {
     const { store, runIds, writeMs } = buildStore(dir);
-    const session = new CompareSession({ storeForRun: () => store, pointsPerSeries: () => POINTS, log: () => {} });
+    const source = new LocalRunSource(store);
+    const session = new CompareSession({ sourceForRun: (id) => ({ source, runId: id }), pointsPerSeries: () => POINTS, log: () => {} });
     session.setRuns(runIds);
-    session.initialMessages(); // warm the statement cache and the page cache of the file
+    await session.initialMessages(); // warm the statement cache and the page cache of the file
     const collect: number[] = [];
     let messages: HostToPage[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = timed(() => session.initialMessages());
+      const r = await timedAsync(() => session.initialMessages());
       collect.push(r.ms);
       messages = r.value;
     }
-    const first = median([0, 1, 2].map(() => timed(() => session.initialSeries(session.initialData().data.chartKeys[0])).ms));
+    const first = await medianOf(3, async () => session.initialSeries((await session.initialData()).data.chartKeys[0]));
     const series = messages.flatMap((m) => (m.type === 'series' ? m.series : []));
     const maxPoints = Math.max(...series.map((s) => s.steps.length));
     const spikesKept = series.filter((s) => s.values.some((v) => v !== null && v > 4)).length;
-    const live = median([0, 1, 2, 3, 4].map(() => timed(() => session.liveMessages()).ms));
-    const range = median([0, 1, 2].map(() => timed(() => session.rangeMessage(1, 'val_loss', 4_000, 5_000)).ms));
+    const live = await medianOf(5, () => session.liveMessages());
+    const range = await medianOf(3, () => session.rangeMessage(1, 'val_loss', 4_000, 5_000));
     const naive = timed(() => naiveCollect(store, runIds));
     const naiveMb = naive.value.reduce((n, s) => n + s.length, 0) / 1e6;
     store.close();
