@@ -165,7 +165,15 @@ export function importMlflow(store: RunStore, source: MlflowSource, opts: Import
 
   for (const { exp, runId } of plan) {
     const report = (outcome: ImportProgress['outcome']) => opts.onProgress?.({ done: ++done, total: plan.length, experiment: exp.name, runId, outcome });
-    const existing = store.findRunIdsByTag(TAG_IMPORTED_RUN_ID, runId)[0] ?? (keptId(runId) && store.findRun(runId)?.id === runId ? runId : undefined);
+    const importedId = store.findRunIdsByTag(TAG_IMPORTED_RUN_ID, runId)[0];
+    const existing = importedId ?? (keptId(runId) && store.findRun(runId)?.id === runId ? runId : undefined);
+    if (existing && importedId === undefined) {
+      // The same id without the import tag: a RunLens run exported or pushed to MLflow, not a copy of MLflow's.
+      idMap.set(runId, existing);
+      skipped++;
+      report('skipped');
+      continue;
+    }
     const run: MlflowRun = source.readRun(exp.id, runId);
     if (existing) {
       idMap.set(runId, existing);

@@ -26,6 +26,7 @@ test('register gives increasing versions with the run, package and lineage', asy
     aliases: [], packageSha256: pkgSha, runName: 'first', experiment: 'iris', configPath: 'iris.train.yaml',
     gitCommit: '0123456789abcdef0123456789abcdef01234567', gitDirty: true,
     datasets: [{ role: 'train', fingerprint: 'f'.repeat(64), path: 'data/iris.csv' }], runExists: true,
+    packageFormat: 'runlens', source: null, stage: 'None', updatedAt: clock.t - 1000,
   });
   assert.equal(v2.version, 2);
   assert.deepEqual(v2.aliases, ['staging']);
