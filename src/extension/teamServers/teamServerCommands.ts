@@ -6,6 +6,8 @@ import { normalizeServerUri } from '../../mlflow/client/mlflowHttp';
 import type { RunStore } from '../../store/runStore';
 import { pushRuns } from '../../tracking/push/pushRuns';
 import type { PushSummary } from '../../tracking/push/pushTypes';
+import type * as PullModule from '../../tracking/pull/pullRuns';
+import type { PullSummary } from '../../tracking/pull/pullTypes';
 import { pickRuns, runIdsFromArgs } from '../commands/runPicker';
 import type { RunsNode } from '../runs/runsNodes';
 import { isRemoteRunNode } from '../runs/runsNodes';
@@ -25,6 +27,20 @@ const TEXT_ARTIFACT = /\.(json|txt|log|csv|md|ya?ml|py|MLmodel)$|(^|\/)MLmodel$/
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function loadPull(): typeof PullModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../tracking/pull/pullRuns') as typeof PullModule;
+}
+
+/** One line for the notification: what the pull did (as `runlens pull` says it). */
+export function pullSummaryText(s: PullSummary, server: string): string {
+  const runs = s.runsNew + s.runsUpdated + s.runsUnchanged;
+  const got = s.points + s.params + s.tags + s.artifacts + s.inputs === 0
+    ? 'nothing new'
+    : [s.points && plural(s.points, 'metric point'), s.params && plural(s.params, 'param'), s.artifacts && plural(s.artifacts, 'artifact'), s.inputs && plural(s.inputs, 'dataset input')].filter(Boolean).join(', ');
+  return `pulled ${plural(runs, 'run')} from ${server} (${s.runsNew} new, ${s.runsUpdated} updated, ${s.runsUnchanged} unchanged): ${got}`;
 }
 
 /** One line for the notification: what the push did. */
@@ -190,6 +206,62 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
       }
       for (const f of merged.failures) services.logger.warn(`push of run ${f.runId} to ${entry.server.uri} failed: ${f.message}`);
       void vscode.window.showWarningMessage(`RunLens: ${text}; ${plural(merged.failures.length, 'run')} not pushed: ${merged.failures[0]!.message}`, 'Show Logs').then((c) => c && services.logger.show());
+    },
+
+    'runlens.remoteRun.pull': async (arg, selected) => {
+      const nodes = (Array.isArray(selected) && selected.length > 0 ? selected : [arg]) as RunsNode[];
+      const runs = nodes.filter(isRemoteRunNode);
+      const exp = nodes.find((n): n is Extract<RunsNode, { kind: 'remoteExperiment' }> => n?.kind === 'remoteExperiment');
+      const entry = servers.entry(runs[0]?.server ?? exp?.server ?? '');
+      if (!entry) return;
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage('RunLens does not pull into an untrusted workspace. Trust the workspace first.');
+        return;
+      }
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      const folder = folders.length <= 1 ? folders[0] : (await vscode.window.showQuickPick(folders.map((f) => ({ label: f.name, f })), { title: 'Pull into which folder\'s store?' }))?.f;
+      if (!folder) {
+        if (folders.length === 0) void vscode.window.showErrorMessage('RunLens needs a workspace folder to keep its store in. Open a folder first.');
+        return;
+      }
+      const store = services.stores.open(folder, true);
+      if (!store || store.readonly) {
+        void vscode.window.showErrorMessage(`RunLens cannot write to the store: ${store?.writeRefusal ?? services.stores.forUri(folder.uri)?.error ?? 'it did not open'}.`);
+        return;
+      }
+      const ids = [...new Set(runs.map((n) => n.runId))];
+      const what = ids.length > 0 ? plural(ids.length, 'run') : `experiment ${exp!.name}`;
+      const client = await servers.writeClient(entry.server);
+      let cancelled = false;
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `RunLens: pulling ${what} from ${entry.server.name}`, cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+          try {
+            return await loadPull().pullRuns({
+              store, client, signal: controller.signal,
+              ...(ids.length > 0 ? { filter: `attributes.id IN (${ids.map((id) => `'${id}'`).join(', ')})` } : { experiment: exp!.name }),
+              onRun: (p) => progress.report({ message: `${p.done}/${p.total} ${p.name} (${p.outcome})`, increment: 100 / p.total }),
+            });
+          } catch (e) {
+            if (!controller.signal.aborted) throw e;
+            cancelled = true;
+            return undefined;
+          }
+        },
+      );
+      services.stores.refresh();
+      if (cancelled || !summary) {
+        void vscode.window.showInformationMessage(`RunLens: pull from ${entry.server.name} cancelled; the runs it brought are kept, the next pull brings the rest.`);
+        return;
+      }
+      services.logger.info(`pull from ${entry.server.uri}: ${pullSummaryText(summary, entry.server.uri)}`);
+      for (const w of summary.warnings) services.logger.warn(`pull: ${w}`);
+      for (const f of summary.failures) services.logger.warn(`pull of run ${f.remoteRunId} failed: ${f.message}`);
+      const text = pullSummaryText(summary, entry.server.name);
+      if (summary.failures.length === 0) void vscode.window.showInformationMessage(`RunLens: ${text}.`);
+      else void vscode.window.showWarningMessage(`RunLens: ${text}; ${plural(summary.failures.length, 'run')} not pulled: ${summary.failures[0]!.message}`, 'Show Logs').then((c) => c && services.logger.show());
     },
 
     'runlens.remoteRun.details': async (arg, selected) => {
