@@ -12,6 +12,7 @@ import path from 'node:path';
 import { MlflowClient } from '../../src/mlflow/client/mlflowClient';
 import { RunStore } from '../../src/store/runStore';
 import type { MetricPoint } from '../../src/store/types';
+import { MlflowRunSource } from '../../src/tracking/mlflowRunSource';
 import { pushRuns } from '../../src/tracking/push/pushRuns';
 import { runMlflowPython, startMlflowServer } from '../../src/tracking/testing/realMlflow';
 import { makeWorkspace, runCli } from '../../test/fixtures/workspace';
@@ -116,8 +117,88 @@ async function benchShippingOverhead(): Promise<BenchResult[]> {
   }
 }
 
+/** Runs `fn` over `items` with `n` requests in flight. */
+async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+const PY_FIRST_PAGE = `
+import sys, time
+from mlflow import MlflowClient
+c = MlflowClient(sys.argv[1])
+exp = c.get_experiment_by_name(sys.argv[2]).experiment_id
+t0 = time.perf_counter()
+runs = c.search_runs([exp], max_results=100, order_by=["attributes.start_time DESC"])
+print(time.perf_counter() - t0)
+`;
+
+const PY_HISTORIES = `
+import sys, time
+from mlflow import MlflowClient
+c = MlflowClient(sys.argv[1])
+ids, keys = sys.argv[2].split(","), sys.argv[3].split(",")
+t0 = time.perf_counter()
+n = sum(len(c.get_metric_history(r, k)) for r in ids for k in keys)
+print(time.perf_counter() - t0, n)
+`;
+
+/** A server experiment of 10,000 runs (first page) and 20 runs × 5 metrics × 10,000 steps (compare). */
+async function benchRemoteReads(): Promise<BenchResult[]> {
+  const server = await startMlflowServer();
+  try {
+    const client = new MlflowClient(server.uri);
+    const big = await client.ensureExperiment('bench-10k');
+    await pool(Array.from({ length: 10_000 }, (_, i) => i), 4, (i) => client.createRun({ experimentId: big, runName: `run-${i}`, startTime: 1_700_000_000_000 + i }));
+    const source = new MlflowRunSource(client);
+    const t0 = performance.now();
+    const page = await source.searchRuns({ experiment: 'bench-10k', limit: 100 });
+    const firstPageMs = performance.now() - t0;
+    if (page.rows.length !== 100) throw new Error(`first page has ${page.rows.length} runs`);
+    const py = await runMlflowPython(PY_FIRST_PAGE, { args: [server.uri, 'bench-10k'] });
+    if (py.code !== 0) throw new Error(py.stderr.trim().split('\n').pop());
+
+    const exp = await client.ensureExperiment('bench-compare');
+    const keys = ['train_loss', 'val_loss', 'train_acc', 'val_acc', 'lr'];
+    const ids: string[] = [];
+    for (let r = 0; r < 20; r++) {
+      const run = await client.createRun({ experimentId: exp, runName: `cmp-${r}` });
+      ids.push(run.runId);
+      const batches: { key: string; value: number; step: number; timestamp: number }[][] = [];
+      let batch: { key: string; value: number; step: number; timestamp: number }[] = [];
+      for (let step = 0; step < 10_000; step++) {
+        for (const key of keys) {
+          batch.push({ key, value: Math.exp(-step / 2000) + r / 100, step, timestamp: 1_700_000_000_000 + step });
+          if (batch.length === 1000) {
+            batches.push(batch);
+            batch = [];
+          }
+        }
+      }
+      await pool(batches, 4, (metrics) => client.logBatch(run.runId, { metrics }));
+    }
+    const t1 = performance.now();
+    await Promise.all(ids.flatMap((id) => keys.map((k) => source.downsampleMetric(id, k, 1000))));
+    const bulkMs = performance.now() - t1;
+    const t2 = performance.now();
+    await Promise.all(ids.flatMap((id) => keys.map((k) => source.getMetricHistory(id, k))));
+    const fullMs = performance.now() - t2;
+    const pyh = await runMlflowPython(PY_HISTORIES, { args: [server.uri, ids.join(','), keys.join(',')] });
+    if (pyh.code !== 0) throw new Error(pyh.stderr.trim().split('\n').pop());
+    return [
+      { name: 'first page (100 runs) of an experiment of 10,000 runs, through the Runs view\'s RunSource', value: firstPageMs, unit: 'ms', reference: Number(py.stdout.trim()) * 1000, referenceName: 'MlflowClient.search_runs(max_results=100)' },
+      { name: 'compare 20 remote runs × 5 metrics × 10k steps: every series downsampled (bulk-interval, 1,000 points)', value: bulkMs / 1000, unit: 's', reference: fullMs / 1000, referenceName: 'full histories (get-history)' },
+      { name: 'the same 100 full histories with MLflow\'s Python client', value: Number(pyh.stdout.trim().split(' ')[0]), unit: 's', note: 'reference for the full-history row above' },
+    ];
+  } finally {
+    await server.dispose();
+  }
+}
+
 export async function benchTeam(): Promise<BenchResult[]> {
-  return [...(await benchPush()), ...(await benchShippingOverhead())];
+  return [...(await benchPush()), ...(await benchShippingOverhead()), ...(await benchRemoteReads())];
 }
 
 if (require.main === module) {
