@@ -33,7 +33,7 @@ function describe(s: PullSummary, server: string): string {
 }
 
 function describeModels(m: ModelPullSummary): string {
-  return `models: ${m.modelsNew} new, ${plural(m.versionsNew, 'version')} registered, ${m.versionsUnchanged} already here, ${plural(m.aliasesSet, 'alias')} set` +
+  return `models: ${m.modelsNew} new, ${plural(m.versionsNew, 'version')} registered, ${m.versionsUnchanged} already here, ${m.aliasesSet} alias${m.aliasesSet === 1 ? '' : 'es'} set` +
     (m.skipped.length > 0 ? `, ${m.skipped.length} skipped` : '');
 }
 

@@ -91,7 +91,7 @@ function pullModel(opts: ModelPullOptions, model: WireRegisteredModel, versions:
       continue;
     }
     if (!store.listArtifacts(runId).some((a) => a.path === MODEL_ARTIFACT_PATH)) {
-      summary.skipped.push(`${ref}: run ${runId} has no RunLens model package (${MODEL_ARTIFACT_PATH}); skipped`);
+      summary.skipped.push(`${ref}: run ${runId} has no RunLens model package (${MODEL_ARTIFACT_PATH})`);
       continue;
     }
     try {
