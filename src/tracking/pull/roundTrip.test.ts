@@ -149,10 +149,9 @@ describe('push 20 runs to MLflow on PostgreSQL, pull them into another store', (
     }
   });
 
-  // Push still adds its system tags to a pulled copy, so each run gets runlens.runId = the copy's id, which
-  // overwrites the original store's id there. The fix belongs in pushRuns (a link with pulledAt: the server's
-  // tags are the truth); until then this runs and reports as a todo.
-  test('a push of the pulled copies sends nothing back', { todo: 'pushRuns sends runlens.runId to a pulled copy (see pulledAt in RemoteRunLink)' }, async () => {
+  // A pull's copy is the server's run: push sends back only what changed here, never its own system tags
+  // (runlens.runId would otherwise overwrite the original store's id there).
+  test('a push of the pulled copies sends nothing back', async () => {
     const summary = await pushRuns(pulled.listRuns().map((r) => r.id), { source: pulled, ledger: pulled.sync, client: new MlflowClient(server.uri) });
     assert.deepEqual(summary.failures, []);
     assert.equal(summary.runsCreated, 0);

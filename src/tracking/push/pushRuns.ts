@@ -200,7 +200,8 @@ class RunPusher {
         throw new Error(`param ${key} of run ${this.run.name} is "${value}" here but "${there}" on ${this.server}; MLflow params cannot change`);
       }
     }
-    const wantTags = { ...this.opts.source.getTags(this.run.id), ...this.systemTags() };
+    // A pull's copy is the server's run: only what changed here goes back, never RunLens's own system tags.
+    const wantTags = link.pulledAt != null ? this.opts.source.getTags(this.run.id) : { ...this.opts.source.getTags(this.run.id), ...this.systemTags() };
     const tags = Object.entries(wantTags).filter(([k, v]) => remote.tags[k] !== v).map(([key, value]) => ({ key, value }));
     for (const batch of splitLogBatches({ params, tags })) {
       await this.request(() => this.opts.client.logBatch(link.remoteRunId, batch, this.opts.signal));
@@ -266,7 +267,7 @@ class RunPusher {
       await this.upload(link, a.path, readFileSync(source.artifactPath(a.sha256)), a.sha256);
     }
     const pkg = artifacts.find((a) => a.path === `${MODEL_DIR}/${MLFLOW_MODEL_LAYOUT.data}`);
-    if (!pkg) return;
+    if (!pkg || link.pulledAt != null) return;
     for (const f of mlflowModelOf(this.run.id, link.remoteRunId, readFileSync(source.artifactPath(pkg.sha256)))) {
       const path = `${MODEL_DIR}/${f.path}`;
       const sha = createHash('sha256').update(f.bytes).digest('hex');
@@ -307,7 +308,10 @@ class RunPusher {
   private async sendStatus(link: RemoteRunLink, remote: WireRun): Promise<void> {
     const status = toMlflowStatus(this.run.status);
     if (!TERMINAL_STATUSES.includes(this.run.status)) return;
-    if (remote.info.status === status && link.statusSent === status) return;
+    if (remote.info.status === status) {
+      if (link.statusSent !== status) this.opts.ledger.updateLink(this.run.id, this.server, { statusSent: status });
+      return;
+    }
     await this.request(() => this.opts.client.updateRun(link.remoteRunId, { status, endTime: this.run.endedAt ?? undefined }, this.opts.signal));
     this.opts.ledger.updateLink(this.run.id, this.server, { statusSent: status });
     this.sentSomething = true;
