@@ -206,4 +206,25 @@ describe('runlens pull from MLflow on PostgreSQL', () => {
     assert.equal(summary.runsNew, 5);
     assert.equal(other.getParams(ids.failed!).lr, '0.5');
   });
+
+  test('a server killed mid-pull: the runs not tried are said once, and the next pull completes them without a duplicate', async (t) => {
+    const other = tempStore(t, 'runlens-pull-killed-');
+    const flaky = new MlflowClient(server.uri, { sleep: async () => {}, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const history = flaky.getMetricHistory.bind(flaky);
+    let calls = 0;
+    flaky.getMetricHistory = async (...args) => {
+      if (++calls === 3) await server.kill();
+      return history(...args);
+    };
+    const cut = await pullRuns({ store: other, client: flaky });
+    assert.equal(cut.failures.length, 1);
+    assert.match(cut.failures[0]!.message, /is not reachable/);
+    assert.match(cut.warnings.at(-1)!, /^\d+ runs? not tried: http:\/\/127\.0\.0\.1:\d+ stopped answering; pull again to bring them$/);
+    await server.restart();
+    const resumed = await pullRuns({ store: other, client: new MlflowClient(server.uri) });
+    assert.deepEqual(resumed.failures, []);
+    const remote = await serverView(server);
+    assert.deepEqual(other.listRuns().map((r) => r.id).sort(), Object.keys(remote).sort());
+    for (const [id, want] of Object.entries(remote)) assert.deepEqual(localView(other, id), want, `run ${want.name}`);
+  });
 });
