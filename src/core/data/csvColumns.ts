@@ -56,7 +56,8 @@ export function buildColumns(scan: ScanResult, header: readonly string[], wholeF
     const kind = kinds[c];
     const values = scan.values[c];
     if (kind === 'numeric' || kind === 'boolean') {
-      columns.push({ name, type: kind, values: trimArray(values, rows) });
+      const words = kind === 'boolean' ? scan.texts[c] : undefined;
+      columns.push({ name, type: kind, values: trimArray(values, rows), ...(words !== undefined ? { texts: words } : {}) });
       info.push({ name, inferred: kind, missing: scan.missing[c] });
       return;
     }

@@ -13,6 +13,12 @@ export interface NumericColumn {
   readonly name: string;
   readonly type: 'numeric' | 'boolean';
   readonly values: Float64Array;
+  /**
+   * A boolean column read from a CSV: each cell's text as written ("yes",
+   * "N", "True"), by row, undefined where missing. A classification target
+   * keeps these as its labels (`labelColumn`); row selections drop them.
+   */
+  readonly texts?: readonly (string | undefined)[];
 }
 
 export interface CategoricalColumn {

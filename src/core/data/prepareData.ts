@@ -16,7 +16,7 @@ import type { DroppedRows } from './preprocessorFit';
 import { fitPreprocessor } from './preprocessorFit';
 import { splitIndices } from './split';
 import type { Label } from './targetEncoding';
-import { cellLabel, labelKey, labelsOf, mergeLabels } from './targetEncoding';
+import { cellLabel, labelKey, labelsOf, mergeLabels, withLabelColumn } from './targetEncoding';
 import { inferTask, targetMissingError } from './taskInference';
 import { applyInfinite } from './infinite';
 import { checkCategoryCounts } from './categoryLimit';
@@ -93,7 +93,9 @@ export async function prepareData(data: DataConfig, configDir: string, opts: Pre
   for (const f of frames) assertNumericColumnsClean(f, [...features, data.target]);
   // Before anything is encoded: one-hot columns of an id would not fit in memory.
   checkCategoryCounts(first, features, data.features, clean.trim);
-  const finite = frames.map((f) => applyInfinite(f, features, data.target, clean.infinite));
+  // Class labels as written: a yes/no target predicts "yes", not true (a regression target stays 0/1).
+  const labelled = opts.task === 'regression' ? frames : frames.map((f) => withLabelColumn(f, data.target));
+  const finite = labelled.map((f) => applyInfinite(f, features, data.target, clean.infinite));
   const infiniteValues = finite.reduce((a, r) => a + r.dropped, 0);
 
   // Rows without a target can be neither trained on nor scored.

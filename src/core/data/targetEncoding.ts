@@ -1,4 +1,4 @@
-import type { Column } from './frame';
+import type { Column, Frame } from './frame';
 import { compareStrings } from './stats';
 
 /** A class label as it appears in the data. */
@@ -44,4 +44,28 @@ export function cellLabel(col: Column, row: number, trim: boolean): Label | unde
   const v = col.values[row];
   if (Number.isNaN(v)) return undefined;
   return col.type === 'boolean' ? v === 1 : v;
+}
+
+/**
+ * The column as class labels: a boolean column that carries the texts it
+ * was read with becomes a text column of those texts, so a `yes`/`no`
+ * target predicts `"yes"` (not `true`) and `True`/`False` stays as written.
+ * A numeric 0/1 target keeps its numbers; other columns are returned as they are.
+ */
+export function labelColumn(col: Column): Column {
+  if (col.type !== 'boolean' || col.texts === undefined) return col;
+  const texts = col.texts;
+  const values = Array.from(col.values, (v, r): string | null => (Number.isNaN(v) ? null : texts[r] ?? String(v === 1)));
+  return { name: col.name, type: 'categorical', values };
+}
+
+/** The frame with its `target` column replaced by `labelColumn` of it. */
+export function withLabelColumn<F extends Frame>(frame: F, target: string): F {
+  const i = frame.columns.findIndex((c) => c.name === target);
+  if (i < 0) return frame;
+  const col = labelColumn(frame.columns[i]);
+  if (col === frame.columns[i]) return frame;
+  const columns = frame.columns.slice();
+  columns[i] = col;
+  return { ...frame, columns };
 }

@@ -7,6 +7,7 @@
 import { readCsv } from '../../core/data/csvReader';
 import type { Frame } from '../../core/data/frame';
 import { columnByName, isMissing, rowLine } from '../../core/data/frame';
+import { cellLabel, labelColumn } from '../../core/data/targetEncoding';
 import { UserError } from '../../core/util/errors';
 import type { SmokeRow } from '../../protocol/deploy';
 
@@ -39,10 +40,12 @@ export async function sampleRows(file: string, displayPath: string, inputColumns
   if (frame.rows === 0) throw new UserError(`${displayPath} has no rows`);
   const n = Math.min(count, frame.rows);
   const rows = Array.from({ length: n }, (_, i) => Math.floor((i * frame.rows) / n));
+  // The label as written ("yes", not the boolean 1 the reader made of it), as the model's classes are.
+  const labels = labelColumn(columnByName(frame, target)!);
   return {
     columns: [...inputColumns],
     data: rows.map((r) => inputColumns.map((c) => cell(frame, c, r))),
-    expected: rows.map((r) => String(cell(frame, target, r) ?? '')),
+    expected: rows.map((r) => String(cellLabel(labels, r, true) ?? '')),
     lines: rows.map((r) => rowLine(frame, r) ?? null),
   };
 }
