@@ -137,8 +137,11 @@ function findStaleRuns(sql: Sql, opts: DoctorOptions): { id: string; name: strin
   const host = opts.host ?? os.hostname();
   const isAlive = opts.isAlive ?? pidAlive;
   const staleAfter = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  // A live run a pull copied from a tracking server lives there (as staleRuns.ts rules); the column exists from schema 6.
+  const pulledColumn = sql.stmt("SELECT 1 FROM pragma_table_info('remote_runs') WHERE name = 'pulled_at'").get() !== undefined;
+  const notPulled = pulledColumn ? ' AND id NOT IN (SELECT run_id FROM remote_runs WHERE pulled_at IS NOT NULL)' : '';
   const live = sql
-    .stmt(`SELECT id, name, pid, host, coalesce(heartbeat_at, started_at, created_at) AS seen FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at`)
+    .stmt(`SELECT id, name, pid, host, coalesce(heartbeat_at, started_at, created_at) AS seen FROM runs WHERE status IN ('queued', 'running')${notPulled} ORDER BY created_at`)
     .all() as { id: string; name: string; pid: number | null; host: string | null; seen: number }[];
   const stale: { id: string; name: string; reason: string }[] = [];
   for (const r of live) {

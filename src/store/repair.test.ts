@@ -120,3 +120,14 @@ test('an emptied store.db beside artifacts: --repair sets it aside and starts a 
   t.after(() => store.close());
   assert.throws(() => store.gc(), /gc refused: .* references no artifact blobs but .* holds 1;/, 'the old blobs are safe from gc');
 });
+
+test('doctor does not call a live run stale when it is a pull\'s copy of a run on a tracking server', (t) => {
+  const dir = path.join(tempDir(t), '.runlens');
+  const store = RunStore.open(dir, { now: () => NOW - 3_600_000 });
+  const remote = store.createRun({ experiment: 'team', name: 'on-the-server' });
+  store.sync.linkRun({ runId: remote.id, server: 'http://127.0.0.1:5000', remoteRunId: remote.id, remoteExperimentId: '1', artifactUri: 'mlflow-artifacts:/1', statusSent: null, inputsSent: 0, pulledAt: NOW - 3_600_000 });
+  store.createRun({ experiment: 'team', name: 'here' });
+  store.close();
+  const report = diagnoseStore(storePaths(dir), { now: NOW });
+  assert.deepEqual(report.staleRuns.map((r) => r.name), ['here'], 'the pulled run lives on the server: the next pull brings its status');
+});
