@@ -48,6 +48,7 @@ export const trainCommand: Command = async (ctx, argv) => {
   const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, showStdout, shipping?.add);
   await shipping?.finish();
   const run = outcome.runId ? store.getRun(outcome.runId) : undefined;
+  const metrics = loggedMetrics(store, outcome);
 
   if (values.json) {
     ctx.out(JSON.stringify({
@@ -56,12 +57,12 @@ export const trainCommand: Command = async (ctx, argv) => {
       experiment: run?.experiment ?? null,
       status: outcome.status,
       params: outcome.runId ? store.getParams(outcome.runId) : {},
-      metrics: outcome.metrics,
+      metrics,
       error: outcome.error?.message,
     }) + '\n');
   } else if (outcome.status === 'finished') {
-    const rows = Object.entries(outcome.metrics)
-      .sort(([a], [b]) => (a.startsWith('test_') === b.startsWith('test_') ? a.localeCompare(b) : a.startsWith('test_') ? -1 : 1))
+    const rows = Object.entries(metrics)
+      .sort(([a], [b]) => metricRank(a) - metricRank(b) || a.localeCompare(b))
       .map(([k, v]) => [k, formatNumber(v)]);
     ctx.out(`run ${run?.name ?? ''} (${outcome.runId}) finished\n${formatTable(['metric', 'value'], rows)}\n`);
   }
@@ -82,6 +83,22 @@ export const trainCommand: Command = async (ctx, argv) => {
   }
   return 0;
 };
+
+/**
+ * Every metric the run logged, at its latest step: the trainer's outcome
+ * holds only the final scores, while a cross-validated run also logged its
+ * `cv_*` summary and a command run logs through the Python helper.
+ */
+function loggedMetrics(store: RunStore, outcome: TrainOutcome): Record<string, number> {
+  if (outcome.runId === undefined || outcome.status !== 'finished') return { ...outcome.metrics };
+  const logged = Object.fromEntries(store.getMetricSummaries(outcome.runId).map((m) => [m.key, m.latest]));
+  return { ...logged, ...outcome.metrics };
+}
+
+/** Table order: test scores, then the cross-validation summary, then the rest. */
+function metricRank(key: string): number {
+  return key.startsWith('test_') ? 0 : key.startsWith('cv_') ? 1 : 2;
+}
 
 /** Forks the trainer, shows progress, turns Ctrl-C into a clean cancel. */
 export async function runTrainer(
