@@ -1,6 +1,5 @@
 import type { SweepConfig, SweepValues } from '../config/trainConfig';
-import { createRng } from '../util/rng';
-import type { Rng } from '../util/rng';
+import { distinctValues, randomParamSets } from './randomPlan';
 
 /** One trial of a sweep: its 1-based number and the value of each swept config path. */
 export interface TrialPlan {
@@ -16,8 +15,9 @@ export const MAX_GRID = 10_000;
 
 /** The listed values of a grid entry (a list or `{ choice: [...] }`); undefined for a distribution. */
 function listed(values: SweepValues): readonly unknown[] | undefined {
-  if (Array.isArray(values)) return values;
-  if ('choice' in values) return values.choice;
+  // A value listed twice would run the same trial twice.
+  if (Array.isArray(values)) return distinctValues(values);
+  if ('choice' in values) return distinctValues(values.choice);
   return undefined;
 }
 
@@ -33,11 +33,12 @@ export function gridSize(sweep: SweepConfig): number {
  *   the last path varying fastest (as nested loops written in that order);
  *   `trials`, when given, keeps the first that many combinations.
  *   Distributions cannot be enumerated (the config check reports them).
- * - random: `trials` (default 10) draws, each path sampled independently with
- *   the seeded generator, trial by trial and path by path, so a seed always
- *   gives the same trials: a list or `choice` uniformly, `uniform` in
- *   [low, high), `log_uniform` uniformly in log space, `int_uniform` an
- *   integer in [low, high] (both ends included).
+ * - random: `trials` (default 10) distinct param sets drawn with the seeded
+ *   generator, so a seed always gives the same trials: a list or `choice`
+ *   uniformly, `uniform` in [low, high), `log_uniform` uniformly in log
+ *   space, `int_uniform` an integer in [low, high] (both ends included). A
+ *   finite space is sampled without replacement and never yields more trials
+ *   than it has param sets (see `randomParamSets`).
  */
 export function planTrials(sweep: SweepConfig, seed: number): TrialPlan[] {
   const entries = Object.entries(sweep.params);
@@ -74,30 +75,5 @@ function gridTrials(entries: [string, SweepValues][], cap: number | undefined): 
 }
 
 function randomTrials(entries: [string, SweepValues][], count: number, seed: number): TrialPlan[] {
-  const rng = createRng(seed);
-  const trials: TrialPlan[] = [];
-  for (let t = 0; t < count; t++) {
-    const params: Record<string, unknown> = {};
-    for (const [key, values] of entries) params[key] = sample(values, rng);
-    trials.push({ index: t + 1, params });
-  }
-  return trials;
-}
-
-function sample(values: SweepValues, rng: Rng): unknown {
-  const list = listed(values);
-  if (list) return list[rng.int(list.length)];
-  if ('uniform' in values) {
-    const [low, high] = values.uniform;
-    return low + (high - low) * rng.next();
-  }
-  if ('log_uniform' in values) {
-    const [low, high] = values.log_uniform;
-    return Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * rng.next());
-  }
-  if ('int_uniform' in values) {
-    const [low, high] = values.int_uniform;
-    return low + rng.int(high - low + 1);
-  }
-  throw new Error(`unknown sweep values ${JSON.stringify(values)}`);
+  return randomParamSets(entries, count, seed).map((params, t) => ({ index: t + 1, params }));
 }
