@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { CliError, type Command } from '../context';
 import { resolveModel } from '../../deploy/registry/resolveModel';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
-import { formatCommand, parseCliName, runImageCommand } from '../../deploy/build/containerCli';
+import { formatCommand, parseCliName, runImageCommandHere } from '../../deploy/build/containerCli';
+import { defaultBaseTag } from '../../deploy/build/baseImage';
+import { baseImageFailure } from '../../deploy/build/pullFailure';
 import { storageArgs } from '../../deploy/container/imageServer';
 import { buildModelImage } from '../../deploy/build/imageBuild';
 import type { BuildImageResult } from '../../deploy/build/imageBuild';
@@ -99,13 +101,15 @@ export const buildCommand: Command = async (ctx, argv) => {
   if (values.json) ctx.out(JSON.stringify(toJson(result), null, 2) + '\n');
   const say = values.json ? progress : (t: string) => ctx.out(`${t}\n`);
   switch (result.status) {
-    case 'succeeded':
+    case 'succeeded': {
       say(`built ${result.context.tag} (${result.outcome!.imageId}) with ${result.detected!.cli} in ${(result.outcome!.durationMs / 1000).toFixed(1)} s`);
-      say(`run it: ${runImageCommand(result.detected!.cli, result.context.tag)}`);
       const storage = storageArgs(result.detected!.cli!, values['cli-arg']).map((a) => `--cli-arg=${a}`);
+      const serveHere = formatCommand('runlens', ['serve', positionals[0]!, '--image', ...storage]);
+      say(`run it: ${runImageCommandHere(result.detected!.cli!, result.context.tag, serveHere, ctx.env)}`);
       say(`smoke-test it: ${formatCommand('runlens', ['smoke', positionals[0]!, '--target', 'image', ...storage])}`);
-      say(`serve it here: ${formatCommand('runlens', ['serve', positionals[0]!, '--image', ...storage])}`);
+      say(`serve it here: ${serveHere}`);
       return 0;
+    }
     case 'context-only':
       say(`build context ready: ${result.context.dir}`);
       say(`build it: ${result.command}`);
@@ -116,8 +120,19 @@ export const buildCommand: Command = async (ctx, argv) => {
       say(`  ${result.command}`);
       return EXIT_NO_CLI;
     case 'failed':
-    case 'cancelled':
+    case 'cancelled': {
+      const noBase = baseImageFailure(result.outcome);
+      const where = result.record ? ` (build #${result.record.id}, log blob ${result.record.logSha256})` : '';
+      if (noBase !== null) {
+        // Where no registry answers, the way out is a base image made here.
+        const cliFlags = [...(values.cli !== undefined ? ['--cli', values.cli] : []), ...(values['cli-arg'] ?? []).map((a) => `--cli-arg=${a}`)];
+        const make = formatCommand('runlens', ['base-image', ...cliFlags]);
+        const again = formatCommand('runlens', ['build', positionals[0]!, '--base', defaultBaseTag(), ...(values.tag !== undefined ? ['--tag', values.tag] : []), ...cliFlags]);
+        ctx.err(`error: the base image ${result.context.baseImage} could not be pulled or found (${noBase}): build a local one with ${make}, then ${again}${where}\n`);
+        return 1;
+      }
       ctx.err(`error: build ${result.status}: ${result.error}${result.record ? ` (build #${result.record.id}, log blob ${result.record.logSha256})` : ''}\n`);
       return 1;
+    }
   }
 };

@@ -147,3 +147,13 @@ export function formatCommand(command: string, args: readonly string[]): string 
 export function runImageCommand(cli: string | null, tag: string): string {
   return `${cli === 'docker' ? 'docker' : 'podman'} run --rm -p 127.0.0.1:${CONTAINER_PORT}:${CONTAINER_PORT} ${shellQuote(tag)}`;
 }
+
+/**
+ * The command that runs the image with what is installed here: `docker run`
+ * or `podman run` where that CLI is on PATH, else (an image built by buildah
+ * on a machine without podman) `serveCommand`, which runs it with buildah.
+ */
+export function runImageCommandHere(cli: ContainerCliName, tag: string, serveCommand: string, env: NodeJS.ProcessEnv = process.env): string {
+  const runner = cli === 'docker' ? 'docker' : 'podman';
+  return findOnPath(runner, env) ? runImageCommand(cli, tag) : serveCommand;
+}
