@@ -19,6 +19,7 @@ import { diffCommand } from './commands/diff';
 import { modelCommand, modelsCommand } from './commands/models';
 import { exportCommand, importCommand, serverCommand } from './commands/mlflow';
 import { buildCommand } from './commands/build';
+import { baseImageCommand } from './commands/baseImage';
 import { monitorCommand } from './commands/monitor';
 import { smokeCommand } from './commands/smoke';
 import { pushCommand } from './commands/push';
@@ -50,6 +51,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   export: { run: exportCommand, help: 'export mlflow <dir> [--experiment E] [--filter QUERY] [--json]   (an MLflow file store that `mlflow ui` opens)' },
   server: { run: serverCommand, help: 'server [--port 5000] [--host 127.0.0.1] [--quiet]   (MLflow-compatible tracking API: set MLFLOW_TRACKING_URI to its URL)' },
   build: { run: buildCommand, help: 'build <model>[@alias|:version] [--tag T] [--base IMAGE] [--cli docker|podman|buildah] [--cli-arg=X ...] [--context-only] [--json]   (container image of the model server)' },
+  'base-image': { run: baseImageCommand, help: 'base-image [--tag runlens-node:20] [--cli buildah|podman|docker] [--cli-arg=X ...] [--cache-dir DIR] [--force] [--json]   (a local Node.js base image for runlens build --base, where node:20-bookworm-slim cannot be pulled: Debian minbase by debootstrap + this node, 1-2 min)' },
   smoke: { run: smokeCommand, help: 'smoke <model>[@alias|:version] [--rows N] [--target auto|image|context] [--cli-arg=X ...] [--min-match F] [--json]   (sample rows of its data through its image, or its build context; exit 1 below --min-match)' },
   monitor: { run: monitorCommand, help: 'monitor <url> --baseline <model>[@alias|:version] [--request-log FILE] [--interval 5] [--window 5000] [--once] [--json]   (traffic, latency and input drift of a served model)' },
 };
