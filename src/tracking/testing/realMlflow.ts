@@ -38,9 +38,26 @@ export interface PyRun {
   readonly stderr: string;
 }
 
+let scratch: string | undefined;
+
+/**
+ * Where scripts run when the caller names no folder: MLflow writes `./mlruns`
+ * (a SQLite store's default artifact root) relative to it, which must never be
+ * the repository. One folder per test process, removed when it exits, so
+ * artifacts a script logged stay readable for the rest of the test.
+ */
+function scratchDir(): string {
+  if (!scratch) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'runlens-mlflow-cwd-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    scratch = dir;
+  }
+  return scratch;
+}
+
 /** Runs a Python script with the real MLflow importable; resolves when it exits. */
 export function runMlflowPython(script: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv; args?: string[] } = {}): Promise<PyRun> {
-  const child = spawn(MLFLOW_PYTHON, ['-c', script, ...(opts.args ?? [])], { cwd: opts.cwd, env: mlflowEnv(opts.env) });
+  const child = spawn(MLFLOW_PYTHON, ['-c', script, ...(opts.args ?? [])], { cwd: opts.cwd ?? scratchDir(), env: mlflowEnv(opts.env) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
