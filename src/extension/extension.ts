@@ -41,6 +41,7 @@ import type { RunStore } from '../store/runStore';
 import { parseRunKey, remoteRunKey } from '../views/teamServers/runKey';
 import type { PickSource } from './compare/compareRunPicker';
 import { pickMoreRuns } from './compare/compareRunPicker';
+import { pathCommands } from './install/pathCommands';
 
 function loadDeployPanel(): typeof DeployModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -267,7 +268,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   // trust granted: the workspace's own servers count now
   sub(vscode.workspace.onDidGrantWorkspaceTrust(() => teamServers.reload()));
 
-  for (const [id, handler] of Object.entries({ ...runCommands(services), ...viewCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }) })) {
+  for (const [id, handler] of Object.entries({ ...runCommands(services), ...viewCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }) })) {
     sub(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await handler(...args);
