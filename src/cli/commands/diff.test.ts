@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { runCli } from '../../../test/fixtures/workspace';
+import { cliEnv, runCli } from '../../../test/fixtures/workspace';
 import { datasetWorkspace } from '../../datasets/testing/datasetWorkspace';
 import { main } from '../main';
 
@@ -20,15 +20,16 @@ interface Result {
 async function cli(cwd: string, args: string[], interactive = false): Promise<Result> {
   let out = '';
   let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), cwd, env: { RUNLENS_STORE: '' }, interactive });
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), cwd, env: cliEnv(cwd), interactive });
   return { code, out, err };
 }
 
-const BASE = 'id,name,score\n' + Array.from({ length: 40 }, (_, i) => `${i},n${i % 4},${i}`).join('\n') + '\n';
+// Scores repeat: a column of one whole number per row (0..39) would be ID-like and not drift-tested.
+const BASE = 'id,name,score\n' + Array.from({ length: 40 }, (_, i) => `${i},n${i % 4},${i % 20}`).join('\n') + '\n';
 /** One cell changed: rows differ, no column drifts. */
 const ONE_CELL = BASE.replace('\n7,n3,7\n', '\n7,n3,7.5\n');
 /** Scores shifted far: drift is large. */
-const SHIFTED = 'id,name,score\n' + Array.from({ length: 40 }, (_, i) => `${i},n${i % 4},${i + 100}`).join('\n') + '\n';
+const SHIFTED = 'id,name,score\n' + Array.from({ length: 40 }, (_, i) => `${i},n${i % 4},${i % 20 + 100}`).join('\n') + '\n';
 
 function setup(t: TestContext) {
   const ws = datasetWorkspace(t);

@@ -158,12 +158,13 @@ test('reordered columns and rows are no change', async () => {
 
 test('statistics and drift of changed columns', async () => {
   const n = 200;
-  const a = 'id,x,c\n' + Array.from({ length: n }, (_, i) => `${i},${i},${i % 2 ? 'p' : 'q'}`).join('\n') + '\n';
-  const b = 'id,x,c\n' + Array.from({ length: n }, (_, i) => `${i},${i < 10 ? '' : i + 100},${i % 4 ? 'p' : 'q'}`).join('\n') + '\n';
+  // x is spread out (3i), so it is a measurement, not an ID-like column of row numbers.
+  const a = 'id,x,c\n' + Array.from({ length: n }, (_, i) => `${i},${3 * i},${i % 2 ? 'p' : 'q'}`).join('\n') + '\n';
+  const b = 'id,x,c\n' + Array.from({ length: n }, (_, i) => `${i},${i < 10 ? '' : 3 * i + 300},${i % 4 ? 'p' : 'q'}`).join('\n') + '\n';
   const d = await diffTexts(a, b, ['id']);
   const stat = (column: string, s: string) => d.stats.find((x) => x.column === column && x.stat === s);
   assert.deepEqual(stat('x', 'missing'), { column: 'x', stat: 'missing', before: 0, after: 10 });
-  assert.deepEqual(stat('x', 'max'), { column: 'x', stat: 'max', before: 199, after: 299 });
+  assert.deepEqual(stat('x', 'max'), { column: 'x', stat: 'max', before: 597, after: 897 });
   assert.equal(stat('c', 'distinct'), undefined);
   const x = d.drift.find((c) => c.column === 'x');
   assert.equal(x?.kind, 'numeric');

@@ -37,10 +37,10 @@ export function diffFrames(a: Frame, b: Frame, opts: DiffOptions = {}): DatasetD
   const allPairs: ColumnPair[] = [...pairs, ...renames];
   const rows = key && match ? keyedRowDiff(a, b, key, match, allPairs, limit) : hashRowDiff(a, b, allPairs, limit);
   const stats = statsDiff(a, b, allPairs);
-  const drift = columnDrift(allPairs);
+  const { drift, skipped } = columnDrift(allPairs, key);
   const identical = schema.added.length + schema.removed.length + schema.renamed.length + schema.typeChanged.length === 0
     && rows.added + rows.removed + rows.modified === 0 && stats.length === 0;
-  return { a: labelA, b: labelB, schema, rows, stats, drift, identical };
+  return { a: labelA, b: labelB, schema, rows, stats, drift, driftSkipped: skipped, identical };
 }
 
 function identity(n: number): RowAlignment {

@@ -102,7 +102,8 @@ test('statistics and drift equal the in-memory engine', async () => {
   const b = 'id,x,c,f\n' + Array.from({ length: n }, (_, i) => `${i},${i < 10 ? '' : ((i * 7919) % 1000) / 8},${i % 4 ? 'p' : 'r'},${i % 2 ? 'true' : 'false'}`).join('\n') + '\n';
   const d = await diffOf(a, b, ['id']);
   assert.ok(d.stats.some((s) => s.column === 'x' && s.stat === 'mean'));
-  assert.deepEqual(d.drift.map((c) => c.column), ['id', 'x', 'c', 'f']);
+  assert.deepEqual(d.drift.map((c) => c.column), ['x', 'c', 'f']);
+  assert.deepEqual(d.driftSkipped, [{ column: 'id', reason: 'key' }]);
   assert.equal(d.drift.find((c) => c.column === 'c')?.verdict, 'large');
 });
 

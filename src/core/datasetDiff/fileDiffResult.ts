@@ -11,7 +11,8 @@ import type { FileDiff, RowChange, RowChangeFilter } from './diffFiles';
 import type { ComparedPair, RowTotals } from './partitionCompare';
 import { statChanges } from './statsDiff';
 import type { ColumnAccumulator } from './streamStats';
-import type { CellChange, ColumnDrift, DatasetDiff, DiffCell, RowRef, SchemaDiff, StatChange } from './types';
+import { isIdLikeCounts, isIdLikeNumbers, skipDrift } from './idColumns';
+import type { CellChange, ColumnDrift, DatasetDiff, DiffCell, DriftSkipped, RowRef, SchemaDiff, StatChange } from './types';
 
 export interface NamedColumn {
   readonly name: string;
@@ -51,26 +52,36 @@ export function schemaOf(input: ResultInput): SchemaDiff {
   };
 }
 
-/** Statistic changes and drift for every pair of columns with the same type (renamed ones under B's name). */
-export function statisticsOf(input: ResultInput): { stats: StatChange[]; drift: ColumnDrift[] } {
+/**
+ * Statistic changes and drift for every pair of columns with the same type
+ * (renamed ones under B's name); key and ID-like columns are not drift-tested.
+ */
+export function statisticsOf(input: ResultInput): { stats: StatChange[]; drift: ColumnDrift[]; skipped: DriftSkipped[] } {
   const same = [...input.common, ...input.renames].filter((p) => p.a.kind === p.b.kind);
   const stats: StatChange[] = [];
   const drift: ColumnDrift[] = [];
+  const skipped: DriftSkipped[] = [];
   same.forEach((p, i) => {
     const a = input.accA[p.a.index];
     const b = input.accB[p.b.index];
     stats.push(...statChanges(p.name, a.stats(p.name), b.stats(p.name)));
     if (p.a.kind === 'numeric') {
-      drift.push(numericDriftSorted(p.name, a.sortedSample(), b.sortedSample()));
+      const sa = a.sortedSample();
+      const sb = b.sortedSample();
+      const skip = skipDrift(p.name, input.key, () => isIdLikeNumbers(sa, sb, a.finiteCount, b.finiteCount));
+      if (skip) skipped.push(skip);
+      else drift.push(numericDriftSorted(p.name, sa, sb));
     } else {
       const ca = a.categoryCounts(input.texts);
       const cb = b.categoryCounts(input.texts);
+      const skip = skipDrift(p.name, input.key, () => p.a.kind === 'categorical' && ca !== undefined && cb !== undefined && isIdLikeCounts(ca, cb));
       // Past the category limit (identifiers, free text) there is no meaningful drift to report.
-      if (ca !== undefined && cb !== undefined) drift.push(categoricalDriftCounts(p.name, ca, cb));
+      if (skip) skipped.push(skip);
+      else if (ca !== undefined && cb !== undefined) drift.push(categoricalDriftCounts(p.name, ca, cb));
     }
     input.onStatistics(i + 1, same.length);
   });
-  return { stats, drift };
+  return { stats, drift, skipped };
 }
 
 /** Renamed A columns shown under B's name; on a modified row B's value is shown. */
@@ -135,7 +146,7 @@ function track(dir: string): void {
 export function buildFileDiff(input: ResultInput, log: ChangeLog, dir: string): Omit<FileDiff, 'scannedOnWorkers'> {
   const { totals, limit } = input;
   const schema = schemaOf(input);
-  const { stats, drift } = statisticsOf(input);
+  const { stats, drift, skipped } = statisticsOf(input);
   const view = renameView(input.renames, input.colsA);
   const keyed = input.key !== undefined;
   const changedCellsByColumn: Record<string, number> = {};
@@ -152,7 +163,7 @@ export function buildFileDiff(input: ResultInput, log: ChangeLog, dir: string): 
   };
   const identical = schema.added.length + schema.removed.length + schema.renamed.length + schema.typeChanged.length === 0
     && rows.added + rows.removed + rows.modified === 0 && stats.length === 0;
-  const diff: DatasetDiff = { a: input.labels.a, b: input.labels.b, schema, rows, stats, drift, identical };
+  const diff: DatasetDiff = { a: input.labels.a, b: input.labels.b, schema, rows, stats, drift, driftSkipped: skipped, identical };
   const renamedA = new Set(input.renames.map((r) => r.a.index));
   const columns = [...input.colsB.map((c) => c.name), ...input.onlyA.filter((c) => !renamedA.has(c.index)).map((c) => c.name)];
   let disposed = false;

@@ -284,6 +284,11 @@ export class ColumnAccumulator {
   }
 
 
+  /** Finite values in the whole column (the sample may hold fewer). */
+  get finiteCount(): number {
+    return this.finite;
+  }
+
   /** The finite values of the sampled rows, sorted ascending: all of them when the file has no more rows than the sample holds. */
   sortedSample(): Float64Array {
     const sample = (this.sample as Float64Array).subarray(0, this.sampled);

@@ -91,8 +91,27 @@ export interface ColumnDrift {
   readonly ks?: DriftMeasure;
   /** Categorical only: chi-square test of homogeneity (no continuity correction); verdict from Cramér's V. */
   readonly chiSquare?: DriftMeasure & { readonly pValue: number; readonly dof: number; readonly cramersV: number };
+  /**
+   * Categorical only: categories found in B but not in A (`added`) and in A
+   * but no longer in B (`removed`), the first `CATEGORY_NAMES_SHOWN` of each
+   * by count, with their totals. Any of them makes the verdict at least moderate.
+   */
+  readonly categories?: CategoryChanges;
   /** The worst of the verdicts above. */
   readonly verdict: DriftVerdict;
+}
+
+export interface CategoryChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly addedCount: number;
+  readonly removedCount: number;
+}
+
+/** A column drift is not computed for: the key, or a column of one distinct value per row. */
+export interface DriftSkipped {
+  readonly column: string;
+  readonly reason: 'key' | 'id-like';
 }
 
 export interface DatasetDiff {
@@ -103,6 +122,8 @@ export interface DatasetDiff {
   readonly rows: RowDiff;
   readonly stats: StatChange[];
   readonly drift: ColumnDrift[];
+  /** Columns left out of `drift`: their changes are row changes (see idColumns.ts). */
+  readonly driftSkipped?: DriftSkipped[];
   /** True when nothing above differs (no schema, row or statistic change). */
   readonly identical: boolean;
 }

@@ -58,8 +58,9 @@ test('markdown without a page uses the diff\'s own examples, capped by maxRows',
 
 test('drift: sorted by severity with plain words; identical files say so', async (t) => {
   const shifted = await diffOf(t,
-    `n,c,s\n${rows(200, (i) => `${i},${i % 2 ? 'x' : 'y'},${i % 10}`)}\n`,
-    `n,c,s\n${rows(200, (i) => `${i + 150},${i % 2 ? 'x' : 'y'},${i % 10}`)}\n`,
+    // n repeats (i % 100): one whole number per row would be ID-like and not drift-tested.
+    `n,c,s\n${rows(200, (i) => `${i % 100},${i % 2 ? 'x' : 'y'},${i % 10}`)}\n`,
+    `n,c,s\n${rows(200, (i) => `${i % 100 + 75},${i % 2 ? 'x' : 'y'},${i % 10}`)}\n`,
   );
   const md = diffToMarkdown(shifted.diff, { maxRows: 0 });
   const driftRows = md.split('### Drift')[1]!.split('\n').filter((l) => /^\| [a-z] \|/.test(l));

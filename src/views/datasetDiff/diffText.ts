@@ -1,3 +1,4 @@
+import { categoryChangeText } from '../../core/datasetDiff/columnDrift';
 import type { RowChange } from '../../core/datasetDiff/diffFiles';
 import type { DatasetDiff, DiffCell } from '../../core/datasetDiff/types';
 import { diffSummaryLine, sortDriftBySeverity } from './diffMarkdown';
@@ -32,7 +33,7 @@ export function diffToText(diff: DatasetDiff, changes: readonly RowChange[], tot
     lines.push('', 'drift:');
     for (const d of drifted) {
       const extra = d.ks ? `, KS D ${fmt(d.ks.value)}` : d.chiSquare ? `, Cramér's V ${fmt(d.chiSquare.cramersV)}` : '';
-      lines.push(`  ${d.column}: ${d.verdict} shift (PSI ${fmt(d.psi.value)}${extra})`);
+      lines.push(`  ${d.column}: ${d.verdict} shift (PSI ${fmt(d.psi.value)}${extra}${categoryChangeText(d)})`);
     }
   }
   return lines.join('\n') + '\n';
