@@ -10,7 +10,7 @@ import { benchDiff } from './diffBench';
 import { benchDiffLarge } from './diffLargeBench';
 import { benchServe } from './serveBench';
 import { benchImage } from './imageBench';
-import { benchTeam } from './teamBench';
+import { benchRemoteReads, benchTeam } from './teamBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
@@ -26,4 +26,5 @@ export const sections: readonly BenchSection[] = [
   { title: 'Model serving (/invocations, autocannon, 2 connections)', run: benchServe },
   { title: 'Model image (runlens build: buildah, vfs, chroot)', run: benchImage },
   { title: 'Team tracking: push to a real MLflow server 2.12', run: benchTeam },
+  { title: 'Team tracking: reading a real MLflow server (10,000 runs; 20 runs × 5 metrics × 10k steps)', run: benchRemoteReads },
 ];
