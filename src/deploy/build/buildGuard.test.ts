@@ -152,10 +152,12 @@ test('a CLI that traps SIGTERM gets SIGKILL once the runner\'s cancel grace is o
 
 test('end of the guard\'s stdin (its owner gone): SIGTERM to the group, SIGKILL after the grace, grandchildren included', async () => {
   // The CLI stops at SIGTERM; its grandchild traps it and has to be killed.
+  // 'ready' only once the grandchild says its trap is set: on a loaded machine a fixed delay let SIGTERM
+  // arrive before the trap existed, and the grandchild died at once (a failure of the test, not the guard).
   const c = cli(`
-    const g = require('child_process').spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], { stdio: 'ignore' });
+    const g = require('child_process').spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('trapped'); setInterval(() => {}, 1000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
     note(process.pid); note(g.pid);
-    setTimeout(() => console.log('ready'), 200);
+    g.stdout.once('data', () => console.log('ready'));
     setInterval(() => {}, 1000);
   `);
   const g = guard(c.path, { orphanGraceMs: 700 });
