@@ -7,6 +7,8 @@ export type LiveValues = readonly (number | string | boolean | null)[];
 
 /** Fewer live values than this and the PSI is flagged as noisy. */
 export const MIN_LIVE_VALUES = 100;
+/** Fewer logged rows than this in the window and the monitor gives no drift verdict at all. */
+export const MIN_DRIFT_ROWS = 100;
 
 export interface FeatureDrift {
   readonly feature: string;

@@ -1,6 +1,6 @@
 import type { ColumnStats } from '../../core/data/fingerprint';
 import type { RunStore } from '../../store/runStore';
-import { inputDrift } from './inputDrift';
+import { inputDrift, MIN_DRIFT_ROWS } from './inputDrift';
 import type { InputDrift } from './inputDrift';
 import { parsePrometheusText, PrometheusParseError } from './prometheusText';
 import { readLiveWindow } from './requestLogWindow';
@@ -129,6 +129,9 @@ export function monitorReport(earlier: Scrape, later: Scrape, options: ReportOpt
     const window = readLiveWindow(options.requestLog, { maxRows: options.windowRows });
     if (window.rows === 0) {
       driftNote = `no logged requests with inputs in ${options.requestLog} yet`;
+    } else if (window.rows < MIN_DRIFT_ROWS) {
+      // A PSI over a handful of rows swings to "large" on chance alone: no verdict until the window can carry one.
+      driftNote = `not enough traffic to judge drift (${window.rows} row${window.rows === 1 ? '' : 's'})`;
     } else {
       const d = inputDrift(baseline.dataset.stats, baseline.dataset.rows, baseline.features, window.columns, window.rows);
       drift = { ...d, requestLog: options.requestLog, requests: window.requests, from: window.from, to: window.to };
