@@ -106,7 +106,8 @@ describe('runlens CLI errors', () => {
     const r = runCli(ws.dir, ['train', 'bad.train.yaml']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.train\.yaml:6:\d+: .*random_forest/);
-    assert.equal(runCli(ws.dir, ['runs', '--json']).stdout.trim(), '[]');
+    // Nothing was written, not even a store: a read says there is none.
+    assert.match(runCli(ws.dir, ['runs', '--json']).stderr, /^error: no RunLens store at /);
   });
 
   test('a bad CSV fails the run with file, line and column, and leaves it failed', () => {

@@ -3,20 +3,32 @@
  * and the editor's small tools bundle (src/cli/editorTools.ts): global
  * flags, the store location, one-line errors and exit codes.
  */
+import { existsSync } from 'node:fs';
+import { storePaths } from '../store/location';
 import { RunStore } from '../store/runStore';
 import { RUNLENS_VERSION } from '../core/version';
 import { QueryError } from '../core/query/ast';
+import { closestName } from '../core/util/closestName';
 import { ConfigError } from '../core/config/parseConfig';
 import { CliError, type CliContext, type Command } from './context';
-import { findStoreDir } from './storeLocation';
+import { locateStore, noStoreMessage } from './storeLocation';
+import { describeArgsError } from './argsErrors';
 import { terminalSafe } from './terminalText';
 
 /** The streams and environment a command line runs with: `out` and `err` take bytes exactly as given. */
 export type CliIo = Pick<CliContext, 'out' | 'err' | 'cwd' | 'env' | 'interactive'>;
 
+/** One subcommand: what runs, its usage line, and whether it may create a missing store. */
+export interface CommandEntry {
+  readonly run: Command;
+  readonly help: string;
+  /** Only commands that write runs create `.runlens/`; every other one says there is no store. */
+  readonly createsStore?: boolean;
+}
+
 /** A table of subcommands and the usage text printed for `--help`. */
 export interface CommandTable {
-  readonly commands: Readonly<Record<string, { readonly run: Command; readonly help: string }>>;
+  readonly commands: Readonly<Record<string, CommandEntry>>;
   readonly usage: () => string;
 }
 
@@ -46,7 +58,8 @@ export async function runCommandLine(argv: string[], rawIo: CliIo, table: Comman
       io.out(usage() + '\n');
       return 0;
     } else {
-      io.err(`error: unknown option ${flag}\n${usage()}\n`);
+      const suggestion = closestName(flag.split('=')[0]!, ['--store', '--debug', '--version', '--help']);
+      io.err(`error: unknown option ${flag}${suggestion ? `; did you mean ${suggestion}?` : ''}\n${usage()}\n`);
       return 2;
     }
   }
@@ -75,7 +88,8 @@ export async function runCommandLine(argv: string[], rawIo: CliIo, table: Comman
     io.out(`usage: runlens ${command.help}\n`);
     return 0;
   }
-  const storeDir = findStoreDir(io.cwd, storeOption, io.env);
+  const location = locateStore(io.cwd, storeOption, io.env);
+  const storeDir = location.dir;
   let store: RunStore | undefined;
   const ctx: CliContext = {
     ...io,
@@ -84,6 +98,8 @@ export async function runCommandLine(argv: string[], rawIo: CliIo, table: Comman
     debug,
     openStore: () => {
       if (store) return store;
+      if (!command.createsStore && !existsSync(storePaths(storeDir).db)) throw new CliError(noStoreMessage(location));
+      if (location.source === 'found' && location.searched.length > 1) io.err(`using the store in ${storeDir}\n`);
       store = RunStore.open(storeDir);
       // A damaged store still answers reads; say so once, since writes will be refused.
       if (store.damage !== undefined) io.err(`warning: ${store.writeRefusal}\n`);
@@ -93,7 +109,8 @@ export async function runCommandLine(argv: string[], rawIo: CliIo, table: Comman
   try {
     return await command.run(ctx, args);
   } catch (e) {
-    io.err(describeError(e, debug) + '\n');
+    const argsError = describeArgsError(e, name, command.help);
+    io.err((argsError !== undefined ? `error: ${argsError}${debug && e instanceof Error ? `\n${e.stack}` : ''}` : describeError(e, debug)) + '\n');
     return e instanceof CliError ? e.code : e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   } finally {
     store?.close();

@@ -25,7 +25,7 @@ export interface CliContext {
   /** True when stderr is a terminal (progress redraws in place). */
   readonly interactive: boolean;
   readonly storeDir: string;
-  /** Opens the store once per command (created on first use). */
+  /** Opens the store once per command; created only by a command that writes runs, otherwise a missing store is a CliError. */
   readonly openStore: (options?: { readonly?: boolean }) => RunStore;
   readonly debug: boolean;
 }

@@ -14,7 +14,7 @@ import { runProcessCommandLine, type CommandTable } from './commandLine';
 export const EDITOR_TOOLS: CommandTable = {
   commands: {
     serve: { run: serveCommand, help: 'serve <model>[@alias|:version] | <run> [--port 8080] [--host 127.0.0.1] [--request-log FILE | --no-request-log]' },
-    server: { run: serverCommand, help: 'server [--port 5000] [--host 127.0.0.1] [--quiet]' },
+    server: { run: serverCommand, help: 'server [--port 5000] [--host 127.0.0.1] [--quiet]', createsStore: true },
   },
   usage: () => `runlens editor tools ${RUNLENS_VERSION}: serve | server (the full CLI is \`runlens\`)`,
 };

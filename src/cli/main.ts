@@ -3,8 +3,7 @@
  * line on stderr and a non-zero exit; `--debug` adds the stack.
  */
 import { RUNLENS_VERSION } from '../core/version';
-import type { Command } from './context';
-import { runCommandLine, runProcessCommandLine, type CliIo } from './commandLine';
+import { runCommandLine, runProcessCommandLine, type CliIo, type CommandEntry } from './commandLine';
 import { trainCommand } from './commands/train';
 import { sweepCommand } from './commands/sweep';
 import { runsCommand } from './commands/runs';
@@ -27,9 +26,9 @@ import { pullCommand } from './commands/pull';
 import { withMlflowExport } from './commands/exportMlflowModel';
 import { doctorCommand } from './commands/doctor';
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep; with command: runs that script as a tracked run)' },
-  sweep: { run: sweepCommand, help: 'sweep <config> [--parallel N] [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]' },
+const COMMANDS: Record<string, CommandEntry> = {
+  train: { run: trainCommand, help: 'train <config> [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]  (a config with sweep: runs the sweep; with command: runs that script as a tracked run)', createsStore: true },
+  sweep: { run: sweepCommand, help: 'sweep <config> [--parallel N] [--set k=v ...] [--gate QUERY] [--name N] [--tag k=v] [--json]', createsStore: true },
   runs: { run: runsCommand, help: 'runs [--filter QUERY] [--sort KEY] [--limit N] [--experiment E] [--all] [--json] [--server URI|env]' },
   show: { run: showCommand, help: 'show <run> [--json] [--server URI|env]' },
   compare: { run: compareCommand, help: 'compare <run> <run>... [--only-changed] [--json] [--server URI|env]' },
@@ -47,9 +46,9 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   models: { run: modelsCommand, help: 'models [--json]   (registered models: versions, aliases, key metric of each source run)' },
   model: { run: withMlflowExport(modelCommand), help: 'model register <run> <name> [--description T] [--tag k=v ...] [--alias A] | alias <name> <version> <alias> | unalias <name> <alias> | show <model>[@alias|:version] [--json] | update <name> [--description T] [--tag k=v] [--untag k] | delete <name>:<version> | export-mlflow <model>[@alias|:version] <dir>   (an MLflow model folder: mlflow.pyfunc.load_model, mlflow models serve)' },
   init: { run: initCommand, help: 'init [dir]   (writes the examples workspace)' },
-  import: { run: importCommand, help: 'import mlflow <mlruns-dir | mlflow.db> [--include-deleted] [--json]   (experiments, runs, metrics, artifacts from MLflow)' },
+  import: { run: importCommand, help: 'import mlflow <mlruns-dir | mlflow.db> [--include-deleted] [--json]   (experiments, runs, metrics, artifacts from MLflow)', createsStore: true },
   export: { run: exportCommand, help: 'export mlflow <dir> [--experiment E] [--filter QUERY] [--json]   (an MLflow file store that `mlflow ui` opens)' },
-  server: { run: serverCommand, help: 'server [--port 5000] [--host 127.0.0.1] [--quiet]   (MLflow-compatible tracking API: set MLFLOW_TRACKING_URI to its URL)' },
+  server: { run: serverCommand, help: 'server [--port 5000] [--host 127.0.0.1] [--quiet]   (MLflow-compatible tracking API: set MLFLOW_TRACKING_URI to its URL)', createsStore: true },
   build: { run: buildCommand, help: 'build <model>[@alias|:version] [--tag T] [--base IMAGE] [--cli docker|podman|buildah] [--cli-arg=X ...] [--context-only] [--json]   (container image of the model server)' },
   'base-image': { run: baseImageCommand, help: 'base-image [--tag runlens-node:20] [--cli buildah|podman|docker] [--cli-arg=X ...] [--cache-dir DIR] [--force] [--json]   (a local Node.js base image for runlens build --base, where node:20-bookworm-slim cannot be pulled: Debian minbase by debootstrap + this node, 1-2 min)' },
   smoke: { run: smokeCommand, help: 'smoke <model>[@alias|:version] [--rows N] [--target auto|image|context] [--cli-arg=X ...] [--min-match F] [--json]   (sample rows of its data through its image, or its build context; exit 1 below --min-match)' },
@@ -64,7 +63,7 @@ export function usage(): string {
     '',
     ...Object.values(COMMANDS).map((c) => `  runlens ${c.help}`),
     '',
-    'The store is --store DIR, else $RUNLENS_STORE, else the nearest .runlens/ at or above the current folder.',
+    'The store is --store DIR, else $RUNLENS_STORE, else the nearest .runlens/ from the current folder up to the workspace root (a folder with .git, package.json or a *.train.* config; never above $HOME). Only train, sweep, import and server create it.',
     '--server reads runs, show, compare and metrics from an MLflow tracking server instead (URI, or env for $MLFLOW_TRACKING_URI; credentials from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD).',
     'Filter language: metrics.test_accuracy > 0.9 and (params.model = "decision_tree" or tags.team LIKE \'ml%\')',
   ].join('\n');

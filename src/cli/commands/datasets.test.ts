@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { makeWorkspace } from '../../../test/fixtures/workspace';
+import { cliEnv, makeWorkspace } from '../../../test/fixtures/workspace';
 import { main } from '../main';
 
 async function cli(cwd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), cwd, env: { RUNLENS_STORE: '' }, interactive: false });
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), cwd, env: cliEnv(cwd), interactive: false });
   return { code, out, err };
 }
 

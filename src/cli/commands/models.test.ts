@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
+import { cliEnv, makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
 import type { CliResult } from '../../../test/fixtures/workspace';
 import { main } from '../main';
 
@@ -27,7 +27,7 @@ async function cli(args: string[]): Promise<CliResult> {
     out: (t) => (stdout += t),
     err: (t) => (stderr += t),
     cwd: ws.dir,
-    env: { ...process.env, RUNLENS_STORE: '' },
+    env: cliEnv(ws.dir),
     interactive: false,
   });
   return { code, stdout, stderr };

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { RunStore } from '../../store/runStore';
 import { main } from '../main';
-import { makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
+import { cliEnv, makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
 import type { MonitorReport } from '../../deploy/monitor/monitorSample';
 
 const ws = makeWorkspace();
@@ -38,7 +38,7 @@ function score(url: string, data: number[][]): Promise<number> {
 async function cliInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { cwd: ws.dir, env: { ...process.env, RUNLENS_STORE: '' }, interactive: false,
+  const code = await main(args, { cwd: ws.dir, env: cliEnv(ws.dir), interactive: false,
     out: (t) => (stdout += t), err: (t) => (stderr += t) });
   return { code, stdout, stderr };
 }

@@ -109,7 +109,8 @@ describe('runlens sweep rejects bad sweeps before creating a run', () => {
       assert.match(r.stderr, /bad\.train\.yaml:11:\d+: .*sweep param "model\.params\.max_dept" is not a parameter of decision_tree/);
       assert.match(r.stderr, /max_depth/, 'suggests the real name');
     }
-    assert.equal(runCli(ws.dir, ['runs', '--json', '--all']).stdout.trim(), '[]');
+    // No run, not even a store: a read says there is none.
+    assert.match(runCli(ws.dir, ['runs', '--json', '--all']).stderr, /^error: no RunLens store at /);
   });
 });
 
