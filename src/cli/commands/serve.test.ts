@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
 
 const ws = makeWorkspace();
@@ -120,4 +122,15 @@ test('--log-rate caps the request log per second; --log-rate 0 logs every reques
   const bad = runCli(ws.dir, ['serve', 'no-such-model', '--log-rate=-1']);
   assert.equal(bad.code, 2, bad.stderr);
   assert.equal(bad.stderr.trim(), 'error: --log-rate expects a whole number of requests per second (0 logs every request), got "-1"');
+});
+
+test('a port in use is one line naming the port and the flag', async () => {
+  const runId = irisRun();
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  after(() => blocker.close());
+  const port = (blocker.address() as AddressInfo).port;
+  const r = runCli(ws.dir, ['serve', runId.slice(0, 8), '--port', String(port), '--no-request-log']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^error: port ${port} on 127\\.0\\.0\\.1 is in use; pick another with --port\\n$`));
 });

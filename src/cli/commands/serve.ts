@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { listenError } from '../listenError';
 import { CliError, type Command } from '../context';
 import { untilSignal } from '../signals';
 import { serveImage } from './serveImage';
@@ -56,7 +57,10 @@ export const serveCommand: Command = async (ctx, argv) => {
   // Listening before anything is printed: a SIGTERM sent as soon as the deployment line shows (the editor's
   // Stop, a test) must find the handler, or Node's default action ends the process before it marks the deployment stopped.
   const signalled = untilSignal(ctx);
-  const server = await startServing(model.pkg, { port, host: values.host, maxBodyBytes, handleSignals: false, log: (line) => ctx.out(`${line}\n`), ...logOptions, ...(logRate !== undefined ? { logRate } : {}) });
+  const server = await startServing(model.pkg, { port, host: values.host, maxBodyBytes, handleSignals: false, log: (line) => ctx.out(`${line}\n`), ...logOptions, ...(logRate !== undefined ? { logRate } : {}) })
+    .catch((e: unknown) => {
+      throw listenError(e, port, values.host);
+    });
   const deployment = model.name === null || model.version === null ? undefined
     : store.registry.addDeployment({ name: model.name, version: model.version, kind: 'local', url: server.url, pid: process.pid, requestLog: server.requestLogFile });
   if (deployment) ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
