@@ -2,6 +2,7 @@
  * Wording for config messages: paths, values and schemas in plain English,
  * e.g. `model.params.max_depth must be an integer ≥ 1 or null (got "four")`.
  */
+import { editDistance } from '../util/closestName';
 
 /** A JSON Schema node as this code reads it (draft-07 subset + VS Code extras). */
 export interface SchemaNode {
@@ -47,11 +48,14 @@ export function displayPath(pointer: readonly string[]): string {
   return out;
 }
 
+/** A longer string (a whole CSV file read as a config) is cut here, so the error stays one readable line. */
+const MAX_SHOWN_CHARS = 80;
+
 /** A value as a user would write it: `"four"`, `2.5`, `null`, `[1, 2]`, or `a mapping`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > MAX_SHOWN_CHARS ? `${JSON.stringify(value.slice(0, MAX_SHOWN_CHARS))}… (${value.length} characters)` : JSON.stringify(value);
   if (value === null || typeof value === 'boolean') return String(value);
   const json = JSON.stringify(value);
   if (json !== undefined && json.length <= 40) return Array.isArray(value) ? json.replace(/,/g, ', ') : json;
@@ -130,21 +134,6 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.min(3, Math.floor(word.length / 3))) ? best : undefined;
-}
-
-/** Levenshtein distance where swapping two neighbours counts as one edit (`modle` → `model`). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /** `; did you mean "type"?` when a close candidate exists, else ''. */

@@ -134,9 +134,19 @@ test('an empty file says what a config needs', () => {
 
 test('an unknown top-level key points at the key and suggests the near one', () => {
   const d = where('experiment: x\nmodle:\n  type: mlp\ndata: { path: a.csv, target: y }\n');
-  assert.deepEqual(d, [
-    '1:1-1:11 a config needs "model" and "data" (built-in training) or "command" (script run)',
-    '2:1-2:6 unknown key "modle" at the top level (allowed: tracking, experiment, name, task, seed, description, tags, data, model, evaluate, sweep, command, params, env, cwd, args, timeout); did you mean "model"?',
+  // One error: the "needs model" it causes is said by the typo's message.
+  assert.deepEqual(d, ['2:1-2:6 unknown key "modle" at the top level; did you mean "model"? (a required key)']);
+});
+
+test('a misspelt required key is one error, not a missing key and then the typo', () => {
+  assert.deepEqual(where('data:\n  path: a.csv\n  taget: y\nmodel: { type: mlp }\n'),
+    ['3:3-3:8 unknown key "taget" in data; did you mean "target"? (a required key)']);
+  assert.deepEqual(where('data: { path: a.csv, target: y }\nmodel:\n  tpye: mlp\n'),
+    ['3:3-3:7 unknown key "tpye" in model; did you mean "type"? (a required key)']);
+  // A missing key no typo stands for is still its own error.
+  assert.deepEqual(where('data:\n  path: a.csv\n  colour: y\nmodel: { type: mlp }\n'), [
+    '1:1-1:5 missing required key "target" in data',
+    '3:3-3:9 unknown key "colour" in data (allowed: path, train, test, target, positive, split, clean, features)',
   ]);
 });
 
@@ -313,6 +323,15 @@ test('tab-indented and one-line JSON are located by character', () => {
 
 test('a config that is not a mapping says so', () => {
   assert.deepEqual(where('- a\n- b\n'), ['1:1-1:4 the config must be a mapping (got ["a", "b"])']);
+});
+
+test('a CSV passed as the config is quoted by its first 80 characters, not the whole file', () => {
+  const csv = 'sepal_length,sepal_width,petal_length,petal_width,species\n' + '5.1,3.5,1.4,0.2,setosa\n'.repeat(150);
+  const [message, ...more] = parseConfigText(csv, 'iris.csv').diagnostics.map((d) => d.message);
+  assert.deepEqual(more, []);
+  const folded = csv.trim().replace(/\n/g, ' ');
+  assert.equal(message, `the config must be a mapping (got ${JSON.stringify(folded.slice(0, 80))}… (${folded.length} characters))`);
+  assert.ok(message!.length < 140, message);
 });
 
 test('validateConfig checks an object without positions', () => {

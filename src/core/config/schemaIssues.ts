@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { ConfigIssue } from './configIssue';
 import { fromJsonPointer } from './configIssue';
 import type { SchemaNode } from './describe';
-import { describeSchema, describeValue, didYouMean, displayPath } from './describe';
+import { closest, describeSchema, describeValue, didYouMean, displayPath } from './describe';
 import { trainValidator } from './trainSchema';
 
 /** Keywords that judge a value itself; several at one node make one message. */
@@ -35,6 +35,9 @@ function humanize(all: readonly ErrorObject[]): ConfigIssue[] {
   // Errors carrying `propertyName` come from inside `propertyNames` and only
   // repeat the outer propertyNames error.
   let errors = all.filter((e) => e.keyword !== 'if' && e.propertyName === undefined);
+  const typos = misspeltRequiredKeys(errors);
+  // The missing key a typo caused is said by the typo's own message.
+  errors = errors.filter((e) => !(e.keyword === 'required' && typos.has(typoKey(e.instancePath, String(e.params.missingProperty)))));
   const issues: ConfigIssue[] = [];
   const combinators = errors
     .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
@@ -47,6 +50,7 @@ function humanize(all: readonly ErrorObject[]): ConfigIssue[] {
     const schema = c.parentSchema as SchemaNode;
     if (schema.errorMessage) {
       const missing = branch.every((e) => e.keyword === 'required');
+      if (missing && typosExplainABranch(c, typos)) continue;
       issues.push({ message: schema.errorMessage, severity: 'error', pointer, target: missing ? 'parent' : 'value' });
     } else if (branch.every((e) => e.instancePath === c.instancePath && VALUE_KEYWORDS.has(e.keyword))) {
       issues.push(valueIssue(pointer, schema, c.data));
@@ -64,7 +68,7 @@ function humanize(all: readonly ErrorObject[]): ConfigIssue[] {
         issues.push(valueIssue(fromJsonPointer(e.instancePath), e.parentSchema as SchemaNode, e.data));
       }
     } else {
-      issues.push(keywordIssue(e));
+      issues.push(keywordIssue(e, typos));
     }
   }
 
@@ -105,7 +109,46 @@ function valueIssue(pointer: readonly string[], schema: SchemaNode, data: unknow
   return { message, severity: 'error', pointer, target: 'value' };
 }
 
-function keywordIssue(e: ErrorObject): ConfigIssue {
+/** Where a misspelt key stands for a missing required key: `instancePath|meant` → the key typed. */
+function typoKey(instancePath: string, meant: string): string {
+  return `${instancePath}|${meant}`;
+}
+
+/**
+ * Unknown keys that are likely misspellings of a required key missing beside
+ * them (`taget` for `target`): one error says both, instead of a "missing
+ * required key" and then the typo that caused it.
+ */
+function misspeltRequiredKeys(errors: readonly ErrorObject[]): Map<string, string> {
+  const missing = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword === 'required') missing.set(e.instancePath, [...(missing.get(e.instancePath) ?? []), String(e.params.missingProperty)]);
+  }
+  const typos = new Map<string, string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const key = String(e.params.additionalProperty);
+    const meant = closest(key, missing.get(e.instancePath) ?? []);
+    if (meant !== undefined && !typos.has(typoKey(e.instancePath, meant))) typos.set(typoKey(e.instancePath, meant), key);
+  }
+  return typos;
+}
+
+/**
+ * True when one branch of the anyOf `c` asks only for required keys and each
+ * one it misses is a key a typo stands for (`modle` for `model`, `data` present).
+ */
+function typosExplainABranch(c: ErrorObject, typos: ReadonlyMap<string, string>): boolean {
+  const data = c.data;
+  if (typeof data !== 'object' || data === null || !Array.isArray(c.schema)) return false;
+  return (c.schema as { required?: unknown }[]).some((branch) => {
+    if (!Array.isArray(branch.required)) return false;
+    const missing = branch.required.map(String).filter((k) => !Object.hasOwn(data, k));
+    return missing.length > 0 && missing.every((k) => typos.has(typoKey(c.instancePath, k)));
+  });
+}
+
+function keywordIssue(e: ErrorObject, typos: ReadonlyMap<string, string>): ConfigIssue {
   const pointer = fromJsonPointer(e.instancePath);
   const path = displayPath(pointer);
   const schema = (e.parentSchema ?? {}) as SchemaNode;
@@ -118,6 +161,8 @@ function keywordIssue(e: ErrorObject): ConfigIssue {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const where = pointer.length === 0 ? 'at the top level' : `in ${path}`;
+      const meant = [...typos].find(([at, typed]) => typed === key && at.startsWith(`${e.instancePath}|`))?.[0].slice(e.instancePath.length + 1);
+      if (meant !== undefined) return issue(`unknown key "${key}" ${where}; did you mean "${meant}"? (a required key)`, 'key', [...pointer, key]);
       return issue(`unknown key "${key}" ${where} (allowed: ${props.join(', ')})${didYouMean(key, props)}`, 'key', [...pointer, key]);
     }
     case 'propertyNames': {
