@@ -2,9 +2,14 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../context';
 import { CliError } from '../context';
 import { formatAgo, formatNumber, formatTable } from '../table';
+import type { RunStore } from '../../store/runStore';
 import type { RunRow } from '../../store/types';
 import type { SourceRunRow } from '../../tracking/runSource';
 import { openRunSource, SERVER_OPTION } from '../runSourceOption';
+import { knownKeys, unknownKeyHints } from '../filterHints';
+
+/** How many runs the key hints of an empty result look at. */
+const HINT_RUNS = 1000;
 
 /** The metric a runs table shows first: test_* over train_*, accuracy/r2 first. */
 export function keyMetrics(runs: readonly RunRow[], max = 3): string[] {
@@ -53,16 +58,32 @@ export const runsCommand: Command = async (ctx, argv) => {
     experiment: values.experiment,
     parentId: values.all ? undefined : null,
   });
+  // A filter that matched nothing may name a key no run has: say which, and the near one.
+  const hints = runs.length === 0 && values.filter
+    ? unknownKeyHints(values.filter, knownKeys((await source.searchRuns({ limit: HINT_RUNS, experiment: values.experiment, parentId: values.all ? undefined : null })).rows))
+    : [];
   if (values.json) {
     ctx.out(JSON.stringify(runs.map(runJson), jsonNumbers) + '\n');
+    for (const hint of hints) ctx.err(`warning: ${hint}\n`);
   } else if (runs.length === 0) {
     const none = source.kind === 'local' ? 'no runs yet: try `runlens train <config>`' : `no runs on ${source.label}`;
-    ctx.out(values.filter ? 'no runs match the filter\n' : `${none}\n`);
+    ctx.out(values.filter ? `no runs match the filter${hints.map((h) => `: ${h}`).join('')}\n` : `${none}\n`);
   } else {
-    ctx.out(runsTable(runs) + '\n');
+    // Sweep trials and CV folds are left out unless --all: say how many (locally, where counting is cheap).
+    const hidden = values.all || values.server !== undefined ? 0 : hiddenChildRuns(ctx.openStore({ readonly: true }), values.filter, values.experiment);
+    ctx.out(runsTable(runs) + '\n' + (hidden > 0 ? `${hidden} child run${hidden === 1 ? '' : 's'} hidden; --all shows them\n` : ''));
   }
   return 0;
 };
+
+/** Child runs (sweep trials, CV folds) that match the filter, which the table leaves out without --all. */
+function hiddenChildRuns(store: RunStore, filter: string | undefined, experiment: string | undefined): number {
+  try {
+    return store.countRuns({ filter, experiment }) - store.countRuns({ filter, experiment, parentId: null });
+  } finally {
+    store.close();
+  }
+}
 
 /** JSON has no NaN or Infinity: spell them as strings instead of null. */
 export function jsonNumbers(_key: string, value: unknown): unknown {
