@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cliEnv, makeWorkspace } from '../../../test/fixtures/workspace';
 import { main } from '../main';
+import { runsCell } from './datasets';
 
 async function cli(cwd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -90,5 +91,33 @@ describe('dataset versions from two trainings on a changed file', () => {
     assert.equal(j.changes.find((c: { kind: string }) => c.kind === 'added').values.sepal_length, 5.15);
     const same = await cli(ws.dir, ['diff', older, older]);
     assert.equal(same.code, 0, same.err);
+  });
+});
+
+test('runsCell: run labels up to the width, then how many more', () => {
+  assert.equal(runsCell(['a (train)', 'b (train)'], 60), 'a (train), b (train)');
+  assert.equal(runsCell(['a'.repeat(30), 'b'.repeat(30), 'c'.repeat(30)], 60), `${'a'.repeat(30)}, +2 more`);
+  assert.equal(runsCell(['a'.repeat(70)], 60), 'a'.repeat(70));
+  assert.equal(runsCell([], 60), '');
+});
+
+describe('dataset show for a file many runs read', () => {
+  const ws = makeWorkspace();
+  after(() => ws.cleanup());
+
+  test('the versions table stays one line a version; a version lists its runs one a line', async () => {
+    const names = ['decision-tree-baseline-with-a-long-name', 'decision-tree-second-try-with-a-long-name', 'decision-tree-third-try-with-a-long-name'];
+    for (const name of names) assert.equal((await cli(ws.dir, ['train', 'iris.train.yaml', '--name', name])).code, 0);
+    const file = await cli(ws.dir, ['dataset', 'show', 'data/iris.csv']);
+    assert.equal(file.code, 0, file.err);
+    const row = file.out.split('\n').find((l) => names.some((n) => l.includes(n)))!;
+    assert.match(row, /, \+2 more/);
+    assert.ok(row.length < 140, row);
+    const fingerprint = /^(\w{12}) /m.exec(file.out.split('\n').slice(2).join('\n'))![1]!;
+    const version = await cli(ws.dir, ['dataset', 'show', fingerprint]);
+    const runLines = version.out.split('\n').filter((l) => names.some((n) => l.includes(n)));
+    assert.equal(runLines.length, 3, version.out);
+    assert.match(runLines[0]!, /^runs {8}decision-tree-/);
+    assert.match(runLines[1]!, /^ {12}decision-tree-/);
   });
 });

@@ -100,13 +100,28 @@ function printFile(ctx: CliContext, json: boolean, file: DatasetFileInfo): numbe
       v.fingerprint.slice(0, 12) + (v.fingerprint === file.currentFingerprint ? ' *' : ''),
       shape(v.rows, v.columns),
       formatAgo(v.createdAt),
-      v.runs.map((r) => `${r.runName} (${r.role})`).join(', '),
+      runsCell(v.runs.map((r) => `${r.runName} (${r.role})`)),
       SOURCE_WORDS[v.source],
     ]),
   ));
   lines.push('', 'runlens dataset show <version> lists its columns; runlens diff <version> <version> compares two.');
   ctx.out(lines.join('\n') + '\n');
   return 0;
+}
+
+/** Widest the runs cell of a versions table grows; the rest is counted. */
+const RUNS_CELL_CHARS = 60;
+
+/** Run labels joined up to RUNS_CELL_CHARS, then `+N more`, so one version's row stays one line. */
+export function runsCell(labels: readonly string[], max = RUNS_CELL_CHARS): string {
+  let cell = '';
+  for (let i = 0; i < labels.length; i++) {
+    const next = cell ? `${cell}, ${labels[i]}` : labels[i]!;
+    const rest = labels.length - i - 1;
+    if (next.length + (rest > 0 ? `, +${rest} more`.length : 0) > max && cell) return `${cell}, +${labels.length - i} more`;
+    cell = next;
+  }
+  return cell;
 }
 
 interface VersionContext {
@@ -127,7 +142,8 @@ function printVersion(ctx: CliContext, json: boolean, v: VersionContext, fp: Dat
   if (v.createdAt) lines.push(`recorded    ${new Date(v.createdAt).toISOString()}`);
   else if (v.recorded === false) lines.push('recorded    no run has used this content');
   if (v.source) lines.push(`readable    ${SOURCE_WORDS[v.source]}`);
-  if (v.runs.length > 0) lines.push(`runs        ${v.runs.map((r) => `${printable(r.runName)} (${r.role}, ${r.runId.slice(0, 8)})`).join(', ')}`);
+  // One run a line: a version many runs read stays readable.
+  v.runs.forEach((r, i) => lines.push(`${i === 0 ? 'runs' : ''}`.padEnd(12) + `${printable(r.runName)} (${r.role}, ${r.runId.slice(0, 8)})`));
   lines.push('', formatTable(['column', 'type', 'missing', 'summary'], fp.stats.map((s) => [s.name, s.type, String(s.missing), statSummary(s)])));
   ctx.out(lines.join('\n') + '\n');
   return 0;
