@@ -70,7 +70,7 @@ export const runsCommand: Command = async (ctx, argv) => {
     ctx.out(values.filter ? `no runs match the filter${hints.map((h) => `: ${h}`).join('')}\n` : `${none}\n`);
   } else {
     // Sweep trials and CV folds are left out unless --all: say how many (locally, where counting is cheap).
-    const hidden = values.all || values.server !== undefined ? 0 : hiddenChildRuns(ctx.openStore({ readonly: true }), values.filter, values.experiment);
+    const hidden = values.all || values.server !== undefined ? 0 : hiddenChildRuns(ctx.openStore(), values.filter, values.experiment);
     ctx.out(runsTable(runs) + '\n' + (hidden > 0 ? `${hidden} child run${hidden === 1 ? '' : 's'} hidden; --all shows them\n` : ''));
   }
   return 0;
@@ -78,11 +78,7 @@ export const runsCommand: Command = async (ctx, argv) => {
 
 /** Child runs (sweep trials, CV folds) that match the filter, which the table leaves out without --all. */
 function hiddenChildRuns(store: RunStore, filter: string | undefined, experiment: string | undefined): number {
-  try {
-    return store.countRuns({ filter, experiment }) - store.countRuns({ filter, experiment, parentId: null });
-  } finally {
-    store.close();
-  }
+  return store.countRuns({ filter, experiment }) - store.countRuns({ filter, experiment, parentId: null });
 }
 
 /** JSON has no NaN or Infinity: spell them as strings instead of null. */
