@@ -13,6 +13,7 @@ import { ConfigError } from '../core/config/parseConfig';
 import { CliError, type CliContext, type Command } from './context';
 import { locateStore, noStoreMessage } from './storeLocation';
 import { describeArgsError } from './argsErrors';
+import { helpText, type CommandSpec } from './commandHelp';
 import { terminalSafe } from './terminalText';
 
 /** The streams and environment a command line runs with: `out` and `err` take bytes exactly as given. */
@@ -24,6 +25,8 @@ export interface CommandEntry {
   readonly help: string;
   /** Only commands that write runs create `.runlens/`; every other one says there is no store. */
   readonly createsStore?: boolean;
+  /** Its arguments and every flag explained: `runlens <command> --help` prints it (commandHelp.ts). */
+  readonly spec?: CommandSpec;
 }
 
 /** A table of subcommands and the usage text printed for `--help`. */
@@ -85,7 +88,7 @@ export async function runCommandLine(argv: string[], rawIo: CliIo, table: Comman
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    io.out(`usage: runlens ${command.help}\n`);
+    io.out(`${command.spec ? helpText(name, command.spec) : `usage: runlens ${command.help}`}\n`);
     return 0;
   }
   const location = locateStore(io.cwd, storeOption, io.env);
