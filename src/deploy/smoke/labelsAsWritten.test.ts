@@ -10,11 +10,13 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeWorkspace, runCli } from '../../../test/fixtures/workspace';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { REPO_ROOT, makeWorkspace, runCli } from '../../../test/fixtures/workspace';
 import type { ModelPackage } from '../../core/package/modelPackage';
 import { loadModelForServing } from '../serve/servingModel';
 
 const ws = makeWorkspace();
+const pandasAvailable = () => spawnSync('/usr/bin/python3', ['-c', 'import numpy, pandas'], { stdio: 'ignore' }).status === 0;
 after(() => ws.cleanup());
 
 /** 60 rows whose label is `hi` when x > 5, `lo` otherwise: a depth-1 tree learns it exactly. */
@@ -69,6 +71,21 @@ for (const [name, lo, hi, classes] of cases) {
     assert.deepEqual(predicted, expected);
   });
 }
+
+/** What the MLflow export's Python loader (python/runlens_pyfunc.py, numpy + pandas, no MLflow needed) predicts for two rows. */
+function pyfuncPredicts(pkg: unknown): unknown {
+  const script = 'import json, sys; sys.path.insert(0, sys.argv[1]); import pandas as pd; from runlens_pyfunc import RunLensModel\n'
+    + 'm = RunLensModel(json.load(sys.stdin)); print(json.dumps([v.item() if hasattr(v, "item") else v for v in m.predict(pd.DataFrame({"x": [1.0, 9.0], "z": [3.0, 3.0]}))]))';
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, join(REPO_ROOT, 'python')], { input: JSON.stringify(pkg), encoding: 'utf8' }));
+}
+
+test('the MLflow export\'s Python loader decodes the same labels from the package', { skip: pandasAvailable() ? false : 'numpy/pandas not installed for /usr/bin/python3' }, () => {
+  for (const [name, expected] of [['yesno', ['no', 'yes']], ['truefalse', ['False', 'True']], ['zeroone', [0, 1]]] as const) {
+    const pkg = JSON.parse(artifact(train(name), 'model/model.json')) as ModelPackage;
+    assert.deepEqual(pyfuncPredicts(pkg), expected, name);
+    if (name === 'yesno') assert.deepEqual(pyfuncPredicts({ ...pkg, classes: [false, true] }), [false, true], 'an old package');
+  }
+});
 
 test('an old package whose classes are booleans still loads and predicts booleans', () => {
   const id = train('yesno');
