@@ -1,4 +1,4 @@
-import type { Column, ColumnType, Frame } from './frame';
+import type { BooleanTexts, Column, ColumnType, Frame } from './frame';
 import { CsvError, quoteValue } from './dataError';
 import type { ScanResult } from './csvScan';
 import { readColumnTexts } from './csvScan';
@@ -56,8 +56,8 @@ export function buildColumns(scan: ScanResult, header: readonly string[], wholeF
     const kind = kinds[c];
     const values = scan.values[c];
     if (kind === 'numeric' || kind === 'boolean') {
-      const words = kind === 'boolean' ? scan.texts[c] : undefined;
-      columns.push({ name, type: kind, values: trimArray(values, rows), ...(words !== undefined ? { texts: words } : {}) });
+      const texts = kind === 'boolean' ? booleanTexts(scan.texts[c], rows) : undefined;
+      columns.push({ name, type: kind, values: trimArray(values, rows), ...(texts !== undefined ? { texts } : {}) });
       info.push({ name, inferred: kind, missing: scan.missing[c] });
       return;
     }
@@ -82,6 +82,30 @@ export function buildColumns(scan: ScanResult, header: readonly string[], wholeF
     }
   });
   return { columns, info };
+}
+
+/**
+ * The texts of a boolean column as a dictionary and a byte per row, so a
+ * yes/no target can keep its words without a string reference per row.
+ * Undefined past 255 spellings (the labels then read true/false).
+ */
+function booleanTexts(texts: readonly (string | undefined)[] | undefined, rows: number): BooleanTexts | undefined {
+  if (texts === undefined) return undefined;
+  const words: string[] = [];
+  const index = new Map<string, number>();
+  const codes = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const t = texts[r];
+    if (t === undefined) continue;
+    let k = index.get(t);
+    if (k === undefined) {
+      if (words.length === 255) return undefined;
+      k = words.push(t);
+      index.set(t, k);
+    }
+    codes[r] = k;
+  }
+  return { words, codes };
 }
 
 /** A view of the first `rows` values; copied when the spare capacity is large. */

@@ -15,10 +15,17 @@ export interface NumericColumn {
   readonly values: Float64Array;
   /**
    * A boolean column read from a CSV: each cell's text as written ("yes",
-   * "N", "True"), by row, undefined where missing. A classification target
-   * keeps these as its labels (`labelColumn`); row selections drop them.
+   * "True"), as `words[codes[row] - 1]` (code 0: missing), one byte a row. A
+   * classification target keeps these as its labels (`labelColumn`); row
+   * selections drop them.
    */
-  readonly texts?: readonly (string | undefined)[];
+  readonly texts?: BooleanTexts;
+}
+
+/** The distinct texts of a boolean column and, per row, 1 + the index of its text (0 where missing). */
+export interface BooleanTexts {
+  readonly words: readonly string[];
+  readonly codes: Uint8Array;
 }
 
 export interface CategoricalColumn {

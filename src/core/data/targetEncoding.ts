@@ -54,8 +54,8 @@ export function cellLabel(col: Column, row: number, trim: boolean): Label | unde
  */
 export function labelColumn(col: Column): Column {
   if (col.type !== 'boolean' || col.texts === undefined) return col;
-  const texts = col.texts;
-  const values = Array.from(col.values, (v, r): string | null => (Number.isNaN(v) ? null : texts[r] ?? String(v === 1)));
+  const { words, codes } = col.texts;
+  const values = Array.from(col.values, (v, r): string | null => (Number.isNaN(v) ? null : words[codes[r] - 1] ?? String(v === 1)));
   return { name: col.name, type: 'categorical', values };
 }
 
