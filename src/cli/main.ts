@@ -40,7 +40,7 @@ const RUNNERS: Record<string, Pick<CommandEntry, 'run' | 'createsStore'>> = {
   delete: { run: deleteCommand },
   doctor: { run: doctorCommand },
   push: { run: pushCommand },
-  pull: { run: pullCommand },
+  pull: { run: pullCommand, createsStore: true },
   gc: { run: gcCommand },
   datasets: { run: datasetsCommand },
   dataset: { run: datasetCommand },
@@ -72,7 +72,7 @@ export function usage(): string {
     '',
     ...Object.values(COMMANDS).map((c) => `  runlens ${c.help}`),
     '',
-    'The store is --store DIR, else $RUNLENS_STORE, else the nearest .runlens/ from the current folder up to the workspace root (a folder with .git, package.json or a *.train.* config; never above $HOME). Only train, sweep, import and server create it.',
+    'The store is --store DIR, else $RUNLENS_STORE, else the nearest .runlens/ from the current folder up to the workspace root (a folder with .git, package.json or a *.train.* config; never above $HOME). Only train, sweep, import, pull and server create it.',
     '--server reads runs, show, compare and metrics from an MLflow tracking server instead (URI, or env for $MLFLOW_TRACKING_URI; credentials from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD).',
     'Filter language: metrics.test_accuracy > 0.9 and (params.model = "decision_tree" or tags.team LIKE \'ml%\')',
   ].join('\n');

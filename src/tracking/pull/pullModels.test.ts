@@ -78,8 +78,8 @@ describe('runlens pull --models', () => {
     const r = await runMlflowPython(REGISTER, { args: [server.uri, work] });
     assert.equal(r.code, 0, r.stderr);
     ids = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string>;
+    // No store yet: pull is one of the commands that create it (a first pull into a new workspace).
     storeDir = path.join(work, '.runlens');
-    RunStore.open(storeDir).close();
   });
   after(async () => {
     await server?.dispose();
@@ -87,8 +87,10 @@ describe('runlens pull --models', () => {
   });
 
   test('versions whose run has a RunLens package are registered, the rest skipped in one line each, aliases follow', async () => {
+    assert.equal(fs.existsSync(storeDir), false);
     const r = await cli(work, ['--store', storeDir, 'pull', '--experiment', 'registry', '--models'], { MLFLOW_TRACKING_URI: server.uri });
     assert.equal(r.code, 0, r.err);
+    assert.ok(fs.existsSync(path.join(storeDir, 'store.db')), 'the pull created the store');
     assert.match(r.out, /^pulled 3 runs from http:\/\/127\.0\.0\.1:\d+ \(3 new, 0 updated, 0 unchanged\): 0 params, \d+ tags, 0 metric points, 3 artifacts \(\d+ bytes\), 0 dataset inputs in \d+ requests\n/);
     assert.match(r.out, /\nmodels: 1 new, 2 versions registered, 0 already here, 2 aliases set, 3 skipped\n$/);
     const lines = r.err.trim().split('\n');
