@@ -8,7 +8,7 @@ into a RunLens store (`.runlens/store.db`), standard library only.
             runlens.log_metric("loss", loss, step=step)
         runlens.log_artifact("model.pkl")
 
-It follows the write protocol of the TypeScript store (src/store/schema.ts,
+It follows the write protocol of the TypeScript store (src/store/schema.ts with its SQL in migrationsV1V2.ts and migrationsV3On.ts,
 metricRepo.ts, artifactStore.ts): every write is one BEGIN IMMEDIATE
 transaction; a metric series' summary is updated in the same transaction as
 its points; NaN is stored as NULL; `rollup_n`/`metric_blocks` are left alone.
@@ -58,7 +58,7 @@ class RunLensError(Exception):
 
 # ── store ────────────────────────────────────────────────────────────────────
 
-# A copy of the schema steps of src/store/schema.ts (1: runs, 2: the model
+# A copy of the schema steps of src/store/migrationsV1V2.ts and migrationsV3On.ts (1: runs, 2: the model
 # registry, 3: the pid and host of a model build), so a Python-only user can
 # log without installing the Node CLI first. pythonHelper.test.ts checks that a store created here has exactly the
 # schema the TypeScript side creates. The helper writes no registry rows; it
