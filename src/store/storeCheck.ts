@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../core/util/workerEntry';
 
 /** What the editor asks the check worker (storeCheckWorker.ts). */
 export interface StoreCheckRequest {
@@ -25,7 +24,7 @@ export type StoreCheckResult =
  * a worker that cannot start or dies resolves as a refusal saying so.
  */
 export function checkStoreOffThread(request: StoreCheckRequest): Promise<StoreCheckResult> {
-  const entry = workerEntry();
+  const entry = workerEntry(__dirname, 'storeCheckWorker');
   if (!entry) return Promise.resolve({ ok: false, error: 'RunLens could not find its store check (storeCheckWorker.js)', threadId: -1 });
   return new Promise((resolve) => {
     let worker: Worker;
@@ -51,17 +50,3 @@ export function checkStoreOffThread(request: StoreCheckRequest): Promise<StoreCh
   });
 }
 
-/** `storeCheckWorker.js` beside the bundle, or the TypeScript source under tsx (tests, development). */
-function workerEntry(): { readonly script: string; readonly eval: boolean } | undefined {
-  const bundled = join(__dirname, 'storeCheckWorker.js');
-  if (existsSync(bundled)) return { script: bundled, eval: false };
-  const source = join(__dirname, 'storeCheckWorker.ts');
-  if (!existsSync(source)) return undefined;
-  let tsx: string;
-  try {
-    tsx = require.resolve('tsx/cjs/api');
-  } catch {
-    return undefined;
-  }
-  return { script: `require(${JSON.stringify(tsx)}).register();require(${JSON.stringify(source)});`, eval: true };
-}

@@ -6,9 +6,9 @@
  * machine with two cores or more) and never blocks the extension host's
  * event loop. Both kinds yield the same batches, so results are identical.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../util/workerEntry';
 import { CsvBatchReader } from './csvBatches';
 import { CsvError } from '../data/dataError';
 import { INLINE_LOCAL_TEXT, batchBuffers, deserializeError } from './scanWorkerProtocol';
@@ -72,7 +72,7 @@ export interface OpenCsvOptions {
 export async function openCsvSource(path: string, label: string, options: OpenCsvOptions = {}): Promise<CsvSource> {
   const mode = options.workers ?? 'auto';
   if (mode !== 'never' && (mode === 'always' || sizeOf(path) >= WORKER_MIN_BYTES)) {
-    const entry = scanWorkerEntry();
+    const entry = workerEntry(__dirname, 'scanWorker');
     if (entry) {
       const source = await WorkerCsvSource.open(entry, { path, label, textTableLimit: options.textTableLimit, readAheadBytes: options.readAheadBytes }, options.intern);
       if (source) return source;
@@ -89,20 +89,6 @@ function sizeOf(path: string): number {
   }
 }
 
-/** The worker script: `scanWorker.js` beside the bundle, or the TypeScript source under tsx (tests, development). */
-function scanWorkerEntry(): { readonly script: string; readonly eval: boolean } | undefined {
-  const bundled = join(__dirname, 'scanWorker.js');
-  if (existsSync(bundled)) return { script: bundled, eval: false };
-  const source = join(__dirname, 'scanWorker.ts');
-  if (!existsSync(source)) return undefined;
-  let tsx: string;
-  try {
-    tsx = require.resolve('tsx/cjs/api');
-  } catch {
-    return undefined;
-  }
-  return { script: `require(${JSON.stringify(tsx)}).register();require(${JSON.stringify(source)});`, eval: true };
-}
 
 class InThreadSource implements CsvSource {
   readonly onWorker = false;
