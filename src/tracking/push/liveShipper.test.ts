@@ -13,7 +13,7 @@ import { MlflowClient } from '../../mlflow/client/mlflowClient';
 import { RunStore } from '../../store/runStore';
 import type { MlflowServer } from '../testing/realMlflow';
 import { startMlflowServer } from '../testing/realMlflow';
-import type { Timers } from './liveShipper';
+import type { Timers } from '../../core/util/timers';
 import { LiveShipper, TAG_LOG_TO } from './liveShipper';
 
 /** Timers that fire only when the test calls fire(). */

@@ -11,6 +11,8 @@ import type { SyncRepo } from '../../store/syncRepo';
 import { pushRuns } from './pushRuns';
 import type { PushSource, PushSummary } from './pushTypes';
 import { emptySummary } from './pushTypes';
+import type { Timers } from '../../core/util/timers';
+import { realTimers } from '../../core/util/timers';
 
 /** The store as the shipper uses it (RunStore has all of it). */
 export interface ShipperStore extends PushSource {
@@ -21,11 +23,6 @@ export interface ShipperStore extends PushSource {
 
 /** Set on a run meant for a server, so a run the server never saw is still found as backlog. */
 export const TAG_LOG_TO = 'runlens.logTo';
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface LiveShipperOptions {
   readonly store: ShipperStore;
@@ -40,15 +37,6 @@ export interface LiveShipperOptions {
   readonly log: (line: string) => void;
   readonly timers?: Timers;
 }
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 /** The run and every run under it (a sweep's trials, cross-validation folds), parents first. */
 function runTree(store: ShipperStore, rootId: string): string[] {

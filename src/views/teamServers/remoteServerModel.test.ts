@@ -13,7 +13,8 @@ import { MlflowClient } from '../../mlflow/client/mlflowClient';
 import { MlflowRunSource } from '../../tracking/mlflowRunSource';
 import type { MlflowServer } from '../../tracking/testing/realMlflow';
 import { runMlflowPython, startMlflowServer } from '../../tracking/testing/realMlflow';
-import type { Loadable, ModelChange, RunListing, Timers } from './remoteServerModel';
+import type { Timers } from '../../core/util/timers';
+import type { Loadable, ModelChange, RunListing } from './remoteServerModel';
 import { RemoteServerModel } from './remoteServerModel';
 
 const LOG_RUNS = `

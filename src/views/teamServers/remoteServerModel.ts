@@ -16,6 +16,8 @@
  */
 import type { RunDetails, RunSource, SourceExperiment, SourceRunRow } from '../../tracking/runSource';
 import { isOfflineError, withTimeout } from './remoteCalls';
+import type { Timers } from '../../core/util/timers';
+import { realTimers } from '../../core/util/timers';
 
 export type Loadable<T> =
   | { readonly state: 'loading' }
@@ -46,11 +48,6 @@ export type ModelChange =
   | { readonly kind: 'runs'; readonly scope: RunScope }
   | { readonly kind: 'details'; readonly runId: string };
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface RemoteServerModelOptions {
   readonly source: RunSource;
   /** Longest wait for one read (the server's change token included). */
@@ -63,15 +60,6 @@ export interface RemoteServerModelOptions {
   readonly timers?: Timers;
   readonly log?: (line: string) => void;
 }
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 interface ListingEntry {
   value: Loadable<RunListing>;
