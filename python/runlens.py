@@ -359,19 +359,31 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _is_workspace_root(d: str) -> bool:
+    """A folder holding `.git`, `package.json` or a `*.train.*` config (as storeLocation.ts's isWorkspaceRoot)."""
+    if os.path.exists(os.path.join(d, ".git")) or os.path.exists(os.path.join(d, "package.json")):
+        return True
+    try:
+        return any(not n.startswith(".") and ".train." in n for n in os.listdir(d))
+    except OSError:
+        return False
+
+
 def find_store_dir(cwd: str | None = None) -> str:
-    """`$RUNLENS_STORE`, else the nearest `.runlens/` holding a store.db in cwd or above, else `./.runlens`
-    (the same order as the CLI's findStoreDir)."""
+    """`$RUNLENS_STORE`, else the nearest `.runlens/` holding a store.db from cwd up to its workspace root (and
+    never above $HOME), else `./.runlens`: the CLI's rule (src/cli/storeLocation.ts), so a stray `.runlens/`
+    in a shared parent folder does not collect the runs of every project below it."""
     cwd = os.path.abspath(cwd or os.getcwd())
     env = os.environ.get("RUNLENS_STORE", "").strip()
     if env:
         return os.path.abspath(os.path.join(cwd, env))
+    home = os.path.abspath(os.environ.get("HOME") or os.path.expanduser("~"))
     d = cwd
     while True:
         if os.path.exists(os.path.join(d, ".runlens", "store.db")):
             return os.path.join(d, ".runlens")
         parent = os.path.dirname(d)
-        if parent == d:
+        if _is_workspace_root(d) or d == home or parent == d:
             break
         d = parent
     return os.path.join(cwd, ".runlens")

@@ -101,3 +101,19 @@ test('the store is found upward from the working directory, or named by RUNLENS_
   t.after(() => o.close());
   assert.equal(o.getRun(named).status, 'finished');
 });
+
+test('the upward search stops at the workspace root: a stray store above a project is not used, as in the CLI', (t) => {
+  const shared = tempDir(t);
+  const stray = tsStore(shared);
+  const project = path.join(shared, 'project');
+  fs.mkdirSync(path.join(project, '.git'), { recursive: true });
+  const sub = path.join(project, 'scripts');
+  fs.mkdirSync(sub);
+  const id = printedId(runPy(`import runlens\nwith runlens.start_run() as r: pass\nprint(r.id)`, sub));
+  const mine = RunStore.open(path.join(sub, '.runlens'));
+  t.after(() => mine.close());
+  assert.equal(mine.getRun(id).status, 'finished', 'a new store where the script ran');
+  const other = RunStore.open(stray);
+  t.after(() => other.close());
+  assert.equal(other.findRun(id), undefined, 'the stray store above the project root got nothing');
+});
