@@ -243,4 +243,14 @@ describe('MlflowRunSource against a real MLflow server, differential with the lo
     await assert.rejects(away.searchRuns({}), (e: Error) => e.message === `http://127.0.0.1:${port} is not reachable (api/2.0/mlflow/experiments/search): ECONNREFUSED`);
     await assert.rejects(away.getRun('abcd'), (e: Error) => !e.message.includes('\n') && e.message.includes(`127.0.0.1:${port}`));
   });
+
+  test('a page of N rows asks the server for about N runs, not a whole page of 1,000', async () => {
+    const counting = new CountingClient(corpus.server.uri);
+    const source = new MlflowRunSource(counting, { now: () => NOW });
+    const first = await source.searchRuns({ limit: 3 });
+    assert.equal(first.rows.length, 3);
+    assert.deepEqual(counting.requests.map((r) => r.maxResults), [50], 'one search of 50 (the floor), not 1,000');
+    const second = await source.searchRuns({ limit: 3, pageToken: first.nextPageToken });
+    assert.deepEqual([...first.rows, ...second.rows].map((r) => r.id), (await all(local, { limit: 6 })).slice(0, 6).map((r) => r.id), 'the same rows, in order, as the local store pages them');
+  });
 });

@@ -115,7 +115,9 @@ export class MlflowRunSource implements RunSource {
     const limit = q.limit === undefined ? undefined : Math.max(1, Math.floor(q.limit));
     const job = {
       plan, experimentIds, key, limit, pageSize: this.pageSize, signal,
-      start: start ?? (plan.orderBy ? { kind: 'server' as const, serverToken: null, skip: 0, pageSize: this.pageSize } : { kind: 'offset' as const, offset: 0 }),
+      // A page of `limit` rows asks the server for about that many, not a full page of 1,000 (the Runs view's first
+      // page of a large experiment read ten times what it showed); at least 50, so a filter checked here rarely needs a second round.
+      start: start ?? (plan.orderBy ? { kind: 'server' as const, serverToken: null, skip: 0, pageSize: limit === undefined ? this.pageSize : Math.min(this.pageSize, Math.max(limit, 50)) } : { kind: 'offset' as const, offset: 0 }),
       names: (runs: readonly WireRun[]) => this.names(runs, signal),
     };
     if (job.start.kind === 'server') return runStreamingSearch(this.client, job);
