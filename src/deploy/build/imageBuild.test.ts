@@ -149,7 +149,8 @@ test('the image runs: its server, as user 10001 in the image file system, predic
 
 test('the smoke test runs the built image itself under buildah, as its user, and it answers as the context does', async (t) => {
   if (skip) return t.skip(skip);
-  const containers = (): string => buildah(['containers', '--all', '--format', '{{.ContainerName}}']).stdout;
+  // Only this process's working containers (named runlens-run-<tag>-<pid>-<n>): other image tests run beside this one in the same storage.
+  const containers = (): string => buildah(['containers', '--all', '--format', '{{.ContainerName}}']).stdout.split('\n').filter((n) => n.includes(`-${process.pid}-`)).join('\n');
   const before = containers();
   const input = {
     store: fx.store, root: fx.dir, ref: 'iris-classifier@production', buildsDir: join(fx.dir, '.runlens', 'builds'), execPath: process.execPath,
