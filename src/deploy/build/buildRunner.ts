@@ -11,6 +11,8 @@ import { GUARD_LINE_PREFIX } from './buildGuardProtocol';
 import type { BuildStep } from './buildSteps';
 import { BuildStepTracker, formatStep } from './buildSteps';
 import { spawnBuildProcess } from './guardedSpawn';
+import { realTimers } from '../../core/util/timers';
+import type { Timers } from '../../core/util/timers';
 
 export type BuildOutcomeStatus = 'succeeded' | 'failed' | 'cancelled';
 
@@ -29,6 +31,8 @@ export interface RunBuildOptions {
   readonly signal?: AbortSignal;
   /** After SIGTERM, how long before SIGKILL; default 5 s. */
   readonly killGraceMs?: number;
+  /** The timer of that grace; tests pass their own to fire it when they choose. */
+  readonly timers?: Timers;
   /** Most log bytes kept (the head is dropped, the tail kept); default 8 MiB. */
   readonly maxLogBytes?: number;
   /** Where the build guard is; default beside this module (tests point it at a folder without one). */
@@ -81,7 +85,8 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
     }
     const { child, note } = spawnBuildProcess(options.command, options.args, { cwd: options.cwd, env: options.env ?? process.env, guardDir: options.guardDir });
     let cancelled = false;
-    let killTimer: NodeJS.Timeout | undefined;
+    const timers = options.timers ?? realTimers;
+    let killTimer: unknown;
     const killGroup = (sig: NodeJS.Signals): void => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, sig);
@@ -92,8 +97,7 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
     const onAbort = (): void => {
       cancelled = true;
       killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), options.killGraceMs ?? 5000);
-      killTimer.unref();
+      killTimer = timers.setTimeout(() => killGroup('SIGKILL'), options.killGraceMs ?? 5000);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -136,7 +140,7 @@ export function runContainerBuild(options: RunBuildOptions): Promise<BuildOutcom
       if (line) err.push(Buffer.from(`[runlens] ${line}\n`));
       out.end();
       err.end();
-      if (killTimer) clearTimeout(killTimer);
+      if (killTimer !== undefined) timers.clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
       const durationMs = performance.now() - started;
       const fullLog = dropped > 0 ? `[${dropped} earlier bytes of output dropped]\n${log}` : log;
