@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { makeWorkspace } from '../../test/fixtures/workspace';
 import { slowConfigYaml, writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
 import { RunStore } from '../store/runStore';
+import { pidAlive } from '../core/util/pidAlive';
 import type { RunRow } from '../store/types';
 import type { SweepEvent } from './sweepEvents';
 import { SweepRunner } from './sweepRunner';
@@ -209,7 +210,7 @@ describe('sweep runner', () => {
     const pids = events.flatMap((e) => (e.type === 'trialStarted' && e.pid ? [e.pid] : []));
     assert.equal(pids.length, 2, 'only the two running trials were started');
     for (const pid of pids) {
-      assert.throws(() => process.kill(pid, 0), (e: NodeJS.ErrnoException) => e.code === 'ESRCH', `trial process ${pid} is gone`);
+      assert.equal(pidAlive(pid), false, `trial process ${pid} is gone (a zombie counts as gone)`);
     }
     const trials = children(outcome.sweepId);
     assert.equal(trials.length, 5);

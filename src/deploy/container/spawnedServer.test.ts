@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pidAlive } from '../../core/util/pidAlive';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,14 +28,8 @@ const s = http.createServer((q, r) => r.end('pong')).listen(0, '127.0.0.1', () =
 });
 `;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Alive by the product's rule: a zombie counts as gone. */
+const alive = pidAlive;
 
 async function gone(pid: number, ms = 15_000): Promise<boolean> {
   const end = Date.now() + ms;

@@ -1,8 +1,9 @@
 /** Shared by the command-run tests: a temp store, artifact text, and whether a process is gone. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../../store/runStore';
+import { pidAlive } from '../../core/util/pidAlive';
 
 export function tempStore(): { dir: string; storeDir: string; store: RunStore; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'runlens-cmd-'));
@@ -17,22 +18,9 @@ export function artifactText(store: RunStore, runId: string, path: string): stri
   return a ? readFileSync(store.artifactPath(a.sha256), 'utf8') : undefined;
 }
 
-/** A process that no longer runs: gone, or a zombie nobody reaped yet (a container's pid 1 may not reap). */
+/** A process that no longer runs: gone, or a zombie nobody reaped yet (a container's pid 1 may not reap); the product's rule. */
 export function processGone(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (existsSync('/proc/self/stat')) {
-    try {
-      return /^\d+ \(.*\) Z/.test(readFileSync(stat, 'utf8'));
-    } catch {
-      return true;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
+  return !pidAlive(pid);
 }
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
