@@ -39,9 +39,26 @@ export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms
   }
 }
 
-/** No answer (refused, reset, DNS, timed out) or the server failing (5xx, 429): offline, not a refusal of the request. */
+/**
+ * No answer (refused, reset, DNS, timed out), the server failing (5xx, 429)
+ * or refusing who asks (401, 403: no request of the view can succeed until
+ * the credentials change): offline, not a refusal of this one request.
+ */
 export function isOfflineError(e: unknown): boolean {
   if (e instanceof RemoteTimeoutError) return true;
-  if (e instanceof MlflowRestError) return e.transient;
+  if (e instanceof MlflowRestError) return e.transient || isAuthError(e);
   return false;
+}
+
+/** The server refused the credentials (or their absence). */
+export function isAuthError(e: unknown): boolean {
+  return e instanceof MlflowRestError && (e.status === 401 || e.status === 403);
+}
+
+/** The reason an offline server shows: for a refusal of the credentials, how to set them in the editor. */
+export function offlineReason(e: unknown): string {
+  const message = (e as Error).message;
+  if (!isAuthError(e)) return message;
+  const { server, status, errorCode } = e as MlflowRestError;
+  return `${server} answered ${status} ${errorCode}: set its credentials with "Set Tracking Server Credentials…" (or MLflow's MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD)`;
 }

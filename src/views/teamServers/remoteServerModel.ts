@@ -15,38 +15,15 @@
  * against a real MLflow server.
  */
 import type { RunDetails, RunSource, SourceExperiment, SourceRunRow } from '../../tracking/runSource';
-import { isOfflineError, withTimeout } from './remoteCalls';
+import { isOfflineError, offlineReason, withTimeout } from './remoteCalls';
 import type { Timers } from '../../core/util/timers';
 import { realTimers } from '../../core/util/timers';
+import { ChangePoller } from './changePoller';
+import type { Loadable, ModelChange, ReadResult, RunListing, RunScope } from './remoteModelTypes';
+import { newestFirst, scopeKey } from './remoteModelTypes';
 
-export type Loadable<T> =
-  | { readonly state: 'loading' }
-  | { readonly state: 'ready'; readonly value: T }
-  | { readonly state: 'error'; readonly message: string };
-
-/** Top-level runs of an experiment, or the runs nested under a parent run. */
-export interface RunScope {
-  readonly experiment: string;
-  /** null: top-level runs (the view's filter applies); a run id: its children (unfiltered, as locally). */
-  readonly parentId: string | null;
-}
-
-export interface RunListing {
-  readonly rows: readonly SourceRunRow[];
-  /** Present when the server has more: "Load more…". */
-  readonly nextPageToken?: string;
-  /** A "load more" is on its way. */
-  readonly loadingMore: boolean;
-  /** The last "load more" failed (the rows before it stay). */
-  readonly moreError?: string;
-}
-
-/** What to show again. */
-export type ModelChange =
-  | { readonly kind: 'server' }
-  | { readonly kind: 'experiments' }
-  | { readonly kind: 'runs'; readonly scope: RunScope }
-  | { readonly kind: 'details'; readonly runId: string };
+export type { Loadable, ModelChange, RunListing, RunScope } from './remoteModelTypes';
+export { scopeKey } from './remoteModelTypes';
 
 export interface RemoteServerModelOptions {
   readonly source: RunSource;
@@ -66,15 +43,6 @@ interface ListingEntry {
   scope: RunScope;
 }
 
-/** Experiments with the most recent activity first, as the local view lists them. */
-function newestFirst(list: readonly SourceExperiment[]): SourceExperiment[] {
-  return [...list].sort((a, b) => (b.lastRunAt ?? b.createdAt ?? 0) - (a.lastRunAt ?? a.createdAt ?? 0) || a.name.localeCompare(b.name));
-}
-
-export function scopeKey(scope: RunScope): string {
-  return JSON.stringify([scope.experiment, scope.parentId]);
-}
-
 export class RemoteServerModel {
   private status: { readonly online: boolean | undefined; readonly reason?: string } = { online: undefined };
   private experimentsValue: Loadable<SourceExperiment[]> | undefined;
@@ -86,20 +54,23 @@ export class RemoteServerModel {
   private readonly controller = new AbortController();
   /** Bumped by reset/retry: answers to older requests are dropped. */
   private generation = 0;
-  private pollTimer: unknown;
-  private pollDelay: number;
-  private token: string | undefined;
-  private polling = false;
-  private readonly timers: Timers;
-  private readonly minPoll: number;
-  private readonly maxPoll: number;
+  private readonly poller: ChangePoller;
   private disposed = false;
 
   constructor(private readonly options: RemoteServerModelOptions) {
-    this.timers = options.timers ?? realTimers;
-    this.minPoll = options.poll?.minMs ?? 3000;
-    this.maxPoll = options.poll?.maxMs ?? 60_000;
-    this.pollDelay = this.minPoll;
+    this.poller = new ChangePoller({
+      minMs: options.poll?.minMs ?? 3000,
+      maxMs: options.poll?.maxMs ?? 60_000,
+      timers: options.timers ?? realTimers,
+      readToken: () => this.call('the change token', (signal) => this.options.source.changeToken(signal)),
+      online: () => this.status.online,
+      generation: () => this.generation,
+      anyRunning: () => this.anyRunning(),
+      changed: async () => {
+        await this.refreshShown();
+        for (const l of this.dataListeners) l();
+      },
+    });
   }
 
   get source(): RunSource {
@@ -209,14 +180,13 @@ export class RemoteServerModel {
     this.experimentsValue = undefined;
     this.listings.clear();
     this.detailsValues.clear();
-    this.token = undefined;
-    this.stopPolling();
+    this.poller.reset();
     this.fire({ kind: 'server' });
   }
 
   dispose(): void {
     this.disposed = true;
-    this.stopPolling();
+    this.poller.dispose();
     this.controller.abort(new Error('closed'));
     this.listeners.clear();
     this.dataListeners.clear();
@@ -238,7 +208,7 @@ export class RemoteServerModel {
     if (r.ok) {
       this.experimentsValue = { state: 'ready', value: newestFirst(r.value) };
       this.fire({ kind: 'server' });
-      this.schedulePoll();
+      this.poller.schedule();
     } else if (!r.offline) {
       this.experimentsValue = { state: 'error', message: r.message };
       this.fire({ kind: 'server' });
@@ -278,7 +248,7 @@ export class RemoteServerModel {
    * reset, timed out, 5xx) turns the model offline: everything shows the
    * reason until it answers again.
    */
-  private async call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; offline: boolean; message: string }> {
+  private async call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<ReadResult<T>> {
     const generation = this.generation;
     try {
       const value = await withTimeout(fn, this.options.timeoutMs, this.controller.signal, this.options.source.label);
@@ -292,7 +262,7 @@ export class RemoteServerModel {
       const message = (e as Error).message;
       if (this.disposed || generation !== this.generation) return { ok: false, offline: true, message };
       if (isOfflineError(e)) {
-        this.goOffline(message);
+        this.goOffline(offlineReason(e));
         return { ok: false, offline: true, message };
       }
       this.options.log?.(`${this.options.source.label}: reading ${what} failed: ${message}`);
@@ -310,69 +280,12 @@ export class RemoteServerModel {
       this.options.log?.(`${this.options.source.label} does not answer: ${reason}`);
       this.fire({ kind: 'server' });
     }
-    // keep looking for it, less and less often
-    this.pollDelay = Math.min(this.maxPoll, Math.max(this.minPoll, this.pollDelay * 2));
-    this.schedulePoll(true);
+    this.poller.backOff();
   }
-
-  // ── polling ────────────────────────────────────────────────────────────
 
   private anyRunning(): boolean {
     for (const row of this.rows.values()) if (row.status === 'running' || row.status === 'queued') return true;
     return false;
-  }
-
-  /**
-   * The longest wait between polls: while a listed run is running, at most
-   * eight times the shortest (a run left RUNNING by a client that died is
-   * common on MLflow, so even then a silent server is asked less often).
-   */
-  private pollCap(): number {
-    return this.anyRunning() ? Math.min(this.maxPoll, this.minPoll * 8) : this.maxPoll;
-  }
-
-  private schedulePoll(keepDelay = false): void {
-    if (this.disposed || this.pollTimer !== undefined || this.polling) return;
-    if (!keepDelay) this.pollDelay = Math.min(this.pollDelay, this.pollCap());
-    this.pollTimer = this.timers.setTimeout(() => {
-      this.pollTimer = undefined;
-      void this.pollOnce();
-    }, this.pollDelay);
-  }
-
-  private stopPolling(): void {
-    if (this.pollTimer !== undefined) this.timers.clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-  }
-
-  /** Reads the change token; a new one reads again what is shown. Exposed for tests through the timers. */
-  private async pollOnce(): Promise<void> {
-    if (this.disposed) return;
-    this.polling = true;
-    const wasOffline = this.status.online === false;
-    const generation = this.generation;
-    try {
-      const r = await this.call('the change token', (signal) => this.options.source.changeToken(signal));
-      if (!r.ok || generation !== this.generation) return;
-      if (wasOffline) {
-        // It answers again (call() fired the change): everything is read afresh, the offline row goes away.
-        this.token = r.value;
-        this.pollDelay = this.minPoll;
-        return;
-      }
-      if (this.token === undefined || this.token === r.value) {
-        this.token = r.value;
-        this.pollDelay = Math.min(this.pollCap(), this.pollDelay * 2);
-        return;
-      }
-      this.token = r.value;
-      this.pollDelay = this.minPoll;
-      await this.refreshShown();
-      for (const l of this.dataListeners) l();
-    } finally {
-      this.polling = false;
-      if (this.status.online !== undefined) this.schedulePoll(this.status.online === false);
-    }
   }
 
   /** Reads again what the view shows: the experiments, every listed scope (as many rows as shown), the details of live runs. */
