@@ -185,15 +185,15 @@ print(r.id)
     .get(run.id) as { n: number; lo: number; hi: number; d: number };
   assert.deepEqual(seq, { n: PY_POINTS + tsBatches * 10, lo: 0, hi: PY_POINTS + tsBatches * 10 - 1, d: PY_POINTS + tsBatches * 10 });
   assert.equal(store.getTags(run.id).py_progress, '18000');
-  // The writers really took turns (not one after the other). How often depends on the machine's
-  // load (8 on a busy CI run, dozens on a quiet one); a few turns are enough to prove it.
-  const signs = db
-    .prepare(`SELECT value < 0 FROM metric_points p JOIN metric_series s ON s.id = p.series_id
-              WHERE s.run_id = ? AND s.key = 'shared' ORDER BY seq`)
-    .pluck()
-    .all(run.id) as number[];
-  const switches = signs.filter((v, i) => i > 0 && v !== signs[i - 1]).length;
-  assert.ok(switches >= 3, `only ${switches} switches between the writers`);
+  // The writers overlapped in time: each one's first point precedes the other's last (seq is commit order).
+  // How finely they interleave is the scheduler's choice and is not asserted.
+  const span = db
+    .prepare(`SELECT value < 0 AS ts, min(seq) AS first, max(seq) AS last FROM metric_points p
+              JOIN metric_series s ON s.id = p.series_id WHERE s.run_id = ? AND s.key = 'shared' GROUP BY value < 0`)
+    .all(run.id) as { ts: number; first: number; last: number }[];
+  const pySpan = span.find((x) => x.ts === 0)!;
+  const tsSpan = span.find((x) => x.ts === 1)!;
+  assert.ok(pySpan.first < tsSpan.last && tsSpan.first < pySpan.last, `the writers did not overlap: ${JSON.stringify(span)}`);
   store.close();
   integrityOk(dir);
 });
