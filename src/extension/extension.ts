@@ -19,7 +19,7 @@ import { viewCommands } from './commands/viewCommands';
 import type { Services } from './services';
 import type * as CompareModule from './compare/comparePanel';
 import { DatasetsTreeProvider } from './datasets/datasetsTreeProvider';
-import type { DatasetsNode } from './datasets/datasetsNodes';
+import type { DatasetsNode } from '../views/datasets/datasetsNodes';
 import { columnsOf, datasetsCommands, diffContextFor } from './datasets/datasetsCommands';
 import type * as DatasetDiffModule from './datasetDiff/datasetDiffPanel';
 import type { DiffPanelSnapshot, DiffRequest } from './datasetDiff/datasetDiffPanel';

@@ -9,7 +9,7 @@ import { CompareSession } from '../../views/compare/compareSession';
 import type { SourceForRun } from '../../views/compare/compareStore';
 import { sanitizePageState } from '../../views/compare/pageState';
 import { exportTableText, saveChartImage } from './compareExport';
-import { collectDataChanges } from '../datasetDiff/dataChanges';
+import { collectDataChanges } from '../../views/datasetDiff/dataChanges';
 
 export interface ComparePanelDeps {
   readonly extensionUri: vscode.Uri;

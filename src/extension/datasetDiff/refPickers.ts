@@ -4,7 +4,7 @@ import type { DatasetFileInfo } from '../../datasets/datasetCatalog';
 import { formatDatasetRef } from '../../datasets/datasetRef';
 import { listGitRevisions } from '../../datasets/gitRevisions';
 import { relativeTime } from '../../views/runPresentation';
-import { shapeText, shortFingerprint, versionRef } from '../datasets/datasetsNodes';
+import { shapeText, shortFingerprint, versionRef } from '../../views/datasets/datasetsNodes';
 
 /** Where the pickers look: one workspace folder, its recorded data files. */
 export interface PickerContext {

@@ -5,12 +5,12 @@ import { formatDatasetRef, parseDatasetRef } from '../../datasets/datasetRef';
 import { materializeDataset } from '../../datasets/materialize';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { DiffRequest } from '../datasetDiff/datasetDiffPanel';
-import { readCsvHeader } from '../datasetDiff/csvHeader';
-import type { DiffContext } from '../datasetDiff/diffSession';
+import { readCsvHeader } from '../../views/datasetDiff/csvHeader';
+import type { DiffContext } from '../../views/datasetDiff/diffSession';
 import { fileRef, pickDatasetRef, pickGitRevision, pickKeyColumns, workspacePath } from '../datasetDiff/refPickers';
 import type { PickerContext } from '../datasetDiff/refPickers';
-import type { DatasetsNode } from './datasetsNodes';
-import { isFileNode, isVersionNode, versionRef } from './datasetsNodes';
+import type { DatasetsNode } from '../../views/datasets/datasetsNodes';
+import { isFileNode, isVersionNode, versionRef } from '../../views/datasets/datasetsNodes';
 import type { DatasetsTreeProvider } from './datasetsTreeProvider';
 
 type Handler = (...args: unknown[]) => unknown;

@@ -3,8 +3,8 @@ import { CoalescedCall } from '../../core/util/coalescedCall';
 import type { DatasetFileInfo } from '../../datasets/datasetCatalog';
 import type * as CatalogModule from '../../datasets/datasetCatalog';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
-import type { DatasetsNode } from './datasetsNodes';
-import { fileText, useText, versionText } from './datasetsNodes';
+import type { DatasetsNode } from '../../views/datasets/datasetsNodes';
+import { fileText, useText, versionText } from '../../views/datasets/datasetsNodes';
 
 export interface DatasetsTreeOptions {
   readonly stores: WorkspaceStores;

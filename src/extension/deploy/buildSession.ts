@@ -7,7 +7,7 @@ import { formatStep } from '../../deploy/build/buildSteps';
 import { resolveModel } from '../../deploy/registry/resolveModel';
 import type { BuildView, HostToPage } from '../../protocol/deploy';
 import type { FolderStore } from '../store/workspaceStores';
-import { IDLE_BUILD, appendCapped, buildViewOf } from './deployState';
+import { IDLE_BUILD, appendCapped, buildViewOf } from '../../views/deploy/deployState';
 
 export interface BuildSessionOptions {
   readonly post: (m: HostToPage) => void;

@@ -8,9 +8,9 @@ import { assertNever } from '../../views/compare/assertNever';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { ServeService } from './serveService';
 import { BuildSession } from './buildSession';
-import { renderDeployHtml } from './deployHtml';
-import { matchChoice, versionChoices } from './deployState';
-import { MonitorSession } from './monitorSession';
+import { renderDeployHtml } from '../../views/deploy/deployHtml';
+import { matchChoice, versionChoices } from '../../views/deploy/deployState';
+import { MonitorSession } from '../../views/deploy/monitorSession';
 import { runSmokeTest } from '../../deploy/smoke/smokeTest';
 
 export interface DeploySettings {

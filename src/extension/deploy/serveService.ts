@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { FolderStore } from '../store/workspaceStores';
 import { imageRequestLog } from '../../deploy/container/deploymentImage';
-import { LocalServeProcess } from './localServeProcess';
+import { LocalServeProcess } from '../../views/deploy/localServeProcess';
 
 export interface ServeServiceOptions {
   readonly logger: Logger;

@@ -9,7 +9,7 @@ import type { DeploySection } from '../../protocol/deploy';
 import type { ModelsNode, ModelsTreeProvider, VersionNode } from './modelsTreeProvider';
 import { isVersionNode } from './modelsTreeProvider';
 import { pickModelName, pickVersion } from './modelPickers';
-import { registrationProblem } from './registration';
+import { registrationProblem } from '../../views/models/registration';
 
 export interface ModelsCommandDeps {
   readonly services: Services;

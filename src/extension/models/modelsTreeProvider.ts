@@ -6,7 +6,7 @@ import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import {
   BUILD_ICONS, buildDescription, deploymentDescription, deploymentLabel, keyMetricText, modelDescription,
   versionContextValue, versionDescription, versionTooltip,
-} from './modelPresentation';
+} from '../../views/models/modelPresentation';
 
 /** Elements of the Models tree. Plain data; a version is named, never held, so a refresh reads it fresh. */
 export type ModelsNode =

@@ -3,9 +3,9 @@
  * items. No vscode import: tested under plain Node.
  */
 import type { DeploymentRecord, MetricSummary, ModelBuildRecord, ModelRecord, ModelVersionRecord } from '../../store/types';
-import { escapeMarkdown, formatElapsed, formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
+import { escapeMarkdown, formatElapsed, formatMetric, pickKeyMetric, relativeTime } from '../runPresentation';
 import { deploymentImageParts } from '../../deploy/container/deploymentImage';
-import { isMlflowModelVersion, mlflowModelNote } from '../../views/modelVersionKind';
+import { isMlflowModelVersion, mlflowModelNote } from '../modelVersionKind';
 
 /** `@production @staging`: the alias badges of a version. */
 export function aliasBadges(aliases: readonly string[]): string {

@@ -3,7 +3,7 @@
  * rules are tested under plain Node; the provider turns them into TreeItems.
  */
 import type { DatasetFileInfo, DatasetRunUse, DatasetVersionInfo } from '../../datasets/datasetCatalog';
-import { relativeTime } from '../../views/runPresentation';
+import { relativeTime } from '../runPresentation';
 
 export type DatasetsNode =
   | { readonly kind: 'folder'; readonly id: string; readonly folderKey: string; readonly name: string }

@@ -5,7 +5,7 @@
  * remote content, no connect-src (the page talks only through postMessage;
  * the host does every HTTP call to the model server).
  */
-import { renderWebviewHtml } from '../../views/webviewHtml';
+import { renderWebviewHtml } from '../webviewHtml';
 
 export interface DeployHtmlOptions {
   readonly cspSource: string;
