@@ -1,5 +1,8 @@
-// Lint keeps the layering of DESIGN.md: only src/extension may import vscode.
+// Lint keeps the layering of docs/ARCHITECTURE.md: only src/extension imports
+// vscode, and each layer imports only the layers below it (scripts/lint/layers.mjs).
 import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import { TEST_FILES, everywhereZones, productZones } from './scripts/lint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/e2e/.cache/**', 'examples/**', '.bench/**'] },
@@ -10,7 +13,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'Only src/extension may import vscode (see DESIGN.md, Layers).' }],
+        paths: [{ name: 'vscode', message: 'Only src/extension may import vscode (docs/ARCHITECTURE.md, Layers).' }],
       }],
     },
   },
@@ -29,5 +32,17 @@ export default tseslint.config(
         patterns: ['node:*'],
       }],
     },
+  },
+  // Layers: imports resolved to files (a relative path's text cannot tell src/views/deploy from src/deploy).
+  {
+    files: ['src/**/*.ts', 'webview/**/*.ts', 'scripts/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.json'] })] },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...productZones(), ...everywhereZones()] }] },
+  },
+  {
+    files: TEST_FILES,
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: everywhereZones() }] },
   },
 );
