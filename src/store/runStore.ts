@@ -58,6 +58,10 @@ import type { RunAtOptions } from './importedRuns';
 import { insertRunAt, runIdsWithTag, setRunParent } from './importedRuns';
 import type { ListRunsQuery } from './runQuery';
 import { countRuns, listRuns } from './runQuery';
+import type { ConfigRunsOptions } from './configRuns';
+import { lastRunOf, runsOfConfig } from './configRuns';
+import type { ChangeProbe } from './changes/storeChangeHub';
+import { readChangeToken, readSnapshot } from './changes/storeSnapshot';
 import { RunRepo } from './runRepo';
 import { DEFAULT_STALE_AFTER_MS, StaleRunSweeper } from './staleRuns';
 import { TagRepo } from './tagRepo';
@@ -90,6 +94,11 @@ export class RunStore extends Disposable {
   /** MLflow dataset inputs, recorded as dataset versions too (schema 5). */
   readonly mlflowInputs: MlflowInputRepo;
   private readonly staleRuns: StaleRunSweeper;
+  /** What a store-change hub polls (changes/storeChangeHub.ts): a token that moves on every commit, and a snapshot. */
+  readonly changes: ChangeProbe = {
+    token: () => readChangeToken(this.sql),
+    snapshot: (previous) => readSnapshot(this.sql, previous),
+  };
 
   /** True when writes are refused: asked read-only, a file this process cannot write, or a damaged file ({@link writeRefusal} says which). */
   readonly readonly: boolean;
@@ -220,6 +229,16 @@ export class RunStore extends Disposable {
   listRuns(query: ListRunsQuery = {}): RunRow[] {
     if (!this.readonly) this.staleRuns.sweepThrottled();
     return listRuns(this.sql, query, this.now());
+  }
+
+  /** The runs started from a config (by its recorded absolute path), newest first: configRuns.ts. */
+  runsOfConfig(configPath: string, opts?: ConfigRunsOptions): RunRow[] {
+    return runsOfConfig(this.sql, this.now(), configPath, opts);
+  }
+
+  /** The newest top-level run of a config, or undefined when it never ran. */
+  lastRunOf(configPath: string): RunRow | undefined {
+    return lastRunOf(this.sql, this.now(), configPath);
   }
 
   countRuns(query: ListRunsQuery = {}): number {
