@@ -14,6 +14,17 @@ import type { ColumnStats } from '../core/data/fingerprint';
 import type { RowChange, RowChangeKind } from '../core/datasetDiff/diffFiles';
 import type { ColumnDrift, SchemaDiff } from '../core/datasetDiff/types';
 
+/*
+ * The diff engine's result types travel to the page unchanged: the core
+ * defines them (it produces them, and the core imports nothing above it) and
+ * they are plain JSON by contract (see `core/datasetDiff/types.ts`). The
+ * protocol re-exports the ones the page reads, so the page imports only this
+ * file and a change to one of them is a change to the protocol.
+ */
+export type { ColumnStats } from '../core/data/fingerprint';
+export type { RowChange, RowChangeKind } from '../core/datasetDiff/diffFiles';
+export type { ColumnDrift, DiffCell, DriftVerdict, SchemaDiff } from '../core/datasetDiff/types';
+
 /** One side of the diff. */
 export interface DiffSide {
   /** The dataset ref as text (`data/train.csv`, `sha256:…`, `data/train.csv@HEAD~3`). */

@@ -1,5 +1,4 @@
-import type { ColumnDrift, DriftVerdict } from '../../src/core/datasetDiff/types';
-import type { DiffSummary } from '../../src/protocol/datasetDiff';
+import type { ColumnDrift, DiffSummary, DriftVerdict } from '../../src/protocol/datasetDiff';
 import { h, replaceChildren } from '../compare/dom';
 import { formatStat, icon } from './format';
 

@@ -1,4 +1,4 @@
-import type { DiffCell } from '../../src/core/datasetDiff/types';
+import type { DiffCell } from '../../src/protocol/datasetDiff';
 import { h } from '../compare/dom';
 
 /** A cell as text: numbers as JavaScript prints them (full precision), missing as null. */

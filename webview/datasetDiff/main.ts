@@ -1,5 +1,5 @@
 import type { DatasetDiffPageState, HostToPage, PageToHost } from '../../src/protocol/datasetDiff';
-import { sanitizeDiffState } from '../../src/extension/datasetDiff/pageState';
+import { sanitizeDiffState } from '../../src/views/datasetDiff/pageState';
 import { assertNever } from '../../src/views/compare/assertNever';
 import { startPage } from '../shared/startPage';
 import { DiffApp } from './diffApp';

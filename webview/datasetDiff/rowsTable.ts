@@ -1,5 +1,4 @@
-import type { RowChange, RowChangeKind } from '../../src/core/datasetDiff/diffFiles';
-import type { DiffSummary, RowFilter } from '../../src/protocol/datasetDiff';
+import type { DiffSummary, RowChange, RowChangeKind, RowFilter } from '../../src/protocol/datasetDiff';
 import { h, replaceChildren } from '../compare/dom';
 import { cellNode, cellText, formatCount, icon } from './format';
 

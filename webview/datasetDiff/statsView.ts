@@ -1,5 +1,4 @@
-import type { ColumnStats } from '../../src/core/data/fingerprint';
-import type { DiffSummary } from '../../src/protocol/datasetDiff';
+import type { ColumnStats, DiffSummary } from '../../src/protocol/datasetDiff';
 import { h, replaceChildren } from '../compare/dom';
 import { formatCount, formatStat } from './format';
 

@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { Disposable, MutableDisposable, toDisposable } from '../../core/util/disposable';
 import type { DiffSummary, HostToPage, PageToHost } from '../../protocol/datasetDiff';
 import { assertNever } from '../../views/compare/assertNever';
-import { renderDatasetDiffHtml } from './diffHtml';
+import { renderDatasetDiffHtml } from '../../views/datasetDiff/diffHtml';
 import { exportDiff } from './diffExport';
-import type { DiffContext, DiffResult } from './diffSession';
-import { SideUnreadableError, runDatasetDiff } from './diffSession';
-import { describeDiffError, shortRef } from './diffMessages';
-import { sanitizeDiffState } from './pageState';
+import type { DiffContext, DiffResult } from '../../views/datasetDiff/diffSession';
+import { SideUnreadableError, runDatasetDiff } from '../../views/datasetDiff/diffSession';
+import { describeDiffError, shortRef } from '../../views/datasetDiff/diffMessages';
+import { sanitizeDiffState } from '../../views/datasetDiff/pageState';
 import { pickKeyColumns } from './refPickers';
 
 /** What to diff: two dataset refs (text) and optional key columns. */

@@ -7,7 +7,7 @@ import type { ExportFormat } from '../../protocol/datasetDiff';
 import { diffToMarkdown } from '../../views/datasetDiff/diffMarkdown';
 import { writeDiffCsv } from '../../views/datasetDiff/diffCsv';
 import { safeFileName } from '../compare/compareExport';
-import type { DiffResult } from './diffSession';
+import type { DiffResult } from '../../views/datasetDiff/diffSession';
 
 /** Changed rows listed in the Markdown summary (the CSV export has them all). */
 export const MARKDOWN_ROWS = 50;

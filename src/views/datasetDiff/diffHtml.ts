@@ -5,7 +5,7 @@
  * constructable stylesheets (which CSP allows), no remote content, no
  * connect-src: the page talks only through postMessage.
  */
-import { renderWebviewHtml } from '../../views/webviewHtml';
+import { renderWebviewHtml } from '../webviewHtml';
 
 export interface DiffHtmlOptions {
   /** `webview.cspSource`. */
