@@ -5,7 +5,7 @@
  * No vscode import (tested under Node). Data never reaches this HTML: it
  * arrives by message and becomes Text nodes.
  */
-import { escapeHtml } from './compare/escapeHtml';
+import { escapeHtml } from './escapeHtml';
 
 export interface WebviewHtmlOptions {
   /** `webview.cspSource` (in the page test: the test server's origin). */

@@ -80,7 +80,3 @@ export type WorkerMessage =
    * (SIGKILL, a crash), the host stops that group, which the worker no longer can.
    */
   | { readonly type: 'spawned'; readonly runId: string; readonly pid: number };
-
-export function assertNever(value: never): never {
-  throw new Error(`unhandled message: ${JSON.stringify(value)}`);
-}

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Disposable, toDisposable } from '../core/util/disposable';
 import type { RunStore } from '../store/runStore';
-import { assertNever, type TrainRequest, type WorkerMessage, type WorkerError } from './protocol';
+import { assertNever } from '../../webview/shared/assertNever';
+import { type TrainRequest, type WorkerMessage, type WorkerError } from './protocol';
 import { describeLeftovers, LEFTOVER_GRACE_MS, stopGroupLeftovers } from './command/leftovers';
 
 /** How a trainer process ended. */

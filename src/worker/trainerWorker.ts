@@ -6,7 +6,8 @@
  * marks `failed`.
  */
 import { RunStore } from '../store/runStore';
-import { assertNever, type HostMessage, type WorkerMessage } from './protocol';
+import { assertNever } from '../../webview/shared/assertNever';
+import { type HostMessage, type WorkerMessage } from './protocol';
 import { trainRun } from './trainRun';
 import { toWorkerError } from './workerError';
 import { captureOutput } from './captureOutput';

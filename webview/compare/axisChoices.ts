@@ -1,7 +1,7 @@
 import type { TableRow } from '../../src/protocol/compare';
 import type { AxisScale } from '../../src/views/compare/axisValues';
 import { axisScale } from '../../src/views/compare/axisValues';
-import { h } from './dom';
+import { h } from '../shared/dom';
 
 /** A table row offered as a chart axis, e.g. `param:max_depth`. */
 export interface AxisChoice {

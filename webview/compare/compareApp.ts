@@ -2,7 +2,8 @@ import type { CompareData, ComparePageState, CompareRun, DataChange, HostToPage,
 import { applyThemeDefaults, setupCharts } from './chartSetup';
 import { ConfusionView } from './confusionView';
 import { CurvesView } from './curvesView';
-import { h, replaceChildren } from './dom';
+import { collapsibleSection } from '../shared/collapsibleSection';
+import { h, replaceChildren } from '../shared/dom';
 import { ImportanceView } from './importanceView';
 import { LegendView } from './legendView';
 import { ParallelView } from './parallelView';
@@ -110,15 +111,7 @@ export class CompareApp {
   }
 
   private section(id: SectionId, title: string, content: HTMLElement): HTMLElement {
-    const c = h('vscode-collapsible', { className: 'section', dataset: { section: id } }, content);
-    c.heading = title;
-    c.open = !this.state.collapsed.includes(id);
-    c.addEventListener('vsc-collapsible-toggle', (e) => {
-      const collapsed = new Set(this.state.collapsed);
-      if (e.detail.open) collapsed.delete(id);
-      else collapsed.add(id);
-      this.setState({ collapsed: [...collapsed] });
-    });
+    const c = collapsibleSection({ id, title, content, collapsed: () => this.state.collapsed, onCollapsedChange: (collapsed) => this.setState({ collapsed }) });
     this.sections.set(id, c);
     return c;
   }

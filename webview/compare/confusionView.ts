@@ -1,6 +1,6 @@
 import type { ClassReportView, CompareData, CompareRun, ConfusionMatrixView } from '../../src/protocol/compare';
 import { bestIndices } from '../../src/views/compare/metricDirection';
-import { h, replaceChildren, swatch } from './dom';
+import { h, replaceChildren, swatch } from '../shared/dom';
 
 export interface ConfusionHost {
   readonly colorOf: (run: CompareRun) => string;

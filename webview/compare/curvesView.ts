@@ -1,5 +1,5 @@
 import type { CompareData, ComparePageState, HostToPage, XAxisMode } from '../../src/protocol/compare';
-import { h, replaceChildren } from './dom';
+import { h, replaceChildren } from '../shared/dom';
 import type { ChartHost } from './metricChart';
 import { CROWDED_RUNS, MetricChart } from './metricChart';
 

@@ -3,7 +3,7 @@ import { Chart } from 'chart.js';
 import type { CompareData, CompareRun } from '../../src/protocol/compare';
 import { formatMetric } from '../../src/views/runPresentation';
 import { formatTick } from './axisFormat';
-import { h } from './dom';
+import { h } from '../shared/dom';
 import type { Theme } from './theme';
 
 export interface ImportanceHost {

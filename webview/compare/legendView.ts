@@ -1,5 +1,5 @@
 import type { CompareData, CompareRun, PageToHost } from '../../src/protocol/compare';
-import { h, replaceChildren, swatch } from './dom';
+import { h, replaceChildren, swatch } from '../shared/dom';
 
 export interface LegendHost {
   readonly colorOf: (run: CompareRun) => string;

@@ -1,5 +1,5 @@
 import type { ComparePageState, HostToPage, PageToHost } from '../../src/protocol/compare';
-import { assertNever } from '../../src/views/compare/assertNever';
+import { assertNever } from '../shared/assertNever';
 import { sanitizePageState } from '../../src/views/compare/pageState';
 import { startPage } from '../shared/startPage';
 import { CompareApp } from './compareApp';

@@ -7,7 +7,7 @@ import { emaSmooth } from '../../src/views/compare/smoothing';
 import { formatMetric } from '../../src/views/runPresentation';
 import { X_AXIS_TITLES, formatTick, formatX } from './axisFormat';
 import type { CurvePoint, RunDatasetMeta } from './chartSetup';
-import { h } from './dom';
+import { h } from '../shared/dom';
 import { chartPng } from './exportImage';
 import type { Theme } from './theme';
 import { withAlpha } from './theme';

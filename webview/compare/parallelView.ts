@@ -5,7 +5,7 @@ import { normalizeOnAxis } from '../../src/views/compare/axisValues';
 import { formatMetric } from '../../src/views/runPresentation';
 import type { AxisChoice } from './axisChoices';
 import { axisChoices, choiceSelect, pickChoice } from './axisChoices';
-import { h, replaceChildren } from './dom';
+import { h, replaceChildren } from '../shared/dom';
 import type { PlotHost } from './scatterView';
 import type { Theme } from './theme';
 import { mix } from './theme';

@@ -4,7 +4,7 @@ import type { CompareData, ComparePageState, CompareRun } from '../../src/protoc
 import type { AxisChoice } from './axisChoices';
 import { axisChoices, choiceSelect, pickChoice, tickText } from './axisChoices';
 import { formatTick } from './axisFormat';
-import { h, replaceChildren } from './dom';
+import { h, replaceChildren } from '../shared/dom';
 import type { Theme } from './theme';
 
 export interface PlotHost {

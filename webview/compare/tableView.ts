@@ -1,7 +1,7 @@
 import type { CompareData, ComparePageState, PageToHost, TableFormat, TableGroup, TableRow } from '../../src/protocol/compare';
 import { visibleRows } from '../../src/views/compare/compareTable';
 import { formatMetric } from '../../src/views/runPresentation';
-import { h, replaceChildren, swatch } from './dom';
+import { h, replaceChildren, swatch } from '../shared/dom';
 
 export interface TableHost {
   readonly state: () => ComparePageState;

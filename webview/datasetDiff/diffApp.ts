@@ -1,5 +1,6 @@
 import type { DatasetDiffPageState, DiffSummary, HostToPage, PageToHost, RowFilter } from '../../src/protocol/datasetDiff';
-import { h, replaceChildren } from '../compare/dom';
+import { collapsibleSection } from '../shared/collapsibleSection';
+import { h, replaceChildren } from '../shared/dom';
 import { DriftView } from './driftView';
 import { formatCount, icon } from './format';
 import { RowsTable } from './rowsTable';
@@ -101,16 +102,13 @@ export class DiffApp {
   }
 
   private section(id: SectionId, title: string, content: HTMLElement): HTMLElement {
-    const c = h('vscode-collapsible', { className: 'section', dataset: { section: id } }, h('div', { className: 'section-body' }, content));
-    c.heading = title;
-    c.open = !this.state.collapsed.includes(id);
-    c.addEventListener('vsc-collapsible-toggle', (e) => {
-      const collapsed = new Set(this.state.collapsed);
-      if (e.detail.open) collapsed.delete(id);
-      else collapsed.add(id);
-      this.setState({ collapsed: [...collapsed] });
+    return collapsibleSection({
+      id,
+      title,
+      content: h('div', { className: 'section-body' }, content),
+      collapsed: () => this.state.collapsed,
+      onCollapsedChange: (collapsed) => this.setState({ collapsed }),
     });
-    return c;
   }
 
   private renderSides(refA: string, refB: string, labels?: { a: string; b: string }): void {

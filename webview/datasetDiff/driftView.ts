@@ -1,5 +1,5 @@
 import type { ColumnDrift, DiffSummary, DriftVerdict } from '../../src/protocol/datasetDiff';
-import { h, replaceChildren } from '../compare/dom';
+import { h, replaceChildren } from '../shared/dom';
 import { formatStat, icon } from './format';
 
 const VERDICT: Readonly<Record<DriftVerdict, [string, string]>> = {

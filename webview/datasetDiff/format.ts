@@ -1,5 +1,5 @@
 import type { DiffCell } from '../../src/protocol/datasetDiff';
-import { h } from '../compare/dom';
+import { h } from '../shared/dom';
 
 /** A cell as text: numbers as JavaScript prints them (full precision), missing as null. */
 export function cellText(v: DiffCell | undefined): string | null {

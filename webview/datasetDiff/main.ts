@@ -1,6 +1,6 @@
 import type { DatasetDiffPageState, HostToPage, PageToHost } from '../../src/protocol/datasetDiff';
 import { sanitizeDiffState } from '../../src/views/datasetDiff/pageState';
-import { assertNever } from '../../src/views/compare/assertNever';
+import { assertNever } from '../shared/assertNever';
 import { startPage } from '../shared/startPage';
 import { DiffApp } from './diffApp';
 import './elements';

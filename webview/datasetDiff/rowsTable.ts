@@ -1,5 +1,5 @@
 import type { DiffSummary, RowChange, RowChangeKind, RowFilter } from '../../src/protocol/datasetDiff';
-import { h, replaceChildren } from '../compare/dom';
+import { h, replaceChildren } from '../shared/dom';
 import { cellNode, cellText, formatCount, icon } from './format';
 
 export interface RowsHost {

@@ -1,5 +1,5 @@
 import type { ColumnStats, DiffSummary } from '../../src/protocol/datasetDiff';
-import { h, replaceChildren } from '../compare/dom';
+import { h, replaceChildren } from '../shared/dom';
 import { formatCount, formatStat } from './format';
 
 type Entry = [label: string, value: string];

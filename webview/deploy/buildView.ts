@@ -1,6 +1,6 @@
 import type { BuildView, PageToHost, VersionChoice } from '../../src/protocol/deploy';
 import { parseImageReference } from '../../src/deploy/build/imageReference';
-import { h, replaceChildren } from '../compare/dom';
+import { h, replaceChildren } from '../shared/dom';
 import { button, icon, seconds } from './format';
 
 /** The page never holds more log lines than this (the host keeps the same cap). */

@@ -1,6 +1,6 @@
 import type { DeployPageState, DeployState, HostToPage, PageToHost, VersionChoice } from '../../src/protocol/deploy';
-import { assertNever } from '../../src/views/compare/assertNever';
-import { h, replaceChildren } from '../compare/dom';
+import { assertNever } from '../shared/assertNever';
+import { h, replaceChildren } from '../shared/dom';
 import { BuildSection } from './buildView';
 import { icon } from './format';
 import { MonitorSection } from './monitorView';

@@ -1,4 +1,4 @@
-import { h } from '../compare/dom';
+import { h } from '../shared/dom';
 
 /** A codicon; decorative unless it has a label. */
 export function icon(name: string, label?: string): HTMLElement {

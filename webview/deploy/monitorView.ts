@@ -1,5 +1,5 @@
 import type { MonitorView, PageToHost, VersionChoice } from '../../src/protocol/deploy';
-import { h, replaceChildren } from '../compare/dom';
+import { h, replaceChildren } from '../shared/dom';
 import { button, icon, num, percent } from './format';
 
 export interface MonitorHost {

@@ -1,5 +1,5 @@
 import type { PageToHost, SmokeView, VersionChoice } from '../../src/protocol/deploy';
-import { h, replaceChildren } from '../compare/dom';
+import { h, replaceChildren } from '../shared/dom';
 import { button, icon, seconds } from './format';
 
 export interface SmokeHost {

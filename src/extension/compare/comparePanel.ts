@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable, toDisposable } from '../../core/util/disposable';
 import type { HostToPage, PageToHost } from '../../protocol/compare';
-import { assertNever } from '../../views/compare/assertNever';
+import { assertNever } from '../../../webview/shared/assertNever';
 import { renderCompareHtml } from '../../views/compare/compareHtml';
 import type { CompareSummary } from '../../views/compare/compareSession';
 import { CompareSession } from '../../views/compare/compareSession';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable, MutableDisposable, toDisposable } from '../../core/util/disposable';
 import type { DiffSummary, HostToPage, PageToHost } from '../../protocol/datasetDiff';
-import { assertNever } from '../../views/compare/assertNever';
+import { assertNever } from '../../../webview/shared/assertNever';
 import { renderDatasetDiffHtml } from '../../views/datasetDiff/diffHtml';
 import { exportDiff } from './diffExport';
 import type { DiffContext, DiffResult } from '../../views/datasetDiff/diffSession';

@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Disposable, toDisposable } from '../../core/util/disposable';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
 import type { DeploySection, DeployState, HostToPage, PageToHost, SmokeView } from '../../protocol/deploy';
-import { assertNever } from '../../views/compare/assertNever';
+import { assertNever } from '../../../webview/shared/assertNever';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { ServeService } from './serveService';
 import { BuildSession } from './buildSession';

@@ -4,7 +4,6 @@ import type { CompareRun, TableRow } from '../../protocol/compare';
 import { parseConfusionMatrix, parseFeatureImportances } from './artifactViews';
 import { axisScale, normalizeOnAxis } from './axisValues';
 import { renderCompareHtml } from './compareHtml';
-import { escapeHtml } from './escapeHtml';
 import { bestIndices, metricDirection } from './metricDirection';
 import { DEFAULT_PAGE_STATE, sanitizePageState } from './pageState';
 import { mergeWindow } from './seriesWindow';
@@ -12,13 +11,6 @@ import { emaSmooth } from './smoothing';
 import { csvField, markdownCell, tableToCsv } from './tableExport';
 
 const EVIL = '<img src=x onerror=alert(1)>';
-
-test('escapeHtml escapes every character that can open markup or end an attribute', () => {
-  assert.equal(escapeHtml(EVIL), '&lt;img src=x onerror=alert(1)&gt;');
-  assert.equal(escapeHtml(`a&b "c" 'd' \`e\``), 'a&amp;b &quot;c&quot; &#39;d&#39; &#96;e&#96;');
-  assert.equal(escapeHtml('&lt;'), '&amp;lt;', 'no double-unescape: & is escaped first');
-  assert.equal(escapeHtml('plain'), 'plain');
-});
 
 test('EMA smoothing is debiased like TensorBoard (hand-computed)', () => {
   // w = 0.5: acc 0.5, 1.25, 2.125; debias 0.5, 0.75, 0.875
