@@ -38,3 +38,17 @@ test('LocalRunSource: details, artifacts by path, and a change token that moves 
   assert.notEqual(await source.changeToken(), before);
   assert.deepEqual((await source.resolveRun(run.id.slice(0, 6))).metrics, { loss: 1 });
 });
+
+test('LocalRunSource.runsOfConfig: the store\'s typed query, as source rows', async (t) => {
+  const { store, clock } = tempStore(t);
+  const first = store.createRun({ experiment: 'a', name: 'first', configPath: '/w/a.yaml' });
+  clock.advance(1000);
+  const second = store.createRun({ experiment: 'a', name: 'second', configPath: '/w/a.yaml' });
+  store.createRun({ experiment: 'a', name: 'trial', configPath: '/w/a.yaml', parentId: second.id });
+  store.createRun({ experiment: 'a', name: 'other', configPath: '/w/b.yaml' });
+  const source = new LocalRunSource(store);
+  const rows = await source.runsOfConfig('/w/a.yaml');
+  assert.deepEqual(rows.map((r) => [r.id, r.experimentKey, r.user]), [[second.id, '1', null], [first.id, '1', null]]);
+  assert.deepEqual((await source.runsOfConfig('/w/a.yaml', { limit: 1 })).map((r) => r.name), ['second']);
+  assert.deepEqual(await source.runsOfConfig('/w/none.yaml'), []);
+});

@@ -75,6 +75,10 @@ export class LocalRunSource implements RunSource {
     return this.store.downsampleMetric(runId, key, maxPoints, range);
   }
 
+  async runsOfConfig(configPath: string, opts: { readonly limit?: number } = {}): Promise<SourceRunRow[]> {
+    return this.store.runsOfConfig(configPath, { limit: opts.limit }).map(sourceRow);
+  }
+
   async listArtifacts(runId: string): Promise<SourceArtifact[]> {
     return this.store.listArtifacts(runId);
   }

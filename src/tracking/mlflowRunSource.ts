@@ -218,6 +218,11 @@ export class MlflowRunSource implements RunSource {
     return downsampleHistory(await this.getMetricHistory(runId, key, range, signal), max);
   }
 
+  /** MLflow records no config path (mlflowRows.ts maps `configPath` to null), so no run is a config's. */
+  async runsOfConfig(): Promise<SourceRunRow[]> {
+    return [];
+  }
+
   async listArtifacts(runId: string, signal?: AbortSignal): Promise<SourceArtifact[]> {
     const files = await this.client.listArtifactsDeep(runId, signal);
     return files.map((f) => ({ runId, path: f.path, size: f.fileSize, sha256: null, kind: 'file', createdAt: null }));

@@ -124,6 +124,12 @@ export interface RunSource {
    * bulk-interval read, at most 2,500), else min/max buckets of the full history.
    */
   downsampleMetric(runId: string, key: string, maxPoints: number, range?: StepRange, signal?: AbortSignal): Promise<DownsampledMetric>;
+  /**
+   * The top-level runs started from a training config (its absolute path as
+   * RunLens records it), newest first, at most `limit`. A source that records
+   * no config path (MLflow) has none.
+   */
+  runsOfConfig(configPath: string, opts?: { readonly limit?: number }, signal?: AbortSignal): Promise<SourceRunRow[]>;
   listArtifacts(runId: string, signal?: AbortSignal): Promise<SourceArtifact[]>;
   readArtifact(runId: string, path: string, signal?: AbortSignal): Promise<Buffer>;
   /**
