@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { makeWorkspace, runCli } from '../../../test/fixtures/workspace';
+import { missingTool } from '../../../test/fixtures/requiredTool';
 import { RunStore } from '../../store/runStore';
 
 /** Debian's python3 (numpy, scikit-learn) when present, else whatever python3 is on the PATH. */
@@ -49,7 +50,7 @@ describe('runlens on the examples/python configs', () => {
     }
   });
 
-  test('the scikit-learn example logs through the Python helper into the run RunLens created', { skip: !hasSklearn && `${PYTHON} has no scikit-learn` }, () => {
+  test('the scikit-learn example logs through the Python helper into the run RunLens created', { skip: hasPython ? missingTool(hasSklearn, `scikit-learn for ${PYTHON}`, 'sklearn') : `no ${PYTHON}` }, () => {
     const r = runCli(ws.dir, ['train', 'python/sklearn.train.yaml', '--json'], { RUNLENS_PYTHON: PYTHON });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runReference, sklearnAvailable } from '../../../scripts/sklearn/referenceRunner';
+import { missingTool } from '../../../test/fixtures/requiredTool';
 import { Rng } from '../models/rng';
 import { classificationMetrics } from './classificationMetrics';
 import { classificationReport, confusionMatrix } from './confusionMatrix';
@@ -22,7 +23,7 @@ interface Reference {
 const close = (name: string, a: number, b: number): void =>
   assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${name}: ${a} vs scikit-learn ${b}`);
 
-test('metrics equal sklearn.metrics on random inputs', { skip: sklearnAvailable() ? false : 'python3-sklearn not installed' }, () => {
+test('metrics equal sklearn.metrics on random inputs', { skip: missingTool(sklearnAvailable(), 'scikit-learn for /usr/bin/python3', 'sklearn') }, () => {
   const rng = new Rng(2024);
   const trials = [0, 1, 2, 3].map((trial) => {
     const n = 200 + 100 * trial;

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sklearnAvailable } from '../../../scripts/sklearn/referenceRunner';
+import { missingTool } from '../../../test/fixtures/requiredTool';
 import { prepareData } from '../data/prepareData';
 import { createModel } from '../models/registry';
 import { accuracy, LOG_LOSS_EPS, logLoss } from './classificationMetrics';
@@ -27,7 +28,7 @@ print(repr(float(log_loss(d["y"], d["p"], labels=list(range(len(d["p"][0]))), **
   return Number(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify({ y, p: proba, eps: eps ?? null }), encoding: 'utf8' }));
 }
 
-test('decision tree log loss on iris equals sklearn.metrics.log_loss on the same probabilities', { skip: sklearnAvailable() ? false : 'python3-sklearn not installed' }, async () => {
+test('decision tree log loss on iris equals sklearn.metrics.log_loss on the same probabilities', { skip: missingTool(sklearnAvailable(), 'scikit-learn for /usr/bin/python3', 'sklearn') }, async () => {
   const data = await prepareData({ path: 'data/iris.csv', target: 'species', split: { test: 0.2, seed: 42, stratify: true } }, EXAMPLES, { seed: 42 });
   const model = createModel('decision_tree', { max_depth: 4, criterion: 'gini', seed: 0 }, data.task);
   await model.fit(data.Xtrain, data.ytrain, { task: data.task, nClasses: 3, featureNames: data.featureNames });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ReferenceFit, ReferenceJob } from '../../../scripts/sklearn/referenceRunner';
 import { readCsv, runReference, runReferenceFits, sklearnAvailable } from '../../../scripts/sklearn/referenceRunner';
+import { missingTool } from '../../../test/fixtures/requiredTool';
 import type { DenseMatrix } from '../data/frame';
 import { logLoss } from '../metrics/classificationMetrics';
 import { r2Score } from '../metrics/regressionMetrics';
@@ -56,7 +57,7 @@ function load(name: string, part: 'train' | 'test'): { X: DenseMatrix; y: Float6
   return readCsv(data[name][part]);
 }
 
-describe('parity with scikit-learn', { skip: available ? false : 'python3-sklearn not installed' }, () => {
+describe('parity with scikit-learn', { skip: missingTool(available, 'scikit-learn for /usr/bin/python3', 'sklearn') }, () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'runlens-'));
     data = runReference<Record<string, Split>>('datasets', dir);

@@ -14,6 +14,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from '../../../test/fixtures/workspace';
+import { missingTool } from '../../../test/fixtures/requiredTool';
 import { registeredCliWorkspace } from './buildFixtures';
 import { baseContainerfile, defaultBaseTag } from './baseImage';
 import { findOnPath, runImageCommandHere } from './containerCli';
@@ -31,8 +32,8 @@ function buildah(args: string[]): { code: number | null; stdout: string; stderr:
 }
 
 before(async () => {
-  if (!findOnPath('buildah')) skip = 'buildah is not installed (scripts/install-build-deps.sh)';
-  else if (process.getuid?.() !== 0) skip = 'runlens base-image runs debootstrap, which needs root';
+  skip = missingTool(findOnPath('buildah') !== null, 'buildah', 'buildah');
+  if (!skip && process.getuid?.() !== 0) skip = 'runlens base-image runs debootstrap, which needs root';
   if (skip) return;
   // makes (once) the cached root file system this test builds from
   const base = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/base-image.mjs')], { encoding: 'utf8' });

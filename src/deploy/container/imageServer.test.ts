@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelBuildRecord } from '../../store/types';
 import { findOnPath } from '../build/containerCli';
+import { missingTool } from '../../../test/fixtures/requiredTool';
 import { findRunnableImage, storageArgs } from './imageServer';
 
 const VFS = ['--storage-driver', 'vfs'];
@@ -44,7 +45,8 @@ test('a build that names no CLI, or a CLI that is not here, is passed over with 
 });
 
 test('an image removed from buildah\'s storage since its build is passed over, naming the build, tag and id', async (t) => {
-  if (!findOnPath('buildah')) return t.skip('buildah is not installed here');
+  const missing = missingTool(findOnPath('buildah') !== null, 'buildah', 'buildah');
+  if (missing) return t.skip(missing);
   const found = await findRunnableImage([build({ id: 7, imageId: `sha256:${'e'.repeat(64)}` })], { cliArgs: [...VFS, '--pull=never'] });
   assert.ok('reason' in found, JSON.stringify(found));
   assert.equal(found.reason, `the image of build #7 (localhost/iris:1, sha256:eeeeeeeeeeee) is no longer in buildah's storage: build it again`);

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { REPO_ROOT, makeWorkspace, runCli } from '../../../test/fixtures/workspace';
+import { missingTool } from '../../../test/fixtures/requiredTool';
 import type { ModelPackage } from '../../core/package/modelPackage';
 import { loadModelForServing } from '../serve/servingModel';
 
@@ -79,7 +80,7 @@ function pyfuncPredicts(pkg: unknown): unknown {
   return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, join(REPO_ROOT, 'python')], { input: JSON.stringify(pkg), encoding: 'utf8' }));
 }
 
-test('the MLflow export\'s Python loader decodes the same labels from the package', { skip: pandasAvailable() ? false : 'numpy/pandas not installed for /usr/bin/python3' }, () => {
+test('the MLflow export\'s Python loader decodes the same labels from the package', { skip: missingTool(pandasAvailable(), 'numpy/pandas for /usr/bin/python3', 'sklearn') }, () => {
   for (const [name, expected] of [['yesno', ['no', 'yes']], ['truefalse', ['False', 'True']], ['zeroone', [0, 1]]] as const) {
     const pkg = JSON.parse(artifact(train(name), 'model/model.json')) as ModelPackage;
     assert.deepEqual(pyfuncPredicts(pkg), expected, name);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { PYTHON, readCsv, sklearnAvailable } from '../../../../scripts/sklearn/referenceRunner';
+import { missingTool } from '../../../../test/fixtures/requiredTool';
 import { createModel } from '../registry';
 import { tfjsRuntime } from './tfjsRuntime';
 
@@ -43,7 +44,7 @@ let ref: ParityReference = { datasets: {}, fits: [] };
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-describe('mlp parity with scikit-learn MLPClassifier', { skip: available ? false : `skipped: ${PYTHON} cannot import sklearn, numpy and pandas (install python3-sklearn)` }, () => {
+describe('mlp parity with scikit-learn MLPClassifier', { skip: missingTool(available, `scikit-learn (with numpy and pandas) for ${PYTHON}`, 'sklearn') }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'runlens-'));
     const job = join(dir, 'parity.json');
