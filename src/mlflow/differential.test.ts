@@ -6,7 +6,7 @@
  * scikit-learn autolog, the registry with aliases) against a real
  * `mlflow server` and against `runlens server`. The two normalized
  * transcripts must be equal line by line, except the deliberate differences
- * below, each with its reason (README: "MLflow compatibility").
+ * below, each with its reason (docs/mlflow.md).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -65,7 +65,7 @@ test('the MLflow client sees runlens server as it sees mlflow server, except the
   const differences = want.flatMap((w, i) => (w.text === got[i]!.text ? [] : [{ label: w.label, mlflow: w.text, runlens: got[i]!.text }]));
   const unexpected = differences.filter((d) => DELIBERATE_DIFFERENCES[d.label] === undefined);
   assert.deepEqual(unexpected, [], `differences nobody chose:\n${unexpected.map((d) => `${d.label}\n  mlflow:  ${d.mlflow}\n  runlens: ${d.runlens}`).join('\n')}`);
-  // A deliberate difference that went away must leave the list (and the README) too.
+  // A deliberate difference that went away must leave the list (and docs/mlflow.md) too.
   assert.deepEqual(differences.map((d) => d.label).sort(), Object.keys(DELIBERATE_DIFFERENCES).sort());
 
   // The transcript is what it should be, not only equal: spot checks of what both servers answered.
