@@ -131,6 +131,22 @@ test('getMetricHistory: step range, unknown key → empty arrays', (t) => {
   assert.equal(store.getMetricHistory(run.id, 'nope').steps.length, 0);
 });
 
+test('getMetricHistory reads every double back bit for bit, in step order then logging order', (t) => {
+  const { store } = tempStore(t);
+  const run = store.createRun({ experiment: 'e' });
+  const awkward = [0.1 + 0.2, 5e-324, -2.2250738585072014e-308, 1.7976931348623157e308, 1 / 3, -123456.78901234567, 2 ** 53, 1e21, 9.007199254740993e15];
+  // Steps out of order and repeated: the read sorts by step, ties by the order they were logged.
+  const steps = [5, 2, 9, 2, 0, 7, 5, 1, 3];
+  store.logMetrics(run.id, awkward.map((value, i) => ({ key: 'w', value, step: steps[i], timestamp: 1_700_000_000_000 + i })));
+  const h = store.getMetricHistory(run.id, 'w');
+  const order = steps.map((s, i) => [s, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+  assert.deepEqual([...h.steps], order.map((i) => steps[i]));
+  assert.deepEqual([...h.values], order.map((i) => awkward[i]));
+  assert.deepEqual([...h.timestamps], order.map((i) => 1_700_000_000_000 + i));
+  const from = store.metricPointsFrom(run.id, 'w', 4, 3);
+  assert.deepEqual([...from.values], awkward.slice(4, 7));
+});
+
 test('logging a batch is a heartbeat of a live run', (t) => {
   const { store, clock } = tempStore(t);
   const run = store.createRun({ experiment: 'e' });
