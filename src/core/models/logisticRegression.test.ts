@@ -109,14 +109,15 @@ test('an abort from a timer interrupts a long fit (the solver yields to the even
   const controller = new AbortController();
   const m = new LogisticRegressionModel({ C: 1e6, max_iter: 100000, tol: 0, fit_intercept: true });
   let steps = 0;
-  const t0 = Date.now();
-  setTimeout(() => controller.abort(), 100);
+  // A timer set once the fit is under way: it runs only if the solver yields to the event loop.
+  const onProgress = (): void => {
+    if (steps++ === 0) setTimeout(() => controller.abort(), 0);
+  };
   await assert.rejects(
-    m.fit(big.X, big.y, { task: 'classification', nClasses: 5, signal: controller.signal, onProgress: () => steps++ }),
+    m.fit(big.X, big.y, { task: 'classification', nClasses: 5, signal: controller.signal, onProgress }),
     (e: Error) => e.name === 'AbortError',
   );
-  assert.ok(Date.now() - t0 < 3000, `abort took ${Date.now() - t0} ms`);
-  assert.ok(steps < 100000);
+  assert.ok(steps >= 1 && steps < 100000, `aborted after ${steps} of 100000 iterations`);
 });
 
 test('an already aborted signal fails before any work', async () => {

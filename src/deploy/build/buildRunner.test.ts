@@ -75,7 +75,7 @@ test('cancel kills the whole process group, grandchildren included', async () =>
   const r = await runContainerBuild({ command: process.execPath, args: [s], signal: controller.signal, killGraceMs: 2000, onStep: () => setTimeout(() => controller.abort(), 50) });
   assert.equal(r.status, 'cancelled');
   assert.equal(r.error, 'cancelled during step 1/2 (RUN sleep)');
-  assert.ok(r.durationMs < 10_000);
+  assert.equal(r.signal, 'SIGTERM', 'SIGTERM ended the CLI: the grace did not run out into SIGKILL');
   const grandchild = Number(readFileSync(pidFile, 'utf8'));
   // Gone, or a zombie waiting for init to reap it (its parent died first).
   const alive = (): boolean => existsSync(`/proc/${grandchild}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${grandchild}/stat`, 'utf8'));

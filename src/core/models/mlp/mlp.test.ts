@@ -163,14 +163,12 @@ test('an abort signal stops the fit with an AbortError, between epochs and withi
   const big = makeClassification({ rows: 20_000, cols: 10, seed: 3 });
   const late = new AbortController();
   setTimeout(() => late.abort(), 150);
-  const t0 = Date.now();
   let done = 0;
   await assert.rejects(
     mlp({ hidden_layers: [32], batch_size: 1, epochs: 5 }).fit(big.X, big.y, { task: 'classification', signal: late.signal, onProgress: () => done++ }),
     { name: 'AbortError' },
   );
   assert.equal(done, 0, 'aborted inside the first epoch');
-  assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
 });
 
 test('invalid params are rejected by createModel with the parameter named', () => {
