@@ -72,6 +72,36 @@ test('serves the trained model: predictions equal the training-time predictions'
   }
 });
 
+test('columns excluded at training and unknown ones are ignored, named in X-RunLens-Ignored-Columns, and said once in the server output', async () => {
+  const rows = readFileSync(join(ws.dir, 'data', 'iris.csv'), 'utf8').trim().split('\n');
+  ws.write('data/customers.csv', `${rows.map((r, i) => `${i === 0 ? 'customer_id' : `c${i}`},${r}`).join('\n')}\n`);
+  ws.write('customers.train.yaml', ['experiment: customers', 'data:', '  path: data/customers.csv', '  target: species',
+    '  features: { exclude: [customer_id] }', 'model:', '  type: decision_tree', '  params: { max_depth: 3, seed: 0 }', ''].join('\n'));
+  const trained = runCli(ws.dir, ['train', 'customers.train.yaml', '--json']);
+  assert.equal(trained.code, 0, trained.stderr);
+  const { child, url, out } = await serve([(JSON.parse(trained.stdout) as { id: string }).id, '--port', '0', '--no-request-log']);
+  try {
+    const header = rows[0]!.split(',').slice(0, 4);
+    const records = rows.slice(1, 4).map((r, i) => ({ customer_id: `c${i + 1}`, ...Object.fromEntries(header.map((c, j) => [c, Number(r.split(',')[j])])), note: 'vip' }));
+    const post = (body: unknown): Promise<Response> => fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    for (let i = 0; i < 2; i++) {
+      const res = await post({ dataframe_records: records });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-runlens-ignored-columns'), 'customer_id, note');
+      assert.deepEqual(Object.keys(await res.json() as object), ['predictions']);
+    }
+    const plain = await post({ dataframe_records: records.map(({ customer_id: _, note: __, ...r }) => r) });
+    assert.equal(plain.headers.get('x-runlens-ignored-columns'), null);
+    const said = out().split('\n').filter((l) => l.includes('ignoring'));
+    assert.deepEqual(said, ['ignoring columns the model does not take: customer_id, note (said once; each response names them in X-RunLens-Ignored-Columns)']);
+    const code = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await code, 0);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
 test('a run without a model package is one clear error', () => {
   const r = runCli(ws.dir, ['serve', 'nosuchrun']);
   assert.equal(r.code, 1);

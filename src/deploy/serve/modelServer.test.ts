@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { RUNLENS_VERSION } from '../../core/version';
 import { SCORING_PROTOCOL_CHANGE_INFO } from './scoringRequest';
-import { createServer } from './modelServer';
+import { columnList, createServer, IGNORED_COLUMNS_HEADER } from './modelServer';
 import type { ModelServer } from './modelServer';
 import { expectedPredictions, frameRecords, trainFixture } from './servingFixtures';
 import type { TrainedFixture } from './servingFixtures';
@@ -100,6 +100,41 @@ describe('model server (classification)', () => {
     const csvErr = await errorOf(csv, 400);
     assert.match(csvErr.message, /^missing column "sepal_length" \(the model needs/);
     assert.deepEqual(csvErr.extra_columns, []);
+  });
+
+  it('names the columns it ignored in X-RunLens-Ignored-Columns, and tells its owner once per column; the body keeps MLflow\'s shape', async () => {
+    const told: string[][] = [];
+    const server = createServer(loadModelForServing(iris.pkg), { port: 0, onIgnoredColumns: (c) => told.push([...c]) });
+    const { port } = await server.listen();
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const plain = await postJson(base, { dataframe_records: records });
+      assert.equal(plain.headers.get(IGNORED_COLUMNS_HEADER), null);
+      const wide = records.map((r, i) => ({ customer_id: i, ...r, note: 'vip' }));
+      const first = await postJson(base, { dataframe_records: wide });
+      assert.equal(first.status, 200);
+      assert.equal(first.headers.get(IGNORED_COLUMNS_HEADER), 'customer_id, note');
+      assert.deepEqual(await first.json(), { predictions: expected });
+      const again = await postJson(base, { dataframe_split: { columns: ['note', ...columns, 'species'], data: records.map((r) => ['x', ...columns.map((c) => r[c]), 'setosa']) } });
+      assert.equal(again.headers.get(IGNORED_COLUMNS_HEADER), 'note, species');
+      const csv = await fetch(`${base}/invocations`, { method: 'POST', headers: { 'Content-Type': 'text/csv' },
+        body: toCsv(['customer_id', ...columns], records.map((r, i) => ({ ...r, customer_id: i }))) });
+      assert.equal(csv.headers.get(IGNORED_COLUMNS_HEADER), 'customer_id');
+      assert.deepEqual(await csv.json(), { predictions: expected });
+      // Announced the first time each is seen: species was new on the second request, nothing on the third.
+      assert.deepEqual(told, [['customer_id', 'note'], ['species']]);
+      // A name the header cannot carry as it is (a comma, a line break, non-ASCII) is %-encoded.
+      const odd = await postJson(base, { dataframe_records: [{ ...records[0], 'a,b': 1, 'x\ny': 2, 'prénom': 3 }] });
+      assert.equal(odd.status, 200);
+      assert.equal(odd.headers.get(IGNORED_COLUMNS_HEADER), 'a%2Cb, x%0Ay, pr%C3%A9nom');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lists at most 32 ignored columns in the header, and says how many more', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    assert.equal(columnList(many), `${many.slice(0, 32).join(', ')} (+8 more)`);
   });
 
   it('GET /version answers the RunLens version, as MLflow\'s scoring server answers its own', async () => {

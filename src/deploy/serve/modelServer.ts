@@ -10,7 +10,8 @@ import { hostGuard } from './hostCheck';
 import { parseScoringRequest, scoringFormat } from './scoringRequest';
 import { ServeMetrics } from './serveMetrics';
 import type { RequestLog } from './requestLog';
-import { ColumnMismatchError } from './servingModel';
+import { columnNames } from '../../core/data/frame';
+import { ColumnMismatchError, ignoredColumns, recordKeys } from './servingModel';
 import type { ServingModel } from './servingModel';
 import { serverLifecycle } from './serverLifecycle';
 
@@ -29,6 +30,33 @@ export interface ModelServerOptions {
   readonly predictionBuckets?: readonly number[];
   /** Logs sampled `/invocations` requests with their inputs and predictions; the caller closes it. */
   readonly requestLog?: RequestLog;
+  /**
+   * Columns a scored request sent that the model does not take, the first
+   * time each is seen (the entry prints one line); later requests only get
+   * the {@link IGNORED_COLUMNS_HEADER}.
+   */
+  readonly onIgnoredColumns?: (columns: readonly string[]) => void;
+}
+
+/**
+ * The response header naming the columns a request sent that the model does
+ * not take (excluded at training, the target, unknown): served without them
+ * as MLflow does, and the body keeps MLflow's shape, so the header is where
+ * a client sees them. Names are comma-separated, `%`-encoded outside
+ * printable ASCII and for `,` and `%`.
+ */
+export const IGNORED_COLUMNS_HEADER = 'X-RunLens-Ignored-Columns';
+/** The most names the header and the server's line list (a client may send thousands of keys). */
+const MAX_LISTED = 32;
+/** The most distinct ignored columns the server announces; past it, none (a client sending random keys cannot fill the log). */
+const MAX_ANNOUNCED = 256;
+
+/** Column names for a header or a log line: one line, printable ASCII, at most {@link MAX_LISTED} of them. */
+export function columnList(columns: readonly string[]): string {
+  const escape = (ch: string): string => Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  const shown = columns.slice(0, MAX_LISTED).map((c) => c.replace(/[^\x20-\x7e]|[%,]/gu, escape));
+  const more = columns.length - shown.length;
+  return shown.join(', ') + (more > 0 ? ` (+${more} more)` : '');
 }
 
 export interface RequestLogEntry {
@@ -69,6 +97,12 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
   const metrics = new ServeMetrics(model.info, Date.now, options.predictionBuckets);
   const startedAt = Date.now();
   const checkHost = hostGuard(host, 'runlens serve');
+  const announced = new Set<string>();
+  const announce = (columns: readonly string[]): void => {
+    const fresh = columns.filter((c) => !announced.has(c)).slice(0, MAX_ANNOUNCED - announced.size);
+    for (const c of fresh) announced.add(c);
+    if (fresh.length > 0) options.onIgnoredColumns?.(fresh);
+  };
 
   const server: Server = createHttpServer((req, res) => {
     const start = process.hrtime.bigint();
@@ -89,6 +123,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     handle(req, path, scored)
       .then((r) => {
         rows = r.rows;
+        for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
         send(res, r.status, r.body, r.contentType);
       })
       .catch((e: unknown) => {
@@ -151,6 +186,7 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     const body = await readBody(req, maxBodyBytes, 'REQUEST_TOO_LARGE');
     const request = parseScoringRequest(body, format, url.searchParams, model.info.inputColumns);
     const frame: Frame = request.kind === 'frame' ? request.frame : model.recordsFrame(request.records);
+    const ignored = ignoredColumns(request.kind === 'frame' ? columnNames(request.frame) : recordKeys(request.records), model.info.inputColumns);
     rejectInfinite(frame, model.info.numericInputs);
     let result: Record<string, unknown>;
     if (request.probabilities) {
@@ -169,7 +205,9 @@ export function createServer(model: ServingModel, options: ModelServerOptions = 
     metrics.recordInputs(frame);
     scored.frame = frame;
     scored.predictions = predictions;
-    return { status: 200, body: JSON.stringify(result), contentType: 'application/json', rows: predictions.length };
+    if (ignored.length === 0) return { status: 200, body: JSON.stringify(result), contentType: 'application/json', rows: predictions.length };
+    announce(ignored);
+    return { status: 200, body: JSON.stringify(result), contentType: 'application/json', rows: predictions.length, headers: { [IGNORED_COLUMNS_HEADER]: columnList(ignored) } };
   }
 
   return { listen: () => lifecycle.listen(), close: () => lifecycle.close() };
@@ -186,6 +224,7 @@ interface Reply {
   readonly body: string;
   readonly contentType: string;
   readonly rows?: number;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 function send(res: ServerResponse, status: number, body: string, contentType: string): void {

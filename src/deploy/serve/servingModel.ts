@@ -76,6 +76,23 @@ export function checkColumns(given: Iterable<string>, expected: readonly string[
   if (missing.length > 0 || extra.length > 0) throw new ColumnMismatchError(missing, extra, expected);
 }
 
+/** Every key of the records, in the order first seen. */
+export function recordKeys(records: readonly Record<string, unknown>[]): string[] {
+  const keys = new Set<string>();
+  for (const r of records) if (r !== null && typeof r === 'object') for (const k of Object.keys(r)) keys.add(k);
+  return [...keys];
+}
+
+/**
+ * The columns a request sent that the model does not take (excluded from
+ * training, the target, or unknown): served without them, as MLflow does,
+ * and named back to the client.
+ */
+export function ignoredColumns(sent: Iterable<string>, inputColumns: readonly string[]): string[] {
+  const wanted = new Set(inputColumns);
+  return [...new Set(sent)].filter((c) => !wanted.has(c));
+}
+
 /**
  * Builds the predictor of a model package: its fitted preprocessing plus
  * its fitted model. Pure (no I/O); throws when the package's model or
@@ -99,8 +116,7 @@ export function loadModelForServing(pkg: ModelPackage): ServingModel {
   };
 
   const toFrame = (records: readonly Record<string, unknown>[]): Frame => {
-    const keys = new Set<string>();
-    for (const r of records) if (r !== null && typeof r === 'object') for (const k of Object.keys(r)) keys.add(k);
+    const keys = new Set(recordKeys(records));
     // Extra keys are ignored, as MLflow's schema enforcement does; a key
     // absent from only some records is still reported by frameFromRecords, per record.
     const missing = records.length > 0 ? inputColumns.filter((c) => !keys.has(c)) : [];

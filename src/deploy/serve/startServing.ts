@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseModelPackage } from '../../core/package/modelPackage';
 import type { ModelPackage } from '../../core/package/modelPackage';
-import { createServer } from './modelServer';
+import { columnList, createServer, IGNORED_COLUMNS_HEADER } from './modelServer';
 import type { ModelServer, ModelServerOptions, RequestLogEntry } from './modelServer';
 import { DEFAULT_LOG_RATE, RequestLog } from './requestLog';
 import { loadModelForServing } from './servingModel';
@@ -47,7 +47,8 @@ export async function startServing(pkg: ModelPackage, options: StartServingOptio
   const model = loadModelForServing(pkg);
   const requestLog = options.requestLog ?? (options.requestLogFile === undefined ? undefined
     : new RequestLog({ path: options.requestLogFile, sampleRate: options.logSampleRate, maxPerSecond: options.logRate, maxBytes: options.logMaxBytes, onError: log }));
-  const server: ModelServer = createServer(model, { ...options, requestLog, onRequest: (e) => log(formatRequest(e)) });
+  const server: ModelServer = createServer(model, { ...options, requestLog, onRequest: (e) => log(formatRequest(e)),
+    onIgnoredColumns: (c) => log(`ignoring column${c.length > 1 ? 's' : ''} the model does not take: ${columnList(c)} (said once; each response names them in ${IGNORED_COLUMNS_HEADER})`) });
   const { port, host } = await server.listen();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log(`serving run ${pkg.runId} (${model.info.task}, ${model.info.modelType}) at ${url}/invocations`);
