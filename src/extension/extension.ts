@@ -9,7 +9,7 @@ import { Logger } from './logger';
 import { WorkspaceStores } from './store/workspaceStores';
 import { RunsViewState } from './runs/runsViewState';
 import { RunsTreeProvider } from './runs/runsTreeProvider';
-import type { RunsNode } from './runs/runsNodes';
+import type { RunsNode } from '../views/runs/runsNodes';
 import { TrainingService } from './training/trainingService';
 import { TrainCodeLensProvider } from './codelens/trainCodeLensProvider';
 import { ConfigDiagnostics } from './diagnostics/configDiagnostics';

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { WorkspaceStores } from './store/workspaceStores';
 import type { RunsTreeProvider } from './runs/runsTreeProvider';
 import type { RunsViewState } from './runs/runsViewState';
-import type { RunsNode } from './runs/runsNodes';
+import type { RunsNode } from '../views/runs/runsNodes';
 import type { TrainingService } from './training/trainingService';
 import type { Logger } from './logger';
 import type { RunLensSettings } from './config';

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { activate, waitFor, workspaceRoot } from './helpers';
-import type { RunsNode } from '../../src/extension/runs/runsNodes';
+import type { RunsNode } from '../../src/views/runs/runsNodes';
 
 suite('RunLens extension', function (this: Mocha.Suite) {
   this.timeout(120_000);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RunRow } from '../../store/types';
 import type { Services } from '../services';
 import { STATUS_ICONS, runDescription } from '../../views/runPresentation';
-import { isRemoteRunNode, isRunNode, type RunsNode } from '../runs/runsNodes';
+import { isRemoteRunNode, isRunNode, type RunsNode } from '../../views/runs/runsNodes';
 import { remoteRunKey } from '../../views/teamServers/runKey';
 
 export interface PickedRun {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { artifactUri } from '../documents';
 import { join } from 'node:path';
 import type { Services } from '../services';
-import type { RunsNode } from '../runs/runsNodes';
+import type { RunsNode } from '../../views/runs/runsNodes';
 import { QueryError } from '../../core/query/ast';
 import type * as QueryModule from '../../core/query/parseFilter';
 

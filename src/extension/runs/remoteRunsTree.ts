@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import type { Loadable, ModelChange, RemoteServerModel, RunListing } from '../../views/teamServers/remoteServerModel';
 import { metricLabel, relativeTime, runTooltip } from '../../views/runPresentation';
 import type { ServerEntry, TeamServers } from '../teamServers/teamServers';
-import { runRowAccessibleLabel, runRowDescription, runRowIcon } from './runRowText';
-import type { RemoteGroup, RemoteNode, RunsNode } from './runsNodes';
-import { GROUP_LABELS } from './runsNodes';
+import { runRowAccessibleLabel, runRowDescription, runRowIcon } from '../../views/runs/runRowText';
+import type { RemoteGroup, RemoteNode, RunsNode } from '../../views/runs/runsNodes';
+import { GROUP_LABELS } from '../../views/runs/runsNodes';
 
 export interface RemoteRunsTreeOptions {
   readonly servers: TeamServers;

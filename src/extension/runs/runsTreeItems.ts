@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { RunStore } from '../../store/runStore';
 import type { RunRow, ExperimentSummary } from '../../store/types';
 import { runTooltip, runContextValue, metricLabel, relativeTime } from '../../views/runPresentation';
-import { runRowAccessibleLabel, runRowDescription, runRowIcon } from './runRowText';
-import { GROUP_LABELS, type RemoteNode, type RunsNode } from './runsNodes';
+import { runRowAccessibleLabel, runRowDescription, runRowIcon } from '../../views/runs/runRowText';
+import { GROUP_LABELS, type RemoteNode, type RunsNode } from '../../views/runs/runsNodes';
 
 export interface ItemContext {
   readonly row: RunRow | undefined;

@@ -3,8 +3,8 @@ import type { RunStore } from '../../store/runStore';
 import type { RunRow, ExperimentSummary } from '../../store/types';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { RunsViewState } from './runsViewState';
-import type { RunsNode, RunGroup } from './runsNodes';
-import { isRemoteNode } from './runsNodes';
+import type { RunsNode, RunGroup } from '../../views/runs/runsNodes';
+import { isRemoteNode } from '../../views/runs/runsNodes';
 import { buildTreeItem } from './runsTreeItems';
 import type { RemoteRunsTree } from './remoteRunsTree';
 

@@ -4,7 +4,7 @@
  * on hover, the inline star). No vscode import: tested under plain Node.
  */
 import type { RunRow } from '../../store/types';
-import { STATUS_ICONS, formatElapsed, formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
+import { STATUS_ICONS, formatElapsed, formatMetric, pickKeyMetric, relativeTime } from '../runPresentation';
 
 /** A codicon id and an optional theme colour id. */
 export interface RowIcon {
