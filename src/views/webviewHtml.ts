@@ -22,6 +22,18 @@ export interface WebviewHtmlOptions {
   readonly loadingText: string;
 }
 
+/** What makes one page's shell: its bundle, its stylesheets and its texts. */
+export interface PageShell {
+  /** The page's bundle under dist/webview: `compare.js`. */
+  readonly script: string;
+  /** Its stylesheets under media/, after the codicons. */
+  readonly styles?: readonly string[];
+  /** The document title: `Compare runs`. */
+  readonly title: string;
+  /** Shown until the page script renders: `Loading runs…`. */
+  readonly loadingText: string;
+}
+
 /**
  * The Content Security Policy of every page: nothing by default; scripts
  * only with the nonce (no eval: chart.js 4 needs none); styles and fonts only

@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Disposable, toDisposable } from '../../core/util/disposable';
 import type { HostToPage, PageToHost } from '../../protocol/compare';
 import { assertNever } from '../../../webview/shared/assertNever';
-import { renderCompareHtml } from '../../views/compare/compareHtml';
+import { COMPARE_PAGE } from '../../views/compare/compareHtml';
 import type { CompareSummary } from '../../views/compare/compareSession';
 import { CompareSession } from '../../views/compare/compareSession';
 import type { SourceForRun } from '../../views/compare/compareStore';
 import { sanitizePageState } from '../../views/compare/pageState';
 import { exportTableText, saveChartImage } from './compareExport';
 import { collectDataChanges } from '../../views/datasetDiff/dataChanges';
+import type { WebviewPanelSpec } from '../webview/webviewPanelHost';
+import { WebviewPanelHost } from '../webview/webviewPanelHost';
 
 export interface ComparePanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -25,17 +26,20 @@ export interface ComparePanelDeps {
   readonly log: (message: string) => void;
 }
 
+const SPEC: WebviewPanelSpec = { viewType: 'runlens.compare', title: 'Compare Runs', shell: COMPARE_PAGE };
+
 /** Store changes are coalesced: a training run writes every few hundred ms. */
 const LIVE_THROTTLE_MS = 400;
 
 /**
  * The compare-runs webview panel: curves, params table, scatter, parallel
  * coordinates, confusion matrices. Data comes from a {@link CompareSession}
- * (pure, tested under Node); this class is the VS Code edge: the panel, the
- * ready handshake, live updates, exports and the run picker.
+ * (pure, tested under Node); the panel and its ready handshake are a
+ * {@link WebviewPanelHost}; this class keeps the page's messages, live
+ * updates, exports and the run picker.
  */
 export class ComparePanel extends Disposable implements vscode.Disposable {
-  static readonly viewType = 'runlens.compare';
+  static readonly viewType = SPEC.viewType;
   private static active: ComparePanel | undefined;
 
   /** The open panel, if any (tests). */
@@ -43,11 +47,8 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
     return ComparePanel.active;
   }
 
-  /** Resolves when the page has posted `ready` and received its first data (tests use it). */
-  readonly whenReady: Promise<void>;
-  private resolveReady!: () => void;
+  private readonly host: WebviewPanelHost<HostToPage, PageToHost>;
   private readonly session: CompareSession;
-  private pageReady = false;
   private liveTimer: NodeJS.Timeout | undefined;
   /** A live collect is running (a server can take a while); another change waits for it. */
   private liveRunning = false;
@@ -60,34 +61,24 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
     const existing = ComparePanel.active;
     if (existing) {
       existing.setRuns(runIds);
-      existing.panel.reveal();
+      existing.host.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, 'Compare Runs', vscode.ViewColumn.Active, {
-      ...webviewOptions(deps.extensionUri),
-      enableFindWidget: true,
-    });
-    return new ComparePanel(deps, panel, runIds);
+    return new ComparePanel(deps, WebviewPanelHost.createPanel(SPEC, deps.extensionUri), runIds);
   }
 
   /** Registers the serializer that restores panels after reload. */
   static registerSerializer(deps: ComparePanelDeps): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        panel.webview.options = webviewOptions(deps.extensionUri);
-        // The page saved its runs with setState; anything malformed restores an empty panel with the hint.
-        new ComparePanel(deps, panel, sanitizePageState(state).runIds);
-      },
-    });
+    // The page saved its runs with setState; anything malformed restores an empty panel with the hint.
+    return WebviewPanelHost.registerSerializer(SPEC, deps.extensionUri, (panel, state) => new ComparePanel(deps, panel, sanitizePageState(state).runIds));
   }
 
   private constructor(
     private readonly deps: ComparePanelDeps,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     runIds: readonly string[],
   ) {
     super();
-    this.whenReady = new Promise((resolve) => (this.resolveReady = resolve));
     this.session = new CompareSession({ sourceForRun: deps.sourceForRun, pointsPerSeries: deps.pointsPerSeries, log: deps.log });
     this.session.setRuns(runIds);
     // One panel is the norm (show() reuses it); after a reload that restores several, the newest is current.
@@ -96,27 +87,28 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
       if (ComparePanel.active === this) ComparePanel.active = undefined;
       if (this.liveTimer) clearTimeout(this.liveTimer);
     }));
-    this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.webview.onDidReceiveMessage((m: PageToHost) => void this.onMessage(m)));
-    // Without retainContextWhenHidden a hidden page is torn down; it posts `ready` again when shown.
-    this._register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.pageReady = false;
-    }));
+    this.host = this._register(new WebviewPanelHost<HostToPage, PageToHost>(panel, SPEC, deps.extensionUri, {
+      onReady: () => this.sendInitial(),
+      onMessage: (m) => this.onMessage(m),
+    }, deps.log));
+    this._register(this.host.onDidDispose(() => this.dispose()));
     this._register(deps.onDidChangeStores(() => this.scheduleLive()));
     this._register(deps.onDidChangeRemote(() => {
       if (!this.session.hasRemoteRuns) return;
       this.session.invalidateRemote();
       this.scheduleLive();
     }));
-    this._register(toDisposable(() => panel.dispose()));
     this.updateTitle();
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'runlens.svg');
-    panel.webview.html = this.html();
+  }
+
+  /** Resolves when the page has posted `ready` and received its first data (tests use it). */
+  get whenReady(): Promise<void> {
+    return this.host.whenReady;
   }
 
   /** What the page was last sent (integration tests assert the round trip with it). */
   lastSentSummary(): CompareSummary & { readonly ready: boolean } {
-    return { ...this.session.summary(), ready: this.pageReady };
+    return { ...this.session.summary(), ready: this.host.ready };
   }
 
   /** The runs being compared, in column order. */
@@ -129,31 +121,16 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
     void this.sendInitial();
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
-    return renderCompareHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('hex'),
-      scriptUri: uri('dist', 'webview', 'compare.js'),
-      styleUri: uri('media', 'compare.css'),
-      codiconsUri: uri('dist', 'codicons', 'codicon.css'),
-    });
-  }
-
   private updateTitle(): void {
     const data = this.session.lastData;
     const runs = data?.runs ?? [];
-    this.panel.title =
+    this.host.title =
       runs.length === 2 ? `Compare: ${runs[0].name} vs ${runs[1].name}` : `Compare ${runs.length || this.session.runIds.length} Runs`;
   }
 
   /** Sends only to a page that said it is ready; everything else is recomputed on the next `ready`. */
-  private async post(messages: readonly HostToPage[]): Promise<void> {
-    for (const m of messages) {
-      if (!this.pageReady || this.isDisposed) return;
-      await this.panel.webview.postMessage(m);
-    }
+  private post(messages: readonly HostToPage[]): Promise<void> {
+    return this.host.post(messages);
   }
 
   /**
@@ -171,7 +148,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
       await this.post([first, this.dataChangesMessage(), ...this.problemsMessage()]);
       for (const key of first.data.chartKeys) {
         await new Promise((resolve) => setImmediate(resolve));
-        if (generation !== this.generation || !this.pageReady || this.isDisposed) return;
+        if (generation !== this.generation || !this.host.ready || this.isDisposed) return;
         const series = await this.session.initialSeries(key);
         if (generation !== this.generation) return;
         await this.post([series]);
@@ -202,7 +179,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
   }
 
   private async runLive(): Promise<void> {
-    if (!this.pageReady || this.isDisposed) return;
+    if (!this.host.ready || this.isDisposed) return;
     if (this.liveRunning) {
       this.livePending = true;
       return;
@@ -225,14 +202,9 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
     }
   }
 
-  private async onMessage(m: PageToHost): Promise<void> {
+  private async onMessage(m: Exclude<PageToHost, { type: 'ready' }>): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready':
-          this.pageReady = true;
-          await this.sendInitial();
-          this.resolveReady();
-          return;
         case 'requestRange':
           await this.post([await this.session.rangeMessage(m.requestId, m.key, m.minStep, m.maxStep)]);
           return;
@@ -270,11 +242,4 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
       await this.sendInitial();
     }
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
 }

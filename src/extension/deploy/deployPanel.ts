@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Disposable, toDisposable } from '../../core/util/disposable';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
@@ -8,10 +7,14 @@ import { assertNever } from '../../../webview/shared/assertNever';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { ServeService } from './serveService';
 import { BuildSession } from './buildSession';
-import { renderDeployHtml } from '../../views/deploy/deployHtml';
+import { DEPLOY_PAGE } from '../../views/deploy/deployHtml';
 import { matchChoice, versionChoices } from '../../views/deploy/deployState';
 import { MonitorSession } from '../../views/deploy/monitorSession';
 import { runSmokeTest } from '../../deploy/smoke/smokeTest';
+import type { WebviewPanelSpec } from '../webview/webviewPanelHost';
+import { WebviewPanelHost } from '../webview/webviewPanelHost';
+
+const SPEC: WebviewPanelSpec = { viewType: 'runlens.deploy', title: 'Deploy Model', shell: DEPLOY_PAGE };
 
 export interface DeploySettings {
   readonly baseImage: string;
@@ -51,22 +54,18 @@ function folderOf(stores: WorkspaceStores): FolderStore | undefined {
  * watch it (traffic, latency, input drift). One panel; `show` reuses it.
  */
 export class DeployPanel extends Disposable implements vscode.Disposable {
-  static readonly viewType = 'runlens.deploy';
+  static readonly viewType = SPEC.viewType;
   private static active: DeployPanel | undefined;
 
   static get current(): DeployPanel | undefined {
     return DeployPanel.active;
   }
 
-  readonly whenReady: Promise<void>;
-  private resolveReady!: () => void;
-  private pageReady = false;
+  private readonly host: WebviewPanelHost<HostToPage, PageToHost>;
   private selected: string | null;
   private smoke: SmokeView | null = null;
   private smokeRunning = false;
   private lastError: string | null = null;
-  /** A section to scroll to once the page is ready. */
-  private pendingReveal: DeploySection | undefined;
   private readonly builds: BuildSession;
   private readonly monitor: MonitorSession;
 
@@ -75,38 +74,33 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
     let target = DeployPanel.active;
     if (target) {
       if (ref) target.select(ref);
-      target.panel.reveal();
+      target.host.reveal();
     } else {
-      const panel = vscode.window.createWebviewPanel(DeployPanel.viewType, 'Deploy Model', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-      target = new DeployPanel(deps, panel, ref ?? null);
+      target = new DeployPanel(deps, WebviewPanelHost.createPanel(SPEC, deps.extensionUri), ref ?? null);
     }
-    if (section) {
-      target.pendingReveal = section;
-      void target.post([{ type: 'reveal', section }]).then(() => {
-        if (target.pageReady) target.pendingReveal = undefined;
-      });
-    }
+    if (section) void target.host.postWhenReady({ type: 'reveal', section });
     return target;
   }
 
   static registerSerializer(deps: DeployPanelDeps): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(DeployPanel.viewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        panel.webview.options = webviewOptions(deps.extensionUri);
-        const selected = typeof state === 'object' && state !== null && typeof (state as { selected?: unknown }).selected === 'string' ? (state as { selected: string }).selected : null;
-        new DeployPanel(deps, panel, selected);
-      },
+    return WebviewPanelHost.registerSerializer(SPEC, deps.extensionUri, (panel, state) => {
+      const selected = typeof state === 'object' && state !== null && typeof (state as { selected?: unknown }).selected === 'string' ? (state as { selected: string }).selected : null;
+      new DeployPanel(deps, panel, selected);
     });
   }
 
   private constructor(
     private readonly deps: DeployPanelDeps,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     ref: string | null,
   ) {
     super();
-    this.whenReady = new Promise((r) => (this.resolveReady = r));
     DeployPanel.active = this;
+    this.host = this._register(new WebviewPanelHost<HostToPage, PageToHost>(panel, SPEC, deps.extensionUri, {
+      onReady: () => this.onReady(),
+      onMessage: (m) => this.onMessage(m),
+    }, deps.log));
+    this._register(this.host.onDidDispose(() => this.dispose()));
     this.selected = null;
     this.builds = this._register(new BuildSession({
       post: (m) => void this.post([m]),
@@ -116,28 +110,25 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
     this.monitor = this._register(new MonitorSession({
       folder: () => folderOf(deps.stores),
       selected: () => this.selected,
-      active: () => this.pageReady && panel.visible,
+      active: () => this.host.ready && this.host.visible,
       post: (m) => void this.post([m]),
       log: deps.log,
     }));
     this._register(toDisposable(() => {
       if (DeployPanel.active === this) DeployPanel.active = undefined;
     }));
-    this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.webview.onDidReceiveMessage((m: PageToHost) => void this.receive(m)));
-    this._register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.pageReady = false;
-    }));
     this._register(deps.stores.onDidChange(() => this.onStoresChanged()));
     this._register(deps.serve.onDidChange(() => this.onStoresChanged()));
-    this._register(toDisposable(() => panel.dispose()));
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'runlens.svg');
-    panel.webview.html = this.html();
     this.select(ref);
   }
 
+  /** Resolves when the page has posted `ready` and received its state (tests use it). */
+  get whenReady(): Promise<void> {
+    return this.host.whenReady;
+  }
+
   snapshot(): DeployPanelSnapshot {
-    return { ready: this.pageReady, state: this.state(), smokeRunning: this.smokeRunning, lastError: this.lastError };
+    return { ready: this.host.ready, state: this.state(), smokeRunning: this.smokeRunning, lastError: this.lastError };
   }
 
   /** Chooses a version; a reference that matches none leaves the first one chosen. */
@@ -145,7 +136,7 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
     const folder = folderOf(this.deps.stores);
     const choices = folder?.store ? versionChoices(folder.store) : [];
     this.selected = matchChoice(choices, ref) ?? (this.selected && matchChoice(choices, this.selected)) ?? choices[0]?.ref ?? null;
-    this.panel.title = this.selected ? `Deploy: ${this.selected.replace(/:(\d+)$/, ' v$1')}` : 'Deploy Model';
+    this.host.title = this.selected ? `Deploy: ${this.selected.replace(/:(\d+)$/, ' v$1')}` : 'Deploy Model';
     this.monitor.reset();
     void this.post([{ type: 'state', state: this.state() }]);
   }
@@ -182,22 +173,8 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
     }, 300);
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
-    return renderDeployHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('hex'),
-      scriptUri: uri('dist', 'webview', 'deploy.js'),
-      codiconsUri: uri('dist', 'codicons', 'codicon.css'),
-    });
-  }
-
-  private async post(messages: readonly HostToPage[]): Promise<void> {
-    for (const m of messages) {
-      if (!this.pageReady || this.isDisposed) return;
-      await this.panel.webview.postMessage(m);
-    }
+  private post(messages: readonly HostToPage[]): Promise<void> {
+    return this.host.post(messages);
   }
 
   private requireFolder(): FolderStore & { readonly store: NonNullable<FolderStore['store']> } {
@@ -214,17 +191,19 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
   }
 
   /** Handles a page message; the integration tests drive the panel through it as the page would. */
-  async receive(m: PageToHost): Promise<void> {
+  receive(m: PageToHost): Promise<void> {
+    return this.host.receive(m);
+  }
+
+  /** The page (re)loaded: everything it shows; the monitor starts sampling. */
+  private async onReady(): Promise<void> {
+    await this.post([{ type: 'state', state: this.state() }]);
+    void this.monitor.kick();
+  }
+
+  private async onMessage(m: Exclude<PageToHost, { type: 'ready' }>): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready':
-          this.pageReady = true;
-          await this.post([{ type: 'state', state: this.state() }]);
-          if (this.pendingReveal) await this.post([{ type: 'reveal', section: this.pendingReveal }]);
-          this.pendingReveal = undefined;
-          this.resolveReady();
-          void this.monitor.kick();
-          return;
         case 'select':
           this.select(m.ref);
           return;
@@ -330,12 +309,4 @@ export function splitRef(ref: string): [string, number] {
   const m = /^(.+):(\d+)$/.exec(ref);
   if (!m) throw new Error(`"${ref}" is not a model version (NAME:VERSION)`);
   return [m[1]!, Number(m[2])];
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    enableFindWidget: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
 }

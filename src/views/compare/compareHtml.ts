@@ -1,4 +1,7 @@
+import type { PageShell } from '../webviewHtml';
 import { renderWebviewHtml } from '../webviewHtml';
+
+export const COMPARE_PAGE: PageShell = { script: 'compare.js', styles: ['compare.css'], title: 'Compare runs', loadingText: 'Loading runs…' };
 
 export interface CompareHtmlOptions {
   /** `webview.cspSource` (in the page test: the test server's origin). */
@@ -13,5 +16,5 @@ export interface CompareHtmlOptions {
 /** The HTML shell of the compare page (policy: `webviewCsp`); every interpolated value is escaped. */
 export function renderCompareHtml(o: CompareHtmlOptions): string {
   const { styleUri, ...rest } = o;
-  return renderWebviewHtml({ ...rest, styleUris: [styleUri], title: 'Compare runs', loadingText: 'Loading runs…' });
+  return renderWebviewHtml({ ...rest, styleUris: [styleUri], title: COMPARE_PAGE.title, loadingText: COMPARE_PAGE.loadingText });
 }
