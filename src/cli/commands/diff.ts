@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DiffProgress, FileDiff, RowChange } from '../../core/datasetDiff/diffFiles';
-import { diffCsvFiles } from '../../core/datasetDiff/diffFiles';
 import type { DatasetRef } from '../../datasets/datasetRef';
 import { formatDatasetRef, parseDatasetRef } from '../../datasets/datasetRef';
+import type { DatasetsDiff } from '../../datasets/diffDatasets';
+import { diffDatasets } from '../../datasets/diffDatasets';
 import type { FailOnCondition } from '../../datasets/diffGate';
 import { diffMeets, parseFailOn } from '../../datasets/diffGate';
 import type { MaterializedDataset } from '../../datasets/materialize';
-import { materializeDataset } from '../../datasets/materialize';
 import { DatasetError } from '../../datasets/datasetError';
 import { storePaths } from '../../store/location';
 import { RunStore } from '../../store/runStore';
@@ -30,8 +30,7 @@ const PROGRESS_INTERVAL_MS = 100;
  */
 export const diffCommand: Command = async (ctx, argv) => {
   let store: RunStore | undefined;
-  const materialized: MaterializedDataset[] = [];
-  let fileDiff: FileDiff | undefined;
+  let both: DatasetsDiff | undefined;
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
@@ -41,24 +40,20 @@ export const diffCommand: Command = async (ctx, argv) => {
     const needsStore = opts.refs.some((r) => r.kind === 'version');
     // Read-only and never created: a diff is a check, not a write.
     if (needsStore && existsSync(storePaths(ctx.storeDir).db)) store = RunStore.open(ctx.storeDir, { readonly: true });
-    for (const ref of opts.refs) {
-      // Typed paths are relative to the current folder; recorded ones to the workspace.
-      const root = ref.kind === 'version' ? workspace : ctx.cwd;
-      materialized.push(await materializeDataset(ref, { store, root }));
-    }
-    const [a, b] = materialized as [MaterializedDataset, MaterializedDataset];
+    // Typed paths are relative to the current folder; recorded ones to the workspace.
+    const side = (ref: DatasetRef) => ({ ref, ctx: { store, root: ref.kind === 'version' ? workspace : ctx.cwd } });
     const progress = ctx.interactive ? progressWriter(ctx) : undefined;
     try {
-      fileDiff = await diffCsvFiles(a.file, b.file, {
+      both = await diffDatasets(side(opts.refs[0]), side(opts.refs[1]), {
         key: opts.key,
         exampleLimit: Math.max(opts.maxRows, 1),
-        labels: { a: a.label, b: b.label },
         signal: abort.signal,
         onProgress: progress?.update,
       });
     } finally {
       progress?.clear();
     }
+    const { a, b, fileDiff } = both;
     const page = opts.maxRows > 0 ? await fileDiff.page(0, opts.maxRows) : { total: countChanges(fileDiff), offset: 0, rows: [] as RowChange[] };
     const diff = fileDiff.diff;
     const met = opts.failOn.filter((c) => diffMeets(diff, c));
@@ -90,8 +85,7 @@ export const diffCommand: Command = async (ctx, argv) => {
     return 2;
   } finally {
     process.off('SIGINT', onSigint);
-    fileDiff?.dispose();
-    for (const m of materialized) m.dispose();
+    both?.dispose();
     store?.close();
   }
 };

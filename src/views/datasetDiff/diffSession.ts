@@ -1,16 +1,18 @@
 /**
- * One dataset diff as the panel runs it: materialize both refs, run the
- * streaming engine, gather the statistics, and keep the `FileDiff` (its
- * spill file) until disposed. No vscode import: tested under plain Node with
+ * One dataset diff as the panel runs it: the diff `runlens diff` runs too
+ * (`datasets/diffDatasets.ts`: both refs as files, the streaming engine),
+ * with the panel's side-naming errors, plain-words progress and the
+ * statistics, keeping the `FileDiff` (its spill file) until disposed. No vscode import: tested under plain Node with
  * real files and a real store; the panel is the VS Code edge around it.
  */
 import { existsSync } from 'node:fs';
 import type { DiffProgress, FileDiff, RowChangeFilter } from '../../core/datasetDiff/diffFiles';
-import { diffCsvFiles } from '../../core/datasetDiff/diffFiles';
 import { datasetAbsPath } from '../../datasets/datasetCatalog';
 import { DatasetError } from '../../datasets/datasetError';
 import type { DatasetRef } from '../../datasets/datasetRef';
 import { parseDatasetRef } from '../../datasets/datasetRef';
+import type { DatasetsDiff, DiffSideName } from '../../datasets/diffDatasets';
+import { diffDatasets } from '../../datasets/diffDatasets';
 import type { MaterializedDataset } from '../../datasets/materialize';
 import { materializeDataset } from '../../datasets/materialize';
 import type { DiffSummary, RowFilter } from '../../protocol/datasetDiff';
@@ -44,13 +46,15 @@ const PHASES: Readonly<Record<DiffProgress['phase'], string>> = {
 
 /** A finished diff: the summary the page gets, and the rows it pages through. */
 export class DiffResult {
-  private disposed = false;
-
   constructor(
     readonly summary: DiffSummary,
-    readonly fileDiff: FileDiff,
-    private readonly sides: readonly MaterializedDataset[],
+    private readonly both: DatasetsDiff,
   ) {}
+
+  /** The engine's result: the diff, the columns, and the changed rows to page through. */
+  get fileDiff(): FileDiff {
+    return this.both.fileDiff;
+  }
 
   /** A window of changed rows; `limit` is capped at {@link MAX_PAGE_ROWS}, a filter column must exist. */
   page(offset: number, limit: number, filter: RowFilter) {
@@ -62,11 +66,9 @@ export class DiffResult {
     return this.fileDiff.page(safeOffset, safeLimit, f);
   }
 
+  /** Removes the spill file and temp copies; a second call does nothing. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.fileDiff.dispose();
-    for (const s of this.sides) s.dispose();
+    this.both.dispose();
   }
 }
 
@@ -84,7 +86,7 @@ export class SideUnreadableError extends DatasetError {
  * views that list existing data, so a missing file was deleted or moved since
  * (typically seen by a panel restored after a reload).
  */
-async function materializeSide(side: 'A' | 'B', ref: DatasetRef, ctx: DiffContext): Promise<MaterializedDataset> {
+async function materializeSide(side: DiffSideName, ref: DatasetRef, ctx: DiffContext): Promise<MaterializedDataset> {
   try {
     return await materializeDataset(ref, ctx);
   } catch (e) {
@@ -96,58 +98,47 @@ async function materializeSide(side: 'A' | 'B', ref: DatasetRef, ctx: DiffContex
   }
 }
 
-/** Runs a diff of two dataset refs (text as the user or the serializer gave it). */
+/** Runs a diff of two dataset refs (text as the user or the serializer gave it): the shared `diffDatasets`, then the statistics. */
 export async function runDatasetDiff(refA: string, refB: string, key: readonly string[], ctx: DiffContext, options: DiffRunOptions = {}): Promise<DiffResult> {
   const { signal, onProgress } = options;
   const now = options.now ?? Date.now;
   const started = now();
-  const [parsedA, parsedB] = [parseDatasetRef(refA), parseDatasetRef(refB)];
-  const sides: MaterializedDataset[] = [];
+  const side = (text: string) => ({ ref: parseDatasetRef(text), ctx });
+  const both = await diffDatasets(side(refA), side(refB), {
+    key,
+    signal,
+    tempDir: ctx.tempDir,
+    materialize: (name, ref) => materializeSide(name, ref, ctx),
+    onSide: (name) => onProgress?.(`Reading ${name}`),
+    onProgress: (p) => onProgress?.(PHASES[p.phase], p.total > 0 ? Math.min(1, p.done / p.total) : undefined),
+  });
   try {
-    onProgress?.('Reading A');
-    sides.push(await materializeSide('A', parsedA, ctx));
+    const { a, b, fileDiff } = both;
+    onProgress?.(PHASES.statistics);
+    const [sa, sb] = [await sideStats(a.file, a.label, ctx.store, a.fingerprint), await sideStats(b.file, b.label, ctx.store, b.fingerprint)];
     throwIfAborted(signal);
-    onProgress?.('Reading B');
-    sides.push(await materializeSide('B', parsedB, ctx));
-    throwIfAborted(signal);
-    const [a, b] = sides;
-    const fileDiff = await diffCsvFiles(a.file, b.file, {
-      key: key.length > 0 ? key : undefined,
-      signal,
-      tempDir: ctx.tempDir,
-      labels: { a: a.label, b: b.label },
-      onProgress: (p) => onProgress?.(PHASES[p.phase], p.total > 0 ? Math.min(1, p.done / p.total) : undefined),
-    });
-    try {
-      onProgress?.(PHASES.statistics);
-      const [sa, sb] = [await sideStats(a.file, a.label, ctx.store, a.fingerprint), await sideStats(b.file, b.label, ctx.store, b.fingerprint)];
-      throwIfAborted(signal);
-      const d = fileDiff.diff;
-      const notes = [sa, sb].flatMap((s) => (s.stats === null ? [s.reason] : []));
-      const summary: DiffSummary = {
-        a: { ref: refA, label: a.label, rows: d.rows.rowsA, fingerprint: a.fingerprint ?? (sa.stats ? sa.fingerprint : undefined) },
-        b: { ref: refB, label: b.label, rows: d.rows.rowsB, fingerprint: b.fingerprint ?? (sb.stats ? sb.fingerprint : undefined) },
-        mode: d.rows.mode,
-        key: d.rows.key ?? [],
-        counts: { added: d.rows.added, removed: d.rows.removed, modified: d.rows.modified, changedCells: d.rows.changedCells },
-        identical: d.identical,
-        schema: d.schema,
-        columns: fileDiff.columns,
-        comparedColumns: d.rows.comparedColumns,
-        changedCellsByColumn: d.rows.changedCellsByColumn,
-        statistics: pairStats(fileDiff.columns, d.schema, sa.stats, sb.stats),
-        ...(notes.length > 0 ? { statisticsNote: notes.join('; ') } : {}),
-        drift: sortDrift(d.drift),
-        elapsedMs: now() - started,
-        scannedOnWorkers: fileDiff.scannedOnWorkers,
-      };
-      return new DiffResult(summary, fileDiff, sides);
-    } catch (e) {
-      fileDiff.dispose();
-      throw e;
-    }
+    const d = fileDiff.diff;
+    const notes = [sa, sb].flatMap((s) => (s.stats === null ? [s.reason] : []));
+    const summary: DiffSummary = {
+      a: { ref: refA, label: a.label, rows: d.rows.rowsA, fingerprint: a.fingerprint ?? (sa.stats ? sa.fingerprint : undefined) },
+      b: { ref: refB, label: b.label, rows: d.rows.rowsB, fingerprint: b.fingerprint ?? (sb.stats ? sb.fingerprint : undefined) },
+      mode: d.rows.mode,
+      key: d.rows.key ?? [],
+      counts: { added: d.rows.added, removed: d.rows.removed, modified: d.rows.modified, changedCells: d.rows.changedCells },
+      identical: d.identical,
+      schema: d.schema,
+      columns: fileDiff.columns,
+      comparedColumns: d.rows.comparedColumns,
+      changedCellsByColumn: d.rows.changedCellsByColumn,
+      statistics: pairStats(fileDiff.columns, d.schema, sa.stats, sb.stats),
+      ...(notes.length > 0 ? { statisticsNote: notes.join('; ') } : {}),
+      drift: sortDrift(d.drift),
+      elapsedMs: now() - started,
+      scannedOnWorkers: fileDiff.scannedOnWorkers,
+    };
+    return new DiffResult(summary, both);
   } catch (e) {
-    for (const s of sides) s.dispose();
+    both.dispose();
     throw e;
   }
 }
