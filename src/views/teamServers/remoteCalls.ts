@@ -59,6 +59,6 @@ export function isAuthError(e: unknown): boolean {
 export function offlineReason(e: unknown): string {
   const message = (e as Error).message;
   if (!isAuthError(e)) return message;
-  const { server, status, errorCode } = e as MlflowRestError;
-  return `${server} answered ${status} ${errorCode}: set its credentials with "Set Tracking Server Credentials…" (or MLflow's MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD)`;
+  const { status, errorCode } = e as MlflowRestError;
+  return `${status} ${errorCode}: the server wants credentials; set them with "Set Tracking Server Credentials…" (or MLflow's MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD)`;
 }
