@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Disposable, MutableDisposable, toDisposable } from '../../core/util/disposable';
 import type { DiffSummary, HostToPage, PageToHost } from '../../protocol/datasetDiff';
 import { assertNever } from '../../../webview/shared/assertNever';
-import { renderDatasetDiffHtml } from '../../views/datasetDiff/diffHtml';
+import { DATASET_DIFF_PAGE } from '../../views/datasetDiff/diffHtml';
 import { exportDiff } from './diffExport';
 import type { DiffContext, DiffResult } from '../../views/datasetDiff/diffSession';
 import { SideUnreadableError, runDatasetDiff } from '../../views/datasetDiff/diffSession';
 import { describeDiffError, shortRef } from '../../views/datasetDiff/diffMessages';
 import { sanitizeDiffState } from '../../views/datasetDiff/pageState';
 import { pickKeyColumns } from './refPickers';
+import type { WebviewPanelSpec } from '../webview/webviewPanelHost';
+import { WebviewPanelHost } from '../webview/webviewPanelHost';
+
+const SPEC: WebviewPanelSpec = { viewType: 'runlens.datasetDiff', title: 'Dataset Diff', shell: DATASET_DIFF_PAGE };
 
 /** What to diff: two dataset refs (text) and optional key columns. */
 export interface DiffRequest {
@@ -48,7 +51,7 @@ const PROGRESS_THROTTLE_MS = 150;
  * windows of changed rows as the user scrolls. One panel per diff.
  */
 export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
-  static readonly viewType = 'runlens.datasetDiff';
+  static readonly viewType = SPEC.viewType;
   private static latest: DatasetDiffPanel | undefined;
 
   /** The most recently opened panel (tests). */
@@ -56,89 +59,71 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
     return DatasetDiffPanel.latest;
   }
 
-  readonly whenReady: Promise<void>;
-  private resolveReady!: () => void;
+  private readonly host: WebviewPanelHost<HostToPage, PageToHost>;
   private readonly result = new MutableDisposable<DiffResult>();
   private abort: AbortController | undefined;
   private error: { readonly message: string; readonly changeKey: boolean } | undefined;
   /** Settles when the current run has its summary or its error. */
   private settled: Promise<void> = Promise.resolve();
-  private pageReady = false;
   private generation = 0;
   private rowMessages = 0;
   private rowsSent = 0;
   private lastProgressAt = 0;
 
   static show(deps: DatasetDiffPanelDeps, request: DiffRequest): DatasetDiffPanel {
-    const panel = vscode.window.createWebviewPanel(DatasetDiffPanel.viewType, 'Dataset Diff', vscode.ViewColumn.Active, {
-      ...webviewOptions(deps.extensionUri),
-      enableFindWidget: true,
-    });
-    return new DatasetDiffPanel(deps, panel, request);
+    return new DatasetDiffPanel(deps, WebviewPanelHost.createPanel(SPEC, deps.extensionUri), request);
   }
 
   /** Restores panels after a reload: the page saved its refs; the diff runs again. */
   static registerSerializer(deps: DatasetDiffPanelDeps): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(DatasetDiffPanel.viewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        panel.webview.options = webviewOptions(deps.extensionUri);
-        const s = sanitizeDiffState(state);
-        new DatasetDiffPanel(deps, panel, { refA: s?.refA ?? '', refB: s?.refB ?? '', key: s?.key ?? [] });
-      },
+    return WebviewPanelHost.registerSerializer(SPEC, deps.extensionUri, (panel, state) => {
+      const s = sanitizeDiffState(state);
+      new DatasetDiffPanel(deps, panel, { refA: s?.refA ?? '', refB: s?.refB ?? '', key: s?.key ?? [] });
     });
   }
 
   private constructor(
     private readonly deps: DatasetDiffPanelDeps,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private request: DiffRequest,
   ) {
     super();
-    this.whenReady = new Promise((resolve) => (this.resolveReady = resolve));
     DatasetDiffPanel.latest = this;
+    this.host = this._register(new WebviewPanelHost<HostToPage, PageToHost>(panel, SPEC, deps.extensionUri, {
+      // Tests wait for the diff's summary or error, not just the page.
+      onReady: async () => {
+        await this.post(this.stateMessages());
+        await this.settled;
+      },
+      onMessage: (m) => this.onMessage(m),
+    }, deps.log));
+    this._register(this.host.onDidDispose(() => this.dispose()));
     this._register(this.result);
     this._register(toDisposable(() => {
       this.abort?.abort();
       if (DatasetDiffPanel.latest === this) DatasetDiffPanel.latest = undefined;
     }));
-    this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.webview.onDidReceiveMessage((m: PageToHost) => void this.onMessage(m)));
-    this._register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.pageReady = false;
-    }));
-    this._register(toDisposable(() => panel.dispose()));
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'runlens.svg');
-    panel.webview.html = this.html();
     this.updateTitle();
     void this.run();
   }
 
-  snapshot(): DiffPanelSnapshot {
-    return { ready: this.pageReady, request: this.request, summary: this.result.value?.summary, error: this.error?.message, rowMessages: this.rowMessages, rowsSent: this.rowsSent };
+  /** Resolves when the page has posted `ready` and the diff has its summary or its error (tests use it). */
+  get whenReady(): Promise<void> {
+    return this.host.whenReady;
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
-    return renderDatasetDiffHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('hex'),
-      scriptUri: uri('dist', 'webview', 'datasetDiff.js'),
-      codiconsUri: uri('dist', 'codicons', 'codicon.css'),
-    });
+  snapshot(): DiffPanelSnapshot {
+    return { ready: this.host.ready, request: this.request, summary: this.result.value?.summary, error: this.error?.message, rowMessages: this.rowMessages, rowsSent: this.rowsSent };
   }
 
   private updateTitle(): void {
     const name = (ref: string, label?: string) => (label ?? shortRef(ref)).split(/[\\/]/).pop() || ref;
     const s = this.result.value?.summary;
-    this.panel.title = this.request.refA ? `Diff: ${name(this.request.refA, s?.a.label)} ↔ ${name(this.request.refB, s?.b.label)}` : 'Dataset Diff';
+    this.host.title = this.request.refA ? `Diff: ${name(this.request.refA, s?.a.label)} ↔ ${name(this.request.refB, s?.b.label)}` : 'Dataset Diff';
   }
 
-  private async post(messages: readonly HostToPage[]): Promise<void> {
-    for (const m of messages) {
-      if (!this.pageReady || this.isDisposed) return;
-      await this.panel.webview.postMessage(m);
-    }
+  private post(messages: readonly HostToPage[]): Promise<void> {
+    return this.host.post(messages);
   }
 
   /** What a page that just became ready needs to catch up. */
@@ -207,14 +192,9 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
     }
   }
 
-  private async onMessage(m: PageToHost): Promise<void> {
+  private async onMessage(m: Exclude<PageToHost, { type: 'ready' }>): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready':
-          this.pageReady = true;
-          await this.post(this.stateMessages());
-          void this.settled.then(() => this.resolveReady());
-          return;
         case 'requestRows': {
           const result = this.result.value;
           if (!result) return;
@@ -257,11 +237,4 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
     this.request = { ...this.request, key };
     await this.run();
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
 }

@@ -5,7 +5,10 @@
  * constructable stylesheets (which CSP allows), no remote content, no
  * connect-src: the page talks only through postMessage.
  */
+import type { PageShell } from '../webviewHtml';
 import { renderWebviewHtml } from '../webviewHtml';
+
+export const DATASET_DIFF_PAGE: PageShell = { script: 'datasetDiff.js', title: 'Dataset diff', loadingText: 'Diffing…' };
 
 export interface DiffHtmlOptions {
   /** `webview.cspSource`. */
@@ -18,5 +21,5 @@ export interface DiffHtmlOptions {
 
 /** Every interpolated value is escaped; data never reaches this HTML (it arrives by message and becomes Text nodes). */
 export function renderDatasetDiffHtml(o: DiffHtmlOptions): string {
-  return renderWebviewHtml({ ...o, title: 'Dataset diff', loadingText: 'Diffing…' });
+  return renderWebviewHtml({ ...o, title: DATASET_DIFF_PAGE.title, loadingText: DATASET_DIFF_PAGE.loadingText });
 }
