@@ -11,6 +11,7 @@ import { describeLeftovers, LEFTOVER_GRACE_MS, stopGroupLeftovers } from './left
 import type { StoppedLeftovers } from './leftovers';
 import { LineSplitter, OutputLog, TailLines } from './outputLines';
 import { signalGroup, spawnInGroup } from './processGroup';
+import type { Timers } from '../../core/util/timers';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -23,6 +24,8 @@ export interface CommandRunOptions {
   readonly signal?: AbortSignal;
   /** Default 5000. */
   readonly killGraceMs?: number;
+  /** The timer of the kill grace (SIGTERM → SIGKILL), so a test fires it when it chooses; default Node's. */
+  readonly timers?: Timers;
   /**
    * After the command exits by itself, processes it left running in its
    * process group get SIGTERM, then SIGKILL after this many milliseconds;
@@ -50,6 +53,8 @@ export interface CommandResult {
   /** Lines that started like `runlens: metric …` but could not be read (each reported as a note). */
   readonly malformedLines: number;
 }
+
+const nodeTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 /** Malformed directive lines reported one by one; the rest are counted. */
 const MAX_MALFORMED_NOTES = 5;
@@ -88,6 +93,7 @@ class CommandExecution {
   private exited = false;
   private settled = false;
   private pid: number | undefined;
+  private cancelKillTimer: (() => void) | undefined;
 
   constructor(
     private readonly o: CommandRunOptions,
@@ -129,7 +135,9 @@ class CommandExecution {
       if (this.exited || this.stopReason) return;
       this.stopReason = reason;
       signalGroup(child, 'SIGTERM');
-      this.timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), this.o.killGraceMs ?? 5000));
+      const timers = this.o.timers ?? nodeTimers;
+      const handle = timers.setTimeout(() => signalGroup(child, 'SIGKILL'), this.o.killGraceMs ?? 5000);
+      this.cancelKillTimer = () => timers.clearTimeout(handle);
     };
     const onAbort = () => stop('cancelled');
     this.o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -243,6 +251,7 @@ class CommandExecution {
     if (this.settled) return;
     this.settled = true;
     for (const t of this.timers) clearTimeout(t);
+    this.cancelKillTimer?.();
     const { store, runId } = this.o;
     if (this.malformed > MAX_MALFORMED_NOTES) this.note(`${this.malformed} malformed runlens: lines were ignored in all (the first ${MAX_MALFORMED_NOTES} are shown above)`);
     this.safely(() => this.buffer.flush());
