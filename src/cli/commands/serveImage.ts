@@ -25,8 +25,9 @@ export interface ServeImageOptions {
  * The request log's folder is mounted into the container; the server there
  * runs as the image's user, so the folder is made writable for it (mode
  * 777) when it is RunLens's own (`.runlens/serving/<model>-v<version>-image/`,
- * which holds nothing else) or was created for this `--request-log`. The container stops on SIGINT/SIGTERM, and with this
- * process however it ends (the build guard watches it).
+ * which holds nothing else) or was created for this `--request-log`. The container stops on SIGINT/SIGTERM (exit 0,
+ * as the local `runlens serve`: the signal's line, then `stopped: <tag> (deployment #N)`, none of the container CLI's
+ * output about the stop), and with this process however it ends (the build guard watches it).
  */
 export async function serveImage(ctx: CliContext, store: RunStore, model: ResolvedModel, options: ServeImageOptions): Promise<number> {
   if (model.name === null || model.version === null) throw new CliError(`--image serves a registered version's built image; ${model.label} is a bare run (register it and build it first)`, 2);
@@ -49,6 +50,9 @@ export async function serveImage(ctx: CliContext, store: RunStore, model: Resolv
   // Listening first (see serve.ts): a signal during the start stops the server once it is up.
   const signalled = untilSignal(ctx);
   let exited: ((how: string) => void) | undefined;
+  // Once asked to stop, the container CLI's lines are noise (buildah's `subprocess exited on killed`,
+  // `Error: exit status 1` about the server it was told to stop): one line of our own says it stopped.
+  let stopping = false;
   const ended = new Promise<string>((r) => (exited = r));
   const server = await startImageServer(found, {
     cliArgs: options.cliArgs,
@@ -56,7 +60,9 @@ export async function serveImage(ctx: CliContext, store: RunStore, model: Resolv
     port: options.port,
     host: options.host,
     ...(logFile ? { requestLog: { dir: dirname(logFile), file: basename(logFile), ...(options.logRate !== undefined ? { rate: options.logRate } : {}) } } : {}),
-    onLine: (line) => ctx.out(`${line}\n`),
+    onLine: (line) => {
+      if (!stopping) ctx.out(`${line}\n`);
+    },
     onExit: (code, signal) => exited?.(signal ?? `code ${code}`),
   });
   if (found.cli !== 'buildah') ctx.out(`${model.label} image at ${server.url}/invocations (${server.command})\n`);
@@ -66,11 +72,13 @@ export async function serveImage(ctx: CliContext, store: RunStore, model: Resolv
   });
   ctx.out(`deployment #${deployment.id} of ${model.label} recorded\n`);
   const how = await Promise.race([signalled.then(() => null), ended]);
+  stopping = how === null;
   await server.stop();
   store.registry.stopDeployment(deployment.id);
   if (how !== null) {
     ctx.err(`error: the image's server exited (${how})\n`);
     return 1;
   }
+  ctx.out(`stopped: ${found.build.tag} (deployment #${deployment.id})\n`);
   return 0;
 }
