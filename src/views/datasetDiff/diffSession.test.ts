@@ -6,7 +6,6 @@ import { readCsv } from '../../core/data/csvReader';
 import { fingerprintFrame } from '../../core/data/fingerprint';
 import { snapshotDatasetFile } from '../../datasets/snapshot';
 import { tempDir, tempStore } from '../../store/testing/tempStore';
-import { readCsvHeader } from './csvHeader';
 import { describeDiffError } from './diffMessages';
 import { MAX_PAGE_ROWS, SideUnreadableError, runDatasetDiff } from './diffSession';
 
@@ -129,15 +128,4 @@ test('bad input becomes one clear line: duplicate keys, a missing key column, a 
   aborted.abort();
   const cancelled = await failure('ok.csv', 'ok.csv', [], { root }, { signal: aborted.signal });
   assert.equal(cancelled.message, 'The diff was cancelled.');
-});
-
-test('readCsvHeader: BOM, sniffed delimiter, quoted names with delimiters and markup, empty files', (t) => {
-  const dir = tempDir(t);
-  const semi = write(dir, 'semi.csv', '\ufeff"a;1";b;"<img src=x onerror=alert(1)>"\n1;2;3\n');
-  assert.deepEqual(readCsvHeader(semi), ['a;1', 'b', '<img src=x onerror=alert(1)>']);
-  const tab = write(dir, 'tab.tsv', 'x\ty\n1\t2\n');
-  assert.deepEqual(readCsvHeader(tab), ['x', 'y']);
-  const empty = write(dir, 'empty.csv', '');
-  assert.throws(() => readCsvHeader(empty, 'empty.csv'), /^Error: empty\.csv: the file is empty/);
-  assert.throws(() => readCsvHeader(path.join(dir, 'none.csv'), 'none.csv'), /none\.csv: cannot read the file \(ENOENT\)/);
 });
