@@ -1,5 +1,5 @@
 import type { BuildView, PageToHost, VersionChoice } from '../../src/protocol/deploy';
-import { parseImageReference } from '../../src/deploy/build/imageReference';
+import { parseImageReference } from '../../src/protocol/imageReference';
 import { h, replaceChildren } from '../shared/dom';
 import { button, icon, seconds } from './format';
 

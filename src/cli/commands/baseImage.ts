@@ -3,7 +3,7 @@ import { CliError, type Command } from '../context';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
 import { parseCliName, shellQuote } from '../../deploy/build/containerCli';
 import { ensureBaseImage } from '../../deploy/build/baseImage';
-import { ImageReferenceError } from '../../deploy/build/imageReference';
+import { ImageReferenceError } from '../../protocol/imageReference';
 
 const USAGE = 'usage: runlens base-image [--tag T] [--cli buildah|podman|docker] [--cli-arg=X ...] [--cache-dir DIR] [--mirror URL] [--force] [--json]';
 

@@ -9,7 +9,7 @@ import { baseImageFailure } from '../../deploy/build/pullFailure';
 import { storageArgs } from '../../deploy/container/imageServer';
 import { buildModelImage } from '../../deploy/build/imageBuild';
 import type { BuildImageResult } from '../../deploy/build/imageBuild';
-import { ImageReferenceError } from '../../deploy/build/imageReference';
+import { ImageReferenceError } from '../../protocol/imageReference';
 
 const USAGE = 'usage: runlens build <model>[@alias|:version] [--tag T] [--base IMAGE] [--cli docker|podman|buildah] [--cli-arg=X ...] [--context-only] [--json]   (--cli-arg=--flag: a value starting with - needs the =)';
 

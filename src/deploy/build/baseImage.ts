@@ -17,7 +17,7 @@ import type { BuildOutcome } from './buildRunner';
 import { debianMirror, ensureRootfs } from './baseRootfs';
 import type { ContainerCliName, DetectedCli } from './containerCli';
 import { detectContainerCli, findOnPath, formatCommand } from './containerCli';
-import { parseImageReference } from './imageReference';
+import { parseImageReference } from '../../protocol/imageReference';
 
 const exec = promisify(execFile);
 

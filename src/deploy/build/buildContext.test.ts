@@ -18,7 +18,7 @@ import { bundleServer, invoke, isolatedDir, registeredIris, startServerProcess }
 import type { RegisteredFixture } from './buildFixtures';
 import { exampleRecord } from './contextReadme';
 import { parseDockerfile, parseLabels } from './dockerfile';
-import { ImageReferenceError } from './imageReference';
+import { ImageReferenceError } from '../../protocol/imageReference';
 import { createModel } from '../../core/models/registry';
 
 let fx: RegisteredFixture;

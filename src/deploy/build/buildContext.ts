@@ -12,7 +12,7 @@ import { UserError } from '../../core/util/errors';
 import type { ResolvedModel } from '../registry/resolveModel';
 import { renderContextReadme } from './contextReadme';
 import { DEFAULT_BASE_IMAGE, RUNTIME_FILES, renderDockerfile } from './dockerfile';
-import { defaultImageTag, parseImageReference, repositoryName } from './imageReference';
+import { defaultImageTag, parseImageReference, repositoryName } from '../../protocol/imageReference';
 
 export interface BuildContextOptions {
   /** Folder holding every build context, normally `.runlens/builds`. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
 import { buildModelImage } from '../../deploy/build/imageBuild';
-import { parseImageReference } from '../../deploy/build/imageReference';
+import { parseImageReference } from '../../protocol/imageReference';
 import { formatStep } from '../../deploy/build/buildSteps';
 import { resolveModel } from '../../deploy/registry/resolveModel';
 import type { BuildView, HostToPage } from '../../protocol/deploy';

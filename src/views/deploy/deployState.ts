@@ -4,7 +4,7 @@
  */
 import type { BuildImageResult } from '../../deploy/build/imageBuild';
 import { runImageCommand } from '../../deploy/build/containerCli';
-import { defaultImageTag } from '../../deploy/build/imageReference';
+import { defaultImageTag } from '../../protocol/imageReference';
 import { formatStep } from '../../deploy/build/buildSteps';
 import type { MonitorReport } from '../../deploy/monitor/monitorSample';
 import type { BuildView, FeatureDriftView, MonitorView, VersionChoice } from '../../protocol/deploy';

@@ -1,4 +1,8 @@
 /**
+ * The one module of src/protocol with code: the Deploy page checks the tag
+ * the user types with it before it posts `build`, and the host, the build
+ * and the CLI check it again. Import-free, so the page can bundle it.
+ *
  * Image references (`[host[:port]/]path[:tag][@digest]`) checked against the
  * grammar of distribution/reference, the one docker, podman and buildah all
  * parse. A tag is handed to the container CLI as one argument, never through
