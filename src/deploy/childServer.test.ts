@@ -13,6 +13,8 @@ import type { TestContext } from 'node:test';
 import { tempDir } from '../store/testing/tempStore';
 import { ChildServerProcess, resolveToolsEntry } from './childServer';
 import type { ChildServerOptions, ToolsEntry } from './childServer';
+import type { Timers } from '../core/util/timers';
+import { waitFor } from '../worker/command/commandTesting';
 
 function script(t: TestContext, source: string): ToolsEntry {
   const file = path.join(tempDir(t), 'server.mjs');
@@ -41,7 +43,7 @@ test('resolves once the start-up output is complete, even when it arrives in pie
   assert.equal(await server.started, 'http://127.0.0.1:1234');
   assert.equal(server.running, true);
   assert.ok(server.pid! > 0);
-  await new Promise((r) => setTimeout(r, 350));
+  await waitFor(() => lines.includes('stderr: a warning'), 'the last line before stop');
   await server.stop();
   assert.equal(server.running, false);
   assert.deepEqual(lines, ['stdout: booting', 'stdout: listening on http://127.0.0.1:1234', 'stdout: GET / 200', 'stderr: a warning', 'stdout: stopping']);
@@ -76,17 +78,24 @@ test('no start-up line within the timeout rejects naming the server and stops it
 });
 
 test('a child that ignores SIGTERM is killed after the grace period', async (t) => {
+  // The grace runs out when the test says so: after the child showed it got SIGTERM and ignored it.
+  const grace: { fire?: () => void; ms?: number } = {};
+  const timers: Timers = { setTimeout: (fn, ms) => ((grace.fire = fn), (grace.ms = ms)), clearTimeout: () => undefined };
+  let ignored!: () => void;
+  const sawIgnore = new Promise<void>((resolve) => (ignored = resolve));
   const server = start(t, `
     process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
     console.log('listening on x');
     setInterval(() => undefined, 1000);
-  `, { detectStart: listenLine, killGraceMs: 300 });
+  `, { detectStart: listenLine, killGraceMs: 300, timers, onLine: (line) => line === 'ignoring SIGTERM' && ignored() });
   assert.equal(await server.started, 'x');
-  const t0 = Date.now();
-  await server.stop();
-  const took = Date.now() - t0;
+  const stopped = server.stop();
+  await sawIgnore;
+  assert.equal(grace.ms, 300, 'the grace is killGraceMs');
+  assert.equal(server.running, true, 'SIGTERM alone did not stop it');
+  grace.fire!();
+  await stopped;
   assert.equal(server.running, false);
-  assert.ok(took >= 250, `stopped after ${took} ms, before the grace period`);
 });
 
 test('onExit fires once when the server exits by itself after it started, not after stop()', async (t) => {
@@ -96,14 +105,7 @@ test('onExit fires once when the server exits by itself after it started, not af
     setTimeout(() => process.exit(7), 50);
   `, { detectStart: listenLine, onExit: (code, signal) => exitsAlone.push([code, signal]) });
   await alone.started;
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (!alone.running) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 10);
-  });
+  await waitFor(() => !alone.running, 'the server to exit by itself');
   assert.deepEqual(exitsAlone, [[7, null]]);
 
   const exitsStopped: unknown[] = [];

@@ -13,6 +13,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DisposableLike } from '../core/util/disposable';
+import { realTimers } from '../core/util/timers';
+import type { Timers } from '../core/util/timers';
 
 /** A script to fork and the Node flags it needs. */
 export interface ToolsEntry {
@@ -45,6 +47,8 @@ export interface ChildServerRunOptions {
   readonly onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
   /** Milliseconds between SIGTERM and SIGKILL on stop; default 5000. */
   readonly killGraceMs?: number;
+  /** The timer of that grace, so a test fires it when it chooses; default Node's, unref'd. */
+  readonly timers?: Timers;
   /** How long to wait for the start-up output; default 30 s. Past it `started` rejects and the server is stopped. */
   readonly startTimeoutMs?: number;
 }
@@ -153,10 +157,9 @@ export class ChildServerProcess<T> implements DisposableLike {
     if (!this.exited && !this.stopping) {
       this.stopping = true;
       this.child.kill('SIGTERM');
-      const kill = setTimeout(() => {
+      (this.options.timers ?? realTimers).setTimeout(() => {
         if (!this.exited) this.child.kill('SIGKILL');
       }, this.options.killGraceMs ?? 5000);
-      kill.unref();
     }
     return this.exitedPromise;
   }
