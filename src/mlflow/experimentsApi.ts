@@ -1,4 +1,4 @@
-import { HttpError } from '../deploy/serve/httpErrors';
+import { HttpError } from '../http/httpErrors';
 import type { RunStore } from '../store/runStore';
 import type { ExperimentRecord, Lifecycle } from '../store/types';
 import { DEFAULT_EXPERIMENT_NAME, MAX_TAG_VALUE_LENGTH } from './mlflowFormat';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseModelPackage } from '../core/package/modelPackage';
-import { HttpError } from '../deploy/serve/httpErrors';
+import { HttpError } from '../http/httpErrors';
 import { RUN_ID_RE } from '../store/ids';
 import { MODEL_STAGES } from '../store/mlflowModelRepo';
 import type { RunStore } from '../store/runStore';

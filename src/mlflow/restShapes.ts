@@ -4,7 +4,7 @@
  * field readers every handler shares. Error bodies are MLflow's
  * `{"error_code": ..., "message": ...}` (see HttpError).
  */
-import { HttpError } from '../deploy/serve/httpErrors';
+import { HttpError } from '../http/httpErrors';
 import type { RunStore } from '../store/runStore';
 import type { MlflowInput } from '../store/mlflowInputRepo';
 import type { ExperimentRecord, RunRecord } from '../store/types';

@@ -1,4 +1,4 @@
-import type { HttpError } from '../deploy/serve/httpErrors';
+import type { HttpError } from '../http/httpErrors';
 import { UserError } from '../core/util/errors';
 import { RUN_ID_RE } from '../store/ids';
 import type { RunStore } from '../store/runStore';

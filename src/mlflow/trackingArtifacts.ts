@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../deploy/serve/httpErrors';
+import { HttpError } from '../http/httpErrors';
 import { normalizeArtifactPath } from '../store/artifactStore';
 import type { RunStore } from '../store/runStore';
 import type { RunRecord } from '../store/types';

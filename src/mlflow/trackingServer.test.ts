@@ -5,7 +5,7 @@ import type { TestContext } from 'node:test';
 import { test } from 'node:test';
 import { tempStore } from '../store/testing/tempStore';
 import type { RunStore } from '../store/runStore';
-import { isLoopbackHost } from '../deploy/serve/hostCheck';
+import { isLoopbackHost } from '../http/hostCheck';
 import { createTrackingServer } from './trackingServer';
 
 interface Reply {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { RunStore } from '../store/runStore';
 import { FakeClock, tempDir } from '../store/testing/tempStore';
 import { resolveToolsEntry } from '../deploy/childServer';
-import { keepAliveLoad } from '../deploy/serve/keepAliveLoad';
+import { keepAliveLoad } from '../http/testing/keepAliveLoad';
 import { TrackingServerProcess } from './trackingServerProcess';
 
 test('starts runlens server as a child, reports its URL and request lines, stops on dispose', async (t) => {

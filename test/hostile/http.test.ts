@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import { maxHeaderSize } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { rawHttp, rawSocket } from '../../src/deploy/serve/rawHttp';
-import type { RawReply } from '../../src/deploy/serve/rawHttp';
+import { rawHttp, rawSocket } from '../../src/http/testing/rawHttp';
+import type { RawReply } from '../../src/http/testing/rawHttp';
 import { RunStore } from '../../src/store/runStore';
 import { makeWorkspace, runCli, spawnCli } from '../fixtures/workspace';
 

@@ -3,17 +3,17 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RUNLENS_VERSION } from '../../core/version';
 import { DataError } from '../../core/data/dataError';
 import type { Frame } from '../../core/data/frame';
-import { HttpError, invalidInput } from './httpErrors';
-import { readBody } from './readBody';
-import { requestUrl } from './requestTarget';
-import { hostGuard } from './hostCheck';
+import { HttpError, invalidInput } from '../../http/httpErrors';
+import { readBody } from '../../http/readBody';
+import { requestUrl } from '../../http/requestTarget';
+import { hostGuard } from '../../http/hostCheck';
 import { parseScoringRequest, scoringFormat } from './scoringRequest';
 import { ServeMetrics } from './serveMetrics';
 import type { RequestLog } from './requestLog';
 import { columnNames } from '../../core/data/frame';
 import { ColumnMismatchError, ignoredColumns, recordKeys } from './servingModel';
 import type { ServingModel } from './servingModel';
-import { serverLifecycle } from './serverLifecycle';
+import { serverLifecycle } from '../../http/serverLifecycle';
 
 export interface ModelServerOptions {
   /** Default 8080; 0 picks a free port. */

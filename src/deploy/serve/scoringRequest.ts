@@ -1,7 +1,7 @@
 import { DataError } from '../../core/data/dataError';
 import type { Frame } from '../../core/data/frame';
 import { parseCsvBuffer } from '../../core/data/csvReader';
-import { HttpError, invalidInput, malformed } from './httpErrors';
+import { HttpError, invalidInput, malformed } from '../../http/httpErrors';
 
 type Row = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { keepAliveLoad } from './keepAliveLoad';
+import { keepAliveLoad } from '../../http/testing/keepAliveLoad';
 import { parseServeArgs } from './serveMain';
 import { expectedPredictions, frameRecords, trainFixture } from './servingFixtures';
 import type { TrainedFixture } from './servingFixtures';

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { TestContext } from 'node:test';
-import { rawHttp } from '../../deploy/serve/rawHttp';
+import { rawHttp } from '../../http/testing/rawHttp';
 import type { RunStore } from '../../store/runStore';
 import type { FakeClock } from '../../store/testing/tempStore';
 import { tempStore } from '../../store/testing/tempStore';

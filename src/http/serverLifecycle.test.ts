@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Agent, createServer, request } from 'node:http';
 import { test } from 'node:test';
-import { keepAliveLoad } from './keepAliveLoad';
+import { keepAliveLoad } from './testing/keepAliveLoad';
 import { serverLifecycle } from './serverLifecycle';
 
 test('listen reports the real port; a port in use rejects; close is idempotent and sets closing', async (t) => {
@@ -24,14 +24,17 @@ test('listen reports the real port; a port in use rejects; close is idempotent a
 
 test('close cuts a request that outlives the grace period', async () => {
   // A handler that never answers: only the grace period ends its connection.
-  const life = serverLifecycle(createServer(() => undefined), { port: 0, host: '127.0.0.1', graceMs: 200 });
+  let arrived!: () => void;
+  const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+  const life = serverLifecycle(createServer(() => arrived()), { port: 0, host: '127.0.0.1', graceMs: 200 });
   const { port } = await life.listen();
   const outcome = new Promise<string>((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/' }, () => resolve('answered'));
     req.on('error', (e) => resolve(`cut: ${(e as NodeJS.ErrnoException).code}`));
     req.end();
   });
-  await new Promise((r) => setTimeout(r, 50));
+  // Close once the request is in the handler (a fixed wait could close before it arrives on a busy machine).
+  await inFlight;
   const t0 = Date.now();
   await life.close();
   const took = Date.now() - t0;
