@@ -3,6 +3,7 @@ import { throwIfAborted } from './abort';
 import { checkFitInput, checkPredictInput, checkTask, notFitted } from './checks';
 import { floatFromJSON, floatsFromJSON, floatsToJSON, numberField, optionalNames } from './jsonArrays';
 import { solveLeastSquares } from './leastSquares';
+import { solveNormalEquations } from './linearNormalEquations';
 import type { FitOptions, Model, ModelJSON, Task } from './model';
 import type { ModelFamily } from './modelFamily';
 import type { ParamInfo } from './params';
@@ -23,9 +24,10 @@ const PARAMS: readonly ParamInfo[] = [
 ];
 
 /**
- * Least squares, optionally ridge, solved exactly (QR + SVD); matches
+ * Least squares, optionally ridge: by Cholesky on the normal equations when
+ * the design is well-conditioned, else exactly (QR + SVD); matches
  * scikit-learn's LinearRegression (minimum-norm solution for collinear
- * columns) and Ridge.
+ * columns) and Ridge either way.
  */
 export class LinearRegressionModel implements Model {
   readonly type = TYPE;
@@ -35,6 +37,8 @@ export class LinearRegressionModel implements Model {
   private featureNames: string[] | undefined;
   /** Numerical rank of the (centred) design matrix found by the last fit. */
   rank: number | undefined;
+  /** How the last fit solved: Cholesky on the normal equations, or QR + SVD when they were too ill-conditioned. */
+  solver: 'cholesky' | 'svd' | undefined;
 
   constructor(readonly params: LinearRegressionParams = { alpha: 0, fit_intercept: true }) {}
 
@@ -54,7 +58,9 @@ export class LinearRegressionModel implements Model {
       for (let j = 0; j < p; j++) xMean[j] /= n;
       yMean /= n;
     }
-    const res = solveLeastSquares(data, n, p, xMean, y, yMean, this.params.alpha);
+    const fast = n > p ? solveNormalEquations(data, n, p, xMean, y, yMean, this.params.alpha) : undefined;
+    const res = fast ? { coef: fast.coef, rank: p } : solveLeastSquares(data, n, p, xMean, y, yMean, this.params.alpha);
+    this.solver = fast ? 'cholesky' : 'svd';
     let intercept = yMean;
     for (let j = 0; j < p; j++) intercept -= xMean[j] * res.coef[j];
     this.coef = res.coef;
