@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pickKeyMetric, runDescription, runTooltip, escapeMarkdown, metricLabel, runContextValue, relativeTime } from './runPresentation';
-import type { RunRow } from '../store/types';
+import type { MetricSummary, RunRow } from '../store/types';
+import { RUN_STATUSES } from '../store/types';
+import type { RunStatus } from './runPresentation';
+import { STATUS_ICONS } from './runPresentation';
 
 const base: RunRow = {
   id: 'a'.repeat(32), experimentId: 1, experiment: 'iris', name: 'brave-otter-1', status: 'finished', parentId: null,
@@ -31,7 +34,8 @@ test('tooltips escape run names and errors that came from data', () => {
 });
 
 test('metric leaf carries min, max and count for the hover', () => {
-  const m = metricLabel({ key: 'train_loss', latest: 0.25, latestStep: 9, latestTimestamp: 0, min: 0.25, max: 0.9, count: 10 });
+  const summary: MetricSummary = { key: 'train_loss', latest: 0.25, latestStep: 9, latestTimestamp: 0, min: 0.25, max: 0.9, count: 10 };
+  const m = metricLabel(summary);
   assert.equal(m.description, '0.2500');
   assert.match(m.tooltip, /min 0\.2500 · max 0\.9000\n10 points/);
 });
@@ -40,4 +44,11 @@ test('context value lists status, star and config for when-clauses', () => {
   assert.equal(runContextValue(base), 'run finished starred hasConfig');
   assert.equal(runContextValue({ ...base, starred: false, configPath: null, status: 'running' }), 'run running');
   assert.equal(relativeTime(0, 10), '');
+});
+
+test("the page-safe RunStatus is the store's: every store status has an icon", () => {
+  // Compiles only while the store's statuses are all this file's; runs only while every one has an icon.
+  const statuses: readonly RunStatus[] = RUN_STATUSES;
+  for (const status of statuses) assert.ok(STATUS_ICONS[status].icon, status);
+  assert.deepEqual(Object.keys(STATUS_ICONS).sort(), [...RUN_STATUSES].sort());
 });

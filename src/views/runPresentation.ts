@@ -1,8 +1,43 @@
 /**
- * How a run looks in lists (explorer, quick picks, notifications): pure
- * functions from store rows to labels, so they are tested without VS Code.
+ * How a run looks in lists (explorer, quick picks, notifications) and how
+ * the compare page prints a metric: pure functions from run rows to labels,
+ * tested without VS Code. Import-free, so a page may bundle it: the shapes
+ * below are the parts of the store's rows these functions read, and the
+ * store's types fit them structurally (a status the store adds and this file
+ * lacks fails to compile wherever a store row is passed in).
  */
-import type { RunRow, RunStatus, MetricSummary } from '../store/types';
+
+/** The store's `RunStatus`. */
+export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'killed';
+
+/** The fields of a store `RunRow` a run's label, tooltip and menus show. */
+export interface RunLabelRow {
+  readonly id: string;
+  readonly name: string;
+  readonly experiment: string;
+  readonly status: RunStatus;
+  readonly configPath: string | null;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly starred: boolean;
+  readonly note: string | null;
+  readonly error: string | null;
+  readonly params: Readonly<Record<string, string>>;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/** The store's `MetricSummary`: one metric's latest value and range. */
+export interface MetricSummaryView {
+  readonly key: string;
+  readonly latest: number;
+  readonly latestStep: number;
+  readonly min: number;
+  readonly max: number;
+  readonly count: number;
+}
 
 export const STATUS_ICONS: Readonly<Record<RunStatus, { readonly icon: string; readonly color?: string }>> = {
   queued: { icon: 'clock' },
@@ -52,7 +87,7 @@ export function formatElapsed(ms: number): string {
 }
 
 /** The description beside a run's name: key metric, then age or live elapsed time. */
-export function runDescription(run: RunRow, now: number, keyMetric?: string): string {
+export function runDescription(run: RunLabelRow, now: number, keyMetric?: string): string {
   const parts: string[] = [];
   const key = pickKeyMetric(run.metrics, keyMetric);
   if (key) parts.push(`${key.replace(/^test_/, '')} ${formatMetric(run.metrics[key])}`);
@@ -67,7 +102,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** Tooltip (Markdown) with the run's details. Every value from data is escaped. */
-export function runTooltip(run: RunRow, now: number): string {
+export function runTooltip(run: RunLabelRow, now: number): string {
   const e = escapeMarkdown;
   const lines = [`**${e(run.name)}** — ${run.status}`, ''];
   lines.push(`experiment: ${e(run.experiment)}  `);
@@ -87,7 +122,7 @@ export function runTooltip(run: RunRow, now: number): string {
 }
 
 /** A metric leaf: latest value, with min/max/steps for the hover. */
-export function metricLabel(m: MetricSummary): { label: string; description: string; tooltip: string } {
+export function metricLabel(m: MetricSummaryView): { label: string; description: string; tooltip: string } {
   return {
     label: m.key,
     description: formatMetric(m.latest),
@@ -96,7 +131,7 @@ export function metricLabel(m: MetricSummary): { label: string; description: str
 }
 
 /** `contextValue` of a run item: drives the menus' when-clauses. */
-export function runContextValue(run: RunRow): string {
+export function runContextValue(run: RunLabelRow): string {
   const parts = ['run', run.status];
   if (run.starred) parts.push('starred');
   if (run.configPath) parts.push('hasConfig');

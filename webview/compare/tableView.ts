@@ -1,5 +1,5 @@
 import type { CompareData, ComparePageState, PageToHost, TableFormat, TableGroup, TableRow } from '../../src/protocol/compare';
-import { visibleRows } from '../../src/views/compare/compareTable';
+import { visibleRows } from '../../src/views/compare/visibleRows';
 import { formatMetric } from '../../src/views/runPresentation';
 import { h, replaceChildren, swatch } from '../shared/dom';
 

@@ -98,8 +98,3 @@ export function buildCompareTable(runs: readonly RunTableInput[], chartKeys: rea
   );
   return [...runRows(runs), ...params, ...dataRows(runs), ...metricRows(runs, new Set(chartKeys))];
 }
-
-/** Rows to show: all, or only those where the runs differ. */
-export function visibleRows(rows: readonly TableRow[], onlyDiffers: boolean): TableRow[] {
-  return onlyDiffers ? rows.filter((r) => r.differs) : rows.slice();
-}

@@ -1,5 +1,5 @@
 import type { CompareRun, TableGroup, TableRow } from '../../protocol/compare';
-import { visibleRows } from './compareTable';
+import { visibleRows } from './visibleRows';
 
 const GROUP_TITLES: Readonly<Record<TableGroup, string>> = { run: 'Run', param: 'Params', data: 'Data', metric: 'Metrics' };
 
