@@ -36,6 +36,7 @@ import { RemoteRunsTree } from './runs/remoteRunsTree';
 import { teamServerCommands } from './teamServers/teamServerCommands';
 import { REMOTE_SCHEME, RemoteDocumentsProvider } from './teamServers/remoteDocuments';
 import { LogToShipper } from './teamServers/logToShipper';
+import { BacklogShipper } from './teamServers/backlogShipper';
 import { LocalRunSource } from '../tracking/localRunSource';
 import type { RunStore } from '../store/runStore';
 import { parseRunKey, remoteRunKey } from '../views/teamServers/runKey';
@@ -107,6 +108,12 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     env: process.env,
     pageSize: () => settings().pageSize,
     query: viewQuery,
+  }));
+  // runs runlens.logTo meant for a server that was away: sent when it answers again
+  const backlog = sub(new BacklogShipper({
+    servers: teamServers,
+    stores: () => stores.folders.flatMap((f) => (f.store && !f.store.readonly ? [f.store] : [])),
+    logger,
   }));
   const treeRef: { tree?: RunsTreeProvider } = {};
   const remoteTree = new RemoteRunsTree({
@@ -198,7 +205,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     keyMetric: () => settings().keyMetric,
     compare: (ids) => compare(ids),
     showRun: (id) => void showRun(id),
-    startShipping: (store) => LogToShipper.start(settings().logTo, store, teamServers, logger),
+    startShipping: (store) => LogToShipper.start(settings().logTo, store, teamServers, logger, backlog),
   }));
 
   const mlflowServer = sub(new TrackingServerController({

@@ -1,8 +1,9 @@
 /**
  * `runlens.logTo`'s shipper against a real `mlflow server`: a run started
  * before the client is ready is shipped once it is, a run an earlier
- * training left unsent goes along (once), and a client that never comes
- * ends the training's shipping with a line in the log, never a rejection.
+ * training left unsent goes along (once), a client that never comes ends
+ * the training's shipping with a line in the log, never a rejection; and
+ * which runs the editor sends in the background.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,8 @@ import { RunStore } from '../../store/runStore';
 import type { MlflowServer } from '../testing/realMlflow';
 import { startMlflowServer } from '../testing/realMlflow';
 import { TAG_LOG_TO } from './liveShipper';
-import { LogToShipper } from './logToShipper';
+import { logToBacklog, LogToShipper } from './logToShipper';
+import { pushRuns } from './pushRuns';
 
 describe('LogToShipper against a real MLflow server', () => {
   let server: MlflowServer;
@@ -54,7 +56,8 @@ describe('LogToShipper against a real MLflow server', () => {
     const now = logged('now');
     shipper.add(now);
     ready(client);
-    const total = await shipper.finish();
+    await shipper.finish();
+    const total = shipper.summary;
     assert.equal(finished, 1);
     assert.ok(total && total.failures.length === 0, JSON.stringify(total));
     assert.equal(total.runsCreated, 2);
@@ -67,8 +70,8 @@ describe('LogToShipper against a real MLflow server', () => {
     }
     // a second training finds no backlog: nothing is sent twice
     const again = new LogToShipper({ store, client: Promise.resolve(client), name: 'team', info: (l) => lines.push(l), error: (l) => lines.push(`error ${l}`) });
-    const second = await again.finish();
-    assert.equal(second?.requests, 0);
+    await again.finish();
+    assert.equal(again.summary?.requests, 0);
     assert.equal((await client.searchRuns({ experimentIds: [await client.ensureExperiment('logto')], maxResults: 100 })).items.length, 2);
   });
 
@@ -80,8 +83,27 @@ describe('LogToShipper against a real MLflow server', () => {
       info: (l) => lines.push(l), error: (l, e) => lines.push(`${l}: ${(e as Error).message}`), onFinished: () => finished++,
     });
     shipper.add(logged('stays-local'));
-    assert.equal(await shipper.finish(), undefined);
+    await shipper.finish();
+    assert.equal(shipper.summary, undefined);
     assert.deepEqual(lines, ['logTo team: shipping failed: secret storage is locked']);
     assert.equal(finished, 1);
+  });
+
+  test('the background backlog: finished runs meant for the server, not a running one nor a run pushed by hand', async () => {
+    const client = new MlflowClient(server.uri);
+    const other = 'http://127.0.0.1:1';
+    const meant = logged('meant');
+    store.setTags(meant, { [TAG_LOG_TO]: other });
+    const running = store.createRun({ experiment: 'logto', name: 'running' });
+    store.setTags(running.id, { [TAG_LOG_TO]: other });
+    const elsewhere = logged('elsewhere');
+    store.setTags(elsewhere, { [TAG_LOG_TO]: 'http://127.0.0.1:2' });
+    assert.deepEqual(logToBacklog(store, other), [meant]);
+    // pushed by hand, then grown: the next push sends the rest, the background does not
+    const byHand = logged('by-hand');
+    assert.equal((await pushRuns([byHand], { source: store, ledger: store.sync, client })).runsCreated, 1);
+    store.logMetrics(byHand, [{ key: 'loss', value: 0.1, step: 4 }]);
+    assert.ok(store.sync.unsentRuns(client.server).includes(byHand));
+    assert.ok(!logToBacklog(store, client.server).includes(byHand));
   });
 });

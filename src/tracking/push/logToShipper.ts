@@ -8,9 +8,24 @@
  */
 import type { MlflowClient } from '../../mlflow/client/mlflowClient';
 import type { Timers } from '../../core/util/timers';
+import { TERMINAL_STATUSES } from '../../store/types';
 import type { ShipperStore } from './liveShipper';
-import { LiveShipper } from './liveShipper';
+import { LiveShipper, TAG_LOG_TO } from './liveShipper';
 import type { PushSummary } from './pushTypes';
+
+/**
+ * The runs `runlens.logTo` meant for `server` that did not all arrive and
+ * no training ships any more (finished, failed or killed): what the editor
+ * sends in the background once the server answers. A run pushed by hand is
+ * left for the next push (a cancelled push stays cancelled), a running one
+ * to the shipper of its training.
+ */
+export function logToBacklog(store: ShipperStore, server: string): string[] {
+  return store.sync.unsentRuns(server).filter((id) => {
+    const run = store.findRun(id);
+    return run !== undefined && TERMINAL_STATUSES.includes(run.status) && store.getTags(id)[TAG_LOG_TO] === server;
+  });
+}
 
 export interface LogToShipperOptions {
   readonly store: ShipperStore;
@@ -31,6 +46,7 @@ export class LogToShipper {
   private shipper: LiveShipper | undefined;
   private readonly pending: string[] = [];
   private readonly ready: Promise<void>;
+  private finished: PushSummary | undefined;
 
   constructor(private readonly options: LogToShipperOptions) {
     const say = (line: string) => options.info(`logTo ${options.name}: ${line}`);
@@ -50,18 +66,22 @@ export class LogToShipper {
     else if (!this.pending.includes(runId)) this.pending.push(runId);
   }
 
-  /** The last push; resolves with its totals (undefined when shipping could not start), one line in the log. */
-  async finish(): Promise<PushSummary | undefined> {
+  /** The totals of every push once finish() ended; undefined before, or when shipping could not start. */
+  get summary(): PushSummary | undefined {
+    return this.finished;
+  }
+
+  /** The last push; one line in the log. Never rejects. */
+  async finish(): Promise<void> {
     try {
       await this.ready;
       const total = await this.shipper!.finish();
       if (total.requests > 0 && total.failures.length === 0) {
         this.options.info(`logTo ${this.options.name}: logged to ${this.shipper!.server}: ${total.points} metric points, ${total.params} params, ${total.artifacts} artifacts`);
       }
-      return total;
+      this.finished = total;
     } catch (e) {
       this.options.error(`logTo ${this.options.name}: shipping failed`, e);
-      return undefined;
     } finally {
       this.options.onFinished?.();
     }

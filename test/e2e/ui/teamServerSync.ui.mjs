@@ -4,8 +4,9 @@
 // root) → the server behind a token check shows offline with its 401 until
 // Set Tracking Server Credentials… stores a token → Pull into Workspace
 // brings a remote run whole, a second pull brings nothing → a remote
-// artifact opens → runlens.logTo ships a run trained from the CodeLens, and
-// one trained while the server is down arrives once it is back → a push
+// artifact opens (a text one in an editor, a binary one downloaded) →
+// runlens.logTo ships a run trained from the CodeLens, and one trained while
+// the server is down arrives in the background once it is back → a push
 // cancelled in the middle, then completed by a second push without a
 // duplicate.
 // The token check is test/e2e/lib/mlflowAuthProxy.mjs, a reverse proxy that
@@ -16,6 +17,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { startAuthProxy } from '../lib/mlflowAuthProxy.mjs';
@@ -23,7 +25,7 @@ import {
   clickCodeLens, contextMenu, openFile, openViewContainer, pickRow, runCommand, setPaneExpanded, until, waitForNotification,
 } from '../lib/ui.mjs';
 
-export const timeoutMs = 120_000;
+export const timeoutMs = 240_000;
 
 const TOKEN = 'tok-7c1e-team';
 const SUMMARY = 'accuracy 0.97\nlr 0.1\n';
@@ -41,6 +43,9 @@ with mlflow.start_run(run_name="remote-pull") as run:
     with open(os.path.join(d, "summary.txt"), "w") as f:
         f.write(sys.argv[2])
     mlflow.log_artifact(os.path.join(d, "summary.txt"), "notes")
+    with open(os.path.join(d, "weights.bin"), "wb") as f:
+        f.write(bytes(range(256)))
+    mlflow.log_artifact(os.path.join(d, "weights.bin"))
 `;
 // 2,500 points: a push takes three log-batch requests of metrics (MLflow's limit is 1,000 entities)
 const LOG_BIG = `
@@ -230,11 +235,17 @@ export const tests = {
     });
     assert.match(text, /lr 0\.1/);
     await screenshot('5-artifact');
+    // not text: downloaded beside the others of the run, then opened by VS Code
+    await row(page, 'weights.bin').click();
+    await page.locator('.tabs-container .tab', { hasText: 'weights.bin' }).waitFor({ timeout: 30_000 });
+    const [remoteRun] = await serverRuns('team-vision');
+    const file = join(tmpdir(), 'runlens-artifacts', remoteRun.id, 'weights.bin');
+    assert.deepEqual([...readFileSync(file)], [...Array(256).keys()]);
     await setExpanded(row(page, 'team'), false);
   },
 
   /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
-  'runlens.logTo: a run trained while the server is down arrives once it is back, with the next one, each once': async ({ page, screenshot }) => {
+  'runlens.logTo: a run trained while the server is down arrives in the background once it is back; the next one while it trains; each once': async ({ page, screenshot }) => {
     const FINISHED = /RunLens: (\S+) finished: test_accuracy/;
     writeSettings({ 'runlens.logTo': 'team' });
     await state.server.stop();
@@ -243,6 +254,12 @@ export const tests = {
     await clickCodeLens(page, 'Train this', 30_000);
     const [, away] = FINISHED.exec(await waitForNotification(page, FINISHED, 90_000));
     await state.server.restart();
+    // nobody trains again nor pushes: the editor sends it when the server answers
+    const first = await until('the run trained while the server was down, on the server', async () => {
+      const r = await serverRuns('iris');
+      return r.length === 1 && r[0].status === 'FINISHED' && r;
+    }, 120_000);
+    assert.equal(first[0].name, away);
     await runCommand(page, 'Notifications: Clear All Notifications');
     await openFile(page, 'iris.train.yaml');
     await clickCodeLens(page, 'Train this', 30_000);
