@@ -71,19 +71,19 @@ suite('RunLens extension', function (this: Mocha.Suite) {
     assert.equal(run.tags['runlens.source'], 'vscode');
 
     api.services.tree.reload();
-    const roots = api.services.tree.getChildren();
+    const roots = await api.services.tree.getChildren();
     const iris = roots.find((n): n is Extract<RunsNode, { kind: 'experiment' }> => n.kind === 'experiment' && n.name === 'iris');
     assert.ok(iris, `experiments: ${roots.map((n) => n.id).join(', ')}`);
-    const runs = api.services.tree.getChildren(iris);
+    const runs = await api.services.tree.getChildren(iris);
     const node = runs.find((n) => n.kind === 'run' && n.runId === run.id)!;
     assert.ok(node);
     const item = api.services.tree.getTreeItem(node);
     assert.match(String(item.description), /accuracy 0\.\d{4}/);
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
-    const groups = api.services.tree.getChildren(node).map((n) => (n.kind === 'group' ? n.group : n.kind));
+    const groups = (await api.services.tree.getChildren(node)).map((n) => (n.kind === 'group' ? n.group : n.kind));
     assert.deepEqual(groups, ['params', 'metrics', 'artifacts', 'inputs']);
-    const metricsGroup = api.services.tree.getChildren(node).find((n) => n.kind === 'group' && n.group === 'metrics')!;
-    const metricKeys = api.services.tree.getChildren(metricsGroup).map((n) => (n.kind === 'metric' ? n.key : ''));
+    const metricsGroup = (await api.services.tree.getChildren(node)).find((n) => n.kind === 'group' && n.group === 'metrics')!;
+    const metricKeys = (await api.services.tree.getChildren(metricsGroup)).map((n) => (n.kind === 'metric' ? n.key : ''));
     assert.ok(metricKeys.includes('test_accuracy'));
 
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
@@ -94,8 +94,8 @@ suite('RunLens extension', function (this: Mocha.Suite) {
     const api = await activate();
     const tree = api.services.tree;
     tree.reload();
-    const iris = tree.getChildren().find((n): n is Extract<RunsNode, { kind: 'experiment' }> => n.kind === 'experiment' && n.name === 'iris')!;
-    const before = tree.getChildren(iris).length;
+    const iris = (await tree.getChildren()).find((n): n is Extract<RunsNode, { kind: 'experiment' }> => n.kind === 'experiment' && n.name === 'iris')!;
+    const before = (await tree.getChildren(iris)).length;
     const fired: (RunsNode | undefined)[] = [];
     const sub = tree.onDidChangeTreeData((n) => fired.push(n ?? undefined));
     try {
@@ -111,7 +111,7 @@ suite('RunLens extension', function (this: Mocha.Suite) {
       const finishedAt = Date.now();
       await waitFor('the tree to refresh the experiment', () => fired.some((n) => n === undefined || n === iris), 5000);
       assert.ok(Date.now() - finishedAt < 1500, `refreshed ${Date.now() - finishedAt} ms after the CLI finished`);
-      assert.equal(tree.getChildren(iris).length, before + 1);
+      assert.equal((await tree.getChildren(iris)).length, before + 1);
     } finally {
       sub.dispose();
     }
@@ -151,8 +151,8 @@ suite('RunLens extension', function (this: Mocha.Suite) {
     assert.deepEqual(trials.map((t) => t.params.max_depth).sort(), ['2', '3']);
     assert.ok(trials.every((t) => t.status === 'finished'));
     assert.ok(trials.some((t) => t.id === sweep.tags['runlens.sweep.best_run']));
-    const node = api.services.tree.getChildren(api.services.tree.getChildren().find((n) => n.kind === 'experiment' && n.name === 'iris-sweep')).find((n) => n.kind === 'run')!;
-    const groups = api.services.tree.getChildren(node).map((n) => (n.kind === 'group' ? n.group : ''));
+    const node = (await api.services.tree.getChildren((await api.services.tree.getChildren()).find((n) => n.kind === 'experiment' && n.name === 'iris-sweep'))).find((n) => n.kind === 'run')!;
+    const groups = (await api.services.tree.getChildren(node)).map((n) => (n.kind === 'group' ? n.group : ''));
     assert.equal(groups[0], 'children', 'trials nest under the sweep run');
   });
 

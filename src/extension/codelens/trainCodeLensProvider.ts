@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TrainingService } from '../training/trainingService';
-import type { WorkspaceStores } from '../store/workspaceStores';
+import type { FolderStoreChange, WorkspaceStores } from '../store/workspaceStores';
 import type * as ConfigModule from '../../core/config/parseConfig';
 import type * as PlanModule from '../../core/sweep/sweepPlan';
 import { formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
@@ -39,10 +39,16 @@ function isCommandConfig(document: vscode.TextDocument): boolean {
   return /^(command\s*:|\s*"command"\s*:)/m.test(document.getText());
 }
 
+/** Whether a store change can change a "Last run" lens: a run appeared, changed status, or was deleted. */
+function touchesLastRun(e: FolderStoreChange): boolean {
+  const c = e.change;
+  return !c || c.runsCreated.length > 0 || c.runStatusChanged.length > 0 || c.runsEdited;
+}
+
 /**
  * Lenses at the top of a training config: `▶ Train this`, the last run of
- * this config with its key metric, and while it trains `■ Cancel` with the
- * live progress.
+ * this config with its key metric (read through the folder's run source),
+ * and while it trains `■ Cancel` with the live progress.
  */
 export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -54,18 +60,22 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   constructor(private readonly options: TrainCodeLensOptions) {
     this.disposables.push(
       this.emitter,
-      options.training.onDidChange(() => this.changedSoon()),
-      options.stores.onDidChange(() => this.changedSoon()),
+      options.training.onDidChange(() => this.trainingChanged()),
+      // the store's hub has coalesced the burst already: one event per tick
+      options.stores.onDidChange((e) => {
+        if (touchesLastRun(e)) this.emitter.fire();
+      }),
     );
   }
 
   /**
-   * Coalesces bursts (a metric batch every 250 ms) into one refresh, and
-   * refreshes once more a little later: VS Code drops a CodeLens refresh that
-   * is pending when the editor loses focus (its controller cancels the
-   * scheduled update on blur), which could leave `■ Cancel` after a run ended.
+   * Coalesces the worker's progress messages (several a second) into one
+   * refresh, and refreshes once more a little later: VS Code drops a CodeLens
+   * refresh that is pending when the editor loses focus (its controller
+   * cancels the scheduled update on blur), which could leave `■ Cancel` after
+   * a run ended. Store changes do not come through here: the hub coalesces them.
    */
-  private changedSoon(): void {
+  private trainingChanged(): void {
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => this.emitter.fire(), 1500);
     if (this.timer) return;
@@ -75,7 +85,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     }, 300);
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const top = new vscode.Range(0, 0, 0, 0);
     const lenses: vscode.CodeLens[] = [];
     const active = this.options.training.forConfig(document.uri.fsPath);
@@ -102,21 +112,16 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         tooltip: vscode.workspace.isTrusted ? 'Train every trial of this config\'s sweep in parallel worker processes' : 'Sweeps are disabled in an untrusted workspace',
       }));
     }
-    const last = this.lastRun(document.uri);
+    const last = await this.lastRun(document.uri);
     if (last) lenses.push(new vscode.CodeLens(top, { title: last.title, command: 'runlens.run.details', arguments: [last.runId], tooltip: 'Open the last run of this config' }));
     return lenses;
   }
 
-  private lastRun(uri: vscode.Uri): { title: string; runId: string } | undefined {
-    const store = this.options.stores.forUri(uri)?.store;
-    if (!store) return undefined;
+  private async lastRun(uri: vscode.Uri): Promise<{ title: string; runId: string } | undefined> {
+    const source = this.options.stores.forUri(uri)?.source;
+    if (!source) return undefined;
     try {
-      const [run] = store.listRuns({
-        filter: { kind: 'compare', field: { entity: 'attributes', key: 'config_path', start: 0, end: 0 }, op: '=', value: uri.fsPath, start: 0, end: 0 },
-        sort: 'attributes.start_time DESC',
-        limit: 1,
-        parentId: null,
-      });
+      const [run] = await source.runsOfConfig(uri.fsPath, { limit: 1 });
       if (!run) return undefined;
       const key = pickKeyMetric(run.metrics, this.options.keyMetric() || undefined);
       const metric = run.status === 'finished' && key ? `${key} ${formatMetric(run.metrics[key])}` : run.status;

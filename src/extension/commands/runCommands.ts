@@ -30,7 +30,6 @@ async function firstRun(services: Services, arg: unknown, selected: unknown, tit
 
 /** Commands that act on runs: open, compare, star, rename, note, tag, re-run, cancel, delete. */
 export function runCommands(services: Services): Record<string, Handler> {
-  const changed = () => services.stores.refresh();
   return {
     'runlens.run.open': async () => {
       const picked = await pickRuns(services, { title: 'Open Run', many: false });
@@ -55,11 +54,9 @@ export function runCommands(services: Services): Record<string, Handler> {
     },
     'runlens.run.star': (arg, selected) => {
       for (const id of runIdsFromArgs(services, arg, selected)) writableStore(services, id)?.setStar(id, true);
-      changed();
     },
     'runlens.run.unstar': (arg, selected) => {
       for (const id of runIdsFromArgs(services, arg, selected)) writableStore(services, id)?.setStar(id, false);
-      changed();
     },
     'runlens.run.rename': async (arg, selected) => {
       const id = await firstRun(services, arg, selected, 'Rename Run');
@@ -77,7 +74,6 @@ export function runCommands(services: Services): Record<string, Handler> {
       } catch (e) {
         void vscode.window.showErrorMessage(`RunLens: ${(e as Error).message}`);
       }
-      changed();
     },
     'runlens.run.note': async (arg, selected) => {
       const id = await firstRun(services, arg, selected, 'Add Note');
@@ -86,7 +82,6 @@ export function runCommands(services: Services): Record<string, Handler> {
       const note = await vscode.window.showInputBox({ title: 'Run Note', value: store.getRun(id).note ?? '', prompt: 'Empty to remove the note' });
       if (note === undefined) return;
       store.setNote(id, note.trim() || null);
-      changed();
     },
     'runlens.run.tag': async (arg, selected) => {
       const ids = runIdsFromArgs(services, arg, selected);
@@ -99,7 +94,6 @@ export function runCommands(services: Services): Record<string, Handler> {
       if (text === undefined) return;
       const eq = text.indexOf('=');
       for (const id of ids) writableStore(services, id)?.setTags(id, { [text.slice(0, eq).trim()]: text.slice(eq + 1).trim() });
-      changed();
     },
     'runlens.run.copyId': async (arg, selected) => {
       const ids = runIdsFromArgs(services, arg, selected);
@@ -187,7 +181,6 @@ export function runCommands(services: Services): Record<string, Handler> {
         }
         freed += store.deleteRun(id).bytesFreed;
       }
-      changed();
       void vscode.window.setStatusBarMessage(`RunLens: deleted ${ids.length} run${ids.length === 1 ? '' : 's'}, freed ${(freed / 1024).toFixed(1)} KiB`, 4000);
     },
   };

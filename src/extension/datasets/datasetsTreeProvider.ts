@@ -39,7 +39,10 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
   constructor(private readonly options: DatasetsTreeOptions) {
     this.disposables.push(
       this.emitter,
-      options.stores.onDidChange(() => this.refreshSoon.schedule()),
+      // the store's hub coalesced the burst already; a metric batch changes nothing here
+      options.stores.onDidChange((e) => {
+        if (!e.change || e.change.datasetsChanged || e.change.runsEdited) this.refresh();
+      }),
       options.stores.onDidChangeFolders(() => this.refresh()),
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (this.knownFiles.has(d.uri.fsPath)) this.refreshSoon.schedule();

@@ -49,10 +49,8 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       : 'RunLens: this workspace is not trusted, so its store is open read-only; trust it to change the model registry.');
     return false;
   };
-  const refresh = (): void => {
-    services.stores.refresh();
-    tree.refresh();
-  };
+  // the store's change hub sees the registry write too; the tree is shown again at once all the same
+  const refresh = (): void => tree.refresh();
   /** Serve Locally, or Serve Image Locally (its newest built image in a container); resolves with the URL. */
   const serveVersion = async (arg: unknown, image: boolean): Promise<string | undefined> => {
     const t = await target(arg, `${image ? 'Serve Image Locally' : 'Serve Locally'}: choose a version`);

@@ -60,7 +60,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   constructor(private readonly options: ModelsTreeOptions) {
     this.disposables.push(
       this.emitter,
-      options.stores.onDidChange(() => this.refreshSoon.schedule()),
+      // the store's hub coalesced the burst already; versions show their source run, which a delete changes
+      options.stores.onDidChange((e) => {
+        if (!e.change || e.change.registryChanged || e.change.runsEdited) this.refresh();
+      }),
       options.stores.onDidChangeFolders(() => this.refresh()),
       options.onDidChangeServers(() => this.refreshSoon.schedule()),
     );

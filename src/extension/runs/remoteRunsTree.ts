@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { Loadable, ModelChange, RemoteServerModel, RunListing } from '../../views/teamServers/remoteServerModel';
-import { metricLabel, relativeTime, runTooltip } from '../../views/runPresentation';
+import { metricLabel, relativeTime } from '../../views/runPresentation';
 import type { ServerEntry, TeamServers } from '../teamServers/teamServers';
-import { runRowAccessibleLabel, runRowDescription, runRowIcon } from '../../views/runs/runRowText';
+import { groupTreeItem, runTreeItem } from './runsTreeItems';
 import type { RemoteGroup, RemoteNode, RunsNode } from '../../views/runs/runsNodes';
-import { GROUP_LABELS } from '../../views/runs/runsNodes';
 
 export interface RemoteRunsTreeOptions {
   readonly servers: TeamServers;
@@ -204,30 +203,17 @@ export class RemoteRunsTree {
       case 'remoteRun': {
         const row = this.options.servers.entry(node.server)?.model.row(node.runId);
         if (!row) return new vscode.TreeItem('(run no longer listed)');
-        const item = new vscode.TreeItem(row.name, C.Collapsed);
-        item.id = node.id;
-        const icon = runRowIcon(row);
-        item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-        item.description = runRowDescription(row, now, this.options.keyMetric() || undefined);
-        const tip = new vscode.MarkdownString(`${runTooltip(row, now)}\n\non ${escapeMd(node.server)}${row.user ? ` · by ${escapeMd(row.user)}` : ''}`);
-        tip.isTrusted = false;
-        tip.supportHtml = false;
-        item.tooltip = tip;
-        item.contextValue = `remoteRun ${row.status}`;
-        item.accessibilityInformation = { label: runRowAccessibleLabel(row, item.description) };
-        return item;
+        // the same item code as a local run's; only the context menu and the "where" line differ
+        return runTreeItem(node.id, row, {
+          now, keyMetric: this.options.keyMetric(), contextValue: `remoteRun ${row.status}`,
+          where: `on ${escapeMd(node.server)}${row.user ? ` · by ${escapeMd(row.user)}` : ''}`,
+        });
       }
       case 'remoteGroup': {
-        const g = GROUP_LABELS[node.group];
         const details = this.options.servers.entry(node.server)?.model.details(node.runId);
         const d = details?.state === 'ready' ? details.value : undefined;
         const count = node.group === 'params' ? Object.keys(d?.run.params ?? {}).length : node.group === 'metrics' ? d?.metrics.length ?? 0 : node.group === 'artifacts' ? d?.artifacts.length ?? 0 : undefined;
-        const item = new vscode.TreeItem(g.label, count === 0 ? C.None : node.group === 'metrics' ? C.Expanded : C.Collapsed);
-        item.id = node.id;
-        if (count !== undefined) item.description = String(count);
-        item.iconPath = new vscode.ThemeIcon(g.icon);
-        item.contextValue = `remoteGroup ${node.group}`;
-        return item;
+        return groupTreeItem(node.id, node.group, count, `remoteGroup ${node.group}`);
       }
       case 'remoteLeaf': {
         const item = new vscode.TreeItem(node.label, C.None);

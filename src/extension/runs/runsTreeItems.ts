@@ -1,16 +1,20 @@
 import * as vscode from 'vscode';
-import type { RunStore } from '../../store/runStore';
-import type { RunRow, ExperimentSummary } from '../../store/types';
+import type { MetricSummary, RunRow } from '../../store/types';
+import type { RunDetails, SourceExperiment } from '../../tracking/runSource';
 import { runTooltip, runContextValue, metricLabel, relativeTime } from '../../views/runPresentation';
 import { runRowAccessibleLabel, runRowDescription, runRowIcon } from '../../views/runs/runRowText';
-import { GROUP_LABELS, type RemoteNode, type RunsNode } from '../../views/runs/runsNodes';
+import { GROUP_LABELS, type RemoteNode, type RunGroup, type RunsNode } from '../../views/runs/runsNodes';
 
+/** What the provider holds about a node when VS Code asks for its item (read through the run source). */
 export interface ItemContext {
   readonly row: RunRow | undefined;
-  readonly store: RunStore | undefined;
+  /** The run's details as last read (group counts, metric summaries). */
+  readonly details: RunDetails | undefined;
+  /** The run's listed children: `3`, or `50+` when more pages follow. */
+  readonly children: string | undefined;
   readonly now: number;
   readonly keyMetric: string;
-  readonly experiment: ExperimentSummary | undefined;
+  readonly experiment: SourceExperiment | undefined;
   readonly filtered: boolean;
   /** The user left this node expanded (kept across a filter that hid it for a while). */
   readonly expanded: boolean;
@@ -24,7 +28,67 @@ function bytes(n: number): string {
 
 const C = vscode.TreeItemCollapsibleState;
 
-/** The TreeItem for a node, from the freshest data the provider holds. */
+/**
+ * A run's row, local or on a tracking server: the same icon, description,
+ * tooltip and screen-reader label; `where` adds a line to the tooltip (the
+ * server and the user of a remote run).
+ */
+export function runTreeItem(id: string, row: RunRow, o: { now: number; keyMetric: string; contextValue: string; where?: string }): vscode.TreeItem {
+  const item = new vscode.TreeItem(row.name, C.Collapsed);
+  item.id = id;
+  const icon = runRowIcon(row);
+  item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+  item.description = runRowDescription(row, o.now, o.keyMetric || undefined);
+  const tip = new vscode.MarkdownString(`${runTooltip(row, o.now)}${o.where ? `\n\n${o.where}` : ''}`);
+  tip.isTrusted = false;
+  tip.supportHtml = false;
+  item.tooltip = tip;
+  item.contextValue = o.contextValue;
+  item.accessibilityInformation = { label: runRowAccessibleLabel(row, item.description) };
+  return item;
+}
+
+/** A run's group (Trials, Params, Metrics…), local or remote; `count` undefined while unknown. */
+export function groupTreeItem(id: string, group: RunGroup, count: number | string | undefined, contextValue: string): vscode.TreeItem {
+  const g = GROUP_LABELS[group];
+  const item = new vscode.TreeItem(g.label, count === 0 ? C.None : group === 'metrics' ? C.Expanded : C.Collapsed);
+  item.id = id;
+  if (count !== undefined) item.description = String(count);
+  item.iconPath = new vscode.ThemeIcon(g.icon);
+  item.contextValue = contextValue;
+  return item;
+}
+
+/** A metric's row: latest value, and min/max/count in the tooltip. */
+export function metricTreeItem(id: string, key: string, summary: MetricSummary | undefined, contextValue: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(key, C.None);
+  item.id = id;
+  if (summary) {
+    const m = metricLabel(summary);
+    item.description = m.description;
+    item.tooltip = m.tooltip;
+  }
+  item.contextValue = contextValue;
+  return item;
+}
+
+function groupCount(group: RunGroup, ctx: ItemContext): number | string | undefined {
+  const d = ctx.details;
+  switch (group) {
+    case 'children':
+      return ctx.children;
+    case 'params':
+      return ctx.row ? Object.keys(ctx.row.params).length : undefined;
+    case 'metrics':
+      return d?.metrics.length;
+    case 'artifacts':
+      return d?.artifacts.length;
+    case 'inputs':
+      return d?.inputs.length;
+  }
+}
+
+/** The TreeItem for a node of a workspace folder's store, from the freshest data the provider holds. */
 export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemContext): vscode.TreeItem {
   switch (node.kind) {
     case 'folder': {
@@ -39,38 +103,18 @@ export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemCont
       item.id = node.id;
       item.iconPath = new vscode.ThemeIcon('beaker');
       const e = ctx.experiment;
-      if (e) {
+      if (e && e.runCount !== null) {
         item.description = `${e.runCount} run${e.runCount === 1 ? '' : 's'}${e.lastRunAt ? ` · ${relativeTime(e.lastRunAt, ctx.now)}` : ''}${ctx.filtered ? ' (filtered)' : ''}`;
       }
       item.contextValue = 'experiment';
       return item;
     }
-    case 'run': {
-      const row = ctx.row;
-      if (!row) return new vscode.TreeItem('(run no longer exists)');
-      const item = new vscode.TreeItem(row.name, C.Collapsed);
-      item.id = node.id;
-      const icon = runRowIcon(row);
-      item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-      item.description = runRowDescription(row, ctx.now, ctx.keyMetric || undefined);
-      const tip = new vscode.MarkdownString(runTooltip(row, ctx.now));
-      tip.isTrusted = false;
-      tip.supportHtml = false;
-      item.tooltip = tip;
-      item.contextValue = runContextValue(row);
-      item.accessibilityInformation = { label: runRowAccessibleLabel(row, item.description) };
-      return item;
-    }
-    case 'group': {
-      const g = GROUP_LABELS[node.group];
-      const count = groupCount(node, ctx.store);
-      const item = new vscode.TreeItem(g.label, count === 0 ? C.None : node.group === 'metrics' ? C.Expanded : C.Collapsed);
-      item.id = node.id;
-      item.description = String(count);
-      item.iconPath = new vscode.ThemeIcon(g.icon);
-      item.contextValue = `group ${node.group}`;
-      return item;
-    }
+    case 'run':
+      return ctx.row
+        ? runTreeItem(node.id, ctx.row, { now: ctx.now, keyMetric: ctx.keyMetric, contextValue: runContextValue(ctx.row) })
+        : new vscode.TreeItem('(run no longer exists)');
+    case 'group':
+      return groupTreeItem(node.id, node.group, groupCount(node.group, ctx), `group ${node.group}`);
     case 'param': {
       const item = new vscode.TreeItem(node.key, C.None);
       item.description = node.value;
@@ -78,18 +122,8 @@ export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemCont
       item.contextValue = 'param';
       return item;
     }
-    case 'metric': {
-      const summary = ctx.store?.getMetricSummaries(node.runId).find((m) => m.key === node.key);
-      const item = new vscode.TreeItem(node.key, C.None);
-      item.id = node.id;
-      if (summary) {
-        const m = metricLabel(summary);
-        item.description = m.description;
-        item.tooltip = m.tooltip;
-      }
-      item.contextValue = 'metric';
-      return item;
-    }
+    case 'metric':
+      return metricTreeItem(node.id, node.key, ctx.details?.metrics.find((m) => m.key === node.key), 'metric');
     case 'artifact': {
       const item = new vscode.TreeItem(node.path, C.None);
       item.description = `${node.artifactKind} · ${bytes(node.size)}`;
@@ -107,7 +141,7 @@ export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemCont
       return item;
     }
     case 'more': {
-      const item = new vscode.TreeItem(`Load more… (${node.remaining} more)`, C.None);
+      const item = new vscode.TreeItem('Load more…', C.None);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.command = { command: 'runlens.runs.loadMore', title: 'Load More', arguments: [node] };
       return item;
@@ -120,20 +154,3 @@ export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemCont
     }
   }
 }
-
-function groupCount(node: Extract<RunsNode, { kind: 'group' }>, store: RunStore | undefined): number {
-  if (!store) return 0;
-  switch (node.group) {
-    case 'children':
-      return store.countRuns({ parentId: node.runId });
-    case 'params':
-      return Object.keys(store.getParams(node.runId)).length;
-    case 'metrics':
-      return store.getMetricSummaries(node.runId).length;
-    case 'artifacts':
-      return store.listArtifacts(node.runId).length;
-    case 'inputs':
-      return store.listInputs(node.runId).length;
-  }
-}
-

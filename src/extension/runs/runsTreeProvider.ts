@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { RunStore } from '../../store/runStore';
-import type { RunRow, ExperimentSummary } from '../../store/types';
-import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
+import type { RunDetails, RunSource, SourceExperiment, SourceRunRow } from '../../tracking/runSource';
+import type { FolderStore, FolderStoreChange, WorkspaceStores } from '../store/workspaceStores';
 import type { RunsViewState } from './runsViewState';
 import type { RunsNode, RunGroup } from '../../views/runs/runsNodes';
 import { isRemoteNode } from '../../views/runs/runsNodes';
+import { runIdsFilter, viewFilterText, viewSortText } from '../../views/runs/runsQueries';
 import { buildTreeItem } from './runsTreeItems';
 import type { RemoteRunsTree } from './remoteRunsTree';
 
@@ -26,24 +26,28 @@ const EDIT_CHECK_MAX = 200;
 
 /**
  * The Runs explorer: (folders →) experiments → runs → trials, params,
- * metrics, artifacts, inputs. Long run lists are paged. Live updates touch
- * only what changed: a new run refreshes its experiment, a training run
- * refreshes its own node, nothing reloads the whole tree on a metric.
+ * metrics, artifacts, inputs, read through each folder store's
+ * {@link RunSource} (the same interface a tracking server's subtree reads
+ * through). Long run lists are paged. Live updates follow the store's change
+ * hub and touch only what changed: a new run refreshes its experiment, a
+ * training run refreshes its own node, nothing reloads the whole tree on a metric.
  */
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly expanded = new Set<string>();
   private readonly nodes = new Map<string, RunsNode>();
-  private readonly rows = new Map<string, RunRow>();
-  private readonly experiments = new Map<string, Map<string, ExperimentSummary>>();
+  private readonly rows = new Map<string, SourceRunRow>();
+  private readonly details = new Map<string, RunDetails>();
+  private readonly childCounts = new Map<string, string>();
+  private readonly experiments = new Map<string, Map<string, SourceExperiment>>();
   private readonly pages = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly options: RunsTreeOptions) {
     this.disposables.push(
       this.emitter,
-      options.stores.onDidChange((f) => this.onStoreChanged(f)),
+      options.stores.onDidChange((f) => void this.onStoreChanged(f)),
       options.stores.onDidChangeFolders(() => this.reload()),
       options.state.onDidChange(() => this.reload()),
     );
@@ -53,13 +57,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   reload(): void {
     this.nodes.clear();
     this.rows.clear();
+    this.details.clear();
+    this.childCounts.clear();
     this.experiments.clear();
     this.pages.clear();
     this.emitter.fire(undefined);
   }
 
   /** A run row from the last listing (for commands acting on the selection). */
-  row(runId: string): RunRow | undefined {
+  row(runId: string): SourceRunRow | undefined {
     return this.rows.get(runId);
   }
 
@@ -72,10 +78,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   getTreeItem(element: RunsNode): vscode.TreeItem {
     if (isRemoteNode(element)) return this.options.remote!.treeItem(element);
-    const store = 'folderKey' in element ? this.storeOf(element.folderKey) : undefined;
+    const runId = 'runId' in element ? element.runId : undefined;
     return buildTreeItem(element, {
-      row: 'runId' in element ? this.rows.get(element.runId) : undefined,
-      store,
+      row: runId ? this.rows.get(runId) : undefined,
+      details: runId ? this.details.get(runId) : undefined,
+      children: runId ? this.childCounts.get(runId) : undefined,
       now: (this.options.now ?? Date.now)(),
       keyMetric: this.options.keyMetric(),
       experiment: element.kind === 'experiment' ? this.experiments.get(element.folderKey)?.get(element.name) : undefined,
@@ -105,9 +112,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return undefined;
   }
 
-  getChildren(element?: RunsNode): RunsNode[] {
+  async getChildren(element?: RunsNode): Promise<RunsNode[]> {
     try {
-      return this.children(element);
+      return await this.children(element);
     } catch (e) {
       return [this.node({ kind: 'message', id: `error|${element?.id ?? 'root'}`, text: (e as Error).message, icon: 'error' })];
     }
@@ -118,7 +125,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return this.options.remote?.roots() ?? [];
   }
 
-  private children(element?: RunsNode): RunsNode[] {
+  private async children(element?: RunsNode): Promise<RunsNode[]> {
     const folders = this.options.stores.folders;
     if (!element) {
       const servers = this.servers;
@@ -143,38 +150,41 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
   }
 
-  private folderChildren(f: FolderStore): RunsNode[] {
+  private async folderChildren(f: FolderStore): Promise<RunsNode[]> {
     const key = f.folder.uri.toString();
     if (f.error) return [this.node({ kind: 'message', id: `${key}|error`, text: f.error, icon: 'error' })];
-    if (!f.store) {
+    const source = f.source;
+    if (!source) {
       this.updateHasRuns();
       return [];
     }
-    const list = f.store.listExperiments().filter((e) => e.runCount > 0);
+    const list = await this.listExperiments(source);
     this.experiments.set(key, new Map(list.map((e) => [e.name, e])));
     this.updateHasRuns();
     const filter = this.filterText();
-    const shown = filter ? list.filter((e) => f.store!.countRuns({ experiment: e.name, filter, parentId: null }) > 0) : list;
+    const shown = [];
+    for (const e of list) {
+      if (!filter || (await source.searchRuns({ experiment: e.name, filter, parentId: null, limit: 1 })).rows.length > 0) shown.push(e);
+    }
     if (filter && shown.length === 0) return [this.node({ kind: 'message', id: `${key}|nomatch`, text: 'No runs match the filter', icon: 'filter' })];
     return shown.map((e) => this.node({ kind: 'experiment', id: `${key}|exp|${e.name}`, folderKey: key, name: e.name }));
   }
 
-  private runList(folderKey: string, scope: { experiment?: string; parentId: string | null }, parentNodeId: string): RunsNode[] {
-    const store = this.storeOf(folderKey);
-    if (!store) return [];
-    const pageSize = this.options.pageSize();
-    const limit = pageSize * (this.pages.get(parentNodeId) ?? 1);
+  private async listExperiments(source: RunSource): Promise<SourceExperiment[]> {
+    return (await source.listExperiments()).filter((e) => (e.runCount ?? 0) > 0);
+  }
+
+  private async runList(folderKey: string, scope: { experiment?: string; parentId: string | null }, parentNodeId: string): Promise<RunsNode[]> {
+    const source = this.sourceOf(folderKey);
+    if (!source) return [];
+    const limit = this.options.pageSize() * (this.pages.get(parentNodeId) ?? 1);
     const filter = scope.parentId === null ? this.filterText() : '';
-    const query = { ...scope, filter, sort: this.sortText() };
-    const rows = store.listRuns({ ...query, limit });
-    const nodes: RunsNode[] = rows.map((r) => {
+    const page = await source.searchRuns({ ...scope, filter, sort: this.sortText(), limit });
+    const nodes: RunsNode[] = page.rows.map((r) => {
       this.rows.set(r.id, r);
       return this.node({ kind: 'run', id: `${folderKey}|run|${r.id}`, folderKey, runId: r.id });
     });
-    if (rows.length === limit) {
-      const total = store.countRuns(query);
-      if (total > limit) nodes.push({ kind: 'more', id: `${parentNodeId}|more|${limit}`, folderKey, parent: parentNodeId, remaining: total - limit });
-    }
+    if (page.nextPageToken) nodes.push({ kind: 'more', id: `${parentNodeId}|more|${limit}`, folderKey, parent: parentNodeId });
     return nodes;
   }
 
@@ -189,30 +199,42 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     this.emitter.fire(parent);
   }
 
-  private runGroups(folderKey: string, runId: string): RunsNode[] {
-    const store = this.storeOf(folderKey);
-    if (!store) return [];
+  private async runGroups(folderKey: string, runId: string): Promise<RunsNode[]> {
+    const source = this.sourceOf(folderKey);
+    if (!source) return [];
+    const [kids] = await Promise.all([source.searchRuns({ parentId: runId, limit: this.options.pageSize() }), this.readDetails(source, runId)]);
     const groups: RunGroup[] = [];
-    if (store.countRuns({ parentId: runId }) > 0) groups.push('children');
+    if (kids.rows.length > 0) {
+      groups.push('children');
+      this.childCounts.set(runId, `${kids.rows.length}${kids.nextPageToken ? '+' : ''}`);
+    } else this.childCounts.delete(runId);
     groups.push('params', 'metrics', 'artifacts', 'inputs');
     return groups.map((group) => this.node({ kind: 'group', id: `${folderKey}|group|${runId}|${group}`, folderKey, runId, group }));
   }
 
-  private groupChildren(folderKey: string, runId: string, group: RunGroup, nodeId: string): RunsNode[] {
-    const store = this.storeOf(folderKey);
-    if (!store) return [];
+  /** The run's details, read again (a live run's metrics move), kept for its group and metric items. */
+  private async readDetails(source: RunSource, runId: string): Promise<RunDetails> {
+    const d = await source.getRun(runId);
+    this.details.set(runId, d);
+    this.rows.set(runId, d.run);
+    return d;
+  }
+
+  private async groupChildren(folderKey: string, runId: string, group: RunGroup, nodeId: string): Promise<RunsNode[]> {
+    const source = this.sourceOf(folderKey);
+    if (!source) return [];
+    if (group === 'children') return this.runList(folderKey, { parentId: runId }, nodeId);
+    const d = await this.readDetails(source, runId);
     const base = `${folderKey}|${runId}|${group}`;
     switch (group) {
-      case 'children':
-        return this.runList(folderKey, { parentId: runId }, nodeId);
       case 'params':
-        return Object.entries(store.getParams(runId)).map(([key, value]) => ({ kind: 'param', id: `${base}|${key}`, folderKey, runId, key, value }));
+        return Object.entries(d.run.params).map(([key, value]) => ({ kind: 'param', id: `${base}|${key}`, folderKey, runId, key, value }));
       case 'metrics':
-        return store.getMetricSummaries(runId).map((m) => ({ kind: 'metric', id: `${base}|${m.key}`, folderKey, runId, key: m.key }));
+        return d.metrics.map((m) => ({ kind: 'metric', id: `${base}|${m.key}`, folderKey, runId, key: m.key }));
       case 'artifacts':
-        return store.listArtifacts(runId).map((a) => ({ kind: 'artifact', id: `${base}|${a.path}`, folderKey, runId, path: a.path, sha256: a.sha256, size: a.size, artifactKind: a.kind }));
+        return d.artifacts.map((a) => ({ kind: 'artifact', id: `${base}|${a.path}`, folderKey, runId, path: a.path, sha256: a.sha256 ?? '', size: a.size ?? 0, artifactKind: a.kind }));
       case 'inputs':
-        return store.listInputs(runId).map((i) => ({ kind: 'input', id: `${base}|${i.role}|${i.path}`, folderKey, runId, path: i.path, role: i.role, fingerprint: i.fingerprint }));
+        return d.inputs.map((i) => ({ kind: 'input', id: `${base}|${i.role}|${i.path}`, folderKey, runId, path: i.path, role: i.role, fingerprint: i.fingerprint }));
     }
   }
 
@@ -226,84 +248,97 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     this.emitter.fire(node);
   }
 
-  private storeOf(folderKey: string): RunStore | undefined {
-    return this.options.stores.folders.find((f) => f.folder.uri.toString() === folderKey)?.store;
+  private sourceOf(folderKey: string): RunSource | undefined {
+    return this.options.stores.folders.find((f) => f.folder.uri.toString() === folderKey)?.source;
   }
 
   private filterText(): string {
-    const user = this.options.state.filter.trim();
-    if (!this.options.state.starredOnly) return user;
-    return user ? `(${user}) and attributes.starred = true` : 'attributes.starred = true';
+    return viewFilterText(this.options.state.filter, this.options.state.starredOnly);
   }
 
   private sortText(): string {
-    const user = this.options.state.sort || 'attributes.start_time DESC';
-    return this.options.starredFirst() ? `attributes.starred DESC, ${user}` : user;
+    return viewSortText(this.options.state.sort, this.options.starredFirst());
   }
 
   private updateHasRuns(): void {
     let has = false;
-    for (const m of this.experiments.values()) for (const e of m.values()) if (e.runCount > 0) has = true;
+    for (const m of this.experiments.values()) for (const e of m.values()) if ((e.runCount ?? 0) > 0) has = true;
     this.options.onDidChangeHasRuns(has);
   }
 
-  /** A store changed: refresh the experiments whose runs changed and every live run. */
-  private onStoreChanged(f: FolderStore): void {
+  /** The folder's node, or everything when the folder's experiments are the roots. */
+  private fireFolder(key: string): void {
+    this.emitter.fire(this.singleRoot() ? undefined : this.nodes.get(`${key}|folder`));
+  }
+
+  /** A store's hub saw a change: refresh the experiments whose runs changed, every live run, and edited rows. */
+  private async onStoreChanged(f: FolderStoreChange): Promise<void> {
     const key = f.folder.uri.toString();
-    const store = f.store;
-    if (!store) return;
+    const source = f.source;
     const before = this.experiments.get(key);
-    if (!before) {
-      // First sight of this store (created while the view was open).
-      this.emitter.fire(this.singleRoot() ? undefined : this.nodes.get(`${key}|folder`));
+    if (!source || !before || !f.change) {
+      // first sight of this store (created while the view was open), re-opened, or failed
+      this.fireFolder(key);
       return;
     }
-    const now = store.listExperiments().filter((e) => e.runCount > 0);
-    this.experiments.set(key, new Map(now.map((e) => [e.name, e])));
-    const namesChanged = now.length !== before.size || now.some((e) => !before.has(e.name));
-    if (namesChanged) {
-      this.emitter.fire(this.singleRoot() ? undefined : this.nodes.get(`${key}|folder`));
-      this.updateHasRuns();
-      return;
-    }
-    for (const e of now) {
-      const old = before.get(e.name)!;
-      if (old.runCount !== e.runCount || old.lastRunAt !== e.lastRunAt) {
-        const node = this.nodes.get(`${key}|exp|${e.name}`);
-        if (node) this.emitter.fire(node);
+    try {
+      const change = f.change;
+      if (change.runsCreated.length > 0 || change.runsEdited || change.runStatusChanged.length > 0) {
+        const now = await this.listExperiments(source);
+        this.experiments.set(key, new Map(now.map((e) => [e.name, e])));
+        if (now.length !== before.size || now.some((e) => !before.has(e.name))) {
+          this.fireFolder(key);
+          this.updateHasRuns();
+          return;
+        }
+        for (const e of now) {
+          const old = before.get(e.name)!;
+          if (old.runCount !== e.runCount || old.lastRunAt !== e.lastRunAt) {
+            const node = this.nodes.get(`${key}|exp|${e.name}`);
+            if (node) this.emitter.fire(node);
+          }
+        }
       }
-    }
-    this.refreshEditedRuns(key, store);
-    const live = [...this.rows.values()].filter((r) => LIVE.has(r.status) && this.nodes.has(`${key}|run|${r.id}`));
-    if (live.length === 0) return;
-    const fresh = store.listRuns({
-      filter: { kind: 'in', field: { entity: 'attributes', key: 'id', start: 0, end: 0 }, negated: false, values: live.map((r) => r.id), start: 0, end: 0 },
-    });
-    for (const row of fresh) {
-      this.rows.set(row.id, row);
-      const node = this.nodes.get(`${key}|run|${row.id}`);
-      if (node) this.emitter.fire(node);
+      await this.refreshShownRuns(key, source);
+    } catch {
+      // the store went away meanwhile: its next event (or the folder's error row) says so
+      this.fireFolder(key);
     }
   }
 
   /**
-   * Runs that ended do not change on their own, but a star, a rename or a
-   * note (from the view's commands, or `runlens` in a terminal) changes what
-   * their row shows, and a star can move it (starred first). Checks the
-   * listed rows with one primary-key lookup each (about 12 µs; the most
-   * recently listed {@link EDIT_CHECK_MAX} only) and re-lists the parent of a
-   * row that changed, so its order and its context menu follow.
+   * Reads the shown runs again in one query: every live run (its status,
+   * elapsed time and metrics move) and the most recently listed
+   * {@link EDIT_CHECK_MAX} ended ones, since a star, a rename or a note (from
+   * the view's commands, or `runlens` in a terminal) changes what their row
+   * shows and a star can move it (starred first). A live run is shown again;
+   * an ended run that changed has its parent re-listed, so its order and its
+   * context menu follow.
    */
-  private refreshEditedRuns(key: string, store: RunStore): void {
-    const ended = [...this.rows.values()].filter((r) => !LIVE.has(r.status) && this.nodes.has(`${key}|run|${r.id}`)).slice(-EDIT_CHECK_MAX);
+  private async refreshShownRuns(key: string, source: RunSource): Promise<void> {
+    const shown = [...this.rows.values()].filter((r) => this.nodes.has(`${key}|run|${r.id}`));
+    const live = shown.filter((r) => LIVE.has(r.status));
+    const ended = shown.filter((r) => !LIVE.has(r.status)).slice(-EDIT_CHECK_MAX);
+    const ids = [...live, ...ended].map((r) => r.id);
+    if (ids.length === 0) return;
+    const fresh = new Map((await source.searchRuns({ filter: runIdsFilter(ids) })).rows.map((r) => [r.id, r]));
+    for (const row of live) {
+      const now = fresh.get(row.id);
+      const node = this.nodes.get(`${key}|run|${row.id}`)!;
+      // a run deleted while it trained: its parent lists it no more
+      const target = now ? node : this.getParent(node) ?? node;
+      if (now) this.rows.set(row.id, now);
+      else this.rows.delete(row.id);
+      this.emitter.fire(target);
+    }
     const parents = new Set<RunsNode | undefined>();
     for (const row of ended) {
-      const now = store.findRun(row.id);
+      const now = fresh.get(row.id);
       if (now && now.name === row.name && now.starred === row.starred && now.status === row.status && now.note === row.note) continue;
       const node = this.nodes.get(`${key}|run|${row.id}`)!;
       parents.add(this.getParent(node) ?? node);
       // up to date at once, so a parent VS Code does not re-list (folded) is not fired again on the next change
-      if (now) this.rows.set(row.id, { ...row, name: now.name, starred: now.starred, status: now.status, note: now.note });
+      if (now) this.rows.set(row.id, now);
       else this.rows.delete(row.id);
     }
     for (const node of parents) this.emitter.fire(node);

@@ -2,6 +2,10 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join, isAbsolute, resolve } from 'node:path';
 import type { RunStore } from '../../store/runStore';
+import { StoreChangeHub } from '../../store/changes/storeChangeHub';
+import type { StoreChange } from '../../store/changes/storeSnapshot';
+import { LocalRunSource } from '../../tracking/localRunSource';
+import type { RunSource } from '../../tracking/runSource';
 import type { Logger } from '../logger';
 import type * as StoreModule from '../../store/runStore';
 import type * as StoreCheckModule from '../../store/storeCheck';
@@ -12,7 +16,14 @@ export interface FolderStore {
   readonly dir: string;
   /** Undefined until the store exists (no run yet) or when it failed to open. */
   readonly store: RunStore | undefined;
+  /** The store behind the one read interface the views use (undefined while `store` is). */
+  readonly source: RunSource | undefined;
   readonly error: string | undefined;
+}
+
+/** A folder's store changed: `change` says what its hub saw; undefined when the store appeared, re-opened or failed. */
+export interface FolderStoreChange extends FolderStore {
+  readonly change?: StoreChange;
 }
 
 export interface WorkspaceStoresOptions {
@@ -21,8 +32,10 @@ export interface WorkspaceStoresOptions {
   readonly staleRunSeconds: () => number;
   /** Untrusted workspaces open their stores read-only. */
   readonly isTrusted: () => boolean;
-  /** How often to check `PRAGMA data_version` for writes by other processes. */
+  /** How often each store's change hub looks for commits (default: the hub's). */
   readonly pollMs?: number;
+  /** How often a folder without a store looks for one another process created. */
+  readonly appearMs?: number;
 }
 
 /** Loaded on first use, so activation does not pay for the native module. */
@@ -41,8 +54,10 @@ interface Entry {
   folder: vscode.WorkspaceFolder;
   dir: string;
   store?: RunStore;
+  /** The store's change hub and read source, made when it opens and dropped when it closes. */
+  hub?: StoreChangeHub;
+  source?: LocalRunSource;
   error?: string;
-  version?: number;
   /** The off-thread check of an existing store.db is running (its store opens when it answers). */
   checking?: boolean;
   /** Bumped when the entry is replaced, so a late check answer is dropped. */
@@ -52,11 +67,17 @@ interface Entry {
 /** Shown while a store is being checked and a command needs it now. */
 const CHECKING = 'RunLens is still checking this store; try again in a moment';
 
+function view(e: Entry): FolderStore {
+  return { folder: e.folder, dir: e.dir, store: e.store, source: e.source, error: e.error };
+}
+
 /**
  * Owns one RunStore per workspace folder (multi-root: one each), opened once
- * and closed on dispose. Notices writes by any process (the worker, the CLI
- * in a terminal, the Python helper) by polling `PRAGMA data_version`, which
- * costs one read of the WAL index, not a query over the data.
+ * and closed on dispose, each with its {@link StoreChangeHub}: the hub sees
+ * a commit by any process (the worker, the CLI in a terminal, the Python
+ * helper, this window's own writes) and this class turns its typed events
+ * into `onDidChange`, the one store-change event every view listens to.
+ * Views keep no timers of their own for store changes.
  *
  * An existing store.db is first opened and checked on a worker thread
  * (storeCheck.ts: the file checks, the shape check before any other query,
@@ -72,9 +93,9 @@ const CHECKING = 'RunLens is still checking this store; try again in a moment';
 export class WorkspaceStores implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
-  private readonly changeEmitter = new vscode.EventEmitter<FolderStore>();
+  private readonly changeEmitter = new vscode.EventEmitter<FolderStoreChange>();
   private readonly foldersEmitter = new vscode.EventEmitter<void>();
-  /** A store's content changed (any writer), or it appeared. */
+  /** A store's content changed (any writer; one event per hub tick, typed), or it appeared. */
   readonly onDidChange = this.changeEmitter.event;
   /** Folders were added or removed, or stores re-opened. */
   readonly onDidChangeFolders = this.foldersEmitter.event;
@@ -89,11 +110,11 @@ export class WorkspaceStores implements vscode.Disposable {
       this.changeEmitter,
       this.foldersEmitter,
     );
-    this.timer = setInterval(() => this.poll(), options.pollMs ?? 400);
+    this.timer = setInterval(() => this.lookForNewStores(), options.appearMs ?? 400);
   }
 
   get folders(): FolderStore[] {
-    return [...this.entries.values()].map((e) => ({ folder: e.folder, dir: e.dir, store: e.store, error: e.error }));
+    return [...this.entries.values()].map(view);
   }
 
   /** The store of the folder containing `uri`, or of the first folder. */
@@ -102,7 +123,7 @@ export class WorkspaceStores implements vscode.Disposable {
     const key = folder?.uri.toString() ?? [...this.entries.keys()][0];
     if (!key) return undefined;
     const e = this.entries.get(key);
-    return e && { folder: e.folder, dir: e.dir, store: e.store, error: e.error };
+    return e && view(e);
   }
 
   /** The folder store that holds a run with this id. */
@@ -125,11 +146,15 @@ export class WorkspaceStores implements vscode.Disposable {
     return e.store;
   }
 
-  /** Re-checks every store now (after our own writes, or a refresh). */
+  /**
+   * Looks now instead of at the next tick (the user's Refresh): each hub
+   * coalesces the calls into one look, and emits only if something changed.
+   * Not needed after the editor's own writes: the hubs see those too.
+   */
   refresh(): void {
     for (const e of this.entries.values()) {
       if (!e.store) this.tryOpen(e, false);
-      this.changeEmitter.fire({ folder: e.folder, dir: e.dir, store: e.store, error: e.error });
+      else e.hub?.pollNow();
     }
   }
 
@@ -162,7 +187,7 @@ export class WorkspaceStores implements vscode.Disposable {
   }
 
   private reopenAll(): void {
-    for (const e of this.entries.values()) e.store?.close();
+    for (const e of this.entries.values()) this.closeStore(e);
     this.entries.clear();
     this.syncFolders();
     this.foldersEmitter.fire();
@@ -195,7 +220,7 @@ export class WorkspaceStores implements vscode.Disposable {
           e.error = result.error;
           this.options.logger.error(`could not open the store ${e.dir}: ${result.error}`);
         }
-        this.changeEmitter.fire({ folder: e.folder, dir: e.dir, store: e.store, error: e.error });
+        this.changeEmitter.fire(view(e));
         this.foldersEmitter.fire();
       });
   }
@@ -206,7 +231,13 @@ export class WorkspaceStores implements vscode.Disposable {
       const { RunStore } = loadRunStore();
       e.store = RunStore.open(e.dir, { readonly, staleAfterMs: this.options.staleRunSeconds() * 1000, checked });
       e.error = e.store.damage !== undefined ? e.store.writeRefusal : undefined;
-      e.version = e.store.dataVersion();
+      e.source = new LocalRunSource(e.store);
+      try {
+        e.hub = this.hubFor(e, e.store);
+      } catch (err) {
+        // A damaged store may fail the hub's first snapshot: its views still show what reads, without live updates.
+        this.options.logger.error(`store ${e.dir}: changes by other processes will not show until a reload`, err);
+      }
       const mode = readonly ? ' (read-only: untrusted workspace)' : e.store.writeRefusal ? ` (read-only: ${e.store.writeRefusal})` : '';
       this.options.logger.info(`opened store ${e.dir}${mode}`);
     } catch (err) {
@@ -215,43 +246,48 @@ export class WorkspaceStores implements vscode.Disposable {
     }
   }
 
-  private poll(): void {
-    for (const e of this.entries.values()) {
-      if (!e.store) {
-        // A store.db that appeared (another process created it): checked off-thread, opened when it answers.
-        if (!e.error && !e.checking && existsSync(join(e.dir, 'store.db'))) this.tryOpen(e, false);
-        continue;
-      }
-      try {
-        const v = e.store.dataVersion();
-        if (v !== e.version) {
-          e.version = v;
-          this.changeEmitter.fire({ folder: e.folder, dir: e.dir, store: e.store, error: e.error });
-        }
-      } catch (err) {
-        // Busy or locked (another process checkpointing or recovering the WAL): asked again at the next poll.
-        // Closing the store for that would leave every view on it empty until a reload.
-        if (isTransient(err)) continue;
+  /**
+   * The store's hub, its events forwarded as `onDidChange`. Busy or locked
+   * reads (another process checkpointing the WAL) are retried by the hub;
+   * any other failure closes the store, which its views then say.
+   */
+  private hubFor(e: Entry, store: RunStore): StoreChangeHub {
+    const hub = new StoreChangeHub(store.changes, {
+      pollMs: this.options.pollMs,
+      onError: (err) => {
+        if (e.store !== store) return;
         this.options.logger.error(`store ${e.dir} became unreadable`, err);
-        e.store.close();
-        e.store = undefined;
+        this.closeStore(e);
         e.error = describeOpenError(err);
-      }
+        this.changeEmitter.fire(view(e));
+      },
+      onListenerError: (err) => this.options.logger.error(`a view failed on a change of ${e.dir}`, err),
+    });
+    hub.onDidChange((change) => this.changeEmitter.fire({ ...view(e), change }));
+    return hub;
+  }
+
+  private closeStore(e: Entry): void {
+    e.hub?.dispose();
+    e.store?.close();
+    e.hub = undefined;
+    e.source = undefined;
+    e.store = undefined;
+  }
+
+  /** A store.db that appeared (another process created it): checked off-thread, opened when it answers. */
+  private lookForNewStores(): void {
+    for (const e of this.entries.values()) {
+      if (!e.store && !e.error && !e.checking && existsSync(join(e.dir, 'store.db'))) this.tryOpen(e, false);
     }
   }
 
   dispose(): void {
     clearInterval(this.timer);
-    for (const e of this.entries.values()) e.store?.close();
+    for (const e of this.entries.values()) this.closeStore(e);
     this.entries.clear();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** SQLite's "try again" errors: another connection holds a lock for a moment. */
-function isTransient(err: unknown): boolean {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 /** A one-line reason for a store that would not open, native-module mismatches spelled out. */

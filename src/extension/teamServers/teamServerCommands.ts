@@ -251,7 +251,6 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
           }
         },
       );
-      services.stores.refresh();
       if (cancelled || !summary) {
         void vscode.window.showInformationMessage(`RunLens: pull from ${entry.server.name} cancelled; the runs it brought are kept, the next pull brings the rest.`);
         return;

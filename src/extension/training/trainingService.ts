@@ -38,7 +38,7 @@ export interface TrainingServiceOptions {
   readonly compare: (runIds: string[]) => void;
   readonly showRun: (runId: string) => void;
   /** `runlens.logTo`: ships the run to a tracking server while it trains; undefined when runs stay local. */
-  readonly startShipping?: (store: RunStore) => { add(runId: string): void; finish(): Promise<void> } | undefined;
+  readonly startShipping?: (store: RunStore) => { add(runId: string): void; finish(): Promise<unknown> } | undefined;
 }
 
 function loadSweepRunner(): typeof SweepModule {
@@ -133,8 +133,8 @@ export class TrainingService implements vscode.Disposable {
     this.active.delete(key);
     trainer.dispose();
     this.changed();
-    this.options.stores.refresh();
-    this.report(outcome, label, configPath);
+    // no refresh here: the store's change hub has seen the worker's writes (and the host's, when it died)
+    await this.report(outcome, label, configPath);
     // the last push goes on in the background: the result is the local run's
     if (shipping) void shipping.finish();
     return outcome;
@@ -193,7 +193,6 @@ export class TrainingService implements vscode.Disposable {
     } finally {
       this.active.delete(key);
       this.changed();
-      this.options.stores.refresh();
       if (shipping) void shipping.finish();
     }
     if (outcome) this.reportSweep(outcome);
@@ -330,12 +329,12 @@ export class TrainingService implements vscode.Disposable {
     this.emitter.fire();
   }
 
-  private report(outcome: TrainOutcome, label: string, configPath: string): void {
+  private async report(outcome: TrainOutcome, label: string, configPath: string): Promise<void> {
     const name = outcome.runName ?? label;
     if (outcome.status === 'finished') {
       const key = pickKeyMetric(outcome.metrics, this.options.keyMetric() || undefined);
       const metric = key ? `: ${key} ${formatMetric(outcome.metrics[key])}` : '';
-      const previous = this.previousRun(configPath, outcome.runId);
+      const previous = await this.previousRun(configPath, outcome.runId);
       const actions = previous ? ['Compare with Previous', 'Show Run'] : ['Show Run'];
       void vscode.window.showInformationMessage(`RunLens: ${name} finished${metric}`, ...actions).then((choice) => {
         if (choice === 'Compare with Previous' && previous && outcome.runId) this.options.compare([previous, outcome.runId]);
@@ -359,16 +358,15 @@ export class TrainingService implements vscode.Disposable {
   }
 
   /** The run of the same config before this one, for "Compare with Previous". */
-  private previousRun(configPath: string, runId: string | undefined): string | undefined {
-    const store = this.options.stores.forUri(vscode.Uri.file(dirname(configPath)))?.store;
-    if (!store || !runId) return undefined;
-    const runs = store.listRuns({
-      filter: { kind: 'compare', field: { entity: 'attributes', key: 'config_path', start: 0, end: 0 }, op: '=', value: configPath, start: 0, end: 0 },
-      sort: 'attributes.start_time DESC',
-      limit: 2,
-      parentId: null,
-    });
-    return runs.find((r) => r.id !== runId)?.id;
+  private async previousRun(configPath: string, runId: string | undefined): Promise<string | undefined> {
+    const source = this.options.stores.forUri(vscode.Uri.file(dirname(configPath)))?.source;
+    if (!source || !runId) return undefined;
+    try {
+      const runs = await source.runsOfConfig(configPath, { limit: 2 });
+      return runs.find((r) => r.id !== runId)?.id;
+    } catch {
+      return undefined; // the store went away: the message offers "Show Run" alone
+    }
   }
 
   dispose(): void {

@@ -8,7 +8,7 @@ export type RunsNode =
   | { readonly kind: 'metric'; readonly id: string; readonly folderKey: string; readonly runId: string; readonly key: string }
   | { readonly kind: 'artifact'; readonly id: string; readonly folderKey: string; readonly runId: string; readonly path: string; readonly sha256: string; readonly size: number; readonly artifactKind: string }
   | { readonly kind: 'input'; readonly id: string; readonly folderKey: string; readonly runId: string; readonly path: string; readonly role: string; readonly fingerprint: string }
-  | { readonly kind: 'more'; readonly id: string; readonly folderKey: string; readonly parent: string; readonly remaining: number }
+  | { readonly kind: 'more'; readonly id: string; readonly folderKey: string; readonly parent: string }
   | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly icon?: string }
   | RemoteNode;
 
