@@ -8,7 +8,7 @@ import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { ServeService } from './serveService';
 import { BuildSession } from './buildSession';
 import { DEPLOY_PAGE } from '../../views/deploy/deployHtml';
-import { matchChoice, versionChoices } from '../../views/deploy/deployState';
+import { matchChoice, versionChoices, versionOfRef } from '../../views/deploy/deployState';
 import { MonitorSession } from '../../views/deploy/monitorSession';
 import { runSmokeTest } from '../../deploy/smoke/smokeTest';
 import type { WebviewPanelSpec } from '../webview/webviewPanelHost';
@@ -223,14 +223,14 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
           return;
         case 'serve': {
           if (this.refuseUntrusted('Serving')) return;
-          const [name, version] = splitRef(m.ref);
+          const [name, version] = versionOfRef(m.ref);
           await this.deps.serve.start(this.requireFolder(), name, version, { image: m.image === true });
           this.monitor.reset();
           void this.monitor.kick();
           return;
         }
         case 'stopServing': {
-          const [name, version] = splitRef(m.ref);
+          const [name, version] = versionOfRef(m.ref);
           const folder = this.requireFolder();
           if (!(await this.deps.serve.stop(folder.folder.uri.toString(), name, version))) {
             void this.post([{ type: 'error', message: `${name} v${version} is not served from this window; stop it where it was started.` }]);
@@ -290,7 +290,7 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
   /** "Retrain with Current Data": the source run's config, to train again on today's data. */
   private async openConfig(ref: string): Promise<void> {
     const folder = this.requireFolder();
-    const [name, version] = splitRef(ref);
+    const [name, version] = versionOfRef(ref);
     const v = folder.store.registry.getModelVersion(name, version);
     if (!v.configPath) throw new Error(`${name} v${version}'s run ${v.runName} recorded no config file`);
     const file = isAbsolute(v.configPath) ? v.configPath : resolve(folder.folder.uri.fsPath, v.configPath);
@@ -302,11 +302,4 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
     if (this.stateTimer) clearTimeout(this.stateTimer);
     super.dispose();
   }
-}
-
-/** `churn:3` → ['churn', 3]. */
-export function splitRef(ref: string): [string, number] {
-  const m = /^(.+):(\d+)$/.exec(ref);
-  if (!m) throw new Error(`"${ref}" is not a model version (NAME:VERSION)`);
-  return [m[1]!, Number(m[2])];
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VersionChoice } from '../../protocol/deploy';
-import { appendCapped, matchChoice, monitorViewOf, versionChoices } from './deployState';
+import { appendCapped, matchChoice, monitorViewOf, versionChoices, versionOfRef } from './deployState';
 import { trainedRun } from '../../store/testing/registryRuns';
 import { tempStore } from '../../store/testing/tempStore';
 import type { MonitorReport } from '../../deploy/monitor/monitorSample';
@@ -63,4 +63,10 @@ test('versionChoices, on a real store: the newest built image, and what serves a
   const [v2, v1] = versionChoices(store);
   assert.deepEqual([v1!.ref, v1!.builtImage, v1!.servingUrl, v1!.servingImage], ['iris:1', 'runlens/iris:1', 'http://127.0.0.1:9001', 'runlens/iris:1']);
   assert.deepEqual([v2!.ref, v2!.builtImage, v2!.servingUrl, v2!.servingImage], ['iris:2', null, 'http://127.0.0.1:9002', null]);
+});
+
+test('versionOfRef reads NAME:VERSION and refuses an alias, a bare name or a run', () => {
+  assert.deepEqual(versionOfRef('churn:3'), ['churn', 3]);
+  assert.deepEqual(versionOfRef('my.model-2:12'), ['my.model-2', 12]);
+  for (const bad of ['churn@production', 'churn', 'run:abc', 'churn:0', 'churn:x']) assert.throws(() => versionOfRef(bad), /churn|run:abc/, bad);
 });

@@ -11,6 +11,7 @@ import type { BuildView, FeatureDriftView, MonitorView, VersionChoice } from '..
 import type { RunStore } from '../../store/runStore';
 import type { DeploymentRecord } from '../../store/types';
 import { deploymentImageTag } from '../models/modelPresentation';
+import { parseModelRef } from '../../core/registry/modelRef';
 
 /** Most build log lines the panel keeps (the head is dropped): a webview with 100,000 rows would crawl. */
 export const MAX_LOG_LINES = 5000;
@@ -99,4 +100,11 @@ export function monitorViewOf(ref: string, r: MonitorReport, canRetrain: boolean
     warnings: r.warnings,
     canRetrain,
   };
+}
+
+/** A page message's version reference, `churn:3` → ['churn', 3]; anything else (an alias, a run) is refused. */
+export function versionOfRef(ref: string): [string, number] {
+  const parsed = parseModelRef(ref);
+  if (parsed.kind !== 'version') throw new Error(`"${ref}" is not a model version (NAME:VERSION)`);
+  return [parsed.name, parsed.version];
 }
