@@ -90,30 +90,42 @@ function servableWorkspace(): NodeJS.ProcessEnv {
   };
 }
 
-async function outputUntil(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<() => string> {
+/** The child's stdout and stderr as they come, and a wait for a pattern in them (or its exit, or 90 s). */
+function collect(child: ChildProcessWithoutNullStreams): { out: () => string; until: (pattern: RegExp) => Promise<void> } {
   let out = '';
-  child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
-  child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
-  await new Promise<void>((resolve, reject) => {
+  const waits = new Set<() => void>();
+  const take = (t: string): void => {
+    out += t;
+    for (const check of waits) check();
+  };
+  child.stdout.setEncoding('utf8').on('data', take);
+  child.stderr.setEncoding('utf8').on('data', take);
+  const until = (pattern: RegExp): Promise<void> => new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${pattern} within 90 s: ${out}`)), 90_000);
-    child.stdout.on('data', () => {
-      if (pattern.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    const check = (): void => {
+      if (!pattern.test(out)) return;
+      clearTimeout(timer);
+      waits.delete(check);
+      resolve();
+    };
+    waits.add(check);
     child.on('exit', (code) => reject(new Error(`exited (${code}) before ${pattern}: ${out}`)));
+    check();
   });
-  return () => out;
+  return { out: () => out, until };
 }
 
 test('SIGTERM stops serve --image with the signal\'s line and one line of its own, none of the container CLI\'s, and exit 0', async () => {
   const env = servableWorkspace();
   const served = spawnCli(ws.dir, ['serve', 'iris@production', '--image', '--port', '0', '--cli-arg=--storage-driver=vfs'], env);
   try {
-    const out = await outputUntil(served, /deployment #\d+ of iris v1 recorded/);
+    const { out, until } = collect(served);
+    await until(/deployment #\d+ of iris v1 recorded/);
     const url = /at (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(out())![1]!;
     const deployment = Number(/deployment #(\d+) of iris v1 recorded/.exec(out())![1]);
+    // the request log by its path on this machine, not the container's mount point
+    await until(/^logging requests to /m);
+    assert.match(out(), new RegExp(`^logging requests to ${join(ws.dir, '.runlens', 'serving', 'iris-v1-image', 'requests.jsonl').replace(/[.]/g, '\\.')} `, 'm'));
     // the image runs the same server code: a column the model does not take is named back, and said once
     const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2, customer_id: 'c1' };
     for (let i = 0; i < 2; i++) {
@@ -121,6 +133,7 @@ test('SIGTERM stops serve --image with the signal\'s line and one line of its ow
       assert.deepEqual(await res.json(), { predictions: ['setosa'] });
       assert.equal(res.headers.get('x-runlens-ignored-columns'), 'customer_id');
     }
+    await until(/^ignoring column/m);
     const before = out().length;
     served.kill('SIGTERM');
     const [code] = (await once(served, 'exit')) as [number | null];

@@ -148,6 +148,11 @@ function serverArgs(host: string, port: number, options: ImageServeOptions): str
     ...(log ? ['--request-log', `${CONTAINER_LOG_DIR}/${log.file}`, ...(log.rate !== undefined ? ['--log-rate', String(log.rate)] : [])] : [])];
 }
 
+/** A server line as the host sees it: the request log's mounted folder named by its host path ("logging requests to …"). */
+function onHost(line: string, options: ImageServeOptions): string {
+  return options.requestLog ? line.split(`${CONTAINER_LOG_DIR}/`).join(`${options.requestLog.dir}/`) : line;
+}
+
 function volumeArgs(options: ImageServeOptions): string[] {
   return options.requestLog ? ['--volume', `${options.requestLog.dir}:${CONTAINER_LOG_DIR}`] : [];
 }
@@ -193,7 +198,7 @@ async function startWithBuildah(found: RunnableImage, options: ImageServeOptions
       env: options.env,
       display: formatCommand('buildah', args),
       timeoutMs: options.timeoutMs ?? 60_000,
-      ...(options.onLine ? { onLine: options.onLine } : {}),
+      ...(options.onLine ? { onLine: (line: string, stream: 'stdout' | 'stderr') => options.onLine!(onHost(line, options), stream) } : {}),
       ...(options.onExit ? { onExit: options.onExit } : {}),
       afterStop: async () => {
         await cli(found.path, [...storage, 'rm', container], options.env).catch(() => undefined);
