@@ -3,7 +3,8 @@
  * 2.12 with runs logged by MLflow's own Python client: experiments, pages of
  * runs newest first with "load more", nested runs, a filter with `or`, the
  * poll that notices a running run's new metric, a server that goes away and
- * comes back, and one that accepts connections but never answers.
+ * comes back, one that accepts connections but never answers, and one
+ * that refuses the credentials.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -221,5 +222,24 @@ describe('RemoteServerModel on a real MLflow server', () => {
     await offline;
     assert.equal(m.online, false);
     assert.equal(m.offlineReason, `${uri} did not answer within 0.3 s`);
+  });
+
+  test('a server that refuses the credentials (401) is offline with how to set them', async (t) => {
+    // MLflow's basic-auth app answers so (it needs Flask-WTF, absent here: the e2e test puts a proxy in front of the real server)
+    const guarded = http.createServer((_req, res) => {
+      res.writeHead(401, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error_code: 'UNAUTHENTICATED', message: 'You are not authenticated.' }));
+    });
+    await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+    t.after(() => guarded.close());
+    const uri = `http://127.0.0.1:${(guarded.address() as { port: number }).port}`;
+    const m = new RemoteServerModel({ source: new MlflowRunSource(client(uri)), timeoutMs: 5000, pageSize: () => 10, query: () => ({ filter: '', sort: '' }), timers: new ManualTimers() });
+    t.after(() => m.dispose());
+    const offline = nextChange(m, (c) => c.kind === 'server');
+    assert.equal(m.experiments().state, 'loading');
+    await offline;
+    assert.equal(m.online, false);
+    assert.equal(m.offlineReason, '401 UNAUTHENTICATED: the server wants credentials; set them with "Set Tracking Server Credentials…" (or MLflow\'s MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD)');
+    assert.deepEqual(m.experiments(), { state: 'error', message: m.offlineReason });
   });
 });
