@@ -1,8 +1,8 @@
 import type { DatasetDiffPageState, DiffSummary, HostToPage, PageToHost, RowFilter } from '../../src/protocol/datasetDiff';
 import { collapsibleSection } from '../shared/collapsibleSection';
-import { h, replaceChildren } from '../shared/dom';
+import { h, icon, replaceChildren } from '../shared/dom';
 import { DriftView } from './driftView';
-import { formatCount, icon } from './format';
+import { formatCount } from './format';
 import { RowsTable } from './rowsTable';
 import { StatsView } from './statsView';
 

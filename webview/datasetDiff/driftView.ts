@@ -1,6 +1,6 @@
 import type { ColumnDrift, DiffSummary, DriftVerdict } from '../../src/protocol/datasetDiff';
-import { h, replaceChildren } from '../shared/dom';
-import { formatStat, icon } from './format';
+import { h, icon, replaceChildren } from '../shared/dom';
+import { formatStat } from './format';
 
 const VERDICT: Readonly<Record<DriftVerdict, [string, string]>> = {
   large: ['error', 'large drift'],

@@ -24,7 +24,3 @@ export function formatStat(v: number | null | undefined): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
-
-export function icon(name: string, label?: string): HTMLElement {
-  return h('span', { className: `codicon codicon-${name}`, attrs: label ? { 'aria-label': label, role: 'img' } : { 'aria-hidden': 'true' } });
-}

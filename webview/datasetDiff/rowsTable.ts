@@ -1,6 +1,6 @@
 import type { DiffSummary, RowChange, RowChangeKind, RowFilter } from '../../src/protocol/datasetDiff';
-import { h, replaceChildren } from '../shared/dom';
-import { cellNode, cellText, formatCount, icon } from './format';
+import { h, icon, replaceChildren } from '../shared/dom';
+import { cellNode, cellText, formatCount } from './format';
 
 export interface RowsHost {
   /** Asks the host for a window of rows; returns the request id. */

@@ -1,7 +1,7 @@
 import type { BuildView, PageToHost, VersionChoice } from '../../src/protocol/deploy';
 import { parseImageReference } from '../../src/protocol/imageReference';
-import { h, replaceChildren } from '../shared/dom';
-import { button, icon, seconds } from './format';
+import { h, icon, replaceChildren } from '../shared/dom';
+import { button, seconds } from './format';
 
 /** The page never holds more log lines than this (the host keeps the same cap). */
 const MAX_LINES = 5000;

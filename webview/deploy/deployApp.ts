@@ -1,8 +1,7 @@
 import type { DeployPageState, DeployState, HostToPage, PageToHost, VersionChoice } from '../../src/protocol/deploy';
 import { assertNever } from '../shared/assertNever';
-import { h, replaceChildren } from '../shared/dom';
+import { h, icon, replaceChildren } from '../shared/dom';
 import { BuildSection } from './buildView';
-import { icon } from './format';
 import { MonitorSection } from './monitorView';
 import { SmokeSection } from './smokeView';
 

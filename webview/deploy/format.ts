@@ -1,10 +1,5 @@
 import { h } from '../shared/dom';
 
-/** A codicon; decorative unless it has a label. */
-export function icon(name: string, label?: string): HTMLElement {
-  return h('span', { className: `codicon codicon-${name}`, attrs: label ? { 'aria-label': label, role: 'img' } : { 'aria-hidden': 'true' } });
-}
-
 /** A vscode-button (secondary unless `primary`); the label is data-safe text. */
 export function button(label: string, iconName: string, onClick: () => void, secondary = true): HTMLElement {
   const b = h('vscode-button', { attrs: { icon: iconName, ...(secondary ? { secondary: '' } : {}) } }, label);

@@ -1,6 +1,6 @@
 import type { MonitorView, PageToHost, VersionChoice } from '../../src/protocol/deploy';
-import { h, replaceChildren } from '../shared/dom';
-import { button, icon, num, percent } from './format';
+import { h, icon, replaceChildren } from '../shared/dom';
+import { button, num, percent } from './format';
 
 export interface MonitorHost {
   readonly post: (m: PageToHost) => void;

@@ -1,6 +1,6 @@
 import type { PageToHost, SmokeView, VersionChoice } from '../../src/protocol/deploy';
-import { h, replaceChildren } from '../shared/dom';
-import { button, icon, seconds } from './format';
+import { h, icon, replaceChildren } from '../shared/dom';
+import { button, seconds } from './format';
 
 export interface SmokeHost {
   readonly post: (m: PageToHost) => void;

@@ -42,3 +42,8 @@ export function swatch(color: string): HTMLSpanElement {
   s.style.backgroundColor = color;
   return s;
 }
+
+/** A codicon; decorative unless it has a label. */
+export function icon(name: string, label?: string): HTMLElement {
+  return h('span', { className: `codicon codicon-${name}`, attrs: label ? { 'aria-label': label, role: 'img' } : { 'aria-hidden': 'true' } });
+}
