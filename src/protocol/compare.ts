@@ -4,9 +4,9 @@
  * import. Payloads are JSON (VS Code serialises webview messages as JSON), so
  * non-finite numbers travel as `null` in number arrays and as text in tables.
  *
- * Handshake: the page posts `ready` first; the host holds every message until
- * then and answers with `data` (reason `init`) followed by one `series`
- * message per charted metric. Both receivers end their switch in `assertNever`.
+ * Handshake (src/views/webview/pageChannel.ts): the page posts `ready` first;
+ * the host sends nothing until then and answers with `data` (reason `init`)
+ * followed by one `series` message per charted metric. Both receivers end their switch in `assertNever`.
  */
 
 /** X axis of the metric curves. `relative`: seconds since the run started; `wall`: clock time. */
