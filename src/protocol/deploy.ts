@@ -6,7 +6,7 @@
  * Handshake (src/views/webview/pageChannel.ts): the page posts `ready` first;
  * the host sends nothing until then (a `reveal` asked for earlier waits for
  * it) and answers with `state` (everything the page shows), then streams
- * `buildLog` / `buildFinished` / `smoke` / `monitor` as they happen. A page
+ * `buildLog` / `build` / `smokeRunning` / `smoke` / `monitor` as they happen. A page
  * torn down while hidden posts `ready` again and gets `state` again, which
  * carries the build log so far. Both receivers end their switch in `assertNever`.
  */
