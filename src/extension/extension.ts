@@ -37,8 +37,6 @@ import { teamServerCommands } from './teamServers/teamServerCommands';
 import { REMOTE_SCHEME, RemoteDocumentsProvider } from './teamServers/remoteDocuments';
 import { LogToShipper } from './teamServers/logToShipper';
 import { BacklogShipper } from './teamServers/backlogShipper';
-import { LocalRunSource } from '../tracking/localRunSource';
-import type { RunStore } from '../store/runStore';
 import { parseRunKey, remoteRunKey } from '../views/teamServers/runKey';
 import type { PickSource } from './compare/compareRunPicker';
 import { pickMoreRuns } from './compare/compareRunPicker';
@@ -148,24 +146,18 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   sub(vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
   sub(vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, new RemoteDocumentsProvider(teamServers)));
 
-  // One LocalRunSource per open store, so the compare panel reads local and remote runs alike.
-  const localSources = new WeakMap<RunStore, LocalRunSource>();
-  const localSource = (store: RunStore) => {
-    let s = localSources.get(store);
-    if (!s) localSources.set(store, (s = new LocalRunSource(store)));
-    return s;
-  };
+  // Each open store's LocalRunSource (made by WorkspaceStores, shared by every view), so the compare panel reads local and remote runs alike.
   const sourceForRun = (key: string) => {
     const ref = parseRunKey(key);
     if (ref.server !== undefined) {
       const source = teamServers.source(ref.server);
       return source ? { source, runId: ref.runId } : undefined;
     }
-    const store = stores.findRun(ref.runId)?.store;
-    return store ? { source: localSource(store), runId: ref.runId } : undefined;
+    const source = stores.findRun(ref.runId)?.source;
+    return source ? { source, runId: ref.runId } : undefined;
   };
   const pickSources = (): PickSource[] => [
-    ...stores.folders.flatMap((f) => (f.store ? [{ label: f.folder.name, source: localSource(f.store), keyOf: (id: string) => id }] : [])),
+    ...stores.folders.flatMap((f) => (f.source ? [{ label: f.folder.name, source: f.source, keyOf: (id: string) => id }] : [])),
     ...teamServers.servers.filter((e) => e.model.online !== false).map((e) => ({
       label: `${e.server.name} (${e.server.uri})`, source: e.source, keyOf: (id: string) => remoteRunKey(e.server.uri, id), signal: () => AbortSignal.timeout(15_000),
     })),
@@ -173,7 +165,11 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   const compareDeps = {
     extensionUri: context.extensionUri,
     sourceForRun,
-    onDidChangeStores: stores.onDidChange,
+    // curves and statuses: a change to the registry or the datasets alone leaves the panel as it is
+    onDidChangeStores: (listener: (e: unknown) => unknown) => stores.onDidChange((e) => {
+      const c = e.change;
+      if (!c || c.metricsAppended.length > 0 || c.runStatusChanged.length > 0 || c.runsEdited || c.runsCreated.length > 0) listener(e);
+    }),
     onDidChangeRemote: teamServers.onDidChangeData,
     pickMoreRuns: (compared: readonly string[]) => pickMoreRuns(pickSources(), compared),
     pointsPerSeries: () => settings().pointsPerSeries,
