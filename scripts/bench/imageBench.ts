@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleServer, registeredIris } from '../../src/deploy/build/buildFixtures';
+import { bundleServer, registeredIris } from '../../src/deploy/build/testing/buildFixtures';
 import { findOnPath } from '../../src/deploy/build/containerCli';
 import { buildModelImage } from '../../src/deploy/build/imageBuild';
 import type { BenchResult } from './types';

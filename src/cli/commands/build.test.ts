@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../test/fixtures/workspace';
-import { isolatedDir, registeredCliWorkspace } from '../../deploy/build/buildFixtures';
+import { isolatedDir, registeredCliWorkspace } from '../../deploy/build/testing/buildFixtures';
 
 let ws: Awaited<ReturnType<typeof registeredCliWorkspace>>;
 let env: NodeJS.ProcessEnv;

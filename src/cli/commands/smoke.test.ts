@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../../test/fixtures/workspace';
-import { registeredCliWorkspace } from '../../deploy/build/buildFixtures';
+import { registeredCliWorkspace } from '../../deploy/build/testing/buildFixtures';
 
 let ws: Awaited<ReturnType<typeof registeredCliWorkspace>>;
 let env: NodeJS.ProcessEnv;

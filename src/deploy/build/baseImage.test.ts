@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from '../../../test/fixtures/workspace';
 import { missingTool } from '../../../test/fixtures/requiredTool';
-import { registeredCliWorkspace } from './buildFixtures';
+import { registeredCliWorkspace } from './testing/buildFixtures';
 import { baseContainerfile, defaultBaseTag } from './baseImage';
 import { findOnPath, runImageCommandHere } from './containerCli';
 

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { processGone, waitFor } from '../../worker/command/commandTesting';
-import { isolatedDir } from './buildFixtures';
+import { isolatedDir } from './testing/buildFixtures';
 import { GUARD_FAILED_EXIT, GUARD_LINE_PREFIX, formatGuardArgs, parseGuardArgs } from './buildGuardProtocol';
 import { runContainerBuild } from './buildRunner';
 import { guardInvocation, resolveBuildGuard, spawnBuildProcess } from './guardedSpawn';

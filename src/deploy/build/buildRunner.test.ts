@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isolatedDir } from './buildFixtures';
+import { isolatedDir } from './testing/buildFixtures';
 import { runContainerBuild } from './buildRunner';
 
 const tmp = isolatedDir('runlens-runner-');

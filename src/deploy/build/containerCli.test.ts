@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isolatedDir } from './buildFixtures';
+import { isolatedDir } from './testing/buildFixtures';
 import { buildCommandArgs, detectContainerCli, findOnPath, formatCommand, parseCliName, runImageCommand } from './containerCli';
 
 const tmp = isolatedDir('runlens-cli-');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processGone, waitFor } from '../../worker/command/commandTesting';
-import { isolatedDir } from './buildFixtures';
+import { isolatedDir } from './testing/buildFixtures';
 import { runContainerBuild } from './buildRunner';
 import { resolveBuildGuard } from './guardedSpawn';
 

@@ -20,8 +20,8 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, runCli } from '../../../test/fixtures/workspace';
 import type { ModelBuildRecord } from '../../store/types';
 import { processGone, waitFor } from '../../worker/command/commandTesting';
-import { bundleServer, isolatedDir, registeredIris } from './buildFixtures';
-import type { RegisteredFixture } from './buildFixtures';
+import { bundleServer, isolatedDir, registeredIris } from './testing/buildFixtures';
+import type { RegisteredFixture } from './testing/buildFixtures';
 
 const REASON = 'the build process exited without recording a result (killed?)';
 const tmp = isolatedDir('runlens-killed-build-');

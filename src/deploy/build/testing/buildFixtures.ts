@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import assert from 'node:assert/strict';
-import { makeWorkspace, runCli } from '../../../test/fixtures/workspace';
-import { fingerprintFile } from '../../core/data/fingerprint';
-import { RunStore } from '../../store/runStore';
-import { resolveModel } from '../registry/resolveModel';
-import type { ResolvedModel } from '../registry/resolveModel';
-import { trainFixture } from '../serve/servingFixtures';
-import type { TrainedFixture } from '../serve/servingFixtures';
+import { makeWorkspace, runCli } from '../../../../test/fixtures/workspace';
+import { fingerprintFile } from '../../../core/data/fingerprint';
+import { RunStore } from '../../../store/runStore';
+import { resolveModel } from '../../registry/resolveModel';
+import type { ResolvedModel } from '../../registry/resolveModel';
+import { trainFixture } from '../../serve/servingFixtures';
+import type { TrainedFixture } from '../../serve/servingFixtures';
 
-const REPO = join(__dirname, '..', '..', '..');
+const REPO = join(__dirname, '..', '..', '..', '..');
 
 export interface RegisteredFixture {
   readonly dir: string;
