@@ -10,6 +10,7 @@ import { makeWorkspace } from '../../test/fixtures/workspace';
 import { slowConfigYaml, writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
 import { RunStore } from '../store/runStore';
 import { TrainerProcess } from './trainerProcess';
+import { waitFor } from './command/commandTesting';
 import type { WorkerMessage } from './protocol';
 
 const IRIS_CV = [
@@ -75,12 +76,15 @@ describe('cross-validation in the trainer', () => {
     writeSlowClassificationCsv(join(ws.dir, 'data', 'slow.csv'), 30_000);
     const messages: WorkerMessage[] = [];
     const trainer = new TrainerProcess({ storeDir, configPath: ws.write('slow-cv.train.yaml', SLOW_CV) }, { onMessage: (m) => messages.push(m), killGraceMs: 3000 });
-    const t0 = Date.now();
-    while (!messages.some((m) => m.type === 'progress' && m.phase === 'cv')) {
-      assert.ok(Date.now() - t0 < 60_000, 'cv did not start');
-      await new Promise((r) => setTimeout(r, 20));
+    // Cancel once a fold's run is running (the cv phase has begun and its first fold is fitting).
+    await waitFor(() => messages.some((m) => m.type === 'progress' && m.phase === 'cv'), 'cv to start', 120_000);
+    const runId = messages.flatMap((m) => (m.type === 'started' ? [m.runId] : []))[0]!;
+    const reader = RunStore.open(storeDir);
+    try {
+      await waitFor(() => reader.listRuns({ parentId: runId }).some((f) => f.status === 'running'), 'a fold to be running', 120_000);
+    } finally {
+      reader.close();
     }
-    await new Promise((r) => setTimeout(r, 500));
     trainer.cancel();
     const outcome = await trainer.done;
     assert.equal(outcome.status, 'killed');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
 import { writeSlowClassificationCsv } from '../../../test/fixtures/syntheticCsv';
 import { RunStore } from '../../store/runStore';
+import { waitFor } from '../../worker/command/commandTesting';
 
 const SWEEP = [
   'experiment: cli-sweep',
@@ -137,12 +138,15 @@ describe('runlens sweep cancelled with SIGINT', () => {
     child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
     child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const t0 = Date.now();
-    while ((stderr.match(/ started: /g) ?? []).length < 2) {
-      assert.ok(Date.now() - t0 < 60_000, `two trials did not start:\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
+    // Interrupt once two trials are fitting: their runs are running and have logged metrics.
+    const reader = RunStore.open(join(ws.dir, '.runlens'));
+    try {
+      const fitting = () => reader.listRuns({ experiment: 'slow' })
+        .filter((r) => r.parentId !== null && r.status === 'running' && reader.getMetricSummaries(r.id).length > 0).length;
+      await waitFor(() => fitting() >= 2, `two trials to be fitting:\n${stderr}`, 120_000);
+    } finally {
+      reader.close();
     }
-    await new Promise((r) => setTimeout(r, 3000));
     child.kill('SIGINT');
     assert.equal(await exited, 130, stderr);
     const out = JSON.parse(stdout) as SweepJson;
