@@ -285,25 +285,30 @@ describe('model server limits and shutdown', () => {
     const s = await serve(iris);
     const records = frameRecords(iris.data.testFrame, ['species']).slice(0, 5);
     const body = Buffer.from(JSON.stringify({ dataframe_records: records }));
+    // Expect: 100-continue: the server's "100 Continue" says it has the request in hand; the body is sent
+    // only after close() has started.
+    let sendBody!: () => void;
+    let inHand!: () => void;
+    const received = new Promise<void>((resolve) => (inHand = resolve));
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port: s.port, path: '/invocations', method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
+        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, Expect: '100-continue' } }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       });
       req.on('error', reject);
-      req.write(body.subarray(0, 10));
-      // The rest is sent only after close() has started.
-      setTimeout(() => req.end(body.subarray(10)), 150);
+      req.on('continue', inHand);
+      sendBody = () => req.end(body);
+      req.flushHeaders();
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await received;
     let closed = false;
     const closing = s.server.close().then(() => (closed = true));
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(closed, false, 'close waits for the in-flight request');
     await assert.rejects(fetch(`${s.base}/ping`), 'no new connections once closing');
+    assert.equal(closed, false, 'close waits for the in-flight request');
+    sendBody();
     const got = await answer;
     assert.equal(got.status, 200);
     assert.deepEqual(JSON.parse(got.body), { predictions: expectedPredictions(iris).slice(0, 5) });
