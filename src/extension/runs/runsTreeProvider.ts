@@ -283,27 +283,37 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
     try {
       const change = f.change;
-      if (change.runsCreated.length > 0 || change.runsEdited || change.runStatusChanged.length > 0) {
-        const now = await this.listExperiments(source);
-        this.experiments.set(key, new Map(now.map((e) => [e.name, e])));
-        if (now.length !== before.size || now.some((e) => !before.has(e.name))) {
-          this.fireFolder(key);
-          this.updateHasRuns();
-          return;
-        }
-        for (const e of now) {
-          const old = before.get(e.name)!;
-          if (old.runCount !== e.runCount || old.lastRunAt !== e.lastRunAt) {
-            const node = this.nodes.get(`${key}|exp|${e.name}`);
-            if (node) this.emitter.fire(node);
-          }
-        }
-      }
-      await this.refreshShownRuns(key, source);
+      const counts = change.runsCreated.length > 0 || change.runsEdited || change.runStatusChanged.length > 0;
+      if (counts && !(await this.refreshExperiments(key, source, before))) return;
+      // a shown run that is gone (deleted, soft-deleted by an MLflow client) changes its experiment's count too
+      const vanished = await this.refreshShownRuns(key, source);
+      if (vanished && !counts) await this.refreshExperiments(key, source, before);
     } catch {
       // the store went away meanwhile: its next event (or the folder's error row) says so
       this.fireFolder(key);
     }
+  }
+
+  /**
+   * Reads the experiments again and shows those whose count or newest run
+   * changed; false when the list itself changed (the folder was shown again whole).
+   */
+  private async refreshExperiments(key: string, source: RunSource, before: Map<string, SourceExperiment>): Promise<boolean> {
+    const now = await this.listExperiments(source);
+    this.experiments.set(key, new Map(now.map((e) => [e.name, e])));
+    if (now.length !== before.size || now.some((e) => !before.has(e.name))) {
+      this.fireFolder(key);
+      this.updateHasRuns();
+      return false;
+    }
+    for (const e of now) {
+      const old = before.get(e.name)!;
+      if (old.runCount !== e.runCount || old.lastRunAt !== e.lastRunAt) {
+        const node = this.nodes.get(`${key}|exp|${e.name}`);
+        if (node) this.emitter.fire(node);
+      }
+    }
+    return true;
   }
 
   /**
@@ -313,14 +323,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
    * the view's commands, or `runlens` in a terminal) changes what their row
    * shows and a star can move it (starred first). A live run is shown again;
    * an ended run that changed has its parent re-listed, so its order and its
-   * context menu follow.
+   * context menu follow. True when a shown run is gone.
    */
-  private async refreshShownRuns(key: string, source: RunSource): Promise<void> {
+  private async refreshShownRuns(key: string, source: RunSource): Promise<boolean> {
     const shown = [...this.rows.values()].filter((r) => this.nodes.has(`${key}|run|${r.id}`));
     const live = shown.filter((r) => LIVE.has(r.status));
     const ended = shown.filter((r) => !LIVE.has(r.status)).slice(-EDIT_CHECK_MAX);
     const ids = [...live, ...ended].map((r) => r.id);
-    if (ids.length === 0) return;
+    if (ids.length === 0) return false;
     const fresh = new Map((await source.searchRuns({ filter: runIdsFilter(ids) })).rows.map((r) => [r.id, r]));
     for (const row of live) {
       const now = fresh.get(row.id);
@@ -342,6 +352,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       else this.rows.delete(row.id);
     }
     for (const node of parents) this.emitter.fire(node);
+    return ids.some((id) => !fresh.has(id));
   }
 
   dispose(): void {
