@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from '../../src/core/data/csvReader';
-import { createRng } from '../../src/core/util/rng';
+import { Rng } from '../../src/core/util/rng';
 import type { BenchResult } from './types';
 
 const ROWS = 200_000;
@@ -20,7 +20,7 @@ const REPEATS = 3;
 
 /** Writes the benchmark CSV: 19 normal features at various scales and a noisy linear target `y`. */
 export async function writeBenchCsv(path: string, rows = ROWS): Promise<void> {
-  const rng = createRng(7);
+  const rng = new Rng(7);
   const weights = Array.from({ length: FEATURES }, () => rng.normal());
   const out = createWriteStream(path);
   const header = [...Array.from({ length: FEATURES }, (_, i) => `x${i}`), 'y'].join(',');

@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import type { BuildOptions, BuildResult } from 'esbuild';
 import { WORKER_MIN_BYTES } from '../../src/core/datasetDiff/csvSource';
 import { diffCsvFiles } from '../../src/core/datasetDiff/diffFiles';
-import { createRng } from '../../src/core/util/rng';
+import { Rng } from '../../src/core/util/rng';
 import type { BenchResult } from './types';
 
 /** The issue's size; DIFF_BENCH_ROWS overrides it for a quick run. */
@@ -38,7 +38,7 @@ const CATEGORIES = ['red', 'green', 'blue', 'cyan', 'magenta', 'yellow'];
 
 /** Writes A and B; B equals A except for one cell in every 100th row. Returns the changed row count. */
 export async function writeBenchPair(pathA: string, pathB: string, rows: number): Promise<number> {
-  const rng = createRng(11);
+  const rng = new Rng(11);
   const outA = createWriteStream(pathA);
   const outB = createWriteStream(pathB);
   const header = ['id', ...Array.from({ length: NUMERIC }, (_, i) => `x${i}`), ...Array.from({ length: CATEGORICAL }, (_, i) => `c${i}`)].join(',') + '\n';

@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import type { BuildOptions, BuildResult } from 'esbuild';
 import { diffCsvFiles } from '../../src/core/datasetDiff/diffFiles';
 import type { DiffProgress } from '../../src/core/datasetDiff/diffFiles';
-import { createRng } from '../../src/core/util/rng';
+import { Rng } from '../../src/core/util/rng';
 import type { BenchResult } from './types';
 
 const ROWS = Number(process.env.DIFF_LARGE_ROWS ?? 13_000_000);
@@ -55,7 +55,7 @@ export interface LargePair {
  * format per cell: 2 GB in about a minute instead of several.
  */
 export async function writeLargePair(pathA: string, pathB: string, rows: number): Promise<LargePair> {
-  const rng = createRng(5);
+  const rng = new Rng(5);
   const pool = Array.from({ length: 1 << 14 }, () => String(Math.round(rng.normal() * 1e6) / 1e3));
   const outA = createWriteStream(pathA);
   const outB = createWriteStream(pathB);

@@ -7,7 +7,7 @@ import { parseCsvText, readCsv } from './csvReader';
 import type { CsvFrame } from './csvReader';
 import type { Column } from './frame';
 import { columnByName } from './frame';
-import { createRng } from '../util/rng';
+import { Rng } from '../util/rng';
 
 let dir: string;
 before(() => {
@@ -170,7 +170,7 @@ test('a trailing delimiter means an empty last field', () => {
 });
 
 test('numbers read from a file equal Number() of their text, bit for bit', async () => {
-  const rng = createRng(11);
+  const rng = new Rng(11);
   const values: string[] = [];
   const lines = ['x,y,z'];
   for (let i = 0; i < 3000; i++) {
@@ -185,7 +185,7 @@ test('numbers read from a file equal Number() of their text, bit for bit', async
 });
 
 test('files bigger than a read chunk: rows and quoted line breaks across chunk edges read the same as in memory', async () => {
-  const rng = createRng(5);
+  const rng = new Rng(5);
   const lines = ['id,text,value,flag,w'];
   for (let i = 0; i < 120_000; i++) {
     const text = i % 7 === 0 ? `"multi\nline, ""quoted"" ${i}"` : i % 5 === 0 ? '' : `word${i % 13}`;
@@ -233,7 +233,7 @@ test('lines of spaces are blank lines (before the header too); in a one-column f
 });
 
 test('a file quoting every cell reads the same numbers as an unquoted one', async () => {
-  const rng = createRng(12);
+  const rng = new Rng(12);
   const rowsPlain: string[] = ['"a","b","c"'];
   const rowsQuoted: string[] = ['a,b,c'];
   for (let i = 0; i < 50_000; i++) {

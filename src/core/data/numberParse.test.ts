@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecimalParser, parseNumberText } from './numberParse';
-import { createRng } from '../util/rng';
+import { Rng } from '../util/rng';
 
 const parser = new DecimalParser();
 const enc = new TextEncoder();
@@ -27,7 +27,7 @@ function assertExact(s: string): boolean {
   return fast;
 }
 
-function randomDouble(rng: ReturnType<typeof createRng>): number {
+function randomDouble(rng: Rng): number {
   const v = new DataView(new ArrayBuffer(8));
   for (;;) {
     v.setUint32(0, (rng.next() * 2 ** 32) >>> 0);
@@ -38,7 +38,7 @@ function randomDouble(rng: ReturnType<typeof createRng>): number {
 }
 
 test('random doubles printed at full precision parse bit for bit like Number()', () => {
-  const rng = createRng(1);
+  const rng = new Rng(1);
   for (let i = 0; i < 30_000; i++) {
     const x = randomDouble(rng);
     assertExact(String(x));
@@ -48,7 +48,7 @@ test('random doubles printed at full precision parse bit for bit like Number()',
 });
 
 test('data-like doubles take the fast path and stay exact', () => {
-  const rng = createRng(2);
+  const rng = new Rng(2);
   let fast = 0;
   let total = 0;
   for (let i = 0; i < 40_000; i++) {
@@ -63,7 +63,7 @@ test('data-like doubles take the fast path and stay exact', () => {
 });
 
 test('random digit strings of 1 to 25 digits with exponents parse exactly', () => {
-  const rng = createRng(3);
+  const rng = new Rng(3);
   for (let i = 0; i < 40_000; i++) {
     const nd = 1 + rng.int(25);
     let digits = '';
@@ -78,7 +78,7 @@ test('random digit strings of 1 to 25 digits with exponents parse exactly', () =
 });
 
 test('decimal midpoints between adjacent doubles round half to even, as Number() does', () => {
-  const rng = createRng(4);
+  const rng = new Rng(4);
   const view = new DataView(new ArrayBuffer(8));
   for (let i = 0; i < 5_000; i++) {
     const x = rng.next() * 10 ** rng.int(6);

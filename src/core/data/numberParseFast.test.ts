@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecimalParser } from './numberParse';
-import { createRng } from '../util/rng';
+import { Rng } from '../util/rng';
 
 /** `parse` on a cell followed by a comma: the value (bit for bit as Number()) and where it stopped. */
 function check(p: DecimalParser, text: string): void {
@@ -14,7 +14,7 @@ function check(p: DecimalParser, text: string): void {
 
 test('the short-decimal fast path equals Number() bit for bit, up to 15 digits and just past', () => {
   const p = new DecimalParser();
-  const rng = createRng(3);
+  const rng = new Rng(3);
   for (const t of ['0', '-0', '-0.0', '000.000', '1.', '.5', '-.5', '+7', '007', '123456789012345', '1234567890123456', '0.000000000000001',
     '99999999999999.9', '999999999999999.9', '0.1', '-2.675', '1e5', '1.5E-3']) check(p, t);
   for (let i = 0; i < 20000; i++) {

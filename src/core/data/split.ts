@@ -1,4 +1,4 @@
-import { createRng, permutation, shuffleInPlace } from '../util/rng';
+import { Rng, permutation } from '../util/rng';
 import { DataError } from './dataError';
 
 /** Row indices of the two parts of a split, each in shuffled order. */
@@ -28,7 +28,7 @@ export function splitIndices(n: number, opts: SplitOptions): SplitIndices {
   if (!(opts.test >= 0 && opts.test < 1)) {
     throw new DataError(`data.split.test must be a fraction in [0, 1), got ${opts.test}`);
   }
-  const rng = createRng(opts.seed);
+  const rng = new Rng(opts.seed);
   const nTest = Math.min(Math.ceil(opts.test * n - 1e-9), Math.max(0, n - 1));
   if (opts.strata === undefined) {
     const perm = permutation(n, rng);
@@ -39,12 +39,12 @@ export function splitIndices(n: number, opts: SplitOptions): SplitIndices {
   const train: number[] = [];
   const test: number[] = [];
   groups.forEach((rows, k) => {
-    shuffleInPlace(rows, rng);
+    rng.shuffle(rows);
     for (let i = 0; i < rows.length; i++) (i < quota[k] ? test : train).push(rows[i]);
   });
   return {
-    train: shuffleInPlace(Uint32Array.from(train), rng),
-    test: shuffleInPlace(Uint32Array.from(test), rng),
+    train: rng.shuffle(Uint32Array.from(train)),
+    test: rng.shuffle(Uint32Array.from(test)),
   };
 }
 

@@ -32,7 +32,7 @@ import { PartitionStore } from './partitions';
 import { scanPass } from './scanPass';
 import type { ScanPassResult } from './scanPass';
 import { CATEGORY_LIMIT, ColumnAccumulator, RowSampler, SAMPLE_LIMIT, TOTAL_CATEGORIES, TOTAL_SAMPLE_VALUES } from './streamStats';
-import { createRng } from '../util/rng';
+import { Rng } from '../util/rng';
 import { DEFAULT_EXAMPLE_LIMIT } from './datasetDiff';
 import { duplicateKeyMessage } from './duplicateKeys';
 import type { DatasetDiff, DiffCell, DiffOptions } from './types';
@@ -296,7 +296,7 @@ function accumulators(cols: readonly NamedColumn[], scan: ScanPassResult, seed: 
     const shift = scan.finite[c.index] > 0 ? scan.sums[c.index] / scan.finite[c.index] : 0;
     return new ColumnAccumulator(c.kind, Number.isFinite(shift) ? shift : 0, sample, categories);
   });
-  return { acc, sampler: new RowSampler(sample, createRng(seed)) };
+  return { acc, sampler: new RowSampler(sample, new Rng(seed)) };
 }
 
 /** The digest that compares equal exactly when the cells do, for this column's type. */

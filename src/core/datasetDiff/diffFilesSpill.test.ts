@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '../util/rng';
+import { Rng } from '../util/rng';
 import { diffCsv } from './datasetDiff';
 import { diffCsvFiles } from './diffFiles';
 import type { DiffFilesOptions, FileDiff, RowChange } from './diffFiles';
@@ -13,7 +13,7 @@ const ROWS = 3000;
 
 /** A and B of ROWS rows: numbers, text with quotes and line breaks, booleans, missing cells; B adds, removes and edits rows and reorders them. */
 function writePair(dir: string): { a: string; b: string } {
-  const rng = createRng(5);
+  const rng = new Rng(5);
   const row = (id: number, edit: boolean, editY = false): string => {
     const x = edit ? 1000 + id : ((id * 37) % 101) / 4;
     const text = id % 7 === 0 ? `"say ""${id}""\nnext line"` : `t${id % 13}`;

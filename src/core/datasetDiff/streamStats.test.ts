@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fingerprintFrame } from '../data/fingerprint';
 import type { NumericStats } from '../data/fingerprint';
-import { createRng, shuffleInPlace } from '../util/rng';
+import { Rng } from '../util/rng';
 import { ksStatistic } from './drift';
 import { NO_TEXT } from './partitions';
 import type { PartitionRows } from './partitions';
@@ -15,7 +15,7 @@ function part(values: Float64Array): PartitionRows {
 
 /** Runs a sampler over `values` arriving in partitions of `piece` rows; returns the sample. */
 function sampleOf(values: Float64Array, capacity: number, piece: number, seed: number): Float64Array {
-  const sampler = new RowSampler(capacity, createRng(seed));
+  const sampler = new RowSampler(capacity, new Rng(seed));
   const acc = new ColumnAccumulator('numeric', 0, capacity, 10);
   for (let i = 0; i < values.length; i += piece) {
     const chunk = values.subarray(i, i + piece);
@@ -28,7 +28,7 @@ test('the row sample keeps every finite value below its capacity and a uniform s
   const small = Float64Array.from({ length: 100 }, (_, i) => (i === 5 ? NaN : i === 6 ? Infinity : 99 - i));
   assert.deepEqual([...sampleOf(small, 100, 30, 1)], [...small].filter((v) => Number.isFinite(v)).sort((x, y) => x - y));
 
-  const rng = createRng(2);
+  const rng = new Rng(2);
   const population = Float64Array.from({ length: 200_000 }, () => rng.normal());
   const kept = sampleOf(population, 5_000, 7_000, 3);
   assert.equal(kept.length, 5_000);
@@ -41,12 +41,12 @@ test('the row sample keeps every finite value below its capacity and a uniform s
 });
 
 test('numeric statistics equal the fingerprint and do not depend on row order or on partitioning', () => {
-  const rng = createRng(7);
+  const rng = new Rng(7);
   const values = Float64Array.from({ length: 50_000 }, (_, i) => (i % 97 === 0 ? NaN : 1e6 + rng.normal() * 3));
   const exact = fingerprintFrame({ columns: [{ name: 'x', type: 'numeric', values }], rows: values.length }, '').stats[0] as NumericStats;
   const whole = new ColumnAccumulator('numeric', 1e6, 100_000, 10);
   whole.add(part(values), 0);
-  const shuffled = shuffleInPlace(values.slice(), rng);
+  const shuffled = rng.shuffle(values.slice());
   const split = new ColumnAccumulator('numeric', 1e6, 100_000, 10);
   for (let i = 0; i < shuffled.length; i += 7_000) split.add(part(shuffled.subarray(i, i + 7_000)), 0);
   for (const acc of [whole, split]) {

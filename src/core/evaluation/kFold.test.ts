@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../util/rng';
+import { Rng } from '../util/rng';
 import { kFoldIndices, smallestClassBelow } from './kFold';
 
 function assertPartition(n: number, folds: ReturnType<typeof kFoldIndices>): void {
@@ -34,7 +34,7 @@ test('the same seed gives the same folds; another seed others', () => {
 });
 
 test('stratified folds keep each class ratio within one row, and still partition the rows', () => {
-  const rng = createRng(9);
+  const rng = new Rng(9);
   // Unbalanced classes: 0 is common, 3 rare, in a shuffled order.
   const n = 517;
   const strata = Int32Array.from({ length: n }, () => {

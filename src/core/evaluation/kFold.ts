@@ -1,5 +1,5 @@
 import { DataError } from '../data/dataError';
-import { createRng, permutation, shuffleInPlace } from '../util/rng';
+import { Rng, permutation } from '../util/rng';
 
 /** Row indices of one cross-validation fold, each part in ascending order. */
 export interface Fold {
@@ -30,7 +30,7 @@ export function kFoldIndices(n: number, opts: KFoldOptions): Fold[] {
   const { k } = opts;
   if (!Number.isInteger(k) || k < 2) throw new DataError(`evaluate.cv must be an integer ≥ 2, got ${k}`);
   if (k > n) throw new DataError(`evaluate.cv is ${k}, but there are only ${n} training rows (at most one fold per row)`);
-  const rng = createRng(opts.seed);
+  const rng = new Rng(opts.seed);
   const foldOf = new Uint32Array(n);
   if (opts.strata === undefined) {
     // Contiguous chunks of a permutation: the first n % k folds get one row more.
@@ -56,7 +56,7 @@ export function kFoldIndices(n: number, opts: KFoldOptions): Fold[] {
     }
     let dealt = 0;
     for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
-      for (const row of shuffleInPlace(byClass.get(c)!, rng)) foldOf[row] = dealt++ % k;
+      for (const row of rng.shuffle(byClass.get(c)!)) foldOf[row] = dealt++ % k;
     }
   }
   const sizes = new Uint32Array(k);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinearRegressionModel } from '../models/linearRegression';
-import { Rng } from '../models/rng';
+import { Rng } from '../util/rng';
 import { permutationReport } from './permutationReport';
 
 const rng = new Rng(4);

@@ -4,7 +4,7 @@ import { r2Score } from '../metrics/regressionMetrics';
 import type { Model } from '../models/model';
 import type { Scorer } from '../models/permutationImportance';
 import { permutationImportance } from '../models/permutationImportance';
-import { createRng } from '../util/rng';
+import { Rng } from '../util/rng';
 
 /**
  * The artifact `permutation_importance.json`: the feature-importance shape
@@ -80,7 +80,7 @@ export function permutationReport(
 
 function sampleRows(X: DenseMatrix, y: Float64Array, maxRows: number, seed: number): { X: DenseMatrix; y: Float64Array } {
   if (X.rows <= maxRows) return { X, y };
-  const rng = createRng(seed);
+  const rng = new Rng(seed);
   // Partial Fisher-Yates: the first maxRows entries are a uniform sample.
   const idx = Uint32Array.from({ length: X.rows }, (_, i) => i);
   for (let i = 0; i < maxRows; i++) {

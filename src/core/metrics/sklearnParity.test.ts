@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runReference, sklearnAvailable } from '../../../scripts/sklearn/referenceRunner';
 import { missingTool } from '../../../test/fixtures/requiredTool';
-import { Rng } from '../models/rng';
+import { Rng } from '../util/rng';
 import { classificationMetrics } from './classificationMetrics';
 import { classificationReport, confusionMatrix } from './confusionMatrix';
 import { regressionMetrics } from './regressionMetrics';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { argsortInto, RadixScratch } from './argsort';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 
 function reference(values: Float64Array): number[] {
   return Array.from(values.keys()).sort((a, b) => values[a] - values[b] || a - b);

@@ -4,7 +4,7 @@ import type { DenseMatrix } from '../data/frame';
 import type { DecisionTreeModel } from './decisionTree';
 import { resolveMaxFeatures } from './decisionTree';
 import { createModel, modelFromJSON } from './registry';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 import { makeClassification, makeRegression } from './syntheticData';
 
 function matrix(rows: number[][]): DenseMatrix {

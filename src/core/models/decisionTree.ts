@@ -6,7 +6,7 @@ import type { FitOptions, Model, ModelJSON, Task } from './model';
 import type { ModelFamily } from './modelFamily';
 import type { ParamInfo } from './params';
 import { checkParamNames, enumParam, nullableNumberParam, numberParam } from './params';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 import type { Criterion, TreeArrays } from './treeBuilder';
 import { buildTree } from './treeBuilder';
 

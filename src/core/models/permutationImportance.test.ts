@@ -6,7 +6,7 @@ import { DecisionTreeModel } from './decisionTree';
 import { LinearRegressionModel } from './linearRegression';
 import type { Scorer } from './permutationImportance';
 import { permutationImportance } from './permutationImportance';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 
 const rng = new Rng(1);
 const n = 400;

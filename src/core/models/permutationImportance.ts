@@ -1,6 +1,6 @@
 import type { DenseMatrix } from '../data/frame';
 import type { Model } from './model';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 
 /** Scores a fitted model on (X, y); higher is better unless `greaterIsBetter` is false. */
 export type Scorer = (model: Model, X: DenseMatrix, y: Float64Array) => number;

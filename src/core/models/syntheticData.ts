@@ -1,5 +1,5 @@
 import type { DenseMatrix } from '../data/frame';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 
 /**
  * Seeded synthetic data sets following scikit-learn's make_regression and

@@ -1,7 +1,7 @@
 import type { DenseMatrix } from '../data/frame';
 import { EventLoopYielder, throwIfAborted } from './abort';
 import { argsortInto, RadixScratch } from './argsort';
-import type { Rng } from './rng';
+import type { Rng } from '../util/rng';
 import { classImpurity, FEATURE_THRESHOLD, scanEntropy, scanGini, scanSquaredError } from './splitScan';
 
 /**

@@ -1,6 +1,5 @@
 import type { SweepValues } from '../config/trainConfig';
-import { createRng } from '../util/rng';
-import type { Rng } from '../util/rng';
+import { Rng } from '../util/rng';
 
 /*
  * Random search that never runs the same param set twice. Drawing each path
@@ -41,7 +40,7 @@ export function distinctValues(list: readonly unknown[]): unknown[] {
  * A space with a continuous distribution draws and skips a set already drawn.
  */
 export function randomParamSets(entries: readonly [string, SweepValues][], count: number, seed: number): Record<string, unknown>[] {
-  const rng = createRng(seed);
+  const rng = new Rng(seed);
   const lists = entries.map(([, v]) => finiteValues(v));
   if (lists.every((l) => l !== undefined)) {
     const radices = lists.map((l) => l!.length);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../rng';
+import { Rng } from '../../util/rng';
 import type { DeviceNet } from './deviceNetwork';
 import { batchGradient, deviceScores } from './deviceNetwork';
 import type { OutputKind } from './mlpNetwork';

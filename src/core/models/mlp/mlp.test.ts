@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { DenseMatrix } from '../../data/frame';
 import type { FitProgress } from '../model';
 import { createModel, modelFromJSON } from '../registry';
-import { Rng } from '../rng';
+import { Rng } from '../../util/rng';
 import { makeClassification } from '../syntheticData';
 import type { MlpModel } from './mlp';
 import { tfjsRuntime } from './tfjsRuntime';

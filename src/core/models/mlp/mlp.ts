@@ -4,7 +4,7 @@ import { checkFitInput, checkPredictInput, checkTask, notFitted } from '../check
 import { floatsFromJSON, floatsToJSON, numberField, optionalNames } from '../jsonArrays';
 import type { FitOptions, Model, ModelJSON, Task } from '../model';
 import type { ModelFamily } from '../modelFamily';
-import { Rng } from '../rng';
+import { Rng } from '../../util/rng';
 import type { NetworkLayout, OutputKind } from './mlpNetwork';
 import { forwardScores, initialParameters, networkLayout, outputFor } from './mlpNetwork';
 import type { MlpParams } from './mlpParams';

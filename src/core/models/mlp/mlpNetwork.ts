@@ -4,7 +4,7 @@
  * the output layer's loss and gradient, and a float64 forward pass.
  */
 import type { Task } from '../model';
-import type { Rng } from '../rng';
+import type { Rng } from '../../util/rng';
 import type { MlpActivation } from './mlpParams';
 
 /** What the last layer computes: a value, one logistic unit (2 classes) or a softmax over k classes. */

@@ -6,7 +6,7 @@
 import type { DenseMatrix } from '../../data/frame';
 import { EventLoopYielder, throwIfAborted } from '../abort';
 import type { FitProgress } from '../model';
-import type { Rng } from '../rng';
+import type { Rng } from '../../util/rng';
 import type { Batch, DeviceNet } from './deviceNetwork';
 import { batchGradient, deviceScores } from './deviceNetwork';
 import type { MlpParams } from './mlpParams';
