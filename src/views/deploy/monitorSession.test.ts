@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { readCsv } from '../../core/data/csvReader';
 import { fingerprintFile, fingerprintFrame } from '../../core/data/fingerprint';
 import { registeredIris } from '../../deploy/build/testing/buildFixtures';
@@ -15,6 +16,7 @@ import type { RegisteredFixture } from '../../deploy/build/testing/buildFixtures
 import type { HostToPage, MonitorView } from '../../protocol/deploy';
 import { LocalServeProcess } from './localServeProcess';
 import { MonitorSession } from './monitorSession';
+import { waitFor } from '../../worker/command/commandTesting';
 
 const IRIS = join(__dirname, '..', '..', '..', 'examples', 'data', 'iris.csv');
 let fx: RegisteredFixture;
@@ -38,7 +40,8 @@ test('figures from two scrapes, drift sorted worst first, a note when the versio
     log: () => undefined,
     intervalMs: 3_600_000,
   });
-  const server = new LocalServeProcess({ storeDir: join(fx.dir, '.runlens'), ref: 'iris-watch:1', port: 0, requestLog: join(fx.dir, 'watch.jsonl') });
+  const watchLog = join(fx.dir, 'watch.jsonl');
+  const server = new LocalServeProcess({ storeDir: join(fx.dir, '.runlens'), ref: 'iris-watch:1', port: 0, requestLog: watchLog });
   try {
     const { url } = await server.started;
     await session.kick();
@@ -55,7 +58,9 @@ test('figures from two scrapes, drift sorted worst first, a note when the versio
     }
     const bad = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nope"' });
     assert.equal(bad.status, 400);
-    await new Promise((r) => setTimeout(r, 400)); // the request log appends every 200 ms
+    // The request log is appended off the response path: wait until the four requests are on disk.
+    const logged = (): number => (existsSync(watchLog) ? readFileSync(watchLog, 'utf8').split('\n').filter(Boolean).length : 0);
+    await waitFor(() => logged() === 4, 'the four requests in the request log', 60_000);
     await session.kick();
     // (read again: the assertion above narrowed the property's type to null)
     const view = session.view as MonitorView | null;
