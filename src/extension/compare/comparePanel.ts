@@ -9,7 +9,7 @@ import type { SourceForRun } from '../../views/compare/compareStore';
 import { sanitizePageState } from '../../views/compare/pageState';
 import { exportTableText, saveChartImage } from './compareExport';
 import { collectDataChanges } from '../../views/datasetDiff/dataChanges';
-import type { WebviewPanelSpec } from '../webview/webviewPanelHost';
+import type { PageMessage, WebviewPanelSpec } from '../webview/webviewPanelHost';
 import { WebviewPanelHost } from '../webview/webviewPanelHost';
 
 export interface ComparePanelDeps {
@@ -26,7 +26,7 @@ export interface ComparePanelDeps {
   readonly log: (message: string) => void;
 }
 
-const SPEC: WebviewPanelSpec = { viewType: 'runlens.compare', title: 'Compare Runs', shell: COMPARE_PAGE };
+const SPEC: WebviewPanelSpec = { viewType: 'runlens.compare', title: 'Compare Runs', logName: 'compare', shell: COMPARE_PAGE };
 
 /** Store changes are coalesced: a training run writes every few hundred ms. */
 const LIVE_THROTTLE_MS = 400;
@@ -202,7 +202,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
     }
   }
 
-  private async onMessage(m: Exclude<PageToHost, { type: 'ready' }>): Promise<void> {
+  private async onMessage(m: PageMessage<PageToHost>): Promise<void> {
     try {
       switch (m.type) {
         case 'requestRange':
@@ -221,9 +221,6 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
           return;
         case 'viewDataDiff':
           await vscode.commands.executeCommand('runlens.datasets.diff', `sha256:${m.fingerprintA}`, `sha256:${m.fingerprintB}`, []);
-          return;
-        case 'pageError':
-          this.deps.log(`compare page: ${m.message}`);
           return;
         default:
           assertNever(m);

@@ -9,10 +9,10 @@ import { SideUnreadableError, runDatasetDiff } from '../../views/datasetDiff/dif
 import { describeDiffError, shortRef } from '../../views/datasetDiff/diffMessages';
 import { sanitizeDiffState } from '../../views/datasetDiff/pageState';
 import { pickKeyColumns } from './refPickers';
-import type { WebviewPanelSpec } from '../webview/webviewPanelHost';
+import type { PageMessage, WebviewPanelSpec } from '../webview/webviewPanelHost';
 import { WebviewPanelHost } from '../webview/webviewPanelHost';
 
-const SPEC: WebviewPanelSpec = { viewType: 'runlens.datasetDiff', title: 'Dataset Diff', shell: DATASET_DIFF_PAGE };
+const SPEC: WebviewPanelSpec = { viewType: 'runlens.datasetDiff', title: 'Dataset Diff', logName: 'dataset diff', shell: DATASET_DIFF_PAGE };
 
 /** What to diff: two dataset refs (text) and optional key columns. */
 export interface DiffRequest {
@@ -192,7 +192,7 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
     }
   }
 
-  private async onMessage(m: Exclude<PageToHost, { type: 'ready' }>): Promise<void> {
+  private async onMessage(m: PageMessage<PageToHost>): Promise<void> {
     try {
       switch (m.type) {
         case 'requestRows': {
@@ -215,9 +215,6 @@ export class DatasetDiffPanel extends Disposable implements vscode.Disposable {
           return;
         case 'changeKey':
           return await this.changeKey();
-        case 'pageError':
-          this.deps.log(`dataset diff page: ${m.message}`);
-          return;
         default:
           assertNever(m);
       }

@@ -11,10 +11,10 @@ import { DEPLOY_PAGE } from '../../views/deploy/deployHtml';
 import { matchChoice, versionChoices, versionOfRef } from '../../views/deploy/deployState';
 import { MonitorSession } from '../../views/deploy/monitorSession';
 import { runSmokeTest } from '../../deploy/smoke/smokeTest';
-import type { WebviewPanelSpec } from '../webview/webviewPanelHost';
+import type { PageMessage, WebviewPanelSpec } from '../webview/webviewPanelHost';
 import { WebviewPanelHost } from '../webview/webviewPanelHost';
 
-const SPEC: WebviewPanelSpec = { viewType: 'runlens.deploy', title: 'Deploy Model', shell: DEPLOY_PAGE };
+const SPEC: WebviewPanelSpec = { viewType: 'runlens.deploy', title: 'Deploy Model', logName: 'deploy', shell: DEPLOY_PAGE };
 
 export interface DeploySettings {
   readonly baseImage: string;
@@ -201,7 +201,7 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
     void this.monitor.kick();
   }
 
-  private async onMessage(m: Exclude<PageToHost, { type: 'ready' }>): Promise<void> {
+  private async onMessage(m: PageMessage<PageToHost>): Promise<void> {
     try {
       switch (m.type) {
         case 'select':
@@ -250,9 +250,6 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
           await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
           return;
         }
-        case 'pageError':
-          this.deps.log(`deploy page: ${m.message}`);
-          return;
         default:
           assertNever(m);
       }

@@ -4,6 +4,7 @@ import { Disposable, toDisposable } from '../../core/util/disposable';
 import { PageChannel } from '../../views/webview/pageChannel';
 import type { PageShell } from '../../views/webviewHtml';
 import { renderWebviewHtml } from '../../views/webviewHtml';
+import type { PageLifecycleMessage } from '../../../webview/shared/startPage';
 
 /** A webview panel type: its view type (the serializer's key) and its page. */
 export interface WebviewPanelSpec {
@@ -11,30 +12,33 @@ export interface WebviewPanelSpec {
   readonly viewType: string;
   /** The tab title until the panel sets its own. */
   readonly title: string;
+  /** How the log names the panel: `compare` → `compare page: <the page's error>`. */
+  readonly logName: string;
   readonly shell: PageShell;
 }
-
-/** The page's lifecycle messages, which every page protocol's `PageToHost` has (webview/shared/startPage.ts). */
-type ReadyMessage = { readonly type: 'ready' };
 
 /** What a panel does with its page; the host owns the rest. */
 export interface PageHandlers<PageToHost> {
   /** The page (re)loaded and said `ready`: send everything it shows with `post`. */
   readonly onReady: () => Promise<void>;
-  /** Every other message of the page's protocol. */
-  readonly onMessage: (message: Exclude<PageToHost, ReadyMessage>) => Promise<void>;
+  /** Every message of the page's protocol but `ready` and `pageError`, which the host handles. */
+  readonly onMessage: (message: PageMessage<PageToHost>) => Promise<void>;
 }
+
+/** A page's own messages: its protocol without the lifecycle ones every page has (webview/shared/startPage.ts). */
+export type PageMessage<PageToHost> = Exclude<PageToHost, PageLifecycleMessage>;
 
 /**
  * One webview panel with a typed page protocol: it creates or restores the
  * panel, renders the page's HTML (one CSP, a fresh nonce per load), runs the
  * ready handshake ({@link PageChannel}: nothing is sent before the page says
  * `ready`; a page hidden and torn down says it again and gets a catch-up),
- * and disposes with the panel. A panel class (compare, dataset diff, deploy)
+ * logs the page's own errors (`pageError`) and disposes with the panel. A panel class (compare, dataset diff, deploy)
  * holds one and keeps only its own messages and state.
  */
 export class WebviewPanelHost<HostToPage, PageToHost extends { readonly type: string }> extends Disposable implements vscode.Disposable {
   private readonly channel: PageChannel<HostToPage>;
+  private readonly logName: string;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   /** Fires once, when the panel closes or the host is disposed. */
   readonly onDidDispose = this.disposeEmitter.event;
@@ -81,6 +85,7 @@ export class WebviewPanelHost<HostToPage, PageToHost extends { readonly type: st
     this._register(toDisposable(() => panel.dispose()));
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'runlens.svg');
     panel.webview.html = this.html(spec.shell);
+    this.logName = spec.logName;
   }
 
   /** Settles once the page first said `ready` and got its catch-up (tests wait on it). */
@@ -118,15 +123,20 @@ export class WebviewPanelHost<HostToPage, PageToHost extends { readonly type: st
   /** Handles a page message as the page would post it (integration tests drive panels through it). */
   async receive(m: PageToHost): Promise<void> {
     if (this.isDisposed) return;
-    if (m.type === 'ready') {
+    const lifecycle = m as PageToHost | PageLifecycleMessage;
+    if (lifecycle.type === 'ready') {
       try {
         await this.channel.pageReady(() => this.handlers.onReady());
       } catch (e) {
-        this.log(`${this.panel.viewType}: catching the page up failed: ${(e as Error).stack ?? e}`);
+        this.log(`${this.logName}: catching the page up failed: ${(e as Error).stack ?? e}`);
       }
       return;
     }
-    await this.handlers.onMessage(m as Exclude<PageToHost, ReadyMessage>);
+    if (lifecycle.type === 'pageError') {
+      this.log(`${this.logName} page: ${(lifecycle as Extract<PageLifecycleMessage, { type: 'pageError' }>).message}`);
+      return;
+    }
+    await this.handlers.onMessage(m as PageMessage<PageToHost>);
   }
 
   private html(shell: PageShell): string {
