@@ -1,15 +1,22 @@
 #!/usr/bin/env node
-// Runs the test pyramid: unit tests (node:test under tsx, next to the code),
-// then, unless --unit, the real-VS-Code suites under test/e2e. Ends with the
-// closing line `N passed, N failed` over everything that ran.
+// Runs the test pyramid: unit tests (node:test under tsx, next to the code), then system tests (the node
+// tests listed in scripts/systemTests.mjs: child servers, container builds, real MLflow/PostgreSQL), then
+// the real-VS-Code suites under test/e2e. Ends with the closing line `N passed, N failed` over everything
+// that ran.
+//   --unit     the unit tests only (npm run test:unit)
+//   --system   the system tests only (npm run test:system)
+//   --hostile  the hostile-input suite only (test/hostile: corrupt stores, bad CSVs and configs, git traps, HTTP abuse)
+//   files…     just these test files
+//   --no-install  skip the apt/pip set-up scripts
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { SYSTEM_TESTS } from './systemTests.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
-// --hostile: only the hostile-input suite (test/hostile: corrupt stores, bad CSVs and configs, git traps, HTTP abuse).
+const systemOnly = args.includes('--system');
 const hostileOnly = args.includes('--hostile');
 const explicit = args.filter((a) => !a.startsWith('--'));
 
@@ -23,14 +30,37 @@ function findTests(dir, out = []) {
   return out;
 }
 
-if (!args.includes('--no-install')) {
-  spawnSync('bash', [join(root, 'scripts/install-test-deps.sh')], { cwd: root, stdio: 'inherit' });
-  // buildah + debootstrap for the real image build (src/deploy/build/imageBuild.test.ts); skipped with a reason without them.
-  spawnSync('bash', [join(root, 'scripts/install-build-deps.sh')], { cwd: root, stdio: 'inherit' });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+// A listed system test that does not exist (moved or renamed) fails the run, so the list stays true.
+const systemPaths = new Set(SYSTEM_TESTS.map((t) => t.path));
+for (const path of systemPaths) {
+  if (!existsSync(join(root, path))) {
+    console.error(`scripts/systemTests.mjs lists ${path}, which does not exist: update the list (moved or renamed?)`);
+    failed += 1;
+  }
 }
-// The real MLflow server and client (and PostgreSQL) for the team-tracking tests: the script prints the
-// PYTHONPATH under which /usr/bin/python3 imports mlflow (src/tracking/testing/realMlflow.ts reads it).
-if (!process.env.RUNLENS_MLFLOW_PYTHONPATH) {
+
+const hostileFiles = existsSync(join(root, 'test/hostile')) ? findTests(join(root, 'test/hostile')) : [];
+const allFiles = [...findTests(join(root, 'src')), ...findTests(join(root, 'scripts')), ...hostileFiles];
+const unitFiles = allFiles.filter((f) => !systemPaths.has(f));
+const systemFiles = allFiles.filter((f) => systemPaths.has(f));
+
+const runsUnit = explicit.length === 0 && !hostileOnly && !systemOnly;
+const runsSystem = explicit.length > 0 || hostileOnly || (!unitOnly && systemFiles.length > 0);
+const runsE2e = explicit.length === 0 && !hostileOnly && !unitOnly && !systemOnly && existsSync(join(root, 'test/e2e/run.mjs'));
+
+if (!args.includes('--no-install')) {
+  // python3-sklearn (with pandas): the reference the models and metrics are checked against (unit tests).
+  spawnSync('bash', [join(root, 'scripts/install-test-deps.sh')], { cwd: root, stdio: 'inherit' });
+  // buildah + debootstrap for the real image build (src/deploy/build/imageBuild.test.ts): system tests.
+  if (runsSystem) spawnSync('bash', [join(root, 'scripts/install-build-deps.sh')], { cwd: root, stdio: 'inherit' });
+}
+// The real MLflow server and client (and PostgreSQL) for the team-tracking system tests: the script prints
+// the PYTHONPATH under which /usr/bin/python3 imports mlflow (src/tracking/testing/realMlflow.ts reads it).
+if (runsSystem && !process.env.RUNLENS_MLFLOW_PYTHONPATH) {
   const r = args.includes('--no-install') && !process.env.RUNLENS_MLFLOW_INSTALL
     ? { stdout: '' }
     : spawnSync('bash', [join(root, 'scripts/install-mlflow.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -38,38 +68,33 @@ if (!process.env.RUNLENS_MLFLOW_PYTHONPATH) {
   if (dir) process.env.RUNLENS_MLFLOW_PYTHONPATH = dir;
 }
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-
-function runNodeTests(files) {
+function runNodeTests(label, files) {
+  if (files.length === 0) return;
+  const started = performance.now();
+  const tapFile = join(root, '.test-summary.tap');
   const res = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', '--test-reporter-destination=.test-summary.tap', '--test-concurrency=2', ...files],
+      '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, '--test-concurrency=2', ...files],
     { cwd: root, stdio: 'inherit', env: { ...process.env, RUNLENS_TEST: '1' } },
   );
-  const tap = existsSync(join(root, '.test-summary.tap'))
-    ? (await_read(join(root, '.test-summary.tap')))
-    : '';
-  const count = (label) => Number((tap.match(new RegExp(`^# ${label} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (name) => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   passed += count('pass');
   failed += count('fail') + count('cancelled');
   skipped += count('skipped') + count('todo');
   if (res.status !== 0 && count('fail') === 0) failed += 1; // the runner itself broke
+  console.log(`# ${label}: ${files.length} files, ${count('pass')} passed, ${count('fail') + count('cancelled')} failed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function await_read(p) {
-  return spawnSync('cat', [p], { encoding: 'utf8' }).stdout;
+if (explicit.length > 0) runNodeTests('tests', explicit);
+else if (hostileOnly) runNodeTests('hostile tests', hostileFiles);
+else {
+  if (runsUnit) runNodeTests('unit tests', unitFiles);
+  if (runsSystem) runNodeTests('system tests', systemFiles);
 }
 
-const hostileFiles = existsSync(join(root, 'test/hostile')) ? findTests(join(root, 'test/hostile')) : [];
-const unitFiles = explicit.length > 0 ? explicit
-  : hostileOnly ? hostileFiles
-  : [...findTests(join(root, 'src')), ...findTests(join(root, 'scripts')), ...hostileFiles];
-runNodeTests(unitFiles);
-
-if (!unitOnly && !hostileOnly && explicit.length === 0 && existsSync(join(root, 'test/e2e/run.mjs'))) {
+if (runsE2e) {
   const res = spawnSync(process.execPath, [join(root, 'test/e2e/run.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(res.stdout ?? '');
   const m = (res.stdout ?? '').match(/^e2e: (\d+) passed, (\d+) failed/m);
