@@ -4,8 +4,8 @@ import { realTimers } from '../../core/util/timers';
 import type { RunStore } from '../../store/runStore';
 import { logToBacklog } from '../../tracking/push/logToShipper';
 import { pushRuns } from '../../tracking/push/pushRuns';
+import { pushSummaryText } from '../../views/teamServers/syncSummaries';
 import type { Logger } from '../logger';
-import { pushSummaryText } from './teamServerCommands';
 import type { TeamServers } from './teamServers';
 
 export interface BacklogShipperOptions {

@@ -6,8 +6,8 @@ import { normalizeServerUri } from '../../mlflow/client/mlflowHttp';
 import type { RunStore } from '../../store/runStore';
 import { pushRuns } from '../../tracking/push/pushRuns';
 import type { PushSummary } from '../../tracking/push/pushTypes';
+import { plural, pullSummaryText, pushSummaryText } from '../../views/teamServers/syncSummaries';
 import type * as PullModule from '../../tracking/pull/pullRuns';
-import type { PullSummary } from '../../tracking/pull/pullTypes';
 import { pickRuns, runIdsFromArgs } from '../commands/runPicker';
 import type { RunsNode } from '../../views/runs/runsNodes';
 import { isRemoteRunNode } from '../../views/runs/runsNodes';
@@ -25,30 +25,9 @@ export interface TeamServerCommandDeps {
 /** Artifacts opened as text in the editor; anything else (or over 20 MiB) is downloaded and opened by VS Code. */
 const TEXT_ARTIFACT = /\.(json|txt|log|csv|md|ya?ml|py|MLmodel)$|(^|\/)MLmodel$/i;
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function loadPull(): typeof PullModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../../tracking/pull/pullRuns') as typeof PullModule;
-}
-
-/** One line for the notification: what the pull did (as `runlens pull` says it). */
-export function pullSummaryText(s: PullSummary, server: string): string {
-  const runs = s.runsNew + s.runsUpdated + s.runsUnchanged;
-  const got = s.points + s.params + s.tags + s.artifacts + s.inputs === 0
-    ? 'nothing new'
-    : [s.points && plural(s.points, 'metric point'), s.params && plural(s.params, 'param'), s.artifacts && plural(s.artifacts, 'artifact'), s.inputs && plural(s.inputs, 'dataset input')].filter(Boolean).join(', ');
-  return `pulled ${plural(runs, 'run')} from ${server} (${s.runsNew} new, ${s.runsUpdated} updated, ${s.runsUnchanged} unchanged): ${got}`;
-}
-
-/** One line for the notification: what the push did. */
-export function pushSummaryText(s: PushSummary, server: string): string {
-  const runs = s.runsCreated + s.runsUpdated + s.runsUnchanged;
-  const parts = [`${plural(s.runsCreated, 'new run')}`, `${s.runsUpdated} updated`, `${s.runsUnchanged} already there`];
-  const sent = [s.points && plural(s.points, 'metric point'), s.params && plural(s.params, 'param'), s.artifacts && plural(s.artifacts, 'artifact')].filter(Boolean).join(', ');
-  return `pushed ${plural(runs, 'run')} to ${server}: ${parts.join(', ')}${sent ? `; sent ${sent}` : ''}`;
 }
 
 /** The team-server commands: add a server, its credentials, retry, push runs, and the remote run's menu. */
