@@ -48,7 +48,7 @@ export async function startServing(pkg: ModelPackage, options: StartServingOptio
   const requestLog = options.requestLog ?? (options.requestLogFile === undefined ? undefined
     : new RequestLog({ path: options.requestLogFile, sampleRate: options.logSampleRate, maxPerSecond: options.logRate, maxBytes: options.logMaxBytes, onError: log }));
   const server: ModelServer = createServer(model, { ...options, requestLog, onRequest: (e) => log(formatRequest(e)),
-    onIgnoredColumns: (c) => log(`ignoring column${c.length > 1 ? 's' : ''} the model does not take: ${columnList(c)} (said once; each response names them in ${IGNORED_COLUMNS_HEADER})`) });
+    onIgnoredColumns: (c) => log(`ignoring column${c.length > 1 ? 's' : ''} the model does not take: ${columnList(c)} (said once; each response names ${c.length > 1 ? 'them' : 'it'} in ${IGNORED_COLUMNS_HEADER})`) });
   const { port, host } = await server.listen();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log(`serving run ${pkg.runId} (${model.info.task}, ${model.info.modelType}) at ${url}/invocations`);
