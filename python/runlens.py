@@ -41,7 +41,7 @@ __all__ = [
     "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
 ]
 
-SCHEMA_VERSION = 6  # = len(_MIGRATIONS), checked below
+SCHEMA_VERSION = 7  # = len(_MIGRATIONS), checked below
 BUSY_TIMEOUT_MS = 10_000
 #: A buffered metric batch is written once it holds this many points ...
 FLUSH_POINTS = 1000
@@ -350,8 +350,13 @@ _SCHEMA_V6 = """
 ALTER TABLE remote_runs ADD COLUMN pulled_at INTEGER;
 """
 
+# Schema 7: an index for metric filters at team scale (schema.ts v7).
+_SCHEMA_V7 = """
+CREATE INDEX metric_series_by_latest ON metric_series(key, latest, run_id);
+"""
+
 # Step i takes a store from user_version i to i + 1, as MIGRATIONS in schema.ts.
-_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6)
+_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6, _SCHEMA_V7)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -3,7 +3,8 @@
  * directly: `node --import tsx scripts/bench/storeBench.ts`.
  * - logMetrics vs a raw better-sqlite3 insert of the same rows into the same
  *   table with the same batching (throughput ratio ours / raw; ≥ 0.7 wanted);
- * - listRuns with a filter over 10,000 runs × 20 params × 10 metrics (< 100 ms wanted);
+ * - listRuns: three filter shapes over 10,000 and 100,000 runs × 20 params ×
+ *   10 metrics (< 100 ms wanted), the 100k figures against the 10k ones;
  * - downsampling 1,000,000 points to 2,000 (< 200 ms wanted).
  */
 import Database from 'better-sqlite3';
@@ -96,31 +97,64 @@ export function benchLogMetrics(keys: number, total: number, batch: number, reps
   return runs[Math.floor(reps / 2)];
 }
 
-function benchListRuns(): { filtered: number; filteredLimit: number; sorted: number; matched: number } {
+/** The three filter shapes of issue #17, plus a sort by a numeric param; medians of 5 (3 for the sort). */
+interface ListRunsTimes {
+  readonly runs: number;
+  /** Writing the runs (one transaction per 10,000), wall ms. */
+  readonly write: number;
+  readonly filtered: number;
+  readonly filteredLimit: number;
+  readonly orNot: number;
+  readonly sorted: number;
+  readonly matched: number;
+}
+
+function benchListRuns(runs: number): ListRunsTimes {
   const dir = tempDir();
   try {
     const store = RunStore.open(dir, { now: () => 1_700_000_000_000, staleAfterMs: Number.MAX_SAFE_INTEGER });
-    store.transaction(() => {
-      for (let i = 0; i < 10_000; i++) {
-        const run = store.createRun({ experiment: `exp${i % 5}`, name: `run-${i}`, status: 'finished' });
-        const params: Record<string, string | number> = { model: ['tree', 'mlp', 'linear', 'knn'][i % 4] };
-        for (let p = 1; p < 20; p++) params[`p${p}`] = (i * p) % 97;
-        store.logParams(run.id, params);
-        const pts: MetricPoint[] = [];
-        for (let m = 0; m < 10; m++) pts.push({ key: `m${m}`, value: ((i * 7 + m * 13) % 1000) / 1000, step: 0 });
-        store.logMetrics(run.id, pts);
+    const write = timed(() => {
+      for (let start = 0; start < runs; start += 10_000) {
+        store.transaction(() => {
+          for (let i = start; i < Math.min(runs, start + 10_000); i++) {
+            const run = store.createRun({ experiment: `exp${i % 5}`, name: `run-${i}`, status: 'finished' });
+            const params: Record<string, string | number> = { model: ['tree', 'mlp', 'linear', 'knn'][i % 4] };
+            for (let p = 1; p < 20; p++) params[`p${p}`] = (i * p) % 97;
+            store.logParams(run.id, params);
+            const pts: MetricPoint[] = [];
+            for (let m = 0; m < 10; m++) pts.push({ key: `m${m}`, value: ((i * 7 + m * 13) % 1000) / 1000, step: 0 });
+            store.logMetrics(run.id, pts);
+          }
+        });
       }
     });
     const filter = "metrics.m1 > 0.9 and params.model = 'tree' and params.p3 >= 10";
     let matched = 0;
     const filtered = median([0, 1, 2, 3, 4].map(() => timed(() => { matched = store.listRuns({ filter }).length; })));
     const filteredLimit = median([0, 1, 2, 3, 4].map(() => timed(() => store.listRuns({ filter: 'metrics.m1 > 0.5', sort: 'metrics.m2 DESC', limit: 100 }))));
+    const orNot = median([0, 1, 2, 3, 4].map(() => timed(() => store.listRuns({ filter: "(metrics.m1 > 0.9 or params.model = 'mlp') and not params.p3 < 10", limit: 200 }))));
     const sorted = median([0, 1, 2].map(() => timed(() => store.listRuns({ sort: 'params.p5 DESC', limit: 200 }))));
     store.close();
-    return { filtered, filteredLimit, sorted, matched };
+    return { runs, write, filtered, filteredLimit, orNot, sorted, matched };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The 100k-run rows, each against the same query at 10k runs in the same bench run (10× would mean a scan). */
+function listRunsRows(small: ListRunsTimes, big: ListRunsTimes): BenchResult[] {
+  const load = `load ${loadavg()[0]!.toFixed(1)}`;
+  const ref = '10k runs, same query';
+  return [
+    { name: `listRuns with a 3-term filter, 10k runs × 20 params × 10 metrics (${small.matched} match)`, value: small.filtered, unit: 'ms', goal: '< 100 ms', note: `writing the 10k runs took ${(small.write / 1000).toFixed(1)} s; ${load}` },
+    { name: 'listRuns, filter + metric sort, limit 100, 10k runs', value: small.filteredLimit, unit: 'ms', goal: '< 100 ms' },
+    { name: 'listRuns, or + not filter, limit 200, 10k runs', value: small.orNot, unit: 'ms', goal: '< 100 ms' },
+    { name: 'listRuns, sort by a numeric param, limit 200, 10k runs', value: small.sorted, unit: 'ms' },
+    { name: `listRuns with a 3-term filter, 100k runs (${big.matched} match)`, value: big.filtered, unit: 'ms', reference: small.filtered, referenceName: ref, goal: '< 100 ms', note: `writing the 100k runs took ${(big.write / 1000).toFixed(1)} s; ${load}` },
+    { name: 'listRuns, filter + metric sort, limit 100, 100k runs', value: big.filteredLimit, unit: 'ms', reference: small.filteredLimit, referenceName: ref, goal: '< 100 ms' },
+    { name: 'listRuns, or + not filter, limit 200, 100k runs', value: big.orNot, unit: 'ms', reference: small.orNot, referenceName: ref, goal: '< 100 ms' },
+    { name: 'listRuns, sort by a numeric param, limit 200, 100k runs', value: big.sorted, unit: 'ms', reference: small.sorted, referenceName: ref },
+  ];
 }
 
 function benchDownsample(): { downsample: number; history: Cost; rawHistory: Cost; naive: number } {
@@ -209,15 +243,14 @@ function naiveDownsample(dbFile: string, buckets: number): number {
 export async function benchStore(): Promise<BenchResult[]> {
   const one = benchLogMetrics(1, 50_000, 100);
   const ten = benchLogMetrics(10, 50_000, 100);
-  const list = benchListRuns();
+  const list = benchListRuns(10_000);
+  const list100k = benchListRuns(100_000);
   const ds = benchDownsample();
   const raw = 'raw better-sqlite3 INSERT: same rows, table, batches';
   return [
     { name: 'logMetrics, 1 key, batches of 100', value: 50_000 / (one.ours / 1000), unit: 'points/s', reference: 50_000 / (one.raw / 1000), referenceName: raw, goal: '≥ 0.7 of raw' },
     { name: 'logMetrics, 10 keys, batches of 100', value: 50_000 / (ten.ours / 1000), unit: 'points/s', reference: 50_000 / (ten.raw / 1000), referenceName: raw, goal: '≥ 0.7 of raw' },
-    { name: `listRuns with a 3-term filter, 10k runs × 20 params × 10 metrics (${list.matched} match)`, value: list.filtered, unit: 'ms', goal: '< 100 ms' },
-    { name: 'listRuns, filter + metric sort, limit 100, 10k runs', value: list.filteredLimit, unit: 'ms', goal: '< 100 ms' },
-    { name: 'listRuns, sort by a numeric param, limit 200, 10k runs', value: list.sorted, unit: 'ms' },
+    ...listRunsRows(list, list100k),
     { name: 'downsampleMetric 1,000,000 → 2,000 points', value: ds.downsample, unit: 'ms', reference: ds.naive, referenceName: 'every point into JS, min/max per bucket', goal: '< 200 ms' },
     {
       name: 'getMetricHistory of 1,000,000 points (typed arrays), wall',

@@ -14,6 +14,15 @@ export interface FilterOptions {
   readonly text?: string;
   /** "Now" (ms) for `attributes.duration` of unfinished runs; default Date.now(). */
   readonly now?: number;
+  /**
+   * How metric/param/tag terms reach `runs r`. `sets` (default): each term is
+   * `r.id IN (its runs)`, a set SQLite builds once from the key's index: best
+   * when every match is wanted. `probes`: each term is a correlated EXISTS,
+   * one primary-key probe per run the query visits: best when the runs come
+   * in an index's order and a limit stops the walk early. `leadSet`: the
+   * first term of the top-level AND is a set (it drives), the others probes.
+   */
+  readonly terms?: 'sets' | 'probes' | 'leadSet';
 }
 
 type Node = Extract<FilterExpr, { kind: 'compare' | 'in' | 'exists' }>;
@@ -29,8 +38,18 @@ type Node = Extract<FilterExpr, { kind: 'compare' | 'in' | 'exists' }>;
 export function filterToSql(expr: FilterExpr, opts: FilterOptions = {}): FilterSql {
   const ctx: CompileContext = { text: opts.text ?? '', now: opts.now ?? Date.now() };
   const params: unknown[] = [];
-  const sql = new Compiler(ctx, params).expr(expr);
-  return { sql, params };
+  const mode = opts.terms ?? 'sets';
+  if (mode !== 'leadSet') return { sql: new Compiler(ctx, params, mode === 'probes').expr(expr), params };
+  const [lead, ...rest] = conjuncts(expr);
+  const parts = [new Compiler(ctx, params, false).expr(lead)];
+  const probes = new Compiler(ctx, params, true);
+  for (const e of rest) parts.push(probes.expr(e));
+  return { sql: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, params };
+}
+
+/** The terms of a top-level AND chain, left to right (one term when it is not an AND). */
+function conjuncts(e: FilterExpr): FilterExpr[] {
+  return e.kind === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
 const ENTITY_TABLE = { metrics: ['metric_series', 's'], params: ['params', 'p'], tags: ['tags', 't'] } as const;
@@ -39,7 +58,21 @@ class Compiler {
   constructor(
     private readonly ctx: CompileContext,
     private readonly params: unknown[],
+    /** Correlated EXISTS probes instead of `r.id IN (set)` (see FilterOptions.terms). */
+    private readonly probes = false,
   ) {}
+
+  /** A param/tag column; in a probe `+` keeps the planner on the (run_id, key) primary key. */
+  private kv(alias: string, column: 'value' | 'num'): string {
+    return `${this.probes ? '+' : ''}${alias}.${column}`;
+  }
+
+  /** `r.id [NOT] IN (SELECT a.run_id FROM from WHERE `, or the correlated EXISTS form; the caller closes the parenthesis. */
+  private head(from: string, alias: string, not = ''): string {
+    return this.probes
+      ? `${not}EXISTS (SELECT 1 FROM ${from} WHERE ${alias}.run_id = r.id AND `
+      : `r.id ${not}IN (SELECT ${alias}.run_id FROM ${from} WHERE `;
+  }
 
   expr(e: FilterExpr): string {
     switch (e.kind) {
@@ -81,28 +114,30 @@ class Compiler {
    * Wraps a condition in the scope of its entity: `r.id IN (runs whose row for
    * the key satisfies it)` for metrics/params/tags (missing key → false, and
    * NOT of it true), the column itself for attributes, the same IN over the
-   * run's inputs for datasets. The subqueries are not correlated, so SQLite
-   * builds each set once from the (key, …) indexes instead of probing per run.
+   * run's inputs for datasets: a set built once from the (key, …) indexes,
+   * or a correlated probe per run (FilterOptions.terms).
    * `cond` gets a typed column, or (params/tags) no column and the table alias.
    */
   private scoped(field: FieldRef, cond: (col: ColumnRef | undefined, alias: string) => string): string {
     switch (field.entity) {
       case 'metrics': {
-        const head = `r.id IN (SELECT s.run_id FROM metric_series s WHERE s.key = ${this.bind(field.key)} AND `;
+        const head = `${this.head('metric_series s', 's')}s.key = ${this.bind(field.key)} AND `;
+        // A probe must find its row by (run_id, key): `+` keeps the planner off the (key, latest) index there.
+        const latest = this.probes ? '+s.latest' : 's.latest';
         // Inside the subquery a NULL condition only drops the row, so no guard is needed: notNull.
-        return `${head}${cond({ sql: 's.latest', params: [], type: 'number', notNull: true }, 's')})`;
+        return `${head}${cond({ sql: latest, params: [], type: 'number', notNull: true }, 's')})`;
       }
       case 'params':
       case 'tags': {
         const [table, alias] = ENTITY_TABLE[field.entity];
-        const head = `r.id IN (SELECT ${alias}.run_id FROM ${table} ${alias} WHERE ${alias}.key = ${this.bind(field.key)} AND `;
+        const head = `${this.head(`${table} ${alias}`, alias)}${alias}.key = ${this.bind(field.key)} AND `;
         return `${head}${cond(undefined, alias)})`;
       }
       case 'attributes':
         return cond(attributeColumn(field, this.ctx), 'r');
       case 'datasets': {
         const { column, from } = datasetField(field, this.ctx);
-        const head = `r.id IN (SELECT i.run_id FROM ${from} WHERE `;
+        const head = this.head(from, 'i');
         return `${head}${cond({ ...column, notNull: true }, 'i')})`;
       }
     }
@@ -115,13 +150,13 @@ class Compiler {
       case 'params':
       case 'tags': {
         const [table, alias] = ENTITY_TABLE[field.entity];
-        return `r.id ${not}IN (SELECT ${alias}.run_id FROM ${table} ${alias} WHERE ${alias}.key = ${this.bind(field.key)})`;
+        return `${this.head(`${table} ${alias}`, alias, not)}${alias}.key = ${this.bind(field.key)})`;
       }
       case 'attributes':
         return `${this.use(attributeColumn(field, this.ctx))} IS ${negated ? '' : 'NOT '}NULL`;
       case 'datasets': {
         const { column, from } = datasetField(field, this.ctx);
-        return `r.id ${not}IN (SELECT i.run_id FROM ${from} WHERE ${this.use(column)} IS NOT NULL)`;
+        return `${this.head(from, 'i', not)}${this.use(column)} IS NOT NULL)`;
       }
     }
   }
@@ -141,7 +176,7 @@ class Compiler {
       return this.guard(col, () => this.like(() => this.use(col), op, pattern));
     }
     if (typeof value === 'number' && Number.isNaN(value)) {
-      if (col.sql !== 's.latest') throw this.error(e, 'NaN only compares with metrics');
+      if (!col.sql.endsWith('s.latest')) throw this.error(e, 'NaN only compares with metrics');
       // NaN is stored as NULL; NaN equals nothing else, and orders against nothing.
       if (op === '=') return 's.latest IS NULL';
       if (op === '!=') return 's.latest IS NOT NULL';
@@ -183,17 +218,17 @@ class Compiler {
   /** Params/tags: text compare, or numeric (on the stored `num`) when the literal is a number. */
   private kvCompare(a: string, e: Extract<Node, { kind: 'compare' }>): string {
     const { op, value } = e;
-    if (isLike(op)) return this.like(() => `${a}.value`, op, String(value));
+    if (isLike(op)) return this.like(() => this.kv(a, 'value'), op, String(value));
     if (typeof value === 'number') {
       if (Number.isNaN(value)) {
-        if (op === '=') return `lower(${a}.value) = 'nan'`;
-        if (op === '!=') return `lower(${a}.value) != 'nan'`;
+        if (op === '=') return `lower(${this.kv(a, 'value')}) = 'nan'`;
+        if (op === '!=') return `lower(${this.kv(a, 'value')}) != 'nan'`;
         return '0';
       }
-      return `${a}.num ${op} ${this.bind(value)}`;
+      return `${this.kv(a, 'num')} ${op} ${this.bind(value)}`;
     }
-    if (typeof value === 'boolean') return `lower(${a}.value) ${op} ${this.bind(String(value))}`;
-    return `${a}.value ${op} ${this.bind(value)}`;
+    if (typeof value === 'boolean') return `lower(${this.kv(a, 'value')}) ${op} ${this.bind(String(value))}`;
+    return `${this.kv(a, 'value')} ${op} ${this.bind(value)}`;
   }
 
   private kvIn(a: string, e: Extract<Node, { kind: 'in' }>): string {
@@ -208,13 +243,13 @@ class Compiler {
     const numList = () => nums.map((n) => this.bind(n)).join(', ');
     if (!e.negated) {
       const parts: string[] = [];
-      if (texts.length) parts.push(`${a}.value IN (${textList()})`);
-      if (nums.length) parts.push(`${a}.num IN (${numList()})`);
+      if (texts.length) parts.push(`${this.kv(a, 'value')} IN (${textList()})`);
+      if (nums.length) parts.push(`${this.kv(a, 'num')} IN (${numList()})`);
       return parts.length ? `(${parts.join(' OR ')})` : '0';
     }
     const parts: string[] = [];
-    if (texts.length) parts.push(`${a}.value NOT IN (${textList()})`);
-    if (nums.length) parts.push(`(${a}.num IS NULL OR ${a}.num NOT IN (${numList()}))`);
+    if (texts.length) parts.push(`${this.kv(a, 'value')} NOT IN (${textList()})`);
+    if (nums.length) parts.push(`(${this.kv(a, 'num')} IS NULL OR ${this.kv(a, 'num')} NOT IN (${numList()}))`);
     return parts.length ? `(${parts.join(' AND ')})` : '1';
   }
 }

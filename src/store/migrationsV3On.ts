@@ -134,3 +134,15 @@ export const v6: Migration = (db) => {
   `);
 };
 
+/**
+ * Schema 7: run queries at team scale (100,000 runs). A filter comparing a
+ * metric with a constant becomes a range scan of this index, which also
+ * holds run_id so the scan never visits the table; metric_series_by_key
+ * alone made every such filter read every series row of the key. Costs one
+ * index update per series per logged batch (latest changes), not per point.
+ */
+export const v7: Migration = (db) => {
+  db.exec(`
+    CREATE INDEX metric_series_by_latest ON metric_series(key, latest, run_id);
+  `);
+};

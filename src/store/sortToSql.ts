@@ -10,6 +10,11 @@ export interface SortSql {
   /** Comma-separated terms without the ORDER BY keyword; never empty. */
   readonly orderBy: string;
   readonly orderParams: unknown[];
+  /**
+   * With `drive`, a first sort key on a metric is left out of joins/orderBy
+   * and returned here: the caller walks metric_series_by_latest in its order.
+   */
+  readonly driving?: { readonly key: string; readonly descending: boolean };
 }
 
 const TABLES = { metrics: 'metric_series', params: 'params', tags: 'tags' } as const;
@@ -20,13 +25,16 @@ const TABLES = { metrics: 'metric_series', params: 'params', tags: 'tags' } as c
  * numerically when their values look numeric, text after numbers. Ties and
  * the default fall back to newest first.
  */
-export function sortToSql(keys: readonly SortKey[], opts: { text?: string; now?: number } = {}): SortSql {
+export function sortToSql(keys: readonly SortKey[], opts: { text?: string; now?: number; drive?: boolean } = {}): SortSql {
   const ctx: CompileContext = { text: opts.text ?? '', now: opts.now ?? Date.now() };
   const joins: string[] = [];
   const joinParams: unknown[] = [];
   const terms: string[] = [];
   const orderParams: unknown[] = [];
+  const first = keys[0]?.field;
+  const driving = opts.drive && first?.entity === 'metrics' ? { key: first.key, descending: keys[0].descending } : undefined;
   keys.forEach((k, i) => {
+    if (i === 0 && driving) return;
     const dir = k.descending ? 'DESC' : 'ASC';
     const f = k.field;
     switch (f.entity) {
@@ -51,5 +59,5 @@ export function sortToSql(keys: readonly SortKey[], opts: { text?: string; now?:
     }
   });
   terms.push('r.created_at DESC', 'r.id');
-  return { joins: joins.join(' '), joinParams, orderBy: terms.join(', '), orderParams };
+  return { joins: joins.join(' '), joinParams, orderBy: terms.join(', '), orderParams, ...(driving ? { driving } : {}) };
 }

@@ -1,0 +1,89 @@
+/**
+ * The query plans behind listRuns at team scale (BENCHMARKS.md, Store: 100,000
+ * runs): for each common shape, SQLite's EXPLAIN QUERY PLAN of the page query
+ * must search an index rather than scan. RunLens never runs ANALYZE, so the
+ * planner works from its defaults and a small store plans like a large one.
+ */
+import Database from 'better-sqlite3';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+import type { ListRunsQuery } from './runQuery';
+import { pageQuery } from './runQuery';
+import { tempStore } from './testing/tempStore';
+
+/** 40 runs in two experiments, each with params model, p1 and metrics m1, m2; returns the plan of `q`'s page query and its page. */
+function plan(t: TestContext, q: ListRunsQuery): { plan: string[]; names: string[] } {
+  const { store, dir, clock } = tempStore(t, { staleAfterMs: Number.MAX_SAFE_INTEGER });
+  for (let i = 0; i < 40; i++) {
+    const run = store.createRun({ experiment: `exp${i % 2}`, name: `run-${i}`, status: 'finished' });
+    store.logParams(run.id, { model: ['tree', 'mlp'][i % 2], p1: i });
+    store.logMetrics(run.id, [{ key: 'm1', value: i / 40 }, { key: 'm2', value: (i % 7) / 7 }]);
+    clock.advance(1000);
+  }
+  const names = store.listRuns(q).map((r) => r.name);
+  const db = new Database(path.join(dir, 'store.db'), { readonly: true });
+  t.after(() => db.close());
+  // The first statement of the page is the one that serves a full page (a second one only tops up a short one).
+  const [first] = pageQuery(q, 0).parts;
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${first.sql}`).all(...first.params) as { detail: string }[];
+  return { plan: rows.map((r) => r.detail), names };
+}
+
+const has = (lines: string[], re: RegExp): boolean => lines.some((l) => re.test(l));
+
+test('a metric compared with a constant is a range search of metric_series_by_latest, no table scan', (t) => {
+  const { plan: p, names } = plan(t, { filter: 'metrics.m1 > 0.9' });
+  assert.ok(has(p, /SEARCH s USING COVERING INDEX metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
+  assert.ok(!has(p, /^SCAN (r|s)\b/), p.join('\n'));
+  assert.deepEqual(names, ['run-39', 'run-38', 'run-37']);
+});
+
+test('no limit, three terms: the first drives as an index-built set, the others probe the primary key; no scan', (t) => {
+  const { plan: p, names } = plan(t, { filter: "metrics.m1 > 0.5 and params.model = 'tree' and params.p1 >= 30" });
+  assert.ok(has(p, /SEARCH s USING COVERING INDEX metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
+  assert.equal(p.filter((l) => /SEARCH p (EXISTS )?USING PRIMARY KEY \(run_id=\? AND key=\?\)/.test(l)).length, 2, p.join('\n'));
+  assert.ok(!has(p, /^SCAN /), p.join('\n'));
+  assert.deepEqual(names, ['run-38', 'run-36', 'run-34', 'run-32', 'run-30']);
+});
+
+test('or + not with a limit: each side of the or an index search, the not a primary-key probe; no scan', (t) => {
+  const { plan: p, names } = plan(t, { filter: "(metrics.m1 > 0.9 or params.model = 'mlp') and not params.p1 < 10", limit: 4 });
+  assert.ok(has(p, /metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
+  assert.ok(has(p, /params_by_value \(key=\? AND value=\?\)/), p.join('\n'));
+  assert.ok(has(p, /SEARCH p (EXISTS )?USING PRIMARY KEY \(run_id=\? AND key=\?\)/), p.join('\n'));
+  assert.ok(!has(p, /^SCAN /), p.join('\n'));
+  assert.deepEqual(names, ['run-39', 'run-38', 'run-37', 'run-35']);
+});
+
+test('sorted by a metric with a limit: the walk follows metric_series_by_latest, the filter probes (run_id, key)', (t) => {
+  const { plan: p, names } = plan(t, { filter: 'metrics.m1 > 0.5', sort: 'metrics.m2 DESC', limit: 3 });
+  assert.match(p[0], /SEARCH sk0 USING COVERING INDEX metric_series_by_latest \(key=\?/, p.join('\n'));
+  assert.ok(has(p, /SEARCH s (EXISTS )?USING INDEX sqlite_autoindex_metric_series_1 \(run_id=\? AND key=\?\)/), p.join('\n'));
+  assert.ok(!has(p, /^SCAN /), p.join('\n'));
+  // Among i ≥ 21 (m1 > 0.5), m2 = (i % 7) / 7 is highest (6/7) at i = 34 and 27 (newest first), then 5/7 at 33.
+  assert.deepEqual(names, ['run-34', 'run-27', 'run-33']);
+});
+
+test('sorted by a metric, fewer matches than the limit: runs lacking the metric follow (NULLS LAST), offset across both', (t) => {
+  const { store } = tempStore(t);
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const run = store.createRun({ experiment: 'e', name: `r${i}` });
+    ids.push(run.id);
+    if (i < 2) store.logMetrics(run.id, [{ key: 'acc', value: i }]);
+    if (i === 2) store.logMetrics(run.id, [{ key: 'acc', value: NaN }]);
+  }
+  const names = (offset: number) => store.listRuns({ sort: 'metrics.acc DESC', limit: 3, offset }).map((r) => r.name);
+  assert.deepEqual(names(0).slice(0, 2), ['r1', 'r0']);
+  assert.deepEqual(new Set(names(0).slice(2).concat(names(3))), new Set(['r2', 'r3']));
+  assert.equal(names(1)[0], 'r0');
+});
+
+test('one experiment: its runs come from runs_by_experiment', (t) => {
+  const { plan: p, names } = plan(t, { experiment: 'exp1', filter: 'metrics.m1 > 0.8', limit: 200 });
+  assert.ok(has(p, /SEARCH r USING INDEX runs_by_experiment \(experiment_id=\?\)|metric_series_by_latest/), p.join('\n'));
+  assert.ok(!has(p, /^SCAN r\b/), p.join('\n'));
+  assert.deepEqual(names, ['run-39', 'run-37', 'run-35', 'run-33']);
+});
