@@ -16,6 +16,7 @@ export async function startAuthProxy(target, opts) {
   let holdWhen = null;
   /** @type {{ path: string, req: http.IncomingMessage, res: http.ServerResponse }[]} */
   const held = [];
+  // forwarded: 'METHOD /path' of each request sent on to MLflow
   const stats = { refused: 0, forwarded: /** @type {string[]} */ ([]) };
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -35,7 +36,7 @@ export async function startAuthProxy(target, opts) {
         held.push({ path, req, res });
         return;
       }
-      stats.forwarded.push(path);
+      stats.forwarded.push(`${req.method} ${path}`);
       const headers = { ...req.headers, host: upstream.host };
       delete headers.authorization; // MLflow itself runs without auth
       const up = http.request({ host: upstream.hostname, port: upstream.port, path, method: req.method, headers }, (r) => {

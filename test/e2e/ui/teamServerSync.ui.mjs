@@ -299,6 +299,10 @@ export const tests = {
     await contextMenu(page, big, 'Push to Team Server…');
     await pickRow(page, 'secure');
     await until('a batch held at the proxy', async () => state.proxy.held.length === 1, 60_000);
+    // what the push writes (the Runs view's polls read through the proxy too)
+    const writes = () => state.proxy.stats.forwarded.filter((r) => /^(POST|PUT) \S*\/(runs\/(create|log-batch|update|log-inputs)|mlflow-artifacts\/artifacts\/)/.test(r)).length;
+    const writesAtHold = writes();
+    assert.ok(writesAtHold >= 2, 'the run created and its first batch forwarded');
     const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'pushing to secure' }).first();
     await toast.hover();
     await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
@@ -306,6 +310,7 @@ export const tests = {
     state.proxy.hold(null);
     state.proxy.dropHeld();
     const [cut] = await serverRuns('push-exp');
+    assert.equal(writes(), writesAtHold, 'nothing written after the cancel');
     assert.ok(cut.histories.loss > 0 && cut.histories.loss < 2500, `part of the series arrived: ${cut.histories.loss}`);
     await screenshot('7-cancelled');
 
