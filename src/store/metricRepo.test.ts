@@ -145,6 +145,11 @@ test('getMetricHistory reads every double back bit for bit, in step order then l
   assert.deepEqual([...h.timestamps], order.map((i) => 1_700_000_000_000 + i));
   const from = store.metricPointsFrom(run.id, 'w', 4, 3);
   assert.deepEqual([...from.values], awkward.slice(4, 7));
+  // A monotonic series is read through its primary key (step order = logging order).
+  store.logMetrics(run.id, awkward.map((value, i) => ({ key: 'm', value, step: 10 * i })));
+  const tail = store.metricPointsFrom(run.id, 'm', 6, 10);
+  assert.deepEqual([...tail.values], awkward.slice(6));
+  assert.deepEqual([...tail.steps], [60, 70, 80]);
 });
 
 test('logging a batch is a heartbeat of a live run', (t) => {
