@@ -97,6 +97,7 @@ function gramKernels(d: { X: DenseMatrix; y: Float64Array }): BenchResult {
   let note = `load ${loadavg()[0]!.toFixed(1)}`;
   try {
     // Loaded by name at run time: the measurement must still run (and say so) once ml-matrix is uninstalled.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Matrix, CholeskyDecomposition } = require('ml-matrix') as MlMatrix;
     mlMatrix = best(() => {
       const rows: number[][] = [];
