@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildSync } from 'esbuild';
+import { Rng } from '../core/util/rng';
 import { RunStore } from './runStore';
 import { tempDir } from './testing/tempStore';
 
@@ -17,15 +18,10 @@ const CUTS = 100;
 const BATCH = 200;
 const REPO_NODE_MODULES = path.resolve(import.meta.dirname ?? __dirname, '..', '..', 'node_modules');
 
-/** A pinned stream (mulberry32, seed 7): which batch each cut follows is the same on every run. */
+/** A pinned stream (core/util/rng, seed 7): which batch each cut follows is the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 test(`a writer killed with SIGKILL mid-batch ${CUTS} times: integrity_check passes and every reported batch is there`, { timeout: 600_000 }, async (t) => {

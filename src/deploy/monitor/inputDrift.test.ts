@@ -7,18 +7,14 @@ import { readCsv } from '../../core/data/csvReader';
 import { fingerprintFrame } from '../../core/data/fingerprint';
 import type { DatasetFingerprint } from '../../core/data/fingerprint';
 import { psiFromCounts } from '../../core/datasetDiff/drift';
+import { Rng } from '../../core/util/rng';
 import { histogramBin, inputDrift } from './inputDrift';
 import type { LiveValues } from './inputDrift';
 
-/** mulberry32: a small seeded generator, so the samples are the same on every run. */
+/** The seeded generator (core/util/rng), so the samples are the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 interface Shift { readonly mean: number; readonly city: readonly number[]; readonly member: number }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunStore } from '../runStore';
+import { Rng } from '../../core/util/rng';
 
 /** A store in `dir` with `runs` finished runs of `points` loss points each and one artifact each; closed again (WAL checkpointed). */
 export function storeWithRuns(dir: string, opts: { runs?: number; points?: number; now?: () => number } = {}): string[] {
@@ -29,16 +30,10 @@ export function storeWithRuns(dir: string, opts: { runs?: number; points?: numbe
   }
 }
 
-/** A small pinned generator (mulberry32), so a damaged file is the same on every run of a test. */
+/** The seeded generator (core/util/rng), so a damaged file is the same on every run of a test. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /**
