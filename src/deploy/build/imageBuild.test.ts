@@ -295,10 +295,16 @@ async function serveTheImage(dir: string, tag: string): Promise<void> {
   assert.equal(monitor!.figures.totalRequests, 1);
   assert.equal(monitor!.drift, null);
   assert.equal(monitor!.driftNote, 'not enough traffic to judge drift (2 rows)');
-  // SIGTERM: the container stops, the deployment is marked stopped, the working container removed
+  // SIGTERM: the container stops, the deployment is marked stopped, the working container removed;
+  // the CLI says so in one line of its own after the signal's, none of buildah's ('subprocess exited on killed', 'Error: exit status 1')
+  let stopOutput = '';
+  served.stdout!.on('data', (b: Buffer) => (stopOutput += b.toString()));
+  served.stderr!.on('data', (b: Buffer) => (stopOutput += b.toString()));
   served.kill('SIGTERM');
   const [code] = (await once(served, 'exit')) as [number | null];
   assert.equal(code, 0);
+  assert.deepEqual(stopOutput.trim().split('\n').filter((l) => !/ (GET|POST) \/\S* \d{3} /.test(l)),
+    ['SIGTERM received: finishing in-flight requests', `stopped: ${tag} (deployment #${deployment.id})`]);
   await assert.rejects(fetch(`${url}/ping`));
   const after = JSON.parse(runCli(dir, ['model', 'show', 'iris:1', '--json']).stdout) as typeof shown;
   assert.notEqual(after.deployments.find((d) => d.url === url)!.stoppedAt, null);
