@@ -1,14 +1,15 @@
 // A reverse proxy on 127.0.0.1 in front of a real `mlflow server`, standing
 // in for the auth layer a team puts in front of MLflow (MLflow 2.12's own
 // `--app-name basic-auth` needs Flask-WTF, which the source install does not
-// have): a request without `Authorization: Bearer <token>` gets MLflow's 401
-// body; the others go to MLflow unchanged. A test can hold chosen requests
+// have): a request without `Authorization: Bearer <token>` or the basic-auth
+// user's `Authorization: Basic …` gets MLflow's 401 body; the others go to
+// MLflow unchanged. A test can hold chosen requests
 // (to cut a push in the middle) and drop them unanswered.
 import http from 'node:http';
 
 /**
  * @param {string} target the MLflow server's URI (http://127.0.0.1:PORT)
- * @param {{ token: string }} opts
+ * @param {{ token: string, basic?: { username: string, password: string } }} opts
  */
 export async function startAuthProxy(target, opts) {
   const upstream = new URL(target);
@@ -17,19 +18,24 @@ export async function startAuthProxy(target, opts) {
   /** @type {{ path: string, req: http.IncomingMessage, res: http.ServerResponse }[]} */
   const held = [];
   // forwarded: 'METHOD /path' of each request sent on to MLflow
-  const stats = { refused: 0, forwarded: /** @type {string[]} */ ([]) };
+  // accepted: the scheme ('Bearer' or 'Basic') of each request let through
+  const stats = { refused: 0, forwarded: /** @type {string[]} */ ([]), accepted: /** @type {string[]} */ ([]) };
+  const accepted = new Map([[`Bearer ${opts.token}`, 'Bearer']]);
+  if (opts.basic) accepted.set(`Basic ${Buffer.from(`${opts.basic.username}:${opts.basic.password}`).toString('base64')}`, 'Basic');
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const path = req.url ?? '/';
-      if (req.headers.authorization !== `Bearer ${opts.token}`) {
+      const scheme = accepted.get(req.headers.authorization ?? '');
+      if (!scheme) {
         stats.refused++;
         res.writeHead(401, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ error_code: 'UNAUTHENTICATED', message: 'You are not authenticated. Please see the token your team gave you.' }));
         return;
       }
+      stats.accepted.push(scheme);
       let json;
       try { json = JSON.parse(body.toString('utf8')); } catch { json = undefined; }
       if (holdWhen?.(path, json)) {

@@ -1,15 +1,15 @@
 // The team's MLflow server in the editor, part 2 (issue #13): the commands
 // that change something, against a real `mlflow server` 2.12. In order:
 // Add Tracking Server… (a bad URI refused, the setting written, the server a
-// root) → the server behind a token check shows offline with its 401 until
-// Set Tracking Server Credentials… stores a token → Pull into Workspace
-// brings a remote run whole, a second pull brings nothing → a remote
-// artifact opens (a text one in an editor, a binary one downloaded) →
-// runlens.logTo ships a run trained from the CodeLens, and one trained while
-// the server is down arrives in the background once it is back → a push
-// cancelled in the middle, then completed by a second push without a
-// duplicate.
-// The token check is test/e2e/lib/mlflowAuthProxy.mjs, a reverse proxy that
+// root) → the server behind an auth check shows offline with its 401 until
+// Set Tracking Server Credentials… stores a user and password, then a token
+// → Pull into Workspace brings a remote run whole, a second pull brings
+// nothing → a remote artifact opens (a text one in an editor, a binary one
+// downloaded) → runlens.logTo ships a run trained from the CodeLens, and
+// one trained while the server is down arrives in the background once it is
+// back → a push cancelled in the middle, then completed by a second push
+// without a duplicate.
+// The auth check is test/e2e/lib/mlflowAuthProxy.mjs, a reverse proxy that
 // stands in for the auth layer in front of MLflow (MLflow 2.12's basic-auth
 // app needs Flask-WTF, which the source install lacks).
 // run: RUNLENS_MLFLOW_PYTHONPATH=/root/.cache/mlflow-2.12 RUNLENS_E2E_SKIP_INSTALL=1 node test/e2e/run.mjs ui:teamServerSync
@@ -28,6 +28,7 @@ import {
 export const timeoutMs = 240_000;
 
 const TOKEN = 'tok-7c1e-team';
+const BASIC = { username: 'alice', password: 'pw-93f2-alice' };
 const SUMMARY = 'accuracy 0.97\nlr 0.1\n';
 const LOG_REMOTE = `
 import sys, os, time, tempfile, mlflow
@@ -108,7 +109,7 @@ export async function setup(ctx) {
   state.root = ctx.root;
   state.mlflow = await tsImport('../../../src/tracking/testing/realMlflow.ts', import.meta.url);
   state.server = await state.mlflow.startMlflowServer();
-  state.proxy = await startAuthProxy(state.server.uri, { token: TOKEN });
+  state.proxy = await startAuthProxy(state.server.uri, { token: TOKEN, basic: BASIC });
   const remote = await state.mlflow.runMlflowPython(LOG_REMOTE, { args: [state.server.uri, SUMMARY] });
   assert.equal(remote.code, 0, remote.stderr);
   const folder = ctx.workspace(join(ctx.root, 'examples'));
@@ -162,33 +163,50 @@ export const tests = {
   },
 
   /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
-  'behind a token check the server is offline with its 401; after Set Tracking Server Credentials… its experiments list': async ({ page, screenshot }) => {
+  'behind an auth check the server is offline with its 401; with a user and password, then a token, set by Set Tracking Server Credentials…, its experiments list': async ({ page, screenshot }) => {
     await runCommand(page, 'Notifications: Clear All Notifications');
     await expand(row(page, 'secure'));
     const offline = page.locator('.monaco-list-row .label-name', { hasText: /^\s*Offline: 401 UNAUTHENTICATED: the server wants credentials; set them with "Set Tracking Server Credentials…"/ });
     await offline.first().waitFor({ timeout: 30_000 });
     await screenshot('2-offline-401');
-    await runCommand(page, 'RunLens: Set Tracking Server Credentials…', undefined, { opens: 'Set Tracking Server Credentials' });
-    await pickRow(page, 'secure');
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Credentials for secure' }).waitFor();
-    await pickRow(page, 'Token');
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Token for secure' }).waitFor();
     const input = page.locator('.quick-input-widget input');
-    assert.equal(await input.getAttribute('type'), 'password');
-    await input.fill(TOKEN);
-    await input.press('Enter');
-    await waitForNotification(page, /credentials of secure stored in VS Code's secret storage/);
-    const secure = row(page, 'secure');
-    await setExpanded(secure, false);
-    await expand(secure);
-    await row(page, 'team-vision').waitFor({ timeout: 30_000 });
-    assert.equal(await offline.count(), 0);
-    assert.ok(state.proxy.stats.forwarded.some((p) => p.includes('/experiments/search')), 'the proxy let the token through');
-    // the token went to SecretStorage: neither the settings nor the store hold it
-    assert.doesNotMatch(readFileSync(join(state.folder, '.vscode', 'settings.json'), 'utf8'), new RegExp(TOKEN));
-    for (const f of filesUnder(join(state.folder, '.runlens'))) assert.ok(!readFileSync(f).includes(TOKEN), `${f} holds the token`);
+    const title = (text) => page.locator('.quick-input-widget .quick-input-title', { hasText: text }).waitFor();
+    /** Set Tracking Server Credentials… → secure → kind; then the server's experiments list, read with them. */
+    const setCredentials = async (kind, answers) => {
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      const before = state.proxy.stats.accepted.length;
+      await runCommand(page, 'RunLens: Set Tracking Server Credentials…', undefined, { opens: 'Set Tracking Server Credentials' });
+      await pickRow(page, 'secure');
+      await title('Credentials for secure');
+      await pickRow(page, kind);
+      for (const [prompt, value, secret] of answers) {
+        await title(prompt);
+        assert.equal(await input.getAttribute('type'), secret ? 'password' : 'text', `${prompt}: typed ${secret ? 'hidden' : 'in clear'}`);
+        await input.fill(value);
+        await input.press('Enter');
+      }
+      await waitForNotification(page, /credentials of secure stored in VS Code's secret storage/);
+      const secure = row(page, 'secure');
+      await setExpanded(secure, false);
+      await expand(secure);
+      await row(page, 'team-vision').waitFor({ timeout: 30_000 });
+      assert.equal(await offline.count(), 0);
+      await setExpanded(secure, false);
+      return state.proxy.stats.accepted.slice(before);
+    };
+    const basic = await setCredentials('User name and password', [['User name for secure', BASIC.username, false], [`Password for ${BASIC.username} on secure`, BASIC.password, true]]);
+    assert.ok(basic.length > 0 && basic.every((s) => s === 'Basic'), `sent as basic auth: ${basic}`);
     await screenshot('3-credentials');
-    await setExpanded(secure, false);
+    const token = await setCredentials('Token', [['Token for secure', TOKEN, true]]);
+    // (a poll of the server made with the user and password may still be on its way: only the token is asserted)
+    assert.ok(token.includes('Bearer'), `the token is sent: ${token}`);
+    // SecretStorage: neither the settings nor the store hold them
+    const settingsText = readFileSync(join(state.folder, '.vscode', 'settings.json'), 'utf8');
+    const stored = filesUnder(join(state.folder, '.runlens')).map((f) => [f, readFileSync(f)]);
+    for (const secret of [TOKEN, BASIC.password]) {
+      assert.ok(!settingsText.includes(secret), 'the settings hold a secret');
+      for (const [f, bytes] of stored) assert.ok(!bytes.includes(secret), `${f} holds a secret`);
+    }
   },
 
   /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
