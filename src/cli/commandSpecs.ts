@@ -144,7 +144,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     ],
   },
   'base-image': {
-    args: '', about: 'a local Node.js base image for runlens build --base, where node:20-bookworm-slim cannot be pulled (Debian minbase by debootstrap + this node, 1-2 min)',
+    args: '', about: 'a local Node.js base image for runlens build --base, where node:20-bookworm-slim cannot be pulled (Debian minbase by debootstrap + this node, 2-4 min)',
     flags: [
       { flag: '--tag runlens-node:20', about: 'the image tag' },
       { flag: '--cli buildah|podman|docker', about: 'the container CLI to build with' },

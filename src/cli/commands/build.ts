@@ -105,7 +105,9 @@ export const buildCommand: Command = async (ctx, argv) => {
       say(`built ${result.context.tag} (${result.outcome!.imageId}) with ${result.detected!.cli} in ${(result.outcome!.durationMs / 1000).toFixed(1)} s`);
       const storage = storageArgs(result.detected!.cli!, values['cli-arg']).map((a) => `--cli-arg=${a}`);
       const serveHere = formatCommand('runlens', ['serve', positionals[0]!, '--image', ...storage]);
-      say(`run it: ${runImageCommandHere(result.detected!.cli!, result.context.tag, serveHere, ctx.env)}`);
+      // Where no docker/podman is installed, "run it" is `runlens serve --image`: said once, not twice.
+      const runIt = runImageCommandHere(result.detected!.cli!, result.context.tag, serveHere, ctx.env);
+      if (runIt !== serveHere) say(`run it: ${runIt}`);
       say(`smoke-test it: ${formatCommand('runlens', ['smoke', positionals[0]!, '--target', 'image', ...storage])}`);
       say(`serve it here: ${serveHere}`);
       return 0;

@@ -75,6 +75,8 @@ describe('runlens sweep', () => {
     const r = runCli(ws.dir, ['sweep', 'sweep.train.yaml', '--parallel', '1']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^sweep \S+ \([0-9a-f]{32}\) finished$/);
+    assert.doesNotMatch(r.stderr, /^sweep \S+ finished$/m, 'the finish is said once, by the table on stdout');
     assert.match(lines[1]!, /^rank\s+trial\s+status\s+max_depth\s+test_accuracy$/);
     assert.match(lines[3]!, /^\s*1\s+\S+-trial-2\s+finished\s+3\s+0\.\d+$/);
     assert.match(lines[4]!, /^\s*2\s+\S+-trial-1\s+finished\s+1\s+0\.\d+$/);

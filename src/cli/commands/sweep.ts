@@ -158,6 +158,8 @@ export function progressLine(e: SweepEvent): string {
     case 'stopping':
       return `sweep stopping: ${e.message}\n`;
     case 'sweepEnded':
+      // A plain finish is the result table's first line on stdout; saying it here too printed it twice.
+      if (e.outcome.status === 'finished' && (!e.outcome.stopped || e.outcome.stopped === 'cancelled')) return '';
       return `sweep ${e.outcome.sweepName} ${e.outcome.status}${e.outcome.stopped && e.outcome.stopped !== 'cancelled' ? ` (stopped: ${e.outcome.stopped})` : ''}\n`;
   }
 }

@@ -6,6 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeWorkspace, runCli } from '../../../test/fixtures/workspace';
+import { TREE_LOG_LOSS_NOTE } from './train';
 
 const ws = makeWorkspace();
 after(() => ws.cleanup());
@@ -38,4 +39,14 @@ test('the table lists test scores first, then the cv_* summary, then the rest', 
   const rank = (k: string) => (k.startsWith('test_') ? 0 : k.startsWith('cv_') ? 1 : 2);
   assert.deepEqual(keys.map(rank), [...keys.map(rank)].sort());
   assert.equal(keys[0], 'test_accuracy');
+});
+
+test("a decision tree's log loss comes with the note that says why it is large; --json stays one object", () => {
+  const r = runCli(ws.dir, ['train', 'iris-cv.train.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^test_log_loss\s+\d/m);
+  assert.ok(r.stdout.trimEnd().endsWith(TREE_LOG_LOSS_NOTE), r.stdout);
+  const json = runCli(ws.dir, ['train', 'iris-cv.train.yaml', '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  assert.doesNotThrow(() => JSON.parse(json.stdout));
 });

@@ -128,7 +128,7 @@ export async function ensureBaseImage(options: BaseImageOptions = {}): Promise<B
     const replacing = existing === null ? '' : ` (replacing ${tag}, built with node ${existing || 'unknown'})`;
     options.onPlan?.(haveRootfs
       ? `building ${tag} with ${found.cli} from the cached Debian file system and node ${nodeVersion}${replacing}: about 10-30 s`
-      : `building ${tag}${replacing}: debootstrap makes a Debian bookworm minbase from ${mirror} (about 40 MB of packages, 1-2 min), then ${found.cli} adds node ${nodeVersion} (about 10-30 s)`);
+      : `building ${tag}${replacing}: debootstrap makes a Debian bookworm minbase from ${mirror} (about 40 MB of packages, 2-4 min), then ${found.cli} adds node ${nodeVersion} (about 10-30 s)`);
     const { tarball, made } = await ensureRootfs({ cacheDir, mirror, onLine, ...(options.signal ? { signal: options.signal } : {}) });
     const ctx = join(work, 'context');
     mkdirSync(ctx);

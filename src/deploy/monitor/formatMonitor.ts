@@ -19,7 +19,7 @@ export function formatMonitorReport(r: MonitorReport): string {
   const model = f.model ? ` · run ${f.model.runId.slice(0, 8)} (${f.model.task}, ${f.model.modelType})` : '';
   out.push(`${r.url}${model} · baseline ${r.baseline.label}${r.baseline.dataset ? ` (${r.baseline.dataset})` : ''}`);
   out.push(`${new Date(r.at).toISOString().slice(0, 19).replace('T', ' ')} UTC · last ${f.seconds.toFixed(1)} s`
-    + ` · ${f.totalRequests} requests since start${f.uptimeSeconds !== null ? ` (up ${Math.round(f.uptimeSeconds)} s)` : ''}`);
+    + ` · ${f.totalRequests} request${f.totalRequests === 1 ? '' : 's'} since start${f.uptimeSeconds !== null ? ` (up ${Math.round(f.uptimeSeconds)} s)` : ''}`);
   out.push('');
   out.push(...table(['requests/s', 'error rate', 'p50', 'p95', 'p99'], [[
     num(f.requestsPerSecond, 1),
@@ -29,7 +29,7 @@ export function formatMonitorReport(r: MonitorReport): string {
   out.push('');
   if (r.drift) {
     const d = r.drift;
-    out.push(`input drift: ${d.rows} live rows from ${d.requests} requests vs the training data · overall ${d.verdict}`);
+    out.push(`input drift: ${d.rows} live row${d.rows === 1 ? '' : 's'} from ${d.requests} request${d.requests === 1 ? '' : 's'} vs the training data · overall ${d.verdict}`);
     out.push(...table(['feature', 'type', 'live', 'missing', 'PSI', 'verdict', 'note'], d.features.map((x) => [
       x.feature, x.type, String(x.live), String(x.missing),
       x.psi ? x.psi.value.toFixed(3) : dash, x.psi ? x.psi.verdict : dash, x.note ?? '',
