@@ -33,8 +33,9 @@ export type PageMessage<PageToHost> = Exclude<PageToHost, PageLifecycleMessage>;
  * panel, renders the page's HTML (one CSP, a fresh nonce per load), runs the
  * ready handshake ({@link PageChannel}: nothing is sent before the page says
  * `ready`; a page hidden and torn down says it again and gets a catch-up),
- * logs the page's own errors (`pageError`) and disposes with the panel. A panel class (compare, dataset diff, deploy)
- * holds one and keeps only its own messages and state.
+ * logs the page's own errors (`pageError`) and disposes with the panel. A
+ * panel class (compare, dataset diff, deploy) holds one and keeps only its
+ * own messages and state.
  */
 export class WebviewPanelHost<HostToPage, PageToHost extends { readonly type: string }> extends Disposable implements vscode.Disposable {
   private readonly channel: PageChannel<HostToPage>;
@@ -63,7 +64,7 @@ export class WebviewPanelHost<HostToPage, PageToHost extends { readonly type: st
   }
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    private readonly panel: vscode.WebviewPanel,
     spec: WebviewPanelSpec,
     private readonly extensionUri: vscode.Uri,
     private readonly handlers: PageHandlers<PageToHost>,
