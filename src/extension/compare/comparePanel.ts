@@ -92,7 +92,8 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
       onMessage: (m) => this.onMessage(m),
     }, deps.log));
     this._register(this.host.onDidDispose(() => this.dispose()));
-    this._register(deps.onDidChangeStores(() => this.scheduleLive()));
+    // store changes come coalesced by the store's change hub (one event per tick, only those that move curves or statuses)
+    this._register(deps.onDidChangeStores(() => void this.runLive()));
     this._register(deps.onDidChangeRemote(() => {
       if (!this.session.hasRemoteRuns) return;
       this.session.invalidateRemote();

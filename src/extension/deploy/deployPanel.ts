@@ -117,7 +117,10 @@ export class DeployPanel extends Disposable implements vscode.Disposable {
     this._register(toDisposable(() => {
       if (DeployPanel.active === this) DeployPanel.active = undefined;
     }));
-    this._register(deps.stores.onDidChange(() => this.onStoresChanged()));
+    // the registry (versions, aliases, builds, deployments) or a deleted source run: a metric batch changes nothing here
+    this._register(deps.stores.onDidChange((e) => {
+      if (!e.change || e.change.registryChanged || e.change.runsEdited) this.onStoresChanged();
+    }));
     this._register(deps.serve.onDidChange(() => this.onStoresChanged()));
     this.select(ref);
   }
