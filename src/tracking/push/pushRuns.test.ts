@@ -186,4 +186,28 @@ describe('runlens push to MLflow on PostgreSQL', () => {
       fs.rmSync(other, { recursive: true, force: true });
     }
   });
+  test('two pushes of one new run at once (say the CLI and the editor): one remote run, every point once', async () => {
+    const run = store.createRun({ experiment: 'race', name: 'raced' });
+    store.logMetrics(run.id, Array.from({ length: 3000 }, (_, s) => ({ key: 'loss', value: s, step: s })));
+    store.setStatus(run.id, 'finished');
+    // A second connection to the same store, as a second process has; the lease is the store folder's.
+    const second = RunStore.open(dir);
+    try {
+      const [a, b] = await Promise.all([
+        pushRuns([run.id], { source: store, ledger: store.sync, client: new MlflowClient(server.uri) }),
+        pushRuns([run.id], { source: second, ledger: second.sync, client: new MlflowClient(server.uri) }),
+      ]);
+      assert.deepEqual([...a.failures, ...b.failures], []);
+      assert.equal(a.runsCreated + b.runsCreated, 1, 'created once');
+      assert.equal(a.points + b.points, 3000, 'each point sent once');
+      const client = new MlflowClient(server.uri);
+      const experimentId = await client.ensureExperiment('race');
+      const copies = await client.searchRuns({ experimentIds: [experimentId], filter: `tags.\`${TAG_RUNLENS_RUN_ID}\` = '${run.id}'`, viewType: 'ALL', maxResults: 10 });
+      assert.equal(copies.items.length, 1);
+      assert.equal((await client.getMetricHistory(copies.items[0]!.info.runId, 'loss')).length, 3000);
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'locks')), [], 'both leases released');
+    } finally {
+      second.close();
+    }
+  });
 });

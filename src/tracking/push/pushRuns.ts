@@ -23,6 +23,7 @@ import { splitLogBatches } from './logBatches';
 import type { RemoteRunLink } from '../../store/syncRepo';
 import type { PushSource, PushSummary, SyncLedger } from './pushTypes';
 import { emptySummary } from './pushTypes';
+import { takePushLease } from './pushLease';
 
 /** Where a run keeps its model package (`model/model.json`); pushed, that folder is an MLflow model. */
 export const MODEL_DIR = 'model';
@@ -55,6 +56,8 @@ export interface PushOptions {
   /** Experiment on the server; default: the run's own experiment name. */
   readonly experiment?: string;
   readonly signal?: AbortSignal;
+  /** How long to wait for another pusher of the same run; default 2 minutes. */
+  readonly leaseWaitMs?: number;
   /** After each run: how far along the push is. */
   readonly onRun?: (done: number, total: number, run: RunRecord) => void;
 }
@@ -111,6 +114,16 @@ class RunPusher {
   }
 
   async push(): Promise<void> {
+    // One pusher per run and server: another process (or this one) may be pushing this run right now.
+    const lease = await takePushLease(this.opts.source.dir, this.run.id, this.server, { signal: this.opts.signal, maxWaitMs: this.opts.leaseWaitMs });
+    try {
+      await this.pushHeld();
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async pushHeld(): Promise<void> {
     const { client, ledger, signal } = this.opts;
     let link = ledger.remoteRun(this.run.id, this.server);
     let created = false;

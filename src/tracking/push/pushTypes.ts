@@ -16,6 +16,8 @@ export interface SeriesPoints {
 
 /** The local store as push reads it (RunStore has all of these). */
 export interface PushSource {
+  /** The store folder: a push holds its per-run lease there (pushLease.ts). */
+  readonly dir: string;
   getRun(ref: string): RunRecord;
   findRun(ref: string): RunRecord | undefined;
   getParams(runId: string): Record<string, string>;
