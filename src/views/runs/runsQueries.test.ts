@@ -20,6 +20,10 @@ test('runIdsFilter finds exactly the runs named, on a real store through its run
   const source = new LocalRunSource(store);
   const page = await source.searchRuns({ filter: runIdsFilter([ids[1]!, ids[3]!, child]) });
   assert.deepEqual(page.rows.map((r) => r.id).sort(), [ids[1], ids[3], child].sort());
-  assert.deepEqual(viewFilterText('', true) && (await source.searchRuns({ filter: viewFilterText('', true) })).rows, []);
+  assert.deepEqual((await source.searchRuns({ filter: viewFilterText('', true) })).rows, []);
+  store.setStar(ids[2]!, true);
+  assert.deepEqual((await source.searchRuns({ filter: viewFilterText('', true) })).rows.map((r) => r.id), [ids[2]]);
+  const sorted = await source.searchRuns({ filter: runIdsFilter(ids), sort: viewSortText('', true) });
+  assert.equal(sorted.rows[0]!.id, ids[2], 'starred first');
   assert.throws(() => runIdsFilter(["x') or ('1' = '1"]), /not a run id/);
 });
