@@ -200,10 +200,12 @@ suite('RunLens extension', function (this: Mocha.Suite) {
       lines.push([...x.map((v) => v.toFixed(5)), x[0]! + x[1]! - x[2]! + rnd() > 0 ? 'p' : 'n'].join(','));
     }
     writeFileSync(join(root, 'data', 'slow.csv'), lines.join('\n'));
-    writeFileSync(join(root, 'slow.train.yaml'), 'experiment: slow\ndata:\n  path: data/slow.csv\n  target: y\n  features: { scale: standard }\nmodel:\n  type: logistic_regression\n  params: { C: 1000000, max_iter: 100000, tol: 1.0e-300 }\n');
+    writeFileSync(join(root, 'slow.train.yaml'), 'experiment: slow\ndata:\n  path: data/slow.csv\n  target: y\n  features: { scale: standard }\nmodel:\n  type: mlp\n  params: { hidden_layers: [64], epochs: 100000, batch_size: 32, early_stopping: false }\n');
     const uri = vscode.Uri.file(join(root, 'slow.train.yaml'));
     const done = vscode.commands.executeCommand('runlens.config.trainFile', uri);
-    const active = await waitFor('a running training with progress', () => api.services.training.trainings.find((t) => t.runId && t.progress.startsWith('fit')), 60_000);
+    // An MLP of 100,000 epochs runs until cancelled (a logistic regression that was meant to be slow converged
+    // in 11 iterations, and the cancel raced its end); cancel once an epoch's train_loss is logged.
+    const active = await waitFor('a running training past its first epoch', () => api.services.training.trainings.find((t) => t.runId && t.progress.startsWith('fit') && t.progress.includes('train_loss')), 60_000);
     await vscode.commands.executeCommand('runlens.run.cancel', { configPath: uri.fsPath });
     await done;
     const store = api.services.stores.forUri(uri)!.store!;
