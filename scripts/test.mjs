@@ -3,7 +3,8 @@
 // tests listed in scripts/systemTests.mjs: child servers, container builds, real MLflow/PostgreSQL), then
 // the real-VS-Code suites under test/e2e. Ends with the closing line `N passed, N failed` over everything
 // that ran.
-//   --unit     the unit tests only (npm run test:unit)
+// The full run and --unit begin with the static checks: tsc --noEmit and eslint (layer rules included).
+//   --unit     the static checks and the unit tests (npm run test:unit)
 //   --system   the system tests only (npm run test:system)
 //   --hostile  the hostile-input suite only (test/hostile: corrupt stores, bad CSVs and configs, git traps, HTTP abuse)
 //   files…     just these test files
@@ -44,7 +45,8 @@ for (const path of systemPaths) {
 }
 
 const hostileFiles = existsSync(join(root, 'test/hostile')) ? findTests(join(root, 'test/hostile')) : [];
-const allFiles = [...findTests(join(root, 'src')), ...findTests(join(root, 'scripts')), ...hostileFiles];
+const webviewFiles = existsSync(join(root, 'webview')) ? findTests(join(root, 'webview')) : [];
+const allFiles = [...findTests(join(root, 'src')), ...findTests(join(root, 'scripts')), ...webviewFiles, ...hostileFiles];
 const unitFiles = allFiles.filter((f) => !systemPaths.has(f));
 const systemFiles = allFiles.filter((f) => systemPaths.has(f));
 
@@ -86,6 +88,28 @@ function runNodeTests(label, files) {
   if (res.status !== 0 && count('fail') === 0) failed += 1; // the runner itself broke
   console.log(`# ${label}: ${files.length} files, ${count('pass')} passed, ${count('fail') + count('cancelled')} failed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
+
+/**
+ * The static checks CI runs before any test: the type check (tsx strips types without checking them) and
+ * lint over every folder with code, which includes the layer rules (eslint.config.mjs). Each counts as one
+ * test in the closing line.
+ */
+function runStaticChecks() {
+  const checks = [
+    ['typecheck', [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit']],
+    ['lint', [join(root, 'node_modules/eslint/bin/eslint.js'), 'src', 'webview', 'scripts', 'test']],
+  ];
+  for (const [label, argv] of checks) {
+    const started = performance.now();
+    const res = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit' });
+    const ok = res.status === 0;
+    if (ok) passed += 1;
+    else failed += 1;
+    console.log(`# ${label}: ${ok ? 'passed' : 'FAILED'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+if (explicit.length === 0 && !hostileOnly && !systemOnly) runStaticChecks();
 
 if (explicit.length > 0) runNodeTests('tests', explicit);
 else if (hostileOnly) runNodeTests('hostile tests', hostileFiles);
