@@ -16,6 +16,8 @@ import { ConfigDiagnostics } from './diagnostics/configDiagnostics';
 import { RunDocumentsProvider, RUN_SCHEME, ARTIFACT_SCHEME, runDetailsUri } from './documents';
 import { runCommands } from './commands/runCommands';
 import { viewCommands } from './commands/viewCommands';
+import { trainingCommands } from './training/trainingCommands';
+import type { AllCommandHandlers } from '../views/commands/commandIds';
 import type { Services } from './services';
 import type * as CompareModule from './compare/comparePanel';
 import { DatasetsTreeProvider } from './datasets/datasetsTreeProvider';
@@ -271,7 +273,8 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   // trust granted: the workspace's own servers count now
   sub(vscode.workspace.onDidGrantWorkspaceTrust(() => teamServers.reload()));
 
-  for (const [id, handler] of Object.entries({ ...runCommands(services), ...viewCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }) })) {
+  const handlers: AllCommandHandlers = { ...runCommands(services), ...viewCommands(services), ...trainingCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }) };
+  for (const [id, handler] of Object.entries(handlers)) {
     sub(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await handler(...args);

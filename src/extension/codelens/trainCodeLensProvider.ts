@@ -4,6 +4,7 @@ import type { FolderStoreChange, WorkspaceStores } from '../store/workspaceStore
 import type * as ConfigModule from '../../core/config/parseConfig';
 import type * as PlanModule from '../../core/sweep/sweepPlan';
 import { formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
+import { RUNS_VIEW_COMMANDS, RUN_COMMANDS, TRAINING_COMMANDS } from '../../views/commands/commandIds';
 
 export interface TrainCodeLensOptions {
   readonly training: TrainingService;
@@ -90,13 +91,13 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     const lenses: vscode.CodeLens[] = [];
     const active = this.options.training.forConfig(document.uri.fsPath);
     if (active) {
-      lenses.push(new vscode.CodeLens(top, { title: '$(debug-stop) Cancel', command: 'runlens.run.cancel', arguments: [{ configPath: document.uri.fsPath }], tooltip: 'Stop this training; what was logged is kept' }));
-      lenses.push(new vscode.CodeLens(top, { title: `$(sync~spin) ${active.runName ? `${active.runName}: ` : ''}${active.progress}`, command: 'runlens.logs.show', tooltip: 'Show the run output' }));
+      lenses.push(new vscode.CodeLens(top, { title: '$(debug-stop) Cancel', command: RUN_COMMANDS.cancel, arguments: [{ configPath: document.uri.fsPath }], tooltip: 'Stop this training; what was logged is kept' }));
+      lenses.push(new vscode.CodeLens(top, { title: `$(sync~spin) ${active.runName ? `${active.runName}: ` : ''}${active.progress}`, command: RUNS_VIEW_COMMANDS.showLogs, tooltip: 'Show the run output' }));
     } else {
       const what = isCommandConfig(document) ? 'Run this config\'s command as a tracked run (its own process group)' : 'Train this config in a background process';
       lenses.push(new vscode.CodeLens(top, {
         title: vscode.workspace.isTrusted ? '$(play) Train this' : '$(workspace-untrusted) Train this (trust the workspace first)',
-        command: 'runlens.config.trainFile',
+        command: TRAINING_COMMANDS.trainFile,
         arguments: [document.uri],
         tooltip: vscode.workspace.isTrusted ? what : 'Training is disabled in an untrusted workspace',
       }));
@@ -107,13 +108,13 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       // Like "Train this": an untrusted workspace refuses sweeps (TrainingService.prepare), so the lens says why up front.
       lenses.push(new vscode.CodeLens(top, {
         title: vscode.workspace.isTrusted ? `$(sync) ${sweep}` : `$(workspace-untrusted) ${sweep} (trust the workspace first)`,
-        command: 'runlens.config.sweepFile',
+        command: TRAINING_COMMANDS.sweepFile,
         arguments: [document.uri],
         tooltip: vscode.workspace.isTrusted ? 'Train every trial of this config\'s sweep in parallel worker processes' : 'Sweeps are disabled in an untrusted workspace',
       }));
     }
     const last = await this.lastRun(document.uri);
-    if (last) lenses.push(new vscode.CodeLens(top, { title: last.title, command: 'runlens.run.details', arguments: [last.runId], tooltip: 'Open the last run of this config' }));
+    if (last) lenses.push(new vscode.CodeLens(top, { title: last.title, command: RUN_COMMANDS.details, arguments: [last.runId], tooltip: 'Open the last run of this config' }));
     return lenses;
   }
 

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import type { Services } from '../services';
 import type { RunStore } from '../../store/runStore';
 import { pickRuns, runIdsFromArgs, runKeysFromArgs } from './runPicker';
+import type { CommandHandlers } from '../../views/commands/commandIds';
+import { RUN_COMMANDS } from '../../views/commands/commandIds';
 
-type Handler = (...args: unknown[]) => unknown;
 
 function writableStore(services: Services, runId: string): RunStore | undefined {
   const f = services.stores.findRun(runId);
@@ -29,17 +30,17 @@ async function firstRun(services: Services, arg: unknown, selected: unknown, tit
 }
 
 /** Commands that act on runs: open, compare, star, rename, note, tag, re-run, cancel, delete. */
-export function runCommands(services: Services): Record<string, Handler> {
+export function runCommands(services: Services): CommandHandlers<typeof RUN_COMMANDS> {
   return {
-    'runlens.run.open': async () => {
+    [RUN_COMMANDS.open]: async () => {
       const picked = await pickRuns(services, { title: 'Open Run', many: false });
       if (picked?.[0]) await services.showRun(picked[0].runId);
     },
-    'runlens.run.details': async (arg, selected) => {
+    [RUN_COMMANDS.details]: async (arg, selected) => {
       const id = await firstRun(services, arg, selected, 'Open Run');
       if (id) await services.showRun(id);
     },
-    'runlens.runs.compare': async () => {
+    [RUN_COMMANDS.compare]: async () => {
       const picked = await pickRuns(services, { title: 'Compare Runs (pick 2 to 100)', many: true });
       if (!picked) return;
       if (picked.length > 100) {
@@ -47,18 +48,18 @@ export function runCommands(services: Services): Record<string, Handler> {
       }
       services.compare(picked.slice(0, 100).map((p) => p.runId));
     },
-    'runlens.run.compareSelected': (arg, selected) => {
+    [RUN_COMMANDS.compareSelected]: (arg, selected) => {
       // local and server runs together: one panel holds both
       const ids = runKeysFromArgs(services, arg, selected);
       services.compare(ids.slice(0, 100));
     },
-    'runlens.run.star': (arg, selected) => {
+    [RUN_COMMANDS.star]: (arg, selected) => {
       for (const id of runIdsFromArgs(services, arg, selected)) writableStore(services, id)?.setStar(id, true);
     },
-    'runlens.run.unstar': (arg, selected) => {
+    [RUN_COMMANDS.unstar]: (arg, selected) => {
       for (const id of runIdsFromArgs(services, arg, selected)) writableStore(services, id)?.setStar(id, false);
     },
-    'runlens.run.rename': async (arg, selected) => {
+    [RUN_COMMANDS.rename]: async (arg, selected) => {
       const id = await firstRun(services, arg, selected, 'Rename Run');
       const store = id && writableStore(services, id);
       if (!id || !store) return;
@@ -75,7 +76,7 @@ export function runCommands(services: Services): Record<string, Handler> {
         void vscode.window.showErrorMessage(`RunLens: ${(e as Error).message}`);
       }
     },
-    'runlens.run.note': async (arg, selected) => {
+    [RUN_COMMANDS.note]: async (arg, selected) => {
       const id = await firstRun(services, arg, selected, 'Add Note');
       const store = id && writableStore(services, id);
       if (!id || !store) return;
@@ -83,7 +84,7 @@ export function runCommands(services: Services): Record<string, Handler> {
       if (note === undefined) return;
       store.setNote(id, note.trim() || null);
     },
-    'runlens.run.tag': async (arg, selected) => {
+    [RUN_COMMANDS.tag]: async (arg, selected) => {
       const ids = runIdsFromArgs(services, arg, selected);
       if (ids.length === 0) return;
       const text = await vscode.window.showInputBox({
@@ -95,13 +96,13 @@ export function runCommands(services: Services): Record<string, Handler> {
       const eq = text.indexOf('=');
       for (const id of ids) writableStore(services, id)?.setTags(id, { [text.slice(0, eq).trim()]: text.slice(eq + 1).trim() });
     },
-    'runlens.run.copyId': async (arg, selected) => {
+    [RUN_COMMANDS.copyId]: async (arg, selected) => {
       const ids = runIdsFromArgs(services, arg, selected);
       if (ids.length === 0) return;
       await vscode.env.clipboard.writeText(ids.join('\n'));
       void vscode.window.setStatusBarMessage(`RunLens: copied ${ids.length === 1 ? ids[0] : `${ids.length} run ids`}`, 3000);
     },
-    'runlens.run.openConfig': async (arg, selected) => {
+    [RUN_COMMANDS.openConfig]: async (arg, selected) => {
       const id = await firstRun(services, arg, selected, 'Open Config of Run');
       const run = id ? services.stores.findRun(id)?.store?.getRun(id) : undefined;
       if (!run?.configPath) {
@@ -114,7 +115,7 @@ export function runCommands(services: Services): Record<string, Handler> {
         void vscode.window.showWarningMessage(`RunLens: the config ${run.configPath} no longer exists.`);
       }
     },
-    'runlens.run.rerun': async (arg, selected) => {
+    [RUN_COMMANDS.rerun]: async (arg, selected) => {
       const id = await firstRun(services, arg, selected, 'Re-run');
       const run = id ? services.stores.findRun(id)?.store?.getRun(id) : undefined;
       if (!run?.configPath) {
@@ -123,7 +124,7 @@ export function runCommands(services: Services): Record<string, Handler> {
       }
       await services.training.train(vscode.Uri.file(run.configPath));
     },
-    'runlens.run.cancel': async (arg, selected) => {
+    [RUN_COMMANDS.cancel]: async (arg, selected) => {
       if (arg && typeof arg === 'object' && 'configPath' in arg) {
         await services.training.cancel({ configPath: String((arg as { configPath: string }).configPath) });
         return;
@@ -160,7 +161,7 @@ export function runCommands(services: Services): Record<string, Handler> {
         }
       }
     },
-    'runlens.run.delete': async (arg, selected) => {
+    [RUN_COMMANDS.delete]: async (arg, selected) => {
       let ids = runIdsFromArgs(services, arg, selected);
       if (ids.length === 0) ids = (await pickRuns(services, { title: 'Delete Runs', many: true }))?.map((p) => p.runId) ?? [];
       if (ids.length === 0) return;

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { artifactUri } from '../documents';
-import { join } from 'node:path';
 import type { Services } from '../services';
 import type { RunsNode } from '../../views/runs/runsNodes';
 import { QueryError } from '../../core/query/ast';
 import type * as QueryModule from '../../core/query/parseFilter';
+import type { CommandHandlers } from '../../views/commands/commandIds';
+import { RUNS_VIEW_COMMANDS, TEAM_SERVER_COMMANDS } from '../../views/commands/commandIds';
 
-type Handler = (...args: unknown[]) => unknown;
 
 function loadQuery(): typeof QueryModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,15 +27,15 @@ export function validateFilter(text: string): string | undefined {
 }
 
 /** Commands of the Runs view title, the explorer and the palette that are not about one run. */
-export function viewCommands(services: Services): Record<string, Handler> {
+export function viewCommands(services: Services): CommandHandlers<typeof RUNS_VIEW_COMMANDS> {
   return {
-    'runlens.runs.refresh': async () => {
+    [RUNS_VIEW_COMMANDS.refresh]: async () => {
       services.stores.refresh();
       services.tree.reload();
       // tracking servers too, offline ones included
-      await vscode.commands.executeCommand('runlens.server.retry');
+      await vscode.commands.executeCommand(TEAM_SERVER_COMMANDS.retry);
     },
-    'runlens.runs.filter': async () => {
+    [RUNS_VIEW_COMMANDS.filter]: async () => {
       const text = await vscode.window.showInputBox({
         title: 'Filter Runs',
         value: services.viewState.filter,
@@ -46,9 +46,9 @@ export function viewCommands(services: Services): Record<string, Handler> {
       if (text === undefined) return;
       await services.viewState.update({ filter: text.trim() });
     },
-    'runlens.runs.clearFilter': () => services.viewState.update({ filter: '', starredOnly: false }),
-    'runlens.runs.toggleStarred': () => services.viewState.update({ starredOnly: !services.viewState.starredOnly }),
-    'runlens.runs.sort': async () => {
+    [RUNS_VIEW_COMMANDS.clearFilter]: () => services.viewState.update({ filter: '', starredOnly: false }),
+    [RUNS_VIEW_COMMANDS.toggleStarred]: () => services.viewState.update({ starredOnly: !services.viewState.starredOnly }),
+    [RUNS_VIEW_COMMANDS.sort]: async () => {
       const keys = new Set<string>();
       for (const f of services.stores.folders) {
         for (const r of f.store?.listRuns({ limit: 500, sort: 'attributes.start_time DESC' }) ?? []) for (const k of Object.keys(r.metrics)) keys.add(k);
@@ -68,9 +68,9 @@ export function viewCommands(services: Services): Record<string, Handler> {
       const picked = await vscode.window.showQuickPick(items, { title: 'Sort Runs', placeHolder: services.viewState.sort || 'newest first' });
       if (picked) await services.viewState.update({ sort: picked.sort });
     },
-    'runlens.runs.loadMore': (node) => services.tree.loadMore(node as Extract<RunsNode, { kind: 'more' | 'remoteMore' }>),
-    'runlens.logs.show': () => services.logger.show(),
-    'runlens.store.open': async () => {
+    [RUNS_VIEW_COMMANDS.loadMore]: (node) => services.tree.loadMore(node as Extract<RunsNode, { kind: 'more' | 'remoteMore' }>),
+    [RUNS_VIEW_COMMANDS.showLogs]: () => services.logger.show(),
+    [RUNS_VIEW_COMMANDS.storeOpen]: async () => {
       const f = services.stores.folders.find((x) => x.store) ?? services.stores.folders[0];
       if (!f || !existsSync(f.dir)) {
         void vscode.window.showInformationMessage('RunLens: there is no store yet; it is created with the first run.');
@@ -80,67 +80,7 @@ export function viewCommands(services: Services): Record<string, Handler> {
       if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
       else await vscode.commands.executeCommand('revealFileInOS', uri);
     },
-    'runlens.config.createExample': async () => {
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      if (!folder) {
-        void vscode.window.showErrorMessage('RunLens: open a folder first; the example config and its data go into it.');
-        return;
-      }
-      const examples = vscode.Uri.joinPath(services.extensionUri, 'examples');
-      let name = 'iris.train.yaml';
-      for (let i = 2; existsSync(join(folder.uri.fsPath, name)); i++) name = `iris-${i}.train.yaml`;
-      const data = vscode.Uri.joinPath(folder.uri, 'data', 'iris.csv');
-      if (!existsSync(data.fsPath)) {
-        await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, 'data'));
-        await vscode.workspace.fs.copy(vscode.Uri.joinPath(examples, 'data', 'iris.csv'), data);
-      }
-      const target = vscode.Uri.joinPath(folder.uri, name);
-      await vscode.workspace.fs.writeFile(target, readFileSync(vscode.Uri.joinPath(examples, 'iris.train.yaml').fsPath));
-      await vscode.window.showTextDocument(target);
-    },
-    'runlens.run.train': async () => {
-      const glob = services.settings().configFiles;
-      const files = await vscode.workspace.findFiles(glob, '**/{node_modules,.runlens}/**', 500);
-      if (files.length === 0) {
-        const choice = await vscode.window.showInformationMessage(`RunLens: no training config (${glob}) in this workspace.`, 'Create Example Config');
-        if (choice) await vscode.commands.executeCommand('runlens.config.createExample');
-        return;
-      }
-      const active = vscode.window.activeTextEditor?.document.uri.toString();
-      const items = files
-        .map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri, picked: uri.toString() === active }))
-        .sort((a, b) => Number(b.picked) - Number(a.picked) || a.label.localeCompare(b.label));
-      const picked = await vscode.window.showQuickPick(items, { title: 'Train Config' });
-      if (picked) await services.training.train(picked.uri);
-    },
-    'runlens.run.sweep': async () => {
-      const glob = services.settings().configFiles;
-      const files = await vscode.workspace.findFiles(glob, '**/{node_modules,.runlens}/**', 500);
-      const withSweep = files.filter((uri) => /^sweep\s*:/m.test(readFileSync(uri.fsPath, 'utf8')) || /"sweep"\s*:/.test(readFileSync(uri.fsPath, 'utf8')));
-      if (withSweep.length === 0) {
-        void vscode.window.showInformationMessage('RunLens: no training config in this workspace has a `sweep:` section. Add one, e.g. sweep: { method: grid, params: { model.params.max_depth: [2, 4, 8] } }.');
-        return;
-      }
-      const picked = await vscode.window.showQuickPick(
-        withSweep.map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri })),
-        { title: 'Sweep Config' },
-      );
-      if (picked) await services.training.sweep(picked.uri);
-    },
-    'runlens.config.sweepFile': async (uri) => {
-      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      if (target) await services.training.sweep(target);
-      else await vscode.commands.executeCommand('runlens.run.sweep');
-    },
-    'runlens.config.trainFile': async (uri) => {
-      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      if (!target) {
-        await vscode.commands.executeCommand('runlens.run.train');
-        return;
-      }
-      await services.training.train(target);
-    },
-    'runlens.artifact.open': async (node) => {
+    [RUNS_VIEW_COMMANDS.artifactOpen]: async (node) => {
       const a = node as Extract<RunsNode, { kind: 'artifact' }>;
       const f = services.stores.findRun(a.runId);
       if (!f?.store) return;
@@ -151,7 +91,7 @@ export function viewCommands(services: Services): Record<string, Handler> {
       }
       await vscode.window.showTextDocument(artifactUri(a.runId, a.path, a.sha256), { preview: true });
     },
-    'runlens.artifact.reveal': async (node) => {
+    [RUNS_VIEW_COMMANDS.artifactReveal]: async (node) => {
       const a = node as Extract<RunsNode, { kind: 'artifact' }>;
       const f = services.stores.findRun(a.runId);
       if (f?.store) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(f.store.artifactPath(a.sha256)));

@@ -11,6 +11,7 @@ import { exportTableText, saveChartImage } from './compareExport';
 import { collectDataChanges } from '../../views/datasetDiff/dataChanges';
 import type { PageMessage, WebviewPanelSpec } from '../webview/webviewPanelHost';
 import { WebviewPanelHost } from '../webview/webviewPanelHost';
+import { DATASETS_COMMANDS } from '../../views/commands/commandIds';
 
 export interface ComparePanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -221,7 +222,7 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
           await exportTableText(await this.session.tableText(m.format, m.onlyDiffers), m.format, m.destination);
           return;
         case 'viewDataDiff':
-          await vscode.commands.executeCommand('runlens.datasets.diff', `sha256:${m.fingerprintA}`, `sha256:${m.fingerprintB}`, []);
+          await vscode.commands.executeCommand(DATASETS_COMMANDS.diff, `sha256:${m.fingerprintA}`, `sha256:${m.fingerprintB}`, []);
           return;
         default:
           assertNever(m);

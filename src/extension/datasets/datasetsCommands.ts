@@ -12,8 +12,9 @@ import type { PickerContext } from '../datasetDiff/refPickers';
 import type { DatasetsNode } from '../../views/datasets/datasetsNodes';
 import { isFileNode, isVersionNode, versionRef } from '../../views/datasets/datasetsNodes';
 import type { DatasetsTreeProvider } from './datasetsTreeProvider';
+import type { CommandHandlers } from '../../views/commands/commandIds';
+import { DATASETS_COMMANDS } from '../../views/commands/commandIds';
 
-type Handler = (...args: unknown[]) => unknown;
 
 export interface DatasetsCommandDeps {
   readonly stores: WorkspaceStores;
@@ -68,7 +69,7 @@ function keyArg(arg: unknown): string[] | undefined {
 }
 
 /** Commands of the Datasets view, the explorer's "Compare with…" and the palette's "Diff Datasets…". */
-export function datasetsCommands(deps: DatasetsCommandDeps): Record<string, Handler> {
+export function datasetsCommands(deps: DatasetsCommandDeps): CommandHandlers<typeof DATASETS_COMMANDS> {
   const pickerContext = (): PickerContext | undefined => {
     const folder = deps.stores.forUri();
     return folder && { root: folder.folder.uri.fsPath, files: () => deps.tree.files(folder) };
@@ -99,15 +100,15 @@ export function datasetsCommands(deps: DatasetsCommandDeps): Record<string, Hand
   };
 
   return {
-    'runlens.datasets.refresh': () => deps.tree.refresh(),
+    [DATASETS_COMMANDS.refresh]: () => deps.tree.refresh(),
     /** From a run row's click (its id) or its context menu (the node). */
-    'runlens.datasets.openRun': async (arg) => {
+    [DATASETS_COMMANDS.openRun]: async (arg) => {
       const n = arg as DatasetsNode | undefined;
       const runId = typeof arg === 'string' ? arg : n?.kind === 'use' ? n.use.runId : undefined;
       if (runId) await deps.showRun(runId);
     },
     /** Palette, or programmatic: (refA, refB, key?) with refs as text, DatasetRef or Uri and key as array or "a,b". */
-    'runlens.datasets.diff': async (a, b, key) => {
+    [DATASETS_COMMANDS.diff]: async (a, b, key) => {
       const ctx = requireFolder();
       if (!ctx) return;
       const givenA = refArg(a, ctx.root);
@@ -122,7 +123,7 @@ export function datasetsCommands(deps: DatasetsCommandDeps): Record<string, Hand
       if (!refB) return;
       await finish(refA, refB, keyArg(key));
     },
-    'runlens.datasets.compareWith': async (uri) => {
+    [DATASETS_COMMANDS.compareWith]: async (uri) => {
       const ctx = requireFolder();
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!ctx || !target) return;
@@ -130,7 +131,7 @@ export function datasetsCommands(deps: DatasetsCommandDeps): Record<string, Hand
       const refB = await pickDatasetRef(ctx, `Compare ${refA} with…`, refA);
       if (refB) await finish(refA, refB);
     },
-    'runlens.datasets.diffSelected': async (node, nodes) => {
+    [DATASETS_COMMANDS.diffSelected]: async (node, nodes) => {
       const refs = selectedVersions(node, nodes);
       if (refs.length !== 2) {
         void vscode.window.showInformationMessage('RunLens: select exactly two versions (Ctrl/Cmd-click) to diff them.');
@@ -138,12 +139,12 @@ export function datasetsCommands(deps: DatasetsCommandDeps): Record<string, Hand
       }
       await finish(refs[0], refs[1]); // A: the older version, B: the newer
     },
-    'runlens.datasets.diffWithCurrent': async (node) => {
+    [DATASETS_COMMANDS.diffWithCurrent]: async (node) => {
       const n = isVersionNode(node) ? node : deps.treeView.selection.find(isVersionNode);
       if (!n) return;
       await finish(versionRef(n.version.fingerprint), formatDatasetRef({ kind: 'file', path: n.file.path }));
     },
-    'runlens.datasets.diffWithGitRevision': async (node) => {
+    [DATASETS_COMMANDS.diffWithGitRevision]: async (node) => {
       const ctx = requireFolder();
       if (!ctx) return;
       const path = isFileNode(node) ? node.file.path : node instanceof vscode.Uri ? workspacePath(ctx.root, node.fsPath) : undefined;

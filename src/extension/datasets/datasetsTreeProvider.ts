@@ -5,6 +5,7 @@ import type * as CatalogModule from '../../datasets/datasetCatalog';
 import type { FolderStore, WorkspaceStores } from '../store/workspaceStores';
 import type { DatasetsNode } from '../../views/datasets/datasetsNodes';
 import { fileText, useText, versionText } from '../../views/datasets/datasetsNodes';
+import { DATASETS_COMMANDS } from '../../views/commands/commandIds';
 
 export interface DatasetsTreeOptions {
   readonly stores: WorkspaceStores;
@@ -98,7 +99,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
       item.iconPath = new vscode.ThemeIcon(node.version.source === 'unavailable' ? 'circle-slash' : 'versions');
     } else {
       item.iconPath = new vscode.ThemeIcon('beaker');
-      item.command = { command: 'runlens.datasets.openRun', title: 'Open Run', arguments: [node.use.runId] };
+      item.command = { command: DATASETS_COMMANDS.openRun, title: 'Open Run', arguments: [node.use.runId] };
     }
     return item;
   }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { FolderStore } from '../store/workspaceStores';
 import { imageRequestLog } from '../../deploy/container/deploymentImage';
 import { LocalServeProcess } from '../../views/deploy/localServeProcess';
+import { MODELS_COMMANDS } from '../../views/commands/commandIds';
 
 export interface ServeServiceOptions {
   readonly logger: Logger;
@@ -153,7 +154,7 @@ export class ServeService implements vscode.Disposable {
     const port = new URL(last.url).port;
     this.status.text = `$(server-process) ${last.name} v${last.version} :${port}${all.length > 1 ? ` +${all.length - 1}` : ''}`;
     this.status.tooltip = `${all.map((s) => `${s.name} v${s.version}${s.image ? ' (its image)' : ''} at ${s.url}`).join('\n')}\nClick to open the Deploy panel's monitor.`;
-    this.status.command = { command: 'runlens.deploy.openMonitor', title: 'Open Monitor', arguments: [`${last.name}:${last.version}`] };
+    this.status.command = { command: MODELS_COMMANDS.openMonitor, title: 'Open Monitor', arguments: [`${last.name}:${last.version}`] };
     this.status.show();
   }
 

@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { installCommand, installedWrappers, planInstall, uninstallCommand } from '../../install/pathInstall';
+import type { CommandHandlers } from '../../views/commands/commandIds';
+import { CLI_PATH_COMMANDS } from '../../views/commands/commandIds';
 
 export interface PathCommandsDeps {
   /** The extension's own folder (context.extensionPath). */
@@ -51,9 +53,9 @@ async function uninstall(deps: PathCommandsDeps): Promise<void> {
 }
 
 /** Command id → handler, registered by the composition root. */
-export function pathCommands(deps: PathCommandsDeps): Record<string, () => Promise<void>> {
+export function pathCommands(deps: PathCommandsDeps): CommandHandlers<typeof CLI_PATH_COMMANDS> {
   return {
-    'runlens.cli.installInPath': () => install(deps),
-    'runlens.cli.uninstallFromPath': () => uninstall(deps),
+    [CLI_PATH_COMMANDS.installInPath]: () => install(deps),
+    [CLI_PATH_COMMANDS.uninstallFromPath]: () => uninstall(deps),
   };
 }

@@ -3,6 +3,8 @@ import { MutableDisposable } from '../../core/util/disposable';
 import { TrackingServerProcess } from '../../mlflow/trackingServerProcess';
 import type { Logger } from '../logger';
 import type { WorkspaceStores } from '../store/workspaceStores';
+import type { CommandHandlers } from '../../views/commands/commandIds';
+import { MLFLOW_SERVER_COMMANDS } from '../../views/commands/commandIds';
 
 export interface TrackingServerControllerOptions {
   readonly stores: WorkspaceStores;
@@ -29,15 +31,15 @@ export class TrackingServerController implements vscode.Disposable {
   constructor(private readonly options: TrackingServerControllerOptions) {
     this.status = vscode.window.createStatusBarItem('runlens.mlflowServer', vscode.StatusBarAlignment.Left, 0);
     this.status.name = 'RunLens MLflow Tracking Server';
-    this.status.command = 'runlens.mlflow.copyTrackingUri';
+    this.status.command = MLFLOW_SERVER_COMMANDS.copyTrackingUri;
   }
 
   /** Command id → handler, registered by the composition root. */
-  commands(): Record<string, () => Promise<void>> {
+  commands(): CommandHandlers<typeof MLFLOW_SERVER_COMMANDS> {
     return {
-      'runlens.mlflow.startServer': () => this.start(),
-      'runlens.mlflow.stopServer': () => this.stop(),
-      'runlens.mlflow.copyTrackingUri': () => this.copyUri(),
+      [MLFLOW_SERVER_COMMANDS.startServer]: () => this.start(),
+      [MLFLOW_SERVER_COMMANDS.stopServer]: () => this.stop(),
+      [MLFLOW_SERVER_COMMANDS.copyTrackingUri]: () => this.copyUri(),
     };
   }
 

@@ -10,6 +10,8 @@ import type { ModelsNode, ModelsTreeProvider, VersionNode } from './modelsTreePr
 import { isVersionNode } from './modelsTreeProvider';
 import { pickModelName, pickVersion } from './modelPickers';
 import { registrationProblem } from '../../views/models/registration';
+import type { CommandHandlers } from '../../views/commands/commandIds';
+import { MODELS_COMMANDS } from '../../views/commands/commandIds';
 
 export interface ModelsCommandDeps {
   readonly services: Services;
@@ -19,7 +21,6 @@ export interface ModelsCommandDeps {
   readonly openDeploy: (ref?: string, section?: DeploySection) => void;
 }
 
-type Handler = (...args: unknown[]) => unknown;
 
 /** A version node with its folder's store, from a tree node or a quick pick. */
 interface Target {
@@ -33,7 +34,7 @@ function folderByKey(services: Services, key: string): FolderStore | undefined {
 }
 
 /** Context-menu, palette and test entry points of the Models view (`runlens.model.*`, `runlens.models.*`, `runlens.deploy.*`). */
-export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler> {
+export function modelsCommands(deps: ModelsCommandDeps): CommandHandlers<typeof MODELS_COMMANDS> {
   const { services, tree, serve } = deps;
   const target = async (arg: unknown, title: string): Promise<Target | undefined> => {
     const node = isVersionNode(arg) ? arg : await pickVersion(services.stores, title);
@@ -68,10 +69,10 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
   };
 
   return {
-    'runlens.models.refresh': () => refresh(),
+    [MODELS_COMMANDS.refresh]: () => refresh(),
 
     /** From the Runs view (a run node), the palette (a run picker), or tests: (runId, name, alias). */
-    'runlens.model.register': async (arg?: unknown, nameArg?: unknown, aliasArg?: unknown) => {
+    [MODELS_COMMANDS.register]: async (arg?: unknown, nameArg?: unknown, aliasArg?: unknown) => {
       // From the palette (no argument) always ask, whatever is selected in the Runs view.
       let runId: string | undefined = arg !== undefined && arg !== null ? runIdsFromArgs(services, arg)[0] : undefined;
       if (!runId && (arg === undefined || arg === null)) {
@@ -104,7 +105,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       return v;
     },
 
-    'runlens.model.setAlias': async (arg?: unknown, aliasArg?: unknown) => {
+    [MODELS_COMMANDS.setAlias]: async (arg?: unknown, aliasArg?: unknown) => {
       const t = await target(arg, 'Set Alias: choose a version');
       if (!t || !writable(t.store)) return;
       const alias = typeof aliasArg === 'string' ? aliasArg : await vscode.window.showInputBox({
@@ -117,7 +118,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       refresh();
     },
 
-    'runlens.model.removeAlias': async (arg?: unknown, aliasArg?: unknown) => {
+    [MODELS_COMMANDS.removeAlias]: async (arg?: unknown, aliasArg?: unknown) => {
       const t = await target(arg, 'Remove Alias: choose a version');
       if (!t || !writable(t.store)) return;
       const aliases = t.store.registry.getModelVersion(t.node.name, t.node.version).aliases;
@@ -132,15 +133,15 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       refresh();
     },
 
-    'runlens.model.build': async (arg?: unknown) => {
+    [MODELS_COMMANDS.build]: async (arg?: unknown) => {
       const t = await target(arg, 'Build Image: choose a version');
       if (t) deps.openDeploy(`${t.node.name}:${t.node.version}`, 'build');
     },
 
-    'runlens.model.serve': (arg?: unknown) => serveVersion(arg, false),
-    'runlens.model.serveImage': (arg?: unknown) => serveVersion(arg, true),
+    [MODELS_COMMANDS.serve]: (arg?: unknown) => serveVersion(arg, false),
+    [MODELS_COMMANDS.serveImage]: (arg?: unknown) => serveVersion(arg, true),
 
-    'runlens.model.stopServing': async (arg?: unknown) => {
+    [MODELS_COMMANDS.stopServing]: async (arg?: unknown) => {
       const node = arg as ModelsNode | undefined;
       if (node?.kind === 'deployment') {
         const d = node.deployment;
@@ -163,7 +164,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       tree.refresh();
     },
 
-    'runlens.model.openRun': async (arg?: unknown) => {
+    [MODELS_COMMANDS.openRun]: async (arg?: unknown) => {
       const t = await target(arg, 'Open Source Run: choose a version');
       if (!t) return;
       const v = t.store.registry.getModelVersion(t.node.name, t.node.version);
@@ -174,7 +175,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       await services.showRun(v.runId);
     },
 
-    'runlens.model.deleteVersion': async (arg?: unknown) => {
+    [MODELS_COMMANDS.deleteVersion]: async (arg?: unknown) => {
       const t = await target(arg, 'Delete Version: choose a version');
       if (!t || !writable(t.store)) return;
       const v = t.store.registry.getModelVersion(t.node.name, t.node.version);
@@ -189,7 +190,7 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       refresh();
     },
 
-    'runlens.model.openBuildLog': async (arg?: unknown) => {
+    [MODELS_COMMANDS.openBuildLog]: async (arg?: unknown) => {
       const node = arg as ModelsNode | undefined;
       if (node?.kind !== 'build') return;
       const b = node.build;
@@ -202,11 +203,11 @@ export function modelsCommands(deps: ModelsCommandDeps): Record<string, Handler>
       await vscode.window.showTextDocument(doc, { preview: true });
     },
 
-    'runlens.deploy.open': (arg?: unknown) => {
+    [MODELS_COMMANDS.openDeploy]: (arg?: unknown) => {
       deps.openDeploy(isVersionNode(arg) ? `${arg.name}:${arg.version}` : typeof arg === 'string' ? arg : undefined);
     },
 
-    'runlens.deploy.openMonitor': (arg?: unknown) => {
+    [MODELS_COMMANDS.openMonitor]: (arg?: unknown) => {
       deps.openDeploy(typeof arg === 'string' ? arg : undefined, 'monitor');
     },
   };

@@ -7,6 +7,7 @@ import {
   BUILD_ICONS, buildDescription, deploymentDescription, deploymentLabel, keyMetricText, modelDescription,
   versionContextValue, versionDescription, versionTooltip,
 } from '../../views/models/modelPresentation';
+import { MODELS_COMMANDS } from '../../views/commands/commandIds';
 
 /** Elements of the Models tree. Plain data; a version is named, never held, so a refresh reads it fresh. */
 export type ModelsNode =
@@ -170,7 +171,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         item.tooltip = [`build #${b.id} of ${b.name} v${b.version}: ${b.status}`, `tag ${b.tag}`, b.imageId ? `image ${b.imageId}` : '', `base ${b.baseImage}`,
           b.cli ? `with ${b.cli}` : '', `context ${b.contextDir}`, b.error ? `error: ${b.error}` : ''].filter(Boolean).join('\n');
         item.contextValue = `modelBuild ${b.status}${b.logSha256 ? ' hasLog' : ''}`;
-        item.command = { command: 'runlens.model.openBuildLog', title: 'Open Build Log', arguments: [node] };
+        item.command = { command: MODELS_COMMANDS.openBuildLog, title: 'Open Build Log', arguments: [node] };
         return item;
       }
       case 'deployment': {

@@ -4,6 +4,7 @@ import { metricLabel, relativeTime } from '../../views/runPresentation';
 import type { ServerEntry, TeamServers } from '../teamServers/teamServers';
 import { groupTreeItem, runTreeItem } from './runsTreeItems';
 import type { RemoteGroup, RemoteNode, RunsNode } from '../../views/runs/runsNodes';
+import { RUNS_VIEW_COMMANDS, TEAM_SERVER_COMMANDS } from '../../views/commands/commandIds';
 
 export interface RemoteRunsTreeOptions {
   readonly servers: TeamServers;
@@ -188,7 +189,7 @@ export class RemoteRunsTree {
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
         item.tooltip = `${node.reason}\nClick to try again.`;
         item.contextValue = 'remoteOffline';
-        item.command = { command: 'runlens.server.retry', title: 'Retry', arguments: [node] };
+        item.command = { command: TEAM_SERVER_COMMANDS.retry, title: 'Retry', arguments: [node] };
         return item;
       }
       case 'remoteExperiment': {
@@ -230,14 +231,14 @@ export class RemoteRunsTree {
         item.description = bytes(node.size);
         item.iconPath = new vscode.ThemeIcon('file');
         item.contextValue = 'remoteArtifact';
-        item.command = { command: 'runlens.remoteArtifact.open', title: 'Open Artifact', arguments: [node] };
+        item.command = { command: TEAM_SERVER_COMMANDS.openRemoteArtifact, title: 'Open Artifact', arguments: [node] };
         return item;
       }
       case 'remoteMore': {
         const item = new vscode.TreeItem(node.loading ? 'Loading more…' : node.error ? `Load more… (failed: ${node.error})` : 'Load more…', C.None);
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : node.error ? 'warning' : 'ellipsis');
-        if (!node.loading) item.command = { command: 'runlens.runs.loadMore', title: 'Load More', arguments: [node] };
+        if (!node.loading) item.command = { command: RUNS_VIEW_COMMANDS.loadMore, title: 'Load More', arguments: [node] };
         return item;
       }
     }

@@ -4,6 +4,7 @@ import type { RunDetails, SourceExperiment } from '../../tracking/runSource';
 import { runTooltip, runContextValue, metricLabel, relativeTime } from '../../views/runPresentation';
 import { runRowAccessibleLabel, runRowDescription, runRowIcon } from '../../views/runs/runRowText';
 import { GROUP_LABELS, type RemoteNode, type RunGroup, type RunsNode } from '../../views/runs/runsNodes';
+import { RUNS_VIEW_COMMANDS } from '../../views/commands/commandIds';
 
 /** What the provider holds about a node when VS Code asks for its item (read through the run source). */
 export interface ItemContext {
@@ -130,7 +131,7 @@ export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemCont
       item.tooltip = `${node.path}\nsha256 ${node.sha256}\n${bytes(node.size)}`;
       item.iconPath = new vscode.ThemeIcon(node.artifactKind === 'model' ? 'symbol-class' : node.artifactKind === 'log' ? 'output' : 'file');
       item.contextValue = 'artifact';
-      item.command = { command: 'runlens.artifact.open', title: 'Open Artifact', arguments: [node] };
+      item.command = { command: RUNS_VIEW_COMMANDS.artifactOpen, title: 'Open Artifact', arguments: [node] };
       return item;
     }
     case 'input': {
@@ -143,7 +144,7 @@ export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemCont
     case 'more': {
       const item = new vscode.TreeItem('Load more…', C.None);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.command = { command: 'runlens.runs.loadMore', title: 'Load More', arguments: [node] };
+      item.command = { command: RUNS_VIEW_COMMANDS.loadMore, title: 'Load More', arguments: [node] };
       return item;
     }
     case 'message': {

@@ -14,8 +14,9 @@ import { isRemoteRunNode } from '../../views/runs/runsNodes';
 import type { Services } from '../services';
 import { remoteUri } from './remoteDocuments';
 import type { ServerEntry, TeamServers } from './teamServers';
+import type { CommandHandlers } from '../../views/commands/commandIds';
+import { TEAM_SERVER_COMMANDS } from '../../views/commands/commandIds';
 
-type Handler = (...args: unknown[]) => unknown;
 
 export interface TeamServerCommandDeps {
   readonly services: Services;
@@ -31,7 +32,7 @@ function loadPull(): typeof PullModule {
 }
 
 /** The team-server commands: add a server, its credentials, retry, push runs, and the remote run's menu. */
-export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, Handler> {
+export function teamServerCommands(deps: TeamServerCommandDeps): CommandHandlers<typeof TEAM_SERVER_COMMANDS> {
   const { services, servers } = deps;
 
   const entryOf = (arg: unknown): ServerEntry | undefined => {
@@ -44,7 +45,7 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
     const list = servers.servers;
     if (list.length === 0) {
       const choice = await vscode.window.showInformationMessage('RunLens: no tracking server is configured (runlens.trackingServers or MLFLOW_TRACKING_URI).', 'Add Tracking Server…');
-      if (choice) await vscode.commands.executeCommand('runlens.server.add');
+      if (choice) await vscode.commands.executeCommand(TEAM_SERVER_COMMANDS.add);
       return undefined;
     }
     if (list.length === 1) return list[0];
@@ -56,7 +57,7 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
   };
 
   return {
-    'runlens.server.add': async () => {
+    [TEAM_SERVER_COMMANDS.add]: async () => {
       const taken = new Set(servers.servers.map((e) => e.server.name));
       const name = await vscode.window.showInputBox({
         title: 'Add Tracking Server (1/2): name',
@@ -89,10 +90,10 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
       const current = (where.target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue) ?? [];
       await config.update('trackingServers', [...(Array.isArray(current) ? current : []), { name: name.trim(), uri: normalizeServerUri(uri) }], where.target);
       const choice = await vscode.window.showInformationMessage(`RunLens: added the tracking server ${name.trim()} (${normalizeServerUri(uri)}) to the Runs view.`, 'Set Credentials…');
-      if (choice) await vscode.commands.executeCommand('runlens.server.setCredentials', normalizeServerUri(uri));
+      if (choice) await vscode.commands.executeCommand(TEAM_SERVER_COMMANDS.setCredentials, normalizeServerUri(uri));
     },
 
-    'runlens.server.setCredentials': async (arg) => {
+    [TEAM_SERVER_COMMANDS.setCredentials]: async (arg) => {
       await servers.whenLoaded();
       const entry = typeof arg === 'string' ? servers.entry(arg) ?? servers.find(arg) : entryOf(arg) ?? (await pickServer('Set Tracking Server Credentials'));
       if (!entry) return;
@@ -121,13 +122,13 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
       void vscode.window.showInformationMessage(`RunLens: credentials of ${entry.server.name} stored in VS Code's secret storage${servers.environmentCredentials ? ' (MLflow\'s environment variables are set and are used instead)' : ''}.`);
     },
 
-    'runlens.server.retry': (arg) => {
+    [TEAM_SERVER_COMMANDS.retry]: (arg) => {
       const entry = entryOf(arg);
       if (entry) entry.model.retry();
       else servers.retryAll();
     },
 
-    'runlens.run.push': async (arg, selected) => {
+    [TEAM_SERVER_COMMANDS.pushRun]: async (arg, selected) => {
       let ids = runIdsFromArgs(services, arg, selected);
       if (ids.length === 0) ids = (await pickRuns(services, { title: 'Push to Team Server: pick runs', many: true }))?.map((p) => p.runId) ?? [];
       if (ids.length === 0) return;
@@ -187,7 +188,7 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
       void vscode.window.showWarningMessage(`RunLens: ${text}; ${plural(merged.failures.length, 'run')} not pushed: ${merged.failures[0]!.message}`, 'Show Logs').then((c) => c && services.logger.show());
     },
 
-    'runlens.remoteRun.pull': async (arg, selected) => {
+    [TEAM_SERVER_COMMANDS.pullRemoteRun]: async (arg, selected) => {
       const nodes = (Array.isArray(selected) && selected.length > 0 ? selected : [arg]) as RunsNode[];
       const runs = nodes.filter(isRemoteRunNode);
       const exp = nodes.find((n): n is Extract<RunsNode, { kind: 'remoteExperiment' }> => n?.kind === 'remoteExperiment');
@@ -242,21 +243,21 @@ export function teamServerCommands(deps: TeamServerCommandDeps): Record<string, 
       else void vscode.window.showWarningMessage(`RunLens: ${text}; ${plural(summary.failures.length, 'run')} not pulled: ${summary.failures[0]!.message}`, 'Show Logs').then((c) => c && services.logger.show());
     },
 
-    'runlens.remoteRun.details': async (arg, selected) => {
+    [TEAM_SERVER_COMMANDS.remoteRunDetails]: async (arg, selected) => {
       const node = [arg, ...(Array.isArray(selected) ? selected : [])].find(isRemoteRunNode) ?? services.treeView.selection.find(isRemoteRunNode);
       if (!node) return;
       const name = servers.entry(node.server)?.model.row(node.runId)?.name ?? node.runId;
       await vscode.commands.executeCommand('markdown.showPreview', remoteUri('run', node.server, node.runId, `${name.replace(/[^\w.-]+/g, '_')}.md`));
     },
 
-    'runlens.remoteRun.copyId': async (arg, selected) => {
+    [TEAM_SERVER_COMMANDS.copyRemoteRunId]: async (arg, selected) => {
       const nodes = (Array.isArray(selected) && selected.length > 0 ? selected : [arg]).filter(isRemoteRunNode);
       if (nodes.length === 0) return;
       await vscode.env.clipboard.writeText(nodes.map((n) => n.runId).join('\n'));
       void vscode.window.setStatusBarMessage(`RunLens: copied ${nodes.length === 1 ? nodes[0]!.runId : `${nodes.length} run ids`}`, 3000);
     },
 
-    'runlens.remoteArtifact.open': async (arg) => {
+    [TEAM_SERVER_COMMANDS.openRemoteArtifact]: async (arg) => {
       const a = arg as Extract<RunsNode, { kind: 'remoteArtifact' }>;
       const entry = servers.entry(a?.server);
       if (!entry) return;

@@ -9,6 +9,7 @@ import { formatMetric, pickKeyMetric } from '../../views/runPresentation';
 import type * as TrainerModule from '../../worker/trainerProcess';
 import type * as SweepModule from '../../worker/sweepRunner';
 import type { SweepEvent, SweepOutcome } from '../../worker/sweepEvents';
+import { RUNS_VIEW_COMMANDS } from '../../views/commands/commandIds';
 
 /** A training or sweep started from the editor, while it runs. */
 export interface ActiveTraining {
@@ -66,7 +67,7 @@ export class TrainingService implements vscode.Disposable {
   constructor(private readonly options: TrainingServiceOptions) {
     this.statusBar = vscode.window.createStatusBarItem('runlens.training', vscode.StatusBarAlignment.Left, 50);
     this.statusBar.name = 'RunLens Training';
-    this.statusBar.command = 'runlens.logs.show';
+    this.statusBar.command = RUNS_VIEW_COMMANDS.showLogs;
   }
 
   get trainings(): readonly ActiveTraining[] {
