@@ -94,51 +94,55 @@ export class TrainingService implements vscode.Disposable {
     this.options.logger.info(`train ${label}${overrides.length ? ` --set ${overrides.join(' ')}` : ''}`);
     const holder: { entry?: ActiveTraining } = {};
     const shipping = this.options.startShipping?.(store);
-    const trainer = new TrainerProcess(
-      { storeDir: folderStore.dir, configPath, overrides, tags: { 'runlens.source': 'vscode' } },
-      {
-        store,
-        killGraceMs: this.options.killGraceSeconds() * 1000,
-        execPath: this.options.nodePath() || undefined,
-        env: this.commandEnv(),
-        onOutput: (text) => this.options.logger.output(holder.entry?.runName ?? label, text),
-        onMessage: (m) => {
-          if (m.type === 'started') shipping?.add(m.runId);
-          this.onMessage(holder.entry, m);
+    try {
+      const trainer = new TrainerProcess(
+        { storeDir: folderStore.dir, configPath, overrides, tags: { 'runlens.source': 'vscode' } },
+        {
+          store,
+          killGraceMs: this.options.killGraceSeconds() * 1000,
+          execPath: this.options.nodePath() || undefined,
+          env: this.commandEnv(),
+          onOutput: (text) => this.options.logger.output(holder.entry?.runName ?? label, text),
+          onMessage: (m) => {
+            if (m.type === 'started') shipping?.add(m.runId);
+            this.onMessage(holder.entry, m);
+          },
         },
-      },
-    );
-    const entry: ActiveTraining = { key, kind: 'train', configPath, progress: 'starting', cancel: () => trainer.cancel() };
-    holder.entry = entry;
-    this.active.set(key, entry);
-    this.changed();
+      );
+      const entry: ActiveTraining = { key, kind: 'train', configPath, progress: 'starting', cancel: () => trainer.cancel() };
+      holder.entry = entry;
+      this.active.set(key, entry);
+      this.changed();
 
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `RunLens: training ${label}`, cancellable: true },
-      async (progress, token) => {
-        token.onCancellationRequested(() => trainer.cancel());
-        let last = '';
-        const sub = this.onDidChange(() => {
-          if (entry.progress !== last) {
-            last = entry.progress;
-            progress.report({ message: `${entry.runName ? `${entry.runName}: ` : ''}${entry.progress}` });
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `RunLens: training ${label}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => trainer.cancel());
+          let last = '';
+          const sub = this.onDidChange(() => {
+            if (entry.progress !== last) {
+              last = entry.progress;
+              progress.report({ message: `${entry.runName ? `${entry.runName}: ` : ''}${entry.progress}` });
+            }
+          });
+          try {
+            return await trainer.done;
+          } finally {
+            sub.dispose();
           }
-        });
-        try {
-          return await trainer.done;
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
-    this.active.delete(key);
-    trainer.dispose();
-    this.changed();
-    // no refresh here: the store's change hub has seen the worker's writes (and the host's, when it died)
-    await this.report(outcome, label, configPath);
-    // the last push goes on in the background: the result is the local run's
-    if (shipping) void shipping.finish();
-    return outcome;
+        },
+      );
+      this.active.delete(key);
+      trainer.dispose();
+      this.changed();
+      // no refresh here: the store's change hub has seen the worker's writes (and the host's, when it died)
+      await this.report(outcome, label, configPath);
+      return outcome;
+    } finally {
+      // the last push goes on in the background: the result is the local run's. In a finally, so a trainer
+      // that could not start still ends its shipping (else the background push to that server stays paused).
+      if (shipping) void shipping.finish();
+    }
   }
 
   /**
