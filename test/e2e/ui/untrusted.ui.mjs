@@ -79,7 +79,13 @@ async function inPalette(page, title) {
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${title}`);
-  await page.waitForTimeout(1_000);
+  // The palette has filtered once it lists the command, or, without it, shows its "similar commands" group
+  // (added after the exact matches) or "No matching commands": wait for one of them, not for a fixed time.
+  await page.waitForFunction((t) => {
+    const names = [...document.querySelectorAll('.quick-input-list .monaco-list-row .label-name')].map((e) => (e.textContent ?? '').trim());
+    const rows = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((e) => e.textContent ?? '');
+    return names.includes(t) || rows.some((r) => r.includes('similar commands') || r.includes('No matching commands'));
+  }, title, { timeout: 10_000 });
   const labels = (await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
   await page.keyboard.press('Escape');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
