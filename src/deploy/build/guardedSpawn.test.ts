@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processGone, waitFor } from '../../worker/command/commandTesting';
 import { isolatedDir } from './testing/buildFixtures';
@@ -64,8 +64,10 @@ test('a guard killed from outside: the runner stops what is left of the build an
     console.log('STEP 1/2: RUN sleep');
     setInterval(() => {}, 1000);
   `);
-  const build = runContainerBuild({ command: process.execPath, args: [script] });
-  await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes(' '), 'the CLI to start');
+  const lines: string[] = [];
+  const build = runContainerBuild({ command: process.execPath, args: [script], onLine: (l) => lines.push(l) });
+  // The step line, not only the pid file: killed between the two, the CLI would never write the step the error names.
+  await waitFor(() => lines.includes('STEP 1/2: RUN sleep'), 'the CLI to start its first step');
   const [cli, guardPid] = readFileSync(pidFile, 'utf8').split(' ').map(Number) as [number, number];
   cliPids.push(cli);
   process.kill(guardPid, 'SIGKILL');
