@@ -21,9 +21,10 @@ export const LAYERS = {
   mlflow: ['core', 'store', 'git', 'datasets', 'deploy', 'http', 'tracking'],
   tracking: ['core', 'store', 'git', 'datasets', 'deploy', 'http', 'mlflow'],
   install: ['core', 'deploy'],
-  views: ['core', 'protocol', 'store', 'git', 'datasets', 'worker', 'deploy', 'http', 'mlflow', 'tracking'],
-  cli: ['core', 'store', 'git', 'datasets', 'worker', 'deploy', 'http', 'mlflow', 'tracking', 'install', 'views', 'protocol'],
-  extension: ['core', 'store', 'git', 'datasets', 'worker', 'deploy', 'http', 'mlflow', 'tracking', 'install', 'views', 'protocol'],
+  compute: ['core', 'store', 'git', 'datasets', 'worker', 'tracking'],
+  views: ['core', 'protocol', 'store', 'git', 'datasets', 'worker', 'deploy', 'http', 'mlflow', 'tracking', 'compute'],
+  cli: ['core', 'store', 'git', 'datasets', 'worker', 'deploy', 'http', 'mlflow', 'tracking', 'install', 'views', 'protocol', 'compute'],
+  extension: ['core', 'store', 'git', 'datasets', 'worker', 'deploy', 'http', 'mlflow', 'tracking', 'install', 'views', 'protocol', 'compute'],
 };
 
 /** What a page (webview/) may import besides webview/ itself. */
