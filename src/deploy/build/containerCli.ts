@@ -3,8 +3,7 @@
  * on PATH that actually works (a docker client without an engine does not).
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findOnPath } from '../../core/util/findOnPath';
 import { CONTAINER_PORT } from './dockerfile';
 
 export const CONTAINER_CLIS = ['docker', 'podman', 'buildah'] as const;
@@ -40,20 +39,8 @@ export function parseCliName(text: string): ContainerCliName | 'auto' {
   throw new Error(`unknown container CLI "${text}" (use ${CONTAINER_CLIS.join(', ')} or auto)`);
 }
 
-/** The executable `name` on `PATH`, or null. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
+/** Kept here for its callers; it lives in core so the worker can use it too. */
+export { findOnPath };
 
 /**
  * The probe that proves a CLI can build: `docker info` reaches the engine,
