@@ -39,8 +39,18 @@ export interface TrainConfig {
   readonly timeout?: number;
   /** Also log the run to an MLflow tracking server while it trains. */
   readonly tracking?: TrackingConfig;
+  /** Sampling of the run's system metrics (`system/...`); on every 5 s unless this or `RUNLENS_SYSTEM_METRICS=0` says otherwise. */
+  readonly system_metrics?: SystemMetricsConfig;
   /** Set in JSON configs to point editors at the schema; ignored by RunLens. */
   readonly $schema?: string;
+}
+
+/** `system_metrics` of a config: see src/worker/system/systemMetricsSettings.ts. */
+export interface SystemMetricsConfig {
+  /** Default true. */
+  readonly enabled?: boolean;
+  /** Seconds between samples; default the editor's setting, else 5. */
+  readonly interval?: number;
 }
 
 export interface TrackingConfig {
