@@ -1,0 +1,148 @@
+/**
+ * Sync of the workspace store with the cluster (the editor's poll, the CLI's
+ * `--wait` and `runlens jobs sync`): one Slurm query for every followed job,
+ * the spools ingested in order, then Slurm's state reconciled: the spool's
+ * own end first, and where the job ended without agreeing (killed before its
+ * final event, out of time, out of memory) Slurm's state wins and what was
+ * ingested stays. A sweep's parent ends when all its trials did.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { RunStore } from '../../store/runStore';
+import type { RunStatus } from '../../store/types';
+import { jobStates, slurmStateToRun, type SlurmJobInfo } from '../slurm/jobStates';
+import { ingestSpool } from '../spool/ingestSpool';
+import { followedClusterRuns, isTerminal, type ClusterRun } from './clusterRuns';
+import { FINAL_TAG, NODE_TAG, PENDING_SINCE_TAG, REASON_TAG, STATE_TAG } from './clusterTags';
+import { finishSweepParent } from './sweepParentEnd';
+
+/** Default of `pendingLimitMs`: a job PENDING this long is reported with its reason. */
+export const DEFAULT_PENDING_LIMIT_MS = 10 * 60_000;
+
+/** The artifact a cluster run's job output is saved as when it ends. */
+export const JOB_LOG_ARTIFACT = 'logs/slurm-output.log';
+
+export interface SyncOptions {
+  /** The workspace store's folder (its `jobs/` holds the spools). */
+  readonly storeDir: string;
+  /** Slurm's states by job key; default one squeue/scontrol round (jobStates). Tests of the reconcile rule pass states they read themselves. */
+  readonly states?: (jobIds: string[]) => Promise<Map<string, SlurmJobInfo>>;
+  readonly now?: () => number;
+  readonly pendingLimitMs?: number;
+}
+
+export interface StatusChange {
+  readonly runId: string;
+  readonly name: string;
+  readonly from: RunStatus;
+  readonly to: RunStatus;
+  readonly error: string | null;
+}
+
+export interface LongPending {
+  readonly runId: string;
+  readonly name: string;
+  readonly jobKey: string;
+  readonly reason: string;
+  readonly pendingMs: number;
+}
+
+export interface SyncResult {
+  readonly changes: readonly StatusChange[];
+  /** Spool events and metric points ingested, over every run. */
+  readonly events: number;
+  readonly points: number;
+  /** Jobs PENDING longer than the limit, with Slurm's reason. */
+  readonly longPending: readonly LongPending[];
+  /** Cluster runs still followed after this sync (not yet ended and confirmed by Slurm). */
+  readonly followed: number;
+}
+
+/** Polls Slurm once, ingests every followed spool and applies Slurm's state; safe to run from two processes at once. */
+export async function syncJobs(store: RunStore, o: SyncOptions): Promise<SyncResult> {
+  const now = o.now ?? Date.now;
+  const limit = o.pendingLimitMs ?? DEFAULT_PENDING_LIMIT_MS;
+  const followed = followedClusterRuns(store, o.storeDir);
+  const jobIds = [...new Set(followed.map((c) => c.jobId).filter((j): j is string => j !== undefined))];
+  const states = jobIds.length === 0 ? new Map<string, SlurmJobInfo>() : await (o.states ?? jobStates)(jobIds);
+  const changes: StatusChange[] = [];
+  const longPending: LongPending[] = [];
+  let events = 0;
+  let points = 0;
+  for (const c of followed) {
+    if (c.isSweepParent || c.slurmKey === undefined) continue;
+    if (existsSync(c.taskDir)) {
+      const seen = ingestSpool(store, c.taskDir, c.run.id);
+      events += seen.events;
+      points += seen.points;
+    }
+    const info = states.get(c.slurmKey) ?? states.get(c.jobId!);
+    const change = reconcile(store, c, info, now());
+    if (change) changes.push(change);
+    const pending = info && slurmStateToRun(info).status === 'queued' ? pendingTooLong(store, c, info, now(), limit) : undefined;
+    if (pending) longPending.push(pending);
+  }
+  for (const c of followedClusterRuns(store, o.storeDir)) {
+    if (!c.isSweepParent) continue;
+    const change = finishSweepParent(store, o.storeDir, c.run.id);
+    if (change) changes.push(change);
+  }
+  return { changes, events, points, longPending, followed: followedClusterRuns(store, o.storeDir).length };
+}
+
+/**
+ * Applies Slurm's view of one run, in one transaction (another syncer may be
+ * at it too): PENDING keeps it queued with the reason, RUNNING records the
+ * node, an ended job makes the run end as Slurm says unless the spool
+ * already ended it the same way; then the run is final and its job output
+ * is saved as an artifact.
+ */
+function reconcile(store: RunStore, c: ClusterRun, info: SlurmJobInfo | undefined, now: number): StatusChange | undefined {
+  return store.transaction(() => {
+    const run = store.getRun(c.run.id);
+    const tags = store.getTags(run.id);
+    if (tags[FINAL_TAG] === '1') return undefined;
+    if (!info) {
+      // Slurm no longer knows the job (or does not yet): a run the spool ended is done; a live one waits for the next look.
+      if (isTerminal(run.status)) finalize(store, c);
+      return statusChange(c, run.status, run.error);
+    }
+    const mapped = slurmStateToRun(info);
+    const stateTags: Record<string, string | null> = { [STATE_TAG]: info.state };
+    if (mapped.status === 'queued') {
+      stateTags[REASON_TAG] = mapped.reason ?? info.reason ?? null;
+      if (tags[PENDING_SINCE_TAG] === undefined) stateTags[PENDING_SINCE_TAG] = String(now);
+      store.setTags(run.id, stateTags);
+      return undefined;
+    }
+    stateTags[REASON_TAG] = null;
+    if (info.node) stateTags[NODE_TAG] = info.node;
+    store.setTags(run.id, stateTags);
+    if (mapped.status === 'running') {
+      if (run.status === 'queued') store.setStatus(run.id, 'running');
+      return statusChange(c, store.getRun(run.id).status, null);
+    }
+    // The job ended: Slurm's end wins where the spool's disagrees or is missing (killed before its final event).
+    if (run.status !== mapped.status) store.setStatus(run.id, mapped.status, { error: mapped.error ?? run.error ?? null });
+    finalize(store, c);
+    const after = store.getRun(run.id);
+    return statusChange(c, after.status, after.error);
+  });
+}
+
+function statusChange(c: ClusterRun, to: RunStatus, error: string | null): StatusChange | undefined {
+  return c.run.status === to ? undefined : { runId: c.run.id, name: c.run.name, from: c.run.status, to, error };
+}
+
+/** Slurm has the last word: keep the job's output with the run and stop following it. */
+function finalize(store: RunStore, c: ClusterRun): void {
+  const log = `${c.taskDir}/output.log`;
+  if (existsSync(log) && statSync(log).size > 0) store.logArtifact(c.run.id, JOB_LOG_ARTIFACT, { file: log }, 'log');
+  store.setTags(c.run.id, { [FINAL_TAG]: '1' });
+}
+
+function pendingTooLong(store: RunStore, c: ClusterRun, info: SlurmJobInfo, now: number, limit: number): LongPending | undefined {
+  const since = Number(store.getTags(c.run.id)[PENDING_SINCE_TAG] ?? now);
+  const pendingMs = now - since;
+  if (pendingMs < limit) return undefined;
+  return { runId: c.run.id, name: c.run.name, jobKey: c.slurmKey!, reason: info.reason ?? 'unknown', pendingMs };
+}
