@@ -766,12 +766,19 @@ class Run:
         self._buffer: list[tuple[str, float, int | None, int]] = []
         self._first_buffered = 0.0
         self._last_heartbeat = time.monotonic()
+        #: The notebook this run was started from (tag runlens.notebook); snapshotted as an artifact at the end.
+        self.notebook: str | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._flush_loop, name="runlens-flush", daemon=True)
         self._thread.start()
 
     def __repr__(self) -> str:
         return f"<runlens.Run {self.id}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: name, status, params, latest metrics and a sparkline each (runlens_notebook)."""
+        import runlens_notebook
+        return runlens_notebook.run_html(self)
 
     # context manager: an exception marks the run failed, Ctrl-C killed.
     def __enter__(self) -> "Run":
@@ -973,6 +980,7 @@ class Run:
         with self.store.lock:
             if self.ended:
                 return
+            self._snapshot_notebook()
             self.flush(status, error)
             self.ended = True
         self._stop.set()
@@ -981,6 +989,15 @@ class Run:
         global _active
         if _active is self:
             _active = None
+
+    def _snapshot_notebook(self) -> None:
+        """The notebook's .ipynb as it is on disk now, as the artifact notebook/<name>.ipynb (best effort)."""
+        if not self.notebook:
+            return
+        try:
+            self.log_artifact(self.notebook, artifact_path="notebook")
+        except Exception as e:  # a moved or unreadable notebook must not keep the run from ending
+            print(f"runlens: no snapshot of the notebook {self.notebook}: {e}", file=sys.stderr)
 
 
 def _status_for(exc_type, exc) -> tuple[str, str | None]:
@@ -1008,14 +1025,24 @@ def _store(directory: str) -> _Store:
 
 
 def start_run(experiment: str | None = None, name: str | None = None, tags: dict | None = None,
-              store: str | None = None) -> Run:
+              store: str | None = None, notebook: str | None = None) -> Run:
     """Starts a run (or attaches to the one RunLens launched this process for, when RUNLENS_RUN_ID is set)
-    and makes it the active run. Use it as `with start_run(...):` or call `end_run()` yourself."""
+    and makes it the active run. Use it as `with start_run(...):` or call `end_run()` yourself (in a notebook,
+    the run stays open across cells). `notebook`: the .ipynb this runs in, found by itself in VS Code and
+    Jupyter; it is tagged runlens.notebook and snapshotted as an artifact when the run ends."""
     global _active
     if _active is not None and not _active.ended:
         raise RunLensError(f"run {_active.id[:8]} is already active; end it first (runlens.end_run())")
     attach_id = os.environ.get("RUNLENS_RUN_ID", "").strip().lower()
-    s = _store(store or find_store_dir())
+    nb = None
+    if notebook is not None or "IPython" in sys.modules:  # only then: a script never imports the notebook module
+        import runlens_notebook
+        nb = runlens_notebook.notebook_path(notebook)
+        # In IPython, a cell's metrics are in the store when the cell ends: a kernel that dies later loses none.
+        runlens_notebook.flush_after_each_cell(lambda: active_run() and active_run().flush())
+    # A notebook's store is found from the notebook's folder: its kernel may run somewhere else.
+    from_dir = os.path.dirname(nb) if nb and not os.environ.get("RUNLENS_STORE", "").strip() else None
+    s = _store(store or find_store_dir(from_dir))
     if attach_id:
         if not s.conn.execute("SELECT 1 FROM runs WHERE id = ?", (attach_id,)).fetchone():
             raise RunLensError(f"RUNLENS_RUN_ID={attach_id} names no run in {s.dir}")
@@ -1038,6 +1065,9 @@ def start_run(experiment: str | None = None, name: str | None = None, tags: dict
         run = Run(s, s.write(tx), attached=False)
     _active = run
     _install_exit_hooks()
+    if nb:
+        run.notebook = nb
+        run.set_tags({runlens_notebook.NOTEBOOK_TAG: nb})
     if tags:
         run.set_tags(tags)
     return run
