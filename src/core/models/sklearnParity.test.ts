@@ -118,8 +118,10 @@ describe('parity with scikit-learn', { skip: missingTool(available, 'scikit-lear
       assert.ok(differ <= 1, `${differ} test predictions differ`);
       const ll = logLoss(test.y, model.predictProba(test.X));
       assert.ok(Math.abs(ll - (r.log_loss as number)) <= 1e-3, `log loss ${ll} vs ${r.log_loss}`);
-      // Same optimum: the coefficients are close, and ours are at least as good on
-      // the objective scikit-learn minimises (it stops on scipy's factr first).
+      // Same optimum, by the same route: the coefficients are close, the objective scikit-learn minimises
+      // is as low as scikit-learn's, or above it by less than its own stopping band (an iteration lowering it by
+      // < 2.2e-9 relative ends both fits),
+      // and the L-BFGS iteration counts agree.
       const ours = model.coefficients().data;
       const theirs = (r.coef as number[][]).flat();
       let worst = 0;
@@ -132,7 +134,8 @@ describe('parity with scikit-learn', { skip: missingTool(available, 'scikit-lear
         `${differ} predictions differ; log loss ${ll.toFixed(6)} vs ${(r.log_loss as number).toFixed(6)}; ` +
           `max coefficient gap ${worst.toExponential(2)}; objective ${fOurs} vs ${fTheirs}; ${model.fitInfo?.iterations} iterations vs ${r.n_iter}`,
       );
-      assert.ok(fOurs <= fTheirs * (1 + 1e-12), `objective ${fOurs} vs scikit-learn's ${fTheirs}`);
+      assert.ok(fOurs <= fTheirs * (1 + 1e-9), `objective ${fOurs} vs scikit-learn's ${fTheirs}`);
+      assert.ok(Math.abs(model.fitInfo!.iterations - (r.n_iter as number)) <= 1, `${model.fitInfo!.iterations} iterations vs scikit-learn's ${r.n_iter}`);
       assert.ok(worst < 1e-2 * Math.max(1, ...theirs.map(Math.abs)), `coefficient gap ${worst}`);
     });
   }
