@@ -7,7 +7,7 @@ import { oneLine } from './integrity';
 import type { StorePaths } from './location';
 import { SCHEMA_VERSION } from './schema';
 import { deadBuildIds } from './staleBuilds';
-import { DEFAULT_STALE_AFTER_MS, pidAlive } from './staleRuns';
+import { DEFAULT_STALE_AFTER_MS, pidAlive, runsComputingElsewhere } from './staleRuns';
 import { storeDataEvidence, storeFileState } from './storeFolder';
 import type { StoreFileState } from './storeFolder';
 import { checkStoreShape } from './storeShape';
@@ -144,7 +144,9 @@ function findStaleRuns(sql: Sql, opts: DoctorOptions): { id: string; name: strin
     .stmt(`SELECT id, name, pid, host, coalesce(heartbeat_at, started_at, created_at) AS seen FROM runs WHERE status IN ('queued', 'running')${notPulled} ORDER BY created_at`)
     .all() as { id: string; name: string; pid: number | null; host: string | null; seen: number }[];
   const stale: { id: string; name: string; reason: string }[] = [];
+  const elsewhere = live.length > 0 ? runsComputingElsewhere(sql) : new Set<string>();
   for (const r of live) {
+    if (elsewhere.has(r.id)) continue;
     if (r.pid !== null && r.host === host) {
       if (!isAlive(r.pid)) stale.push({ id: r.id, name: r.name, reason: `its process ${r.pid} is gone` });
     } else if (opts.now - r.seen > staleAfter) {

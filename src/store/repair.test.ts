@@ -131,3 +131,14 @@ test('doctor does not call a live run stale when it is a pull\'s copy of a run o
   const report = diagnoseStore(storePaths(dir), { now: NOW });
   assert.deepEqual(report.staleRuns.map((r) => r.name), ['here'], 'the pulled run lives on the server: the next pull brings its status');
 });
+
+test('doctor does not call a cluster run stale: Slurm decides its end, not a heartbeat here', (t) => {
+  const dir = path.join(tempDir(t), '.runlens');
+  const store = RunStore.open(dir, { now: () => NOW - 3_600_000 });
+  const job = store.createRun({ experiment: 'hpc', name: 'on-a-node', tags: { 'runlens.compute': 'slurm' } });
+  store.createRun({ experiment: 'hpc', name: 'its-fold', parentId: job.id });
+  store.createRun({ experiment: 'hpc', name: 'here' });
+  store.close();
+  const report = diagnoseStore(storePaths(dir), { now: NOW });
+  assert.deepEqual(report.staleRuns.map((r) => r.name), ['here']);
+});

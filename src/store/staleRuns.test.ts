@@ -126,3 +126,21 @@ test('a run that heartbeats between the check and the write is left alone', (t) 
   // Without the heartbeat, the same check marks it.
   assert.deepEqual(markStaleRuns(sql, { now: clock.t, staleAfterMs: 60_000, isAlive: () => false }), [run.id]);
 });
+
+test('a run computing on a cluster (tag runlens.compute), and the runs under it, are never marked stale here', (t) => {
+  const dir = tempDir(t);
+  const clock = new FakeClock();
+  const s = RunStore.open(dir, { now: clock.now, staleAfterMs: 60_000 });
+  t.after(() => s.close());
+  const job = s.createRun({ experiment: 'e', status: 'queued', tags: { 'runlens.compute': 'slurm' } });
+  s.setStatus(job.id, 'running');
+  const fold = s.createRun({ experiment: 'e', parentId: job.id });
+  const grandchild = s.createRun({ experiment: 'e', parentId: fold.id, status: 'queued' });
+  // A dead pid on this host does not count either: the job's process is on a compute node.
+  const withPid = s.createRun({ experiment: 'e', pid: 999_999, tags: { 'runlens.compute': 'slurm' } });
+  const local = s.createRun({ experiment: 'e', tags: { 'runlens.compute': 'local' } });
+  const plain = s.createRun({ experiment: 'e' });
+  clock.advance(3_600_000);
+  assert.deepEqual(new Set(s.markStaleRuns()), new Set([local.id, plain.id]));
+  for (const r of [job, fold, grandchild, withPid]) assert.notEqual(s.getRun(r.id).status, 'failed', r.id);
+});

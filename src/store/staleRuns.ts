@@ -16,6 +16,27 @@ export interface StaleCheckOptions {
 
 export { pidAlive };
 
+/** The tag saying where a run computes (`slurm`); absent or `local`: on the machine that started it. */
+export const COMPUTE_TAG = 'runlens.compute';
+
+/**
+ * The live runs that compute on another machine through a scheduler (tagged
+ * `runlens.compute`, e.g. `slurm`, themselves or on an ancestor, as a
+ * cluster job's cross-validation folds are): neither a pid nor a heartbeat on
+ * this host says whether they are alive; the scheduler's state decides their
+ * end (src/compute/jobs). Stale-run recovery and the doctor leave them alone.
+ */
+export function runsComputingElsewhere(sql: Sql): Set<string> {
+  const ids = sql
+    .stmt(`WITH RECURSIVE up(id, at) AS (
+             SELECT id, id FROM runs WHERE status IN ('queued', 'running')
+             UNION SELECT up.id, r.parent_id FROM up JOIN runs r ON r.id = up.at WHERE r.parent_id IS NOT NULL)
+           SELECT DISTINCT up.id FROM up JOIN tags t ON t.run_id = up.at AND t.key = ? AND t.value <> 'local'`)
+    .pluck()
+    .all(COMPUTE_TAG) as string[];
+  return new Set(ids);
+}
+
 interface LiveRow {
   id: string;
   pid: number | null;
@@ -43,7 +64,9 @@ export function markStaleRuns(sql: Sql, opts: StaleCheckOptions): string[] {
              AND id NOT IN (SELECT run_id FROM remote_runs WHERE pulled_at IS NOT NULL)`)
     .all() as LiveRow[];
   const stale: { row: LiveRow; error: string; lastSeen: number }[] = [];
+  const elsewhere = live.length > 0 ? runsComputingElsewhere(sql) : new Set<string>();
   for (const row of live) {
+    if (elsewhere.has(row.id)) continue;
     const lastSeen = row.heartbeat_at ?? row.started_at ?? row.created_at;
     if (row.pid !== null && row.host === host) {
       if (!isAlive(row.pid)) stale.push({ row, lastSeen, error: `process ${row.pid} died without finishing` });
