@@ -16,6 +16,7 @@ const POSTGRES = 'the real MLflow server on PostgreSQL';
 const SERVE = 'starts `runlens serve` in a child process';
 const SERVER = 'starts `runlens server` (the MLflow-compatible tracking server) in a child process';
 const BUILDAH = 'builds or inspects container images with buildah';
+const JUPYTER = 'runs notebooks in real Jupyter kernels (ipykernel through nbclient; scripts/install-notebook-deps.sh)';
 const SLOW = (seconds, why) => `slow: ${seconds} s of one core on its own (${why})`;
 
 /** @type {ReadonlyArray<{ path: string; reason: string }>} */
@@ -59,6 +60,8 @@ export const SYSTEM_TESTS = [
   { path: 'src/deploy/build/imageBuild.test.ts', reason: BUILDAH },
   { path: 'src/deploy/container/imageServer.test.ts', reason: BUILDAH },
   { path: 'src/cli/commands/serveImage.test.ts', reason: `${BUILDAH}, then serves the image` },
+
+  { path: 'src/store/pythonNotebook.test.ts', reason: JUPYTER },
 
   { path: 'src/install/packedCli.test.ts', reason: SLOW(92, 'bundles the CLI and runs the packed copy') },
   { path: 'test/hostile/git.test.ts', reason: SLOW(42, 'real git repositories and CLI runs') },

@@ -59,6 +59,8 @@ if (!args.includes('--no-install')) {
   spawnSync('bash', [join(root, 'scripts/install-test-deps.sh')], { cwd: root, stdio: 'inherit' });
   // buildah + debootstrap for the real image build (src/deploy/build/imageBuild.test.ts): system tests.
   if (runsSystem) spawnSync('bash', [join(root, 'scripts/install-build-deps.sh')], { cwd: root, stdio: 'inherit' });
+  // python3-ipykernel, python3-jupyter-client, python3-nbclient for the notebook tests (real kernels): system tests.
+  if (runsSystem) spawnSync('bash', [join(root, 'scripts/install-notebook-deps.sh')], { cwd: root, stdio: 'inherit' });
 }
 // The real MLflow server and client (and PostgreSQL) for the team-tracking system tests: the script prints
 // the PYTHONPATH under which /usr/bin/python3 imports mlflow (src/tracking/testing/realMlflow.ts reads it).
