@@ -1,4 +1,4 @@
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ConfigIssue } from './configIssue';
 import { fromJsonPointer } from './configIssue';
 import type { SchemaNode } from './describe';
@@ -14,9 +14,11 @@ const VALUE_KEYWORDS = new Set([
 /** Keywords about something missing inside an object: marked on the object's key. */
 const PARENT_KEYWORDS = new Set(['required', 'not', 'anyOf', 'oneOf']);
 
-/** Schema validation of a config value, as human messages with JSON pointers. */
-export function schemaIssues(value: unknown): ConfigIssue[] {
-  const validate = trainValidator();
+/**
+ * Schema validation of a config value, as human messages with JSON pointers;
+ * `validate` is the train schema's unless another schema is given (runlens.yaml).
+ */
+export function schemaIssues(value: unknown, validate: ValidateFunction = trainValidator()): ConfigIssue[] {
   if (validate(value)) return [];
   return humanize(validate.errors ?? []);
 }

@@ -41,6 +41,12 @@ export interface TrainConfig {
   readonly tracking?: TrackingConfig;
   /** Sampling of the run's system metrics (`system/...`); on every 5 s unless this or `RUNLENS_SYSTEM_METRICS=0` says otherwise. */
   readonly system_metrics?: SystemMetricsConfig;
+  /**
+   * Where the run trains: a compute profile's name (`runlens.yaml`, the
+   * `runlens.compute` setting, or `local`) or an inline profile; see
+   * `src/core/compute/computeProfile.ts`. `--on NAME` overrides it.
+   */
+  readonly compute?: string | Readonly<Record<string, unknown>>;
   /** Set in JSON configs to point editors at the schema; ignored by RunLens. */
   readonly $schema?: string;
 }

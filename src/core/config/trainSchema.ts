@@ -19,6 +19,11 @@ let ajv: Ajv | undefined;
 let validator: ValidateFunction | undefined;
 const subValidators = new WeakMap<object, ValidateFunction>();
 
+/** The Ajv instance every RunLens schema compiles in (the same options and editor keywords). */
+export function schemaAjv(): Ajv {
+  return instance();
+}
+
 function instance(): Ajv {
   // allErrors: report every problem at once, as an editor does. verbose: keep
   // each error's schema and data, which the messages are built from.
