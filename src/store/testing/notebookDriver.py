@@ -22,6 +22,7 @@ import sys
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 from nbclient.exceptions import CellExecutionError
 
 
@@ -38,10 +39,14 @@ def main():
     args = p.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+    # Jupyter waits 5 s for a kernel to exit after shutdown_request, then SIGTERMs it (no atexit hooks): too short
+    # on a loaded machine for a test of what the kernel does when it stops.
+    config = Config({"KernelManager": {"shutdown_wait_time": 300.0}})
+    client = NotebookClient(nb, config=config, timeout=600, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": args.cwd}})
     with client.setup_kernel():
         process = client.km.provisioner.process
+        assert client.km.shutdown_wait_time == 300.0, "the kernel manager did not take the config"
         emit(event="started", pid=process.pid)
         if args.vscode:
             msg_id = client.kc.execute(f"__vsc_ipynb_file__ = {os.path.abspath(args.notebook)!r}", silent=True,
