@@ -62,6 +62,7 @@ export const SYSTEM_TESTS = [
   { path: 'src/cli/commands/serveImage.test.ts', reason: `${BUILDAH}, then serves the image` },
 
   { path: 'src/store/pythonNotebook.test.ts', reason: JUPYTER },
+  { path: 'src/store/pythonNotebookExamples.test.ts', reason: `${JUPYTER}: the examples/notebooks` },
 
   { path: 'src/install/packedCli.test.ts', reason: SLOW(92, 'bundles the CLI and runs the packed copy') },
   { path: 'test/hostile/git.test.ts', reason: SLOW(42, 'real git repositories and CLI runs') },
