@@ -21,6 +21,7 @@ import { startRun } from './startRun';
 import { trainCommand } from './command/commandTrain';
 import type { OutputStream } from './command/commandRunner';
 import { snapshotDatasetFile, snapshotLimitBytes } from '../datasets/snapshot';
+import { startRunSystemMetrics } from './system/runSystemMetrics';
 
 export interface TrainRunOptions {
   readonly store: RunStore;
@@ -75,6 +76,8 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   const heartbeat = setInterval(() => store.heartbeat(run.id), options.heartbeatMs ?? 5000);
   heartbeat.unref();
   const buffer = new MetricBuffer((points) => store.logMetrics(run.id, points));
+  // This process is the run's tree (a sweep trial's worker samples itself). A sample that cannot be written is dropped, not fatal.
+  const system = startRunSystemMetrics({ rootPid: process.pid, config: config.system_metrics, add: (points) => safe(() => buffer.add(points)) });
   let lastBeat = Date.now();
   try {
     emit({ type: 'progress', runId: run.id, phase: 'data', message: 'loading data' });
@@ -183,10 +186,13 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     };
     store.logArtifact(run.id, 'model/model.json', JSON.stringify(pkg), 'model');
     log(`[done] ${Object.entries(evaluation.metrics).filter(([k]) => k.startsWith('test_')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    await system?.stop();
+    safe(() => buffer.flush());
     saveLog(options, run.id);
     store.setStatus(run.id, 'finished');
     emit({ type: 'finished', runId: run.id, status: 'finished', metrics: evaluation.metrics, maxRssKb: process.resourceUsage().maxRSS });
   } catch (e) {
+    await system?.stop().catch(() => undefined);
     safe(() => buffer.flush());
     buffer.dispose();
     saveLog(options, run.id);
@@ -200,6 +206,7 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       emit({ type: 'failed', runId: run.id, error });
     }
   } finally {
+    void system?.stop().catch(() => undefined);
     clearInterval(heartbeat);
   }
 }

@@ -83,7 +83,7 @@ describe('command runner', () => {
     assert.equal(stored.status, 'failed');
     assert.equal(stored.error, expected);
     assert.equal(t.store.getTags(id)['runlens.exit_code'], '3');
-    assert.equal(t.store.getMetricSummaries(id)[0]?.latest, 0.5);
+    assert.equal(t.store.getMetricSummaries(id).find((m) => m.key === 'loss')?.latest, 0.5);
     assert.match(artifactText(t.store, id, 'logs/output.log')!, /ValueError: boom/);
   });
 
@@ -103,7 +103,7 @@ describe('command runner', () => {
     // Another connection, as the editor's: the points are there while the process still runs.
     const reader = RunStore.open(t.storeDir);
     try {
-      await waitFor(() => (reader.getMetricSummaries(id)[0]?.count ?? 0) === 5, 'the first five points in the store');
+      await waitFor(() => (reader.getMetricSummaries(id).find((m) => m.key === 'loss')?.count ?? 0) === 5, 'the first five points in the store');
       assert.equal(reader.getRun(id).status, 'running');
     } finally {
       reader.close();
@@ -113,7 +113,7 @@ describe('command runner', () => {
     assert.equal(result.status, 'failed');
     assert.equal(result.signal, 'SIGKILL');
     assert.equal(result.error, 'node was killed by SIGKILL');
-    assert.equal(t.store.getMetricSummaries(id)[0]?.count, 6);
+    assert.equal(t.store.getMetricSummaries(id).find((m) => m.key === 'loss')?.count, 6);
   });
 
   test('a program that cannot start fails the run naming it and the folder', async () => {
@@ -204,7 +204,7 @@ describe('command runner', () => {
     assert.equal(result.status, 'failed');
     assert.equal(result.error, 'timed out after 1.5 s (timeout: 1.5)');
     assert.equal(t.store.getRun(id).status, 'failed');
-    assert.equal(t.store.getMetricSummaries(id)[0]?.latest, 1);
+    assert.equal(t.store.getMetricSummaries(id).find((m) => m.key === 'x')?.latest, 1);
   });
 
   test('a param the script changes is reported, not fatal; many malformed lines are counted once', async () => {

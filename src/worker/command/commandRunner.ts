@@ -12,6 +12,9 @@ import type { StoppedLeftovers } from './leftovers';
 import { LineSplitter, OutputLog, TailLines } from './outputLines';
 import { signalGroup, spawnInGroup } from './processGroup';
 import type { Timers } from '../../core/util/timers';
+import type { SystemMetricsConfig } from '../../core/config/trainConfig';
+import { startRunSystemMetrics } from '../system/runSystemMetrics';
+import type { SystemMetricsRecorder } from '../system/systemMetricsRecorder';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -38,6 +41,13 @@ export interface CommandRunOptions {
   readonly heartbeatMs?: number;
   /** Each output line as it arrives, and RunLens's own notes (`[runlens] …`, on stderr). */
   readonly onLine?: (line: string, stream: OutputStream) => void;
+  /**
+   * The config's `system_metrics`: the command's process tree and the machine are sampled into the run
+   * (see `startRunSystemMetrics`; `RUNLENS_SYSTEM_METRICS` is read from the command's environment).
+   */
+  readonly systemMetrics?: SystemMetricsConfig;
+  /** The sampling timer, so a test fires it when it chooses; default Node's (kept apart from `timers`, the kill grace's). */
+  readonly systemMetricsTimers?: Timers;
   /** The metrics of each `runlens: metric` line, once queued for the store. */
   readonly onMetrics?: (metrics: Readonly<Record<string, number>>, step: number | undefined) => void;
 }
@@ -94,6 +104,7 @@ class CommandExecution {
   private settled = false;
   private pid: number | undefined;
   private cancelKillTimer: (() => void) | undefined;
+  private system: SystemMetricsRecorder | undefined;
 
   constructor(
     private readonly o: CommandRunOptions,
@@ -123,6 +134,12 @@ class CommandExecution {
     if (child.pid === undefined) return; // 'error' follows
     const pid = child.pid;
     this.o.onSpawn?.(pid);
+    this.safely(() => {
+      this.system = startRunSystemMetrics({
+        rootPid: pid, config: this.o.systemMetrics, env: plan.env, add: (points) => this.safely(() => this.buffer.add(points)),
+        ...(this.o.systemMetricsTimers ? { timers: this.o.systemMetricsTimers } : {}),
+      });
+    });
 
     const splitters = {
       stdout: new LineSplitter((line) => this.onLine(line, 'stdout')),
@@ -147,6 +164,8 @@ class CommandExecution {
 
     child.on('exit', (code, signal) => {
       this.exited = true;
+      // The command is gone: no last sample of its tree, only the summaries of what was sampled.
+      const systemStopped = this.system?.stop(false).catch(() => undefined);
       this.o.signal?.removeEventListener('abort', onAbort);
       const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
       // A cancel from now on cannot change how the command ended; it only cuts the leftovers' grace short.
@@ -160,6 +179,7 @@ class CommandExecution {
         .then(async (leftovers) => {
           this.o.signal?.removeEventListener('abort', onHurry);
           await this.drain(child, closed);
+          await systemStopped;
           splitters.stdout.end();
           splitters.stderr.end();
           const line = leftovers && describeLeftovers(leftovers);

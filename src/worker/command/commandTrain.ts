@@ -10,6 +10,7 @@ import { latestMetrics } from '../sweepRuns';
 import type { OutputStream } from './commandRunner';
 import { runCommand } from './commandRunner';
 import { findPythonHelperDir } from './helperDir';
+import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 
 export interface CommandTrainOptions {
   readonly store: RunStore;
@@ -71,6 +72,7 @@ export async function trainCommand(options: CommandTrainOptions): Promise<void> 
     heartbeatMs: options.heartbeatMs,
     onLine,
     onSpawn: (pid) => emit({ type: 'spawned', runId: run.id, pid }),
+    ...(config.system_metrics ? { systemMetrics: config.system_metrics } : {}),
     onMetrics: (metrics, step) => {
       const now = Date.now();
       if (now - lastProgress < PROGRESS_MS) return;
@@ -85,7 +87,8 @@ export async function trainCommand(options: CommandTrainOptions): Promise<void> 
   }
   let metrics: Record<string, number> = {};
   try {
-    if (result.status === 'finished') metrics = latestMetrics(store, run.id);
+    // The script's own metrics: the system series and summaries stay in the run, not in the one-line summary.
+    if (result.status === 'finished') metrics = Object.fromEntries(Object.entries(latestMetrics(store, run.id)).filter(([k]) => !isSystemMetric(k)));
   } catch {
     // The run's end is recorded; the summary only decorates the message.
   }
