@@ -13,16 +13,30 @@ const TRAINING_FLAGS: readonly FlagHelp[] = [
   JSON_FLAG,
 ];
 
+const CLUSTER_FLAGS: readonly FlagHelp[] = [
+  { flag: '--on PROFILE', about: 'submit to this compute profile (runlens.yaml compute:) instead of training here, e.g. --on gpu-a100' },
+  { flag: '--wait', about: 'with --on: stay until the job ends, streaming its output; Ctrl-C cancels the job' },
+];
+
 /** Every `runlens` command's arguments and flags (see commandHelp.ts). */
 export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   train: {
     args: '<config>', about: 'train a config; with sweep: runs the sweep; with command: runs that script as a tracked run',
-    flags: [...TRAINING_FLAGS, { flag: '--parallel N', about: 'trials at once, for a config with sweep:' }],
+    flags: [...TRAINING_FLAGS, { flag: '--parallel N', about: 'trials at once, for a config with sweep:' }, ...CLUSTER_FLAGS],
   },
   sweep: {
     args: '<config>', about: 'run the config\'s sweep: its trials, ranked',
-    flags: [{ flag: '--parallel N', about: 'trials at once (default 1)' }, ...TRAINING_FLAGS],
+    flags: [{ flag: '--parallel N', about: 'trials at once (default 1; on Slurm: the array\'s %N, default all)' }, ...TRAINING_FLAGS, ...CLUSTER_FLAGS],
   },
+  jobs: {
+    args: '[sync]', about: 'cluster runs and their Slurm state (synced first); `jobs sync` ingests what the jobs logged and ends the runs whose jobs ended',
+    flags: [{ flag: '--all', about: 'list sweep trials too' }, { flag: '--limit N', about: 'at most N runs (default 30)' }, JSON_FLAG],
+  },
+  logs: {
+    args: '<run>', about: 'a run\'s log: a cluster job\'s output, or a local run\'s logs/train.log',
+    flags: [{ flag: '--follow', about: 'stream a cluster job\'s output until it ends (a local run: wait for its log)' }],
+  },
+  cancel: { args: '<run>', about: 'stop a run: scancel for a cluster run (a sweep: its whole array), SIGTERM to a local run\'s process', flags: [] },
   runs: {
     args: '', about: 'list runs, newest first',
     flags: [

@@ -27,6 +27,10 @@ import { pushCommand } from './commands/push';
 import { pullCommand } from './commands/pull';
 import { withMlflowExport } from './commands/exportMlflowModel';
 import { doctorCommand } from './commands/doctor';
+import { jobsCommand } from './commands/jobs';
+import { logsCommand } from './commands/logs';
+import { cancelCommand } from './commands/cancel';
+import { jobTaskCommand } from './commands/jobTask';
 
 /** What runs each command; its usage and flags are in commandSpecs.ts. */
 const RUNNERS: Record<string, Pick<CommandEntry, 'run' | 'createsStore'>> = {
@@ -56,6 +60,9 @@ const RUNNERS: Record<string, Pick<CommandEntry, 'run' | 'createsStore'>> = {
   'base-image': { run: baseImageCommand },
   smoke: { run: smokeCommand },
   monitor: { run: monitorCommand },
+  jobs: { run: jobsCommand },
+  logs: { run: logsCommand },
+  cancel: { run: cancelCommand },
 };
 
 const COMMANDS: Record<string, CommandEntry> = Object.fromEntries(Object.entries(RUNNERS).map(([name, entry]) => {
@@ -63,6 +70,9 @@ const COMMANDS: Record<string, CommandEntry> = Object.fromEntries(Object.entries
   if (!spec) throw new Error(`runlens ${name} has no entry in commandSpecs.ts`);
   return [name, { ...entry, help: usageLine(name, spec), spec }];
 }));
+
+/** Run by a cluster job's script on the compute node, never typed: dispatched, not listed. */
+const HIDDEN: Record<string, CommandEntry> = { 'job-task': { run: jobTaskCommand, help: 'job-task <manifest.json>' } };
 
 export function usage(): string {
   return [
@@ -80,12 +90,12 @@ export function usage(): string {
 
 /** Runs the CLI; returns the exit code instead of exiting (tests call this). */
 export function main(argv: string[], io: CliIo): Promise<number> {
-  return runCommandLine(argv, io, { commands: COMMANDS, usage });
+  return runCommandLine(argv, io, { commands: { ...COMMANDS, ...HIDDEN }, usage });
 }
 
 /** Runs the CLI on this process's argv and streams; sets the exit code. */
 export function runFromProcess(): void {
-  runProcessCommandLine({ commands: COMMANDS, usage });
+  runProcessCommandLine({ commands: { ...COMMANDS, ...HIDDEN }, usage });
 }
 
 if (require.main === module) runFromProcess();

@@ -12,6 +12,7 @@ import { checkGate } from '../gate';
 import type { TrackingTarget } from '../trackingShipper';
 import { startShipping, trackingTarget } from '../trackingShipper';
 import { formatNumber, formatTable } from '../table';
+import { clusterProfileFor, runOnCluster } from './clusterTrain';
 
 /** What `runlens sweep` (and `runlens train` on a config with `sweep:`) runs. */
 export interface SweepCliOptions {
@@ -40,12 +41,23 @@ export const sweepCommand: Command = async (ctx, argv) => {
       tag: { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
       'tracking-uri': { type: 'string' },
+      on: { type: 'string' },
+      wait: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new CliError('usage: runlens sweep <config> [--parallel N] [--set key=value ...] [--tracking-uri URI] [--json]', 2);
+  if (positionals.length !== 1) throw new CliError('usage: runlens sweep <config> [--on PROFILE [--wait]] [--parallel N] [--set key=value ...] [--tracking-uri URI] [--json]', 2);
   const configPath = resolve(ctx.cwd, positionals[0]!);
   if (!existsSync(configPath)) throw new CliError(`config not found: ${configPath}`);
   const config = loadTrainConfig(configPath, values.set);
+  const cluster = clusterProfileFor(ctx, configPath, config, values.on);
+  if (cluster) {
+    if (!config.sweep) throw new CliError(`${configPath} has no sweep: section to run on ${cluster.name}`, 2);
+    return runOnCluster(ctx, {
+      configPath, overrides: values.set, profile: cluster, wait: values.wait, json: values.json, name: values.name,
+      tags: parseTags(values.tag), parallel: parseParallel(values.parallel), gate: values.gate,
+    });
+  }
+  if (values.wait) throw new CliError('--wait waits for a cluster job: use it with --on PROFILE', 2);
   return runSweep(ctx, {
     configPath, overrides: values.set, parallel: parseParallel(values.parallel), json: values.json, name: values.name,
     tags: parseTags(values.tag), gate: values.gate, verbose: values.verbose,

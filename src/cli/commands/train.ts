@@ -12,6 +12,7 @@ import { formatNumber, formatTable } from '../table';
 import { checkGate } from '../gate';
 import { startShipping, trackingTarget } from '../trackingShipper';
 import { parseParallel, parseTags, runSweep } from './sweep';
+import { clusterProfileFor, runOnCluster } from './clusterTrain';
 
 /** A tree's leaves give hard 0/1 probabilities: one confident miss is what makes its log loss look large. */
 export const TREE_LOG_LOSS_NOTE = "note: a decision tree's probabilities are its leaves' class shares, often 0 or 1; log_loss clips them to [2.2e-16, 1 - 2.2e-16] as scikit-learn's log_loss does, so each confidently wrong test row adds about 36/n";
@@ -29,9 +30,11 @@ export const trainCommand: Command = async (ctx, argv) => {
       verbose: { type: 'boolean', default: false },
       parallel: { type: 'string' },
       'tracking-uri': { type: 'string' },
+      on: { type: 'string' },
+      wait: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--set key=value ...] [--gate QUERY] [--tracking-uri URI] [--json] [--verbose]', 2);
+  if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--on PROFILE [--wait]] [--set key=value ...] [--gate QUERY] [--tracking-uri URI] [--json] [--verbose]', 2);
   const configPath = resolve(ctx.cwd, positionals[0]!);
   if (!existsSync(configPath)) throw new CliError(`config not found: ${configPath}`);
   // Fail fast on a bad config or gate before starting a process.
@@ -39,6 +42,9 @@ export const trainCommand: Command = async (ctx, argv) => {
   const tags = parseTags(values.tag);
   const parallel = parseParallel(values.parallel);
   const tracking = trackingTarget(ctx, values['tracking-uri'], config.tracking);
+  const cluster = clusterProfileFor(ctx, configPath, config, values.on);
+  if (cluster) return runOnCluster(ctx, { configPath, overrides: values.set, profile: cluster, wait: values.wait, json: values.json, name: values.name, tags, parallel, gate: values.gate });
+  if (values.wait) throw new CliError('--wait waits for a cluster job: use it with --on PROFILE', 2);
   if (config.sweep) {
     return runSweep(ctx, { configPath, overrides: values.set, parallel, json: values.json, name: values.name, tags, gate: values.gate, verbose: values.verbose, tracking });
   }

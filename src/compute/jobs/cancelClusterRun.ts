@@ -1,6 +1,6 @@
 /** Cancelling a cluster run: scancel of its job, its array task, or a sweep's whole array. The run ends `killed` at the next sync, when Slurm says CANCELLED. */
 import type { RunStore } from '../../store/runStore';
-import { cancelJob } from '../slurm/slurmJobs';
+import { cancelJob } from '../slurm/submitJob';
 import { clusterRunOf, isTerminal } from './clusterRuns';
 import { CANCELLED_TAG, COMPUTE_TAG, SLURM_COMPUTE } from './clusterTags';
 

@@ -63,7 +63,7 @@ export async function runJobTask(manifestPath: string, o: JobTaskOptions = {}): 
     }
     const exitCode = exitCodeOf(outcome);
     if (outcome.status !== 'finished') write(`[runlens] ${outcome.status === 'killed' ? 'cancelled' : `failed: ${outcome.error?.message ?? 'unknown error'}`}\n`, 'stderr');
-    await shipper.finish({ status: outcome.status, exitCode });
+    shipper.finish({ status: outcome.status, exitCode, error: outcome.error?.message ?? null });
     return { runId: task.runId, outcome, exitCode };
   } finally {
     store.close();

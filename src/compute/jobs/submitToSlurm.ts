@@ -19,7 +19,7 @@ import { readGitInfo } from '../../worker/gitInfo';
 import { experimentName, loadTrainConfig } from '../../worker/loadTrainConfig';
 import { createSweepRuns } from '../../worker/sweepRuns';
 import { renderJobScript } from '../slurm/jobScript';
-import { submitJob } from '../slurm/slurmCommands';
+import { submitJob } from '../slurm/submitJob';
 import { ARRAY_TASK_TAG, COMPUTE_TAG, JOB_ID_TAG, JOB_ROOT_TAG, PARTITION_TAG, PROFILE_TAG, SLURM_COMPUTE } from './clusterTags';
 import { jobPaths, writeManifest, type JobManifest, type JobPaths, type JobTaskSpec } from './jobManifest';
 import { runlensInvocation } from './runlensInvocation';

@@ -9,7 +9,9 @@
 import { existsSync, statSync } from 'node:fs';
 import type { RunStore } from '../../store/runStore';
 import type { RunStatus } from '../../store/types';
-import { jobStates, slurmStateToRun, type SlurmJobInfo } from '../slurm/jobStates';
+import { jobStates } from '../slurm/jobStates';
+import type { SlurmJobInfo } from '../slurm/slurmJobInfo';
+import { slurmStateToRun } from '../slurm/slurmStateToRun';
 import { ingestSpool } from '../spool/ingestSpool';
 import { followedClusterRuns, isTerminal, type ClusterRun } from './clusterRuns';
 import { FINAL_TAG, NODE_TAG, PENDING_SINCE_TAG, REASON_TAG, STATE_TAG } from './clusterTags';
