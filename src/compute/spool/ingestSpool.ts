@@ -16,6 +16,7 @@
  * recorded: the run's process is on another machine, and Slurm's state (not a
  * pid or a heartbeat on this host) decides a run that stops reporting.
  */
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { StoreError } from '../../store/errors';
 import type { RunStore } from '../../store/runStore';
 import type { MetricPoint, RunStatus } from '../../store/types';
@@ -135,9 +136,14 @@ class SpoolApplier {
         if (sha256 !== e.sha256) throw new StoreError(`the blob of ${e.path} has sha256 ${sha256}, not ${e.sha256}`);
         return;
       }
-      case 'input':
-        store.logInput(this.target(e.id), e.dataset, e.role);
+      case 'input': {
+        // The node's scratch store is outside the workspace, so it recorded absolute paths: here a file inside
+        // the workspace is recorded relative to it, as a local run records it (the same on every machine).
+        const dataset = { ...e.dataset, path: this.workspacePath(e.dataset.path) };
+        store.logInput(this.target(e.id), { ...dataset, path: this.workspacePath(e.path) }, e.role);
+        if (dataset.path !== this.workspacePath(e.path)) store.upsertDataset(dataset);
         return;
+      }
       case 'snapshot':
         store.snapshotDataset(e.fingerprint, spoolPaths(this.taskDir).blob(e.fingerprint));
         return;
@@ -152,6 +158,13 @@ class SpoolApplier {
         this.setStatus(this.rootId, e.status, e.error ?? (e.status === 'failed' && e.exitCode !== null ? `the job exited with code ${e.exitCode}` : null), undefined);
         return;
     }
+  }
+
+  /** A path inside the workspace that holds the store, relative to it (with `/`); any other path as it is. */
+  private workspacePath(p: string): string {
+    if (!isAbsolute(p)) return p;
+    const rel = relative(dirname(this.store.dir), p);
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? p : rel.split(sep).join('/');
   }
 
   /** The first run without a parent is the workspace run; the others are created under their mapped parent. */

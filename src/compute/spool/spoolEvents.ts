@@ -53,7 +53,8 @@ export type SpoolEvent =
   | { readonly t: 'metrics'; readonly id: string; readonly points: readonly SpoolPoint[] }
   /** Its blob is in `blobs/<sha256>` (complete and fsynced) before this line is written. */
   | { readonly t: 'artifact'; readonly id: string; readonly path: string; readonly sha256: string; readonly size: number; readonly kind: string }
-  | { readonly t: 'input'; readonly id: string; readonly role: InputRole; readonly dataset: SpoolDataset }
+  /** `path`: the path the run read it at (as the run's input records it); the dataset's own may differ. */
+  | { readonly t: 'input'; readonly id: string; readonly role: InputRole; readonly path: string; readonly dataset: SpoolDataset }
   /** A dataset version's file, kept as `blobs/<fingerprint>` (a fingerprint is the file's sha256). */
   | { readonly t: 'snapshot'; readonly fingerprint: string }
   | { readonly t: 'heartbeat'; readonly id: string; readonly at: number }

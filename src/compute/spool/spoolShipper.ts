@@ -264,7 +264,7 @@ export class SpoolShipper {
       if (state.inputs.has(key)) continue;
       const d = store.getDataset(input.fingerprint);
       this.emit({
-        t: 'input', id, role: input.role,
+        t: 'input', id, role: input.role, path: input.path,
         dataset: { fingerprint: input.fingerprint, path: d?.path ?? input.path, rows: d?.rows ?? null, columns: d?.columns ?? null, schema: d?.schema ?? null, stats: d?.stats ?? null },
       });
       state.inputs.add(key);

@@ -12,7 +12,7 @@ export interface RunContent {
   readonly tags: Record<string, string>;
   /** Per key: steps and values in step order (NaN as the string 'NaN', so deepEqual compares it). */
   readonly metrics: Record<string, { steps: number[]; values: (number | string)[]; timestamps?: number[] }>;
-  /** Path → kind and the content with every id in `ids` replaced by `<id>`. */
+  /** Path → kind, size and the content with the runs' ids as `<id>` and JSON times (`"createdAt":…`) as `<time>`. */
   readonly artifacts: Record<string, { kind: string; size: number; text: string }>;
   readonly inputs: string[];
   /** Children by name. */
@@ -22,6 +22,8 @@ export interface RunContent {
 export interface RunContentOptions {
   /** Tags left out (bookkeeping that differs by design), by exact key or prefix ending in `.`/`*`. */
   readonly ignoreTags?: readonly string[];
+  /** Metric keys left out (measurements of the machine, e.g. `system/*`), as `ignoreTags`. */
+  readonly ignoreMetrics?: readonly string[];
   /** Keep the metric timestamps (they are copied from the node, so an ingested run keeps them). */
   readonly timestamps?: boolean;
 }
@@ -34,9 +36,12 @@ function ignored(key: string, patterns: readonly string[]): boolean {
 export function runContent(store: RunStore, runId: string, opts: RunContentOptions = {}, ids: string[] = []): RunContent {
   const run = store.getRun(runId);
   const children = store.listRuns({ parentId: runId, limit: 10_000 });
-  const allIds = [runId, ...children.map((c) => c.id), ...ids];
+  // A run's ids: its own, and the scratch-store id it was shipped under (a model package names the run it was trained in).
+  const idsOf = (id: string) => [id, store.getTags(id)['runlens.spool.id']].filter((x): x is string => x !== undefined);
+  const allIds = [...idsOf(runId), ...children.flatMap((c) => idsOf(c.id)), ...ids];
   const metrics: RunContent['metrics'] = {};
   for (const s of store.getMetricSummaries(runId)) {
+    if (ignored(s.key, opts.ignoreMetrics ?? [])) continue;
     const h = store.getMetricHistory(runId, s.key);
     metrics[s.key] = {
       steps: Array.from(h.steps),
@@ -48,6 +53,7 @@ export function runContent(store: RunStore, runId: string, opts: RunContentOptio
   for (const a of store.listArtifacts(runId)) {
     let text = readFileSync(store.artifactPath(a.sha256)).toString('latin1');
     for (const id of allIds) text = text.split(id).join('<id>');
+    text = text.replace(/"(createdAt|created_at|timestamp)":\d+/g, '"$1":<time>');
     artifacts[a.path] = { kind: a.kind, size: a.size, text };
   }
   const tags = Object.fromEntries(Object.entries(store.getTags(runId)).filter(([k]) => !ignored(k, opts.ignoreTags ?? [])));
