@@ -33,6 +33,8 @@ export interface RunLensSettings {
   readonly trackingServers: unknown;
   /** `runlens.logTo`: the name of a tracking server every run trained from the editor is shipped to; empty: none. Same trust rule. */
   readonly logTo: string;
+  /** `runlens.compute`: personal compute profiles (name → profile), as written; checked by loadComputeProfiles. Same trust rule. */
+  readonly compute: unknown;
 }
 
 /**
@@ -70,6 +72,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): RunLensSettings
     serveRequestLogRate: c.get('serve.requestLogRate', 200),
     trackingServers: userOnlyUntilTrusted<unknown>(c, 'trackingServers', []),
     logTo: String(userOnlyUntilTrusted<unknown>(c, 'logTo', '') ?? '').trim(),
+    compute: userOnlyUntilTrusted<unknown>(c, 'compute', {}),
   };
 }
 

@@ -15,6 +15,7 @@ import { TrainCodeLensProvider } from './codelens/trainCodeLensProvider';
 import { ConfigDiagnostics } from './diagnostics/configDiagnostics';
 import { RunDocumentsProvider, RUN_SCHEME, ARTIFACT_SCHEME, runDetailsUri } from './documents';
 import { runCommands } from './commands/runCommands';
+import { notebookCommands } from './runs/notebookCommands';
 import { viewCommands } from './commands/viewCommands';
 import { trainingCommands } from './training/trainingCommands';
 import type { AllCommandHandlers } from '../views/commands/commandIds';
@@ -43,6 +44,9 @@ import { parseRunKey, remoteRunKey } from '../views/teamServers/runKey';
 import type { PickSource } from './compare/compareRunPicker';
 import { pickMoreRuns } from './compare/compareRunPicker';
 import { pathCommands } from './install/pathCommands';
+import { ComputeProfiles } from './compute/computeProfiles';
+import { ClusterJobsService } from './compute/clusterJobsService';
+import { computeCommands } from './compute/computeCommands';
 
 function loadDeployPanel(): typeof DeployModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -206,6 +210,18 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     startShipping: (store) => LogToShipper.start(settings().logTo, store, teamServers, logger, backlog),
   }));
 
+  // Slurm: the workspace's compute profiles (runlens.yaml + runlens.compute) and the cluster runs' sync
+  const computeProfiles = sub(new ComputeProfiles({ logger, personal: () => settings().compute }));
+  const clusterJobs = sub(new ClusterJobsService({
+    stores,
+    profiles: computeProfiles,
+    logger,
+    extensionPath: context.extensionPath,
+    nodePath: () => settings().nodePath,
+    isTrusted: () => vscode.workspace.isTrusted,
+    showRun: (id) => void showRun(id),
+  }));
+
   const mlflowServer = sub(new TrackingServerController({
     stores,
     logger,
@@ -223,7 +239,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   };
   const openDatasetDiff = (request: DiffRequest) => void loadDatasetDiffPanel().DatasetDiffPanel.show(datasetDiffDeps, request);
 
-  const services: Services = { extensionUri: context.extensionUri, stores, tree, treeView, viewState, training, logger, settings, compare, showRun };
+  const services: Services = { extensionUri: context.extensionUri, stores, tree, treeView, viewState, training, clusterJobs, logger, settings, compare, showRun };
 
   const serve = sub(new ServeService({
     logger,
@@ -257,7 +273,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
 
   const configSelector = (): vscode.DocumentSelector => [{ scheme: 'file', pattern: settings().configFiles }];
   const isConfig = (d: vscode.TextDocument) => vscode.languages.match(configSelector(), d) > 0;
-  const codeLens = sub(new TrainCodeLensProvider({ training, stores, keyMetric: () => settings().keyMetric }));
+  const codeLens = sub(new TrainCodeLensProvider({ training, stores, keyMetric: () => settings().keyMetric, computeProfiles }));
   let codeLensRegistration = vscode.languages.registerCodeLensProvider(configSelector(), codeLens);
   sub({ dispose: () => codeLensRegistration.dispose() });
   const diagnostics = sub(new ConfigDiagnostics(isConfig));
@@ -273,7 +289,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   // trust granted: the workspace's own servers count now
   sub(vscode.workspace.onDidGrantWorkspaceTrust(() => teamServers.reload()));
 
-  const handlers: AllCommandHandlers = { ...runCommands(services), ...viewCommands(services), ...trainingCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }) };
+  const handlers: AllCommandHandlers = { ...runCommands(services), ...notebookCommands(services), ...viewCommands(services), ...trainingCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }), ...computeCommands({ jobs: clusterJobs, profiles: computeProfiles }) };
   for (const [id, handler] of Object.entries(handlers)) {
     sub(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

@@ -6,6 +6,7 @@ import type { RunsNode } from '../views/runs/runsNodes';
 import type { TrainingService } from './training/trainingService';
 import type { Logger } from './logger';
 import type { RunLensSettings } from './config';
+import type { ClusterJobsService } from './compute/clusterJobsService';
 
 /** What commands get from the composition root. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   readonly treeView: vscode.TreeView<RunsNode>;
   readonly viewState: RunsViewState;
   readonly training: TrainingService;
+  /** Runs on a Slurm cluster: submit, sync, cancel. */
+  readonly clusterJobs: ClusterJobsService;
   readonly logger: Logger;
   readonly settings: () => RunLensSettings;
   readonly compare: (runIds: readonly string[]) => void;

@@ -4,12 +4,16 @@ import type { FolderStoreChange, WorkspaceStores } from '../store/workspaceStore
 import type * as ConfigModule from '../../core/config/parseConfig';
 import type * as PlanModule from '../../core/sweep/sweepPlan';
 import { formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
-import { RUNS_VIEW_COMMANDS, RUN_COMMANDS, TRAINING_COMMANDS } from '../../views/commands/commandIds';
+import { COMPUTE_COMMANDS, RUNS_VIEW_COMMANDS, RUN_COMMANDS, TRAINING_COMMANDS } from '../../views/commands/commandIds';
+import { computeLensSpecs } from '../../views/compute/computeLenses';
+import type { ComputeProfiles } from '../compute/computeProfiles';
 
 export interface TrainCodeLensOptions {
   readonly training: TrainingService;
   readonly stores: WorkspaceStores;
   readonly keyMetric: () => string;
+  /** The workspace's compute profiles: `Train on <profile>` / `Sweep on <profile>` lenses for each cluster one. */
+  readonly computeProfiles?: ComputeProfiles;
 }
 
 function loadConfigModules(): { parse: typeof ConfigModule; plan: typeof PlanModule } {
@@ -62,6 +66,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     this.disposables.push(
       this.emitter,
       options.training.onDidChange(() => this.trainingChanged()),
+      ...(options.computeProfiles ? [options.computeProfiles.onDidChange(() => this.emitter.fire())] : []),
       // the store's hub has coalesced the burst already: one event per tick
       options.stores.onDidChange((e) => {
         if (touchesLastRun(e)) this.emitter.fire();
@@ -112,6 +117,13 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         arguments: [document.uri],
         tooltip: vscode.workspace.isTrusted ? 'Train every trial of this config\'s sweep in parallel worker processes' : 'Sweeps are disabled in an untrusted workspace',
       }));
+    }
+    if (!active && this.options.computeProfiles) {
+      const profiles = this.options.computeProfiles.forUri(document.uri).profiles.values();
+      for (const spec of computeLensSpecs({ profiles, trials, trusted: vscode.workspace.isTrusted })) {
+        const command = spec.kind === 'train' ? COMPUTE_COMMANDS.trainOn : COMPUTE_COMMANDS.sweepOn;
+        lenses.push(new vscode.CodeLens(top, { title: spec.title, command, arguments: [document.uri, spec.profile], tooltip: spec.tooltip }));
+      }
     }
     const last = await this.lastRun(document.uri);
     if (last) lenses.push(new vscode.CodeLens(top, { title: last.title, command: RUN_COMMANDS.details, arguments: [last.runId], tooltip: 'Open the last run of this config' }));

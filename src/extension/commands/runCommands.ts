@@ -147,6 +147,11 @@ export function runCommands(services: Services): CommandHandlers<typeof RUN_COMM
           if (choice) sweep.cancel();
           continue;
         }
+        // On a Slurm cluster (submitted here or by the CLI): scancel its job or array task; sync records it killed.
+        if (services.clusterJobs.isClusterRun(id)) {
+          await services.clusterJobs.cancel(id);
+          continue;
+        }
         // Started elsewhere (the CLI in a terminal): signal its process,
         // whose worker then records the run as killed.
         const run = services.stores.findRun(id)?.store?.getRun(id);

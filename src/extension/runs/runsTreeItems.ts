@@ -5,6 +5,7 @@ import { runTooltip, runContextValue, metricLabel, relativeTime } from '../../vi
 import { runRowAccessibleLabel, runRowDescription, runRowIcon } from '../../views/runs/runRowText';
 import { GROUP_LABELS, type RemoteNode, type RunGroup, type RunsNode } from '../../views/runs/runsNodes';
 import { RUNS_VIEW_COMMANDS } from '../../views/commands/commandIds';
+import { clusterRunTooltip, isLiveClusterRun } from '../../views/compute/clusterRunText';
 
 /** What the provider holds about a node when VS Code asks for its item (read through the run source). */
 export interface ItemContext {
@@ -40,7 +41,8 @@ export function runTreeItem(id: string, row: RunRow, o: { now: number; keyMetric
   const icon = runRowIcon(row);
   item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
   item.description = runRowDescription(row, o.now, o.keyMetric || undefined);
-  const tip = new vscode.MarkdownString(`${runTooltip(row, o.now)}${o.where ? `\n\n${o.where}` : ''}`);
+  const cluster = clusterRunTooltip(row);
+  const tip = new vscode.MarkdownString(`${runTooltip(row, o.now)}${cluster ? `\n\n${cluster}` : ''}${o.where ? `\n\n${o.where}` : ''}`);
   tip.isTrusted = false;
   tip.supportHtml = false;
   item.tooltip = tip;
@@ -112,7 +114,8 @@ export function buildTreeItem(node: Exclude<RunsNode, RemoteNode>, ctx: ItemCont
     }
     case 'run':
       return ctx.row
-        ? runTreeItem(node.id, ctx.row, { now: ctx.now, keyMetric: ctx.keyMetric, contextValue: runContextValue(ctx.row) })
+        // `clusterLive`: a queued cluster run can be cancelled too (scancel), not only a running one
+        ? runTreeItem(node.id, ctx.row, { now: ctx.now, keyMetric: ctx.keyMetric, contextValue: `${runContextValue(ctx.row)}${isLiveClusterRun(ctx.row) ? ' clusterLive' : ''}` })
         : new vscode.TreeItem('(run no longer exists)');
     case 'group':
       return groupTreeItem(node.id, node.group, groupCount(node.group, ctx), `group ${node.group}`);

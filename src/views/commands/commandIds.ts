@@ -100,8 +100,20 @@ export const TRAINING_COMMANDS = {
   createExample: 'runlens.config.createExample',
 } as const;
 
+/** Training and sweeping on a cluster (Slurm): the Train on / Sweep on lenses and the Jobs status bar item. */
+export const COMPUTE_COMMANDS = {
+  trainOn: 'runlens.config.trainOn',
+  sweepOn: 'runlens.config.sweepOn',
+  showJobs: 'runlens.jobs.show',
+} as const;
+
+/** Runs logged from a Jupyter notebook (the Python helper's runlens.notebook tag). */
+export const NOTEBOOK_COMMANDS = {
+  openNotebook: 'runlens.run.openNotebook',
+} as const;
+
 /** Every feature's ids. */
-export const COMMAND_GROUPS = { RUN_COMMANDS, RUNS_VIEW_COMMANDS, DATASETS_COMMANDS, MODELS_COMMANDS, TEAM_SERVER_COMMANDS, MLFLOW_SERVER_COMMANDS, CLI_PATH_COMMANDS, TRAINING_COMMANDS } as const;
+export const COMMAND_GROUPS = { RUN_COMMANDS, RUNS_VIEW_COMMANDS, DATASETS_COMMANDS, MODELS_COMMANDS, TEAM_SERVER_COMMANDS, MLFLOW_SERVER_COMMANDS, CLI_PATH_COMMANDS, TRAINING_COMMANDS, NOTEBOOK_COMMANDS, COMPUTE_COMMANDS } as const;
 
 /** A feature's handlers: exactly one per id of its constant object. */
 export type CommandHandlers<T extends Readonly<Record<string, string>>> = Record<T[keyof T], (...args: unknown[]) => unknown>;
