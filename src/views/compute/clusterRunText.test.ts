@@ -19,7 +19,7 @@ test('a queued cluster run says why Slurm has not started it; a running one wher
   assert.equal(clusterRunDescription({ ...queued, tags: { 'runlens.compute': 'slurm', 'slurm.job_id': '1' } }, 2_000), 'queued');
   assert.equal(clusterRunDescription({ ...queued, tags: { ...queued.tags, 'slurm.reason': 'None' } }, 2_000), 'queued');
   assert.equal(clusterRunDescription(running, 1_000 + 125_000), 'running on node7 2m 5s');
-  assert.equal(clusterRunDescription({ ...running, status: 'finished', endedAt: 9_000 }, 10_000), undefined);
+  assert.equal(clusterRunDescription({ ...running, status: 'finished' }, 10_000), undefined);
   assert.equal(clusterRunDescription(local, 2_000), undefined, 'a local run is not touched');
 });
 

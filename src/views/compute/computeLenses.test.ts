@@ -6,15 +6,16 @@ const gpu = { name: 'gpu-a100', backend: 'slurm' };
 const cpu = { name: 'cpu', backend: 'slurm' };
 const local = { name: 'local', backend: 'local' };
 
-test('one Train on per cluster profile, the local profile left to "Train this"; Sweep on only with a sweep', () => {
+test('one Train on per cluster profile, the local profile left to "Train this"; a config with a sweep gets Sweep on instead', () => {
   const specs = computeLensSpecs({ profiles: [local, gpu, cpu], trials: undefined, trusted: true });
   assert.deepEqual(specs.map((s) => [s.kind, s.profile, s.title]), [
     ['train', 'gpu-a100', '$(play) Train on gpu-a100'],
     ['train', 'cpu', '$(play) Train on cpu'],
   ]);
   const sweep = computeLensSpecs({ profiles: [gpu], trials: 16, trusted: true });
-  assert.deepEqual(sweep.map((s) => s.title), ['$(play) Train on gpu-a100', '$(sync) Sweep on gpu-a100 (16 trials)']);
-  assert.equal(computeLensSpecs({ profiles: [gpu], trials: 1, trusted: true })[1]!.title, '$(sync) Sweep on gpu-a100 (1 trial)');
+  // submitting a config with a sweep submits the sweep: no "Train on" that would do the same
+  assert.deepEqual(sweep.map((s) => [s.kind, s.title]), [['sweep', '$(sync) Sweep on gpu-a100 (16 trials)']]);
+  assert.equal(computeLensSpecs({ profiles: [gpu], trials: 1, trusted: true })[0]!.title, '$(sync) Sweep on gpu-a100 (1 trial)');
 });
 
 test('no cluster profile: no lens; many: at most a few, in the order given', () => {
@@ -28,9 +29,7 @@ test('no cluster profile: no lens; many: at most a few, in the order given', () 
 
 test('an untrusted workspace shows the lenses with the reason they refuse', () => {
   const specs = computeLensSpecs({ profiles: [gpu], trials: 4, trusted: false });
-  assert.deepEqual(specs.map((s) => s.title), [
-    '$(workspace-untrusted) Train on gpu-a100 (trust the workspace first)',
-    '$(workspace-untrusted) Sweep on gpu-a100 (4 trials) (trust the workspace first)',
-  ]);
+  assert.deepEqual(specs.map((s) => s.title), ['$(workspace-untrusted) Sweep on gpu-a100 (4 trials) (trust the workspace first)']);
+  assert.equal(computeLensSpecs({ profiles: [gpu], trials: undefined, trusted: false })[0]!.title, '$(workspace-untrusted) Train on gpu-a100 (trust the workspace first)');
   assert.match(specs[0]!.tooltip, /untrusted/);
 });

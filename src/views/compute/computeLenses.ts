@@ -23,39 +23,32 @@ export const MAX_PROFILE_LENSES = 4;
 
 /**
  * One `Train on` per cluster profile (the `local` profile is the plain
- * "Train this"), and one `Sweep on` when the config has a sweep of `trials`
- * trials. In an untrusted workspace the titles say why clicking refuses.
+ * "Train this"); for a config with a sweep of `trials` trials, one `Sweep on`
+ * instead: submitting a config with a sweep submits its sweep (one array
+ * job), so a `Train on` there would say what it does not do. In an untrusted
+ * workspace the titles say why clicking refuses.
  */
 export function computeLensSpecs(o: {
   readonly profiles: Iterable<LensProfile>;
   readonly trials: number | undefined;
   readonly trusted: boolean;
 }): ComputeLensSpec[] {
-  const specs: ComputeLensSpec[] = [];
   const untrusted = o.trusted ? '' : ' (trust the workspace first)';
+  const refused = 'Submitting jobs is disabled in an untrusted workspace';
   const cluster = [...o.profiles].filter((p) => p.backend !== 'local').slice(0, MAX_PROFILE_LENSES);
-  for (const p of cluster) {
-    specs.push({
+  if (o.trials === undefined) {
+    return cluster.map((p) => ({
       kind: 'train',
       profile: p.name,
       title: `${o.trusted ? '$(play)' : '$(workspace-untrusted)'} Train on ${p.name}${untrusted}`,
-      tooltip: o.trusted
-        ? `Submit this config to Slurm with the profile "${p.name}" (sbatch); the run shows queued, then its metrics as the job sends them`
-        : 'Submitting jobs is disabled in an untrusted workspace',
-    });
+      tooltip: o.trusted ? `Submit this config to Slurm with the profile "${p.name}" (sbatch); the run shows queued, then its metrics as the job sends them` : refused,
+    }));
   }
-  if (o.trials !== undefined) {
-    const n = `${o.trials} trial${o.trials === 1 ? '' : 's'}`;
-    for (const p of cluster) {
-      specs.push({
-        kind: 'sweep',
-        profile: p.name,
-        title: `${o.trusted ? '$(sync)' : '$(workspace-untrusted)'} Sweep on ${p.name} (${n})${untrusted}`,
-        tooltip: o.trusted
-          ? `Submit this config's sweep to Slurm with the profile "${p.name}": one array job, one task per trial`
-          : 'Submitting jobs is disabled in an untrusted workspace',
-      });
-    }
-  }
-  return specs;
+  const n = `${o.trials} trial${o.trials === 1 ? '' : 's'}`;
+  return cluster.map((p) => ({
+    kind: 'sweep',
+    profile: p.name,
+    title: `${o.trusted ? '$(sync)' : '$(workspace-untrusted)'} Sweep on ${p.name} (${n})${untrusted}`,
+    tooltip: o.trusted ? `Submit this config's sweep to Slurm with the profile "${p.name}": one array job, one task per trial` : refused,
+  }));
 }
