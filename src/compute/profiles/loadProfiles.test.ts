@@ -88,8 +88,9 @@ test('an unknown name with --on says so, suggests the closest and lists where pr
 test("an unknown name in a config's compute: is an error at its line", (t) => {
   const loaded = loadComputeProfiles({ workspaceRoot: workspace(t, TEAM) });
   const parsed = parseConfigText('command: python train.py\ncompute: gpu-h100\n', 'x.train.yaml');
-  assert.ok(parsed.config);
-  assert.throws(() => resolveComputeProfile({ ...loaded, configCompute: parsed.config.compute, configFile: 'x.train.yaml', locate: parsed.locate }), (e: unknown) => {
+  const config = parsed.config;
+  assert.ok(config);
+  assert.throws(() => resolveComputeProfile({ ...loaded, configCompute: config.compute, configFile: 'x.train.yaml', locate: parsed.locate }), (e: unknown) => {
     assert.ok(e instanceof ConfigError);
     assert.match(e.message, /^x\.train\.yaml:2:10: compute: unknown compute profile "gpu-h100"; did you mean "gpu-a100"\?/);
     return true;

@@ -119,7 +119,7 @@ test('the personal setting and an inline profile name their own paths', () => {
 
 test('the profile schema has one definition: runlens.yaml, the training config and the setting agree', () => {
   const runlens = schemaFile('runlens.schema.json');
-  assert.deepEqual(runlens, runlensFileSchema, 'the file on disk is what the code loads');
+  assert.deepEqual(runlensFileSchema, runlens, 'the file on disk is what the code loads');
   const profile = runlens.definitions.computeProfile;
   // JSON Schema cannot include a definition from another file for every reader (ajv, VS Code's JSON, the YAML
   // extension), so train.schema.json and package.json hold copies: copy runlens.schema.json's over after a change.
