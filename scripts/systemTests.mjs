@@ -82,4 +82,5 @@ export const SYSTEM_TESTS = [
   { path: 'src/deploy/smoke/labelsAsWritten.test.ts', reason: SLOW(34, 'CLI exports and the Python loader') },
   { path: 'src/core/datasetDiff/directCompare.test.ts', reason: SLOW(16, 'large generated files') },
   { path: 'src/core/datasetDiff/diffFilesCancel.test.ts', reason: SLOW(15, 'large generated files, cancelled on worker threads') },
+  { path: 'src/compute/spool/spoolJob.test.ts', reason: SLOW(14, 'job processes with real trainer processes, a Python command run, and direct trainings to compare') },
 ];
