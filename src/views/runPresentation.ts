@@ -7,6 +7,8 @@
  * lacks fails to compile wherever a store row is passed in).
  */
 
+import { runNotebook } from './runs/notebookRuns';
+
 /** The store's `RunStatus`. */
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'killed';
 
@@ -27,6 +29,8 @@ export interface RunLabelRow {
   readonly error: string | null;
   readonly params: Readonly<Record<string, string>>;
   readonly metrics: Readonly<Record<string, number>>;
+  /** The run's tags, where the caller has them (a run from a notebook has runlens.notebook). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** The store's `MetricSummary`: one metric's latest value and range. */
@@ -135,5 +139,6 @@ export function runContextValue(run: RunLabelRow): string {
   const parts = ['run', run.status];
   if (run.starred) parts.push('starred');
   if (run.configPath) parts.push('hasConfig');
+  if (runNotebook(run)) parts.push('notebook');
   return parts.join(' ');
 }
