@@ -17,6 +17,7 @@ const SERVE = 'starts `runlens serve` in a child process';
 const SERVER = 'starts `runlens server` (the MLflow-compatible tracking server) in a child process';
 const BUILDAH = 'builds or inspects container images with buildah';
 const JUPYTER = 'runs notebooks in real Jupyter kernels (ipykernel through nbclient; scripts/install-notebook-deps.sh)';
+const SLURM = 'submits jobs to the real one-node Slurm cluster (src/compute/testing/realSlurm.ts starts it with scripts/slurm/start.sh or $RUNLENS_SLURM_START)';
 const SLOW = (seconds, why) => `slow: ${seconds} s of one core on its own (${why})`;
 
 /** @type {ReadonlyArray<{ path: string; reason: string }>} */
@@ -63,6 +64,9 @@ export const SYSTEM_TESTS = [
 
   { path: 'src/store/pythonNotebook.test.ts', reason: JUPYTER },
   { path: 'src/store/pythonNotebookExamples.test.ts', reason: `${JUPYTER}: the examples/notebooks` },
+
+  { path: 'src/compute/slurm/slurmCluster.test.ts', reason: SLURM },
+  { path: 'src/compute/slurm/slurmTimeLimit.test.ts', reason: `${SLURM}; waits 60-90 s for a one-minute time limit` },
 
   { path: 'src/install/packedCli.test.ts', reason: SLOW(92, 'bundles the CLI and runs the packed copy') },
   { path: 'test/hostile/git.test.ts', reason: SLOW(42, 'real git repositories and CLI runs') },

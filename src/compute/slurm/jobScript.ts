@@ -36,7 +36,10 @@ export interface JobScriptInput {
   readonly profile: SlurmProfileOptions;
   /** The command, as an argument array. */
   readonly command: readonly string[];
-  /** The job's stdout and stderr (sbatch --output/--error; `%a` is the array task, `%j` the job id). Its folder must exist. */
+  /**
+   * The job's stdout and stderr (sbatch --output/--error; `%j` is the job id, `%a` the array task: only
+   * in an array job, a plain job's `%a` is 4294967294). Its folder must exist: Slurm does not create it.
+   */
   readonly outputPath: string;
   /** An array job of `count` tasks, at most `parallel` running at once. */
   readonly array?: { readonly count: number; readonly parallel?: number };
