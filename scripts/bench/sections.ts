@@ -11,6 +11,7 @@ import { benchDiffLarge } from './diffLargeBench';
 import { benchServe } from './serveBench';
 import { benchImage } from './imageBench';
 import { benchRemoteReads, benchTeam } from './teamBench';
+import { benchSpool } from './spoolBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
@@ -27,4 +28,5 @@ export const sections: readonly BenchSection[] = [
   { title: 'Model image (runlens build: buildah, vfs, chroot)', run: benchImage },
   { title: 'Team tracking: push to a real MLflow server 2.12', run: benchTeam },
   { title: 'Team tracking: reading a real MLflow server (10,000 runs; 20 runs × 5 metrics × 10k steps)', run: benchRemoteReads },
+  { title: 'Job spool: ingest vs direct logging (500,000 points)', run: benchSpool },
 ];
