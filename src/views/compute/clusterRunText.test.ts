@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunRow } from '../../store/types';
+import { runRowDescription, runRowIcon } from '../runs/runRowText';
 import { clusterJobLabel, clusterRunDescription, clusterRunIcon, clusterRunTooltip, countJobs, isLiveClusterRun, jobsStatusText } from './clusterRunText';
 
 const local: RunRow = {
@@ -50,4 +51,14 @@ test('the Jobs status bar counts live cluster runs only, and hides with none', (
   assert.equal(isLiveClusterRun(queued), true);
   assert.equal(isLiveClusterRun({ ...running, status: 'failed' }), false);
   assert.equal(isLiveClusterRun(local), false);
+});
+
+test('the Runs view row of a cluster run uses it: Slurm\'s reason and the server icon while live, the usual row once ended', () => {
+  assert.equal(runRowDescription(queued, 2_000), 'queued: Resources');
+  assert.equal(runRowDescription({ ...queued, starred: true }, 2_000), '★ queued: Resources', 'a live run\'s star stays in its description');
+  assert.deepEqual(runRowIcon(running), { icon: 'server-process', color: 'charts.blue' });
+  const ended = { ...running, status: 'finished' as const, metrics: { test_accuracy: 0.9 } };
+  assert.equal(runRowDescription(ended, 10_000), 'accuracy 0.9000');
+  assert.deepEqual(runRowIcon(ended), { icon: 'pass', color: 'testing.iconPassed' });
+  assert.equal(runRowDescription(local, 2_000), 'just now', 'a local queued run is unchanged');
 });

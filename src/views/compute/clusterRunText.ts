@@ -7,16 +7,17 @@
 import type { RunStatus } from '../runPresentation';
 import { escapeMarkdown, formatElapsed } from '../runPresentation';
 import type { RowIcon } from '../runs/runRowText';
+import { ARRAY_TASK_TAG, COMPUTE_TAG, JOB_ID_TAG, NODE_TAG, PARTITION_TAG, PROFILE_TAG, REASON_TAG, SLURM_COMPUTE } from '../../compute/jobs/clusterTags';
 
 /** The tags a cluster run carries (written by the jobs module on submit and on each sync). */
-export const CLUSTER_TAGS = {
-  compute: 'runlens.compute',
-  jobId: 'slurm.job_id',
-  arrayTask: 'slurm.array_task',
-  partition: 'slurm.partition',
-  profile: 'slurm.profile',
-  reason: 'slurm.reason',
-  node: 'slurm.node',
+const CLUSTER_TAGS = {
+  compute: COMPUTE_TAG,
+  jobId: JOB_ID_TAG,
+  arrayTask: ARRAY_TASK_TAG,
+  partition: PARTITION_TAG,
+  profile: PROFILE_TAG,
+  reason: REASON_TAG,
+  node: NODE_TAG,
 } as const;
 
 /** The parts of a run row this file reads. */
@@ -27,7 +28,7 @@ export interface ClusterRunRow {
 }
 
 export function isClusterRun(run: { readonly tags: Readonly<Record<string, string>> }): boolean {
-  return run.tags[CLUSTER_TAGS.compute] === 'slurm';
+  return run.tags[CLUSTER_TAGS.compute] === SLURM_COMPUTE;
 }
 
 /** A live cluster run: one `scancel` can still stop it. */
