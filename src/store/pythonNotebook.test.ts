@@ -30,11 +30,12 @@ test('a notebook run: open across cells, metrics in the store as each cell ends,
     'for step in range(3):\n    runlens.log_metric("loss", 1.0 / (step + 1), step=step)',
     'runlens.log_params({"lr": 0.1, "note": "<img src=x onerror=alert(1)>"})\n'
       + 'for step in range(3, 40):\n    runlens.log_metrics({"loss": 1.0 / (step + 1), "acc": step / 40}, step=step)\nrun',
+    'raise ValueError("a cell that fails")',
     'print("the run stays open: no end_run()")',
   ]);
   // The kernel runs elsewhere: the store is found from the notebook's folder (VS Code's __vsc_ipynb_file__).
   const kernelCwd = tempDir(t);
-  const kernel = new NotebookKernel(notebook, { cwd: kernelCwd, vscode: true, step: true });
+  const kernel = new NotebookKernel(notebook, { cwd: kernelCwd, vscode: true, step: true, allowErrors: true });
   t.after(() => kernel.close(true));
   const store = RunStore.open(storeDir);
   t.after(() => store.close());
@@ -68,6 +69,10 @@ test('a notebook run: open across cells, metrics in the store as each cell ends,
   assert.equal(lossPoints.length, 40, 'every point of a short series');
   assert.ok(lossPoints[0]![1]! < lossPoints[39]![1]!, 'the falling loss is drawn falling (SVG y grows downwards)');
 
+  kernel.step();
+  const failed = await kernel.expect('cell');
+  assert.equal(failed.outputs[0]?.ename, 'ValueError');
+  assert.equal(store.getRun(run.id).status, 'running', "a cell's exception does not end the run");
   kernel.step();
   await kernel.expect('cell');
   assert.equal(store.getRun(run.id).status, 'running', 'still open after the last cell');

@@ -1,7 +1,7 @@
 """Executes a notebook cell by cell in a real Jupyter kernel (ipykernel, through nbclient), for the notebook
 tests (notebookKernel.ts runs it with Debian's /usr/bin/python3).
 
-    notebookDriver.py NOTEBOOK --cwd DIR [--vscode] [--step]
+    notebookDriver.py NOTEBOOK --cwd DIR [--vscode] [--step] [--allow-errors]
 
 Prints one JSON line per event on stdout: {"event": "started", "pid"} once the kernel runs, {"event": "cell",
 "index", "outputs"} after each code cell (outputs as nbformat has them: text, text/html...), {"event":
@@ -11,6 +11,7 @@ kernel has stopped the way Jupyter stops it (shutdown_request).
 --step: after each code cell, reads one command line from stdin: `next` (run the next cell), `kill`
 (SIGKILL the kernel's process, wait until it is gone, print {"event": "killed", "pid"} and exit) or
 `shutdown` (skip the remaining cells).
+--allow-errors: a cell that raises is a cell event (its outputs hold the error), as in an interactive session.
 The kernel inherits this process's environment (PYTHONPATH with the helper, RUNLENS_STORE...).
 """
 
@@ -36,13 +37,14 @@ def main():
     p.add_argument("--cwd", required=True)
     p.add_argument("--vscode", action="store_true")
     p.add_argument("--step", action="store_true")
+    p.add_argument("--allow-errors", action="store_true")
     args = p.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
     # Jupyter waits 5 s for a kernel to exit after shutdown_request, then SIGTERMs it (no atexit hooks): too short
     # on a loaded machine for a test of what the kernel does when it stops.
     config = Config({"KernelManager": {"shutdown_wait_time": 300.0}})
-    client = NotebookClient(nb, config=config, timeout=600, kernel_name="python3", allow_errors=False,
+    client = NotebookClient(nb, config=config, timeout=600, kernel_name="python3", allow_errors=args.allow_errors,
                             resources={"metadata": {"path": args.cwd}})
     with client.setup_kernel():
         process = client.km.provisioner.process

@@ -28,6 +28,8 @@ export interface NotebookOutput {
   readonly output_type: string;
   readonly text?: string;
   readonly data?: Readonly<Record<string, string>>;
+  /** The exception's class name, on an `error` output. */
+  readonly ename?: string;
 }
 
 export interface NotebookKernelOptions {
@@ -37,6 +39,8 @@ export interface NotebookKernelOptions {
   readonly vscode?: boolean;
   /** Wait for `next()`/`kill()`/`shutdown()` after each code cell. */
   readonly step?: boolean;
+  /** A cell that raises is a `cell` event with an `error` output, as in an interactive session (else an `error` event ends the run). */
+  readonly allowErrors?: boolean;
   readonly env?: Readonly<Record<string, string>>;
 }
 
@@ -51,7 +55,7 @@ export class NotebookKernel {
   stderr = '';
 
   constructor(notebook: string, opts: NotebookKernelOptions) {
-    const args = [DRIVER, notebook, '--cwd', opts.cwd, ...(opts.vscode ? ['--vscode'] : []), ...(opts.step ? ['--step'] : [])];
+    const args = [DRIVER, notebook, '--cwd', opts.cwd, ...(opts.vscode ? ['--vscode'] : []), ...(opts.step ? ['--step'] : []), ...(opts.allowErrors ? ['--allow-errors'] : [])];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PYTHONPATH: HELPER_DIR,
