@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Frame } from './frame';
 import { CsvError } from './dataError';
+import { readFailure } from './dataFileError';
 import type { CsvColumnInfo, InferredType } from './csvColumns';
 import { CsvStreamParser } from './csvParser';
 import type { ParsedCsv } from './csvParser';
@@ -45,7 +46,7 @@ export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw fileError(file, e);
+    throw readFailure(file, e);
   }
   // Synchronous chunk reads: parsing blocks the thread anyway, and a thread
   // pool round trip per chunk measurably slowed reading on a busy machine.
@@ -111,15 +112,4 @@ function toFrame(p: ParsedCsv, source: string, sha256: string | undefined): CsvF
     columnInfo: p.info,
     ...(sha256 !== undefined ? { sha256 } : {}),
   };
-}
-
-function fileError(file: string, e: unknown): CsvError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const reasons: Readonly<Record<string, string>> = {
-    ENOENT: 'file not found',
-    ELOOP: 'symlink loop: the path leads back to itself',
-    EACCES: 'cannot read the file: permission denied',
-    EISDIR: 'is a folder, not a file',
-  };
-  return new CsvError({ file }, (code !== undefined ? reasons[code] : undefined) ?? `cannot read the file (${code ?? String(e)})`);
 }

@@ -6,8 +6,8 @@ import { columnByName, columnNames } from './frame';
 import { CsvError, DataError, quoteValue, showNames } from './dataError';
 import { dropIncomplete, resolveClean, withRows } from './clean';
 import { assertNumericColumnsClean } from './csvColumns';
-import { readCsv } from './csvReader';
-import type { CsvFrame } from './csvReader';
+import type { DataFileFrame, DataFormat } from './dataFile';
+import { dataFormatOf, readDataFile } from './dataFile';
 import { selectFeatureColumns } from './features';
 import type { DatasetFingerprint } from './fingerprint';
 import { fingerprintFrame } from './fingerprint';
@@ -68,6 +68,20 @@ export interface PrepareOptions {
   readonly memory?: MemoryBudget | 'unchecked';
   /** Told the estimate of each file larger than the sample, before it is read. */
   readonly onEstimate?: (file: string, estimate: LoadEstimate) => void;
+  /**
+   * The data already made files by the caller (a query's snapshot): read
+   * these instead of `data.path` / `data.train` + `data.test`. `path` is the
+   * name recorded and shown; `file` the absolute file read.
+   */
+  readonly sources?: readonly ResolvedSource[];
+}
+
+/** A data source the caller has made a file (see `PrepareOptions.sources`). */
+export interface ResolvedSource {
+  readonly path: string;
+  readonly role: DataFile['role'];
+  readonly file: string;
+  readonly format: DataFormat;
 }
 
 /**
@@ -79,11 +93,11 @@ export interface PrepareOptions {
 export async function prepareData(data: DataConfig, configDir: string, opts: PrepareOptions = {}): Promise<PreparedData> {
   const warnings: string[] = [];
   const clean = resolveClean(data.clean);
-  const sources = dataFiles(data);
-  for (const s of sources) checkMemory(resolve(configDir, s.path), s.path, opts);
-  const frames = await Promise.all(sources.map((s) =>
-    readCsv(resolve(configDir, s.path), { displayPath: s.path, hash: true })));
-  const files = frames.map((f, i): DataFile => ({ ...sources[i], fingerprint: fingerprintFrame(f, f.sha256 as string) }));
+  const sources = opts.sources ?? dataFiles(data).map((s): ResolvedSource => ({ ...s, file: resolve(configDir, s.path), format: dataFormatOf(s.path) }));
+  // The estimate samples CSV text; Parquet and JSON Lines are read whole.
+  for (const s of sources) if (s.format === 'csv') checkMemory(s.file, s.path, opts);
+  const frames = await Promise.all(sources.map((s) => readDataFile(s.file, { displayPath: s.path, format: s.format })));
+  const files = frames.map((f, i): DataFile => ({ path: sources[i].path, role: sources[i].role, fingerprint: fingerprintFrame(f, f.sha256) }));
   const first = frames[0];
   if (frames.length === 2) checkSameColumns(frames[0], frames[1]);
   for (const f of frames) {
@@ -189,7 +203,7 @@ function dataFiles(data: DataConfig): { path: string; role: DataFile['role'] }[]
   throw new DataError('the data section needs data.path (one file to split) or data.train and data.test');
 }
 
-function checkSameColumns(train: CsvFrame, test: CsvFrame): void {
+function checkSameColumns(train: DataFileFrame, test: DataFileFrame): void {
   const a = columnNames(train);
   const b = columnNames(test);
   const onlyTrain = a.filter((n) => !b.includes(n));
