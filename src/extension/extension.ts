@@ -276,7 +276,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   const codeLens = sub(new TrainCodeLensProvider({ training, stores, keyMetric: () => settings().keyMetric, computeProfiles }));
   let codeLensRegistration = vscode.languages.registerCodeLensProvider(configSelector(), codeLens);
   sub({ dispose: () => codeLensRegistration.dispose() });
-  const diagnostics = sub(new ConfigDiagnostics(isConfig));
+  const diagnostics = sub(new ConfigDiagnostics(isConfig, { profilesFor: (uri) => computeProfiles.forUri(uri), onDidChangeProfiles: computeProfiles.onDidChange }));
   sub(onDidChangeSettings(() => {
     codeLensRegistration.dispose();
     codeLensRegistration = vscode.languages.registerCodeLensProvider(configSelector(), codeLens);

@@ -1,11 +1,37 @@
 import * as vscode from 'vscode';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { ConfigDiagnostic } from '../../core/config/configDiagnostic';
 import type * as ConfigModule from '../../core/config/parseConfig';
+import type * as RunlensFileModule from '../../core/compute/runlensFile';
+import type * as LoadProfilesModule from '../../compute/profiles/loadProfiles';
+import type { ComputeProfile } from '../../core/compute/computeProfile';
 
 function loadParser(): typeof ConfigModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../../core/config/parseConfig') as typeof ConfigModule;
+}
+
+function loadRunlensFile(): typeof RunlensFileModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../core/compute/runlensFile') as typeof RunlensFileModule;
+}
+
+function loadProfiles(): typeof LoadProfilesModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../compute/profiles/loadProfiles') as typeof LoadProfilesModule;
+}
+
+/** `runlens.yaml` at the root of a workspace folder (the one RunLens reads its profiles from). */
+export function isRunlensFile(document: vscode.TextDocument): boolean {
+  if (document.uri.scheme !== 'file' || basename(document.uri.fsPath) !== 'runlens.yaml') return false;
+  return vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath === dirname(document.uri.fsPath);
+}
+
+/** Where a config's `compute: NAME` is looked up, so an unknown name is a squiggle too. */
+export interface ComputeProfileLookup {
+  readonly profilesFor: (uri: vscode.Uri) => { readonly profiles: ReadonlyMap<string, ComputeProfile> };
+  /** Fires when runlens.yaml or the runlens.compute setting changed: configs are checked again. */
+  readonly onDidChangeProfiles: vscode.Event<void>;
 }
 
 /** Converts a config diagnostic (1-based, end exclusive) to an editor range. */
@@ -18,15 +44,20 @@ export function toRange(d: ConfigDiagnostic, document: vscode.TextDocument): vsc
 
 /**
  * RunLens's own diagnostics on training configs (schema errors, unknown model
- * types, bad params, missing data files with the path looked for), so a typo
- * is a squiggle even without the YAML extension installed.
+ * types, bad params, missing data files with the path looked for, an unknown
+ * compute profile) and on `runlens.yaml`, so a typo is a squiggle even
+ * without the YAML extension installed.
  */
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('runlens');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly isConfig: (document: vscode.TextDocument) => boolean) {
+  constructor(
+    private readonly isConfig: (document: vscode.TextDocument) => boolean,
+    private readonly compute?: ComputeProfileLookup,
+  ) {
+    if (compute) this.disposables.push(compute.onDidChangeProfiles(() => this.recheckAll()));
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
@@ -43,7 +74,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!this.isConfig(document)) return;
+    if (!this.isConfig(document) && !isRunlensFile(document)) return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
@@ -54,12 +85,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
 
   /** Diagnostics for one document, also used by tests. */
   check(document: vscode.TextDocument): readonly vscode.Diagnostic[] {
-    const { parseConfigText, checkDataFiles } = loadParser();
-    const parsed = parseConfigText(document.getText(), document.fileName);
-    const found = [...parsed.diagnostics];
-    if (parsed.config && document.uri.scheme === 'file') {
-      found.push(...checkDataFiles(parsed.config, dirname(document.uri.fsPath), undefined, parsed.locate));
-    }
+    const found = isRunlensFile(document) ? [...loadRunlensFile().parseRunlensFileText(document.getText()).diagnostics] : this.configDiagnostics(document);
     const diagnostics = found.map((d) => {
       const diag = new vscode.Diagnostic(toRange(d, document), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       diag.source = 'RunLens';
@@ -67,6 +93,26 @@ export class ConfigDiagnostics implements vscode.Disposable {
     });
     this.collection.set(document.uri, diagnostics);
     return diagnostics;
+  }
+
+  private configDiagnostics(document: vscode.TextDocument): ConfigDiagnostic[] {
+    const { parseConfigText, checkDataFiles } = loadParser();
+    const parsed = parseConfigText(document.getText(), document.fileName);
+    const found = [...parsed.diagnostics];
+    if (parsed.config && document.uri.scheme === 'file') {
+      found.push(...checkDataFiles(parsed.config, dirname(document.uri.fsPath), undefined, parsed.locate));
+    }
+    if (typeof parsed.config?.compute === 'string' && this.compute) {
+      try {
+        const { profiles } = this.compute.profilesFor(document.uri);
+        loadProfiles().resolveComputeProfile({ profiles, configCompute: parsed.config.compute, locate: parsed.locate });
+      } catch (e) {
+        // A warning: the name may be on its way into runlens.yaml, and "Train this" still trains here.
+        if (!(e instanceof loadParser().ConfigError)) throw e;
+        found.push(...e.diagnostics.map((d) => ({ ...d, severity: 'warning' as const })));
+      }
+    }
+    return found;
   }
 
   dispose(): void {
