@@ -64,6 +64,7 @@ export const SYSTEM_TESTS = [
 
   { path: 'src/store/pythonNotebook.test.ts', reason: JUPYTER },
   { path: 'src/store/pythonNotebookExamples.test.ts', reason: `${JUPYTER}: the examples/notebooks` },
+  { path: 'src/store/pythonNotebookServer.test.ts', reason: 'starts the classic Jupyter Notebook server (python3-notebook) and a kernel in it' },
 
   { path: 'src/compute/slurm/slurmCluster.test.ts', reason: SLURM },
   { path: 'src/compute/slurm/slurmTimeLimit.test.ts', reason: `${SLURM}; waits 60-90 s for a one-minute time limit` },
