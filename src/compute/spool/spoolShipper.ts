@@ -225,10 +225,14 @@ export class SpoolShipper {
   private shipMetrics(id: string, state: Shipped): void {
     const store = this.opts.store;
     let points: SpoolPoint[] = [];
+    // Positions move only once their points are written: a flush that fails half way re-reads the rest next time.
+    let upto = new Map<string, number>();
     const out = () => {
       this.emit({ t: 'metrics', id, points });
       this.counts.points += points.length;
+      for (const [key, n] of upto) state.series.set(key, n);
       points = [];
+      upto = new Map();
     };
     for (const s of store.getMetricSummaries(id)) {
       let from = state.series.get(s.key) ?? 0;
@@ -239,7 +243,7 @@ export class SpoolShipper {
           points.push({ key: s.key, value: encodeNumber(h.values[i]!), step: h.steps[i]!, timestamp: h.timestamps[i]! });
         }
         from += h.values.length;
-        state.series.set(s.key, from);
+        upto.set(s.key, from);
         if (points.length >= POINTS_PER_LINE) out();
       }
     }
