@@ -47,6 +47,8 @@ export interface IngestResult {
   readonly malformed: number;
   /** The offset after this call (the spool's applied length). */
   readonly offset: number;
+  /** Events the store refused, skipped (one line each, naming the spool file and byte offset). */
+  readonly problems: readonly string[];
   /** The job's `end` event, when this call applied it. */
   readonly ended?: SpoolEnd;
 }
@@ -61,27 +63,33 @@ const isTerminal = (status: RunStatus) => (TERMINAL_STATUSES as readonly string[
 export function ingestSpool(store: RunStore, taskDir: string, workspaceRunId: string, opts: IngestOptions = {}): IngestResult {
   const maxBytes = opts.maxBytesPerTransaction ?? 4 * 2 ** 20;
   const file = spoolPaths(taskDir).events;
-  const total = { events: 0, points: 0, malformed: 0, offset: 0 };
+  const total = { events: 0, points: 0, malformed: 0, offset: 0, problems: [] as string[] };
   let ended: SpoolEnd | undefined;
   for (;;) {
     const batch = store.transaction(() => {
       const offset = savedOffset(store, workspaceRunId);
       const read = readSpoolLines(file, offset, maxBytes);
-      if (read.nextOffset === offset) return { events: 0, points: 0, malformed: 0, offset, ended: undefined };
+      if (read.nextOffset === offset) return { events: 0, points: 0, malformed: 0, offset, ended: undefined, problems: [] };
       const applier = new SpoolApplier(store, taskDir, workspaceRunId);
+      const problems: string[] = [];
       for (const line of read.lines) {
         try {
-          applier.apply(line.event);
+          // A savepoint per event: one that cannot be applied leaves nothing behind, and the rest go on.
+          store.transaction(() => applier.apply(line.event));
         } catch (e) {
-          throw new StoreError(`${file}, byte ${line.offset}: cannot apply the "${line.event.t}" event: ${(e as Error).message}`);
+          // What the store refuses (a param logged again with another value, a blob someone deleted) is this
+          // event's problem: it is reported and skipped, or one bad line would stop the spool for good.
+          if (!(e instanceof StoreError)) throw e;
+          problems.push(`${file}, byte ${line.offset}: the "${line.event.t}" event was not applied: ${e.message}`);
         }
       }
       store.setTags(workspaceRunId, { [TAG_SPOOL_OFFSET]: String(read.nextOffset) });
-      return { events: read.lines.length, points: applier.points, malformed: read.malformed, offset: read.nextOffset, ended: applier.ended };
+      return { events: read.lines.length, points: applier.points, malformed: read.malformed, offset: read.nextOffset, ended: applier.ended, problems };
     });
     total.events += batch.events;
     total.points += batch.points;
     total.malformed += batch.malformed;
+    total.problems.push(...(batch.problems ?? []));
     total.offset = batch.offset;
     ended ??= batch.ended;
     if (batch.events + batch.malformed === 0) break;

@@ -76,7 +76,7 @@ test('a run with folds, params, tags, NaN metrics, artifacts and dataset snapsho
 
   const last = ingestSpool(ws, taskDir, wsRun.id);
   assert.deepEqual(last.ended, { status: 'finished', exitCode: 0, error: null });
-  assert.deepEqual(ingestSpool(ws, taskDir, wsRun.id), { events: 0, points: 0, malformed: 0, offset: last.offset }, 'a second ingest adds nothing');
+  assert.deepEqual(ingestSpool(ws, taskDir, wsRun.id), { events: 0, points: 0, malformed: 0, offset: last.offset, problems: [] }, 'a second ingest adds nothing');
 
   const sent = runContent(scratch, root.id, { ignoreTags: IGNORE, timestamps: true });
   const got = runContent(ws, wsRun.id, { ignoreTags: IGNORE, timestamps: true });
@@ -100,6 +100,22 @@ test('a status already terminal in the workspace (cancelled, or ended by Slurm) 
   shipper.finish({ status: 'failed', exitCode: 1 });
   ingestSpool(ws, taskDir, wsRun.id);
   assert.deepEqual([ws.getRun(wsRun.id).status, ws.getRun(wsRun.id).error], ['killed', 'cancelled']);
+});
+
+test('an event the store refuses is skipped and reported, and the rest of the spool still arrives', (t) => {
+  const { scratch, ws, taskDir, wsRun, root, shipper } = setup(t);
+  ws.logParams(wsRun.id, { lr: 1 });
+  scratch.setStatus(root.id, 'running');
+  scratch.logParams(root.id, { lr: 2 });
+  scratch.logMetrics(root.id, [{ key: 'loss', value: 1, step: 0 }]);
+  shipper.finish({ status: 'finished', exitCode: 0 });
+  const r = ingestSpool(ws, taskDir, wsRun.id);
+  assert.equal(r.problems.length, 1);
+  assert.match(r.problems[0]!, /events\.jsonl, byte \d+: the "params" event was not applied: param "lr" of run .* is already "1"; cannot change it to "2"/);
+  assert.deepEqual(ws.getParams(wsRun.id), { lr: '1' });
+  assert.equal(r.points, 1);
+  assert.equal(ws.getRun(wsRun.id).status, 'finished');
+  assert.deepEqual(ingestSpool(ws, taskDir, wsRun.id).problems, [], 'reported once: the offset moved past it');
 });
 
 test('the end event ends a root that never recorded its own end (its trainer died)', (t) => {
