@@ -189,7 +189,7 @@ describe('a job spool between real processes', () => {
     }
   });
 
-  test('a command run whose Python script uses the helper: a point is ingested while the script still runs', { skip: spawnSync(PYTHON, ['-c', 'import sqlite3']).status !== 0 && 'no /usr/bin/python3 with sqlite3' }, async () => {
+  test('a command run whose Python script uses the helper (and prints a runlens: line): its points are ingested while the script still runs', { skip: spawnSync(PYTHON, ['-c', 'import sqlite3']).status !== 0 && 'no /usr/bin/python3 with sqlite3' }, async () => {
     const configPath = ws.write('live.train.yaml', `experiment: py\nname: py-live\ncommand: [${PYTHON}, live.py]\n`);
     const w = workspace(configPath);
     const go = path.join(w.dir, 'go');
@@ -199,6 +199,7 @@ describe('a job spool between real processes', () => {
       'runlens.log_params({"lr": 0.5})',
       'runlens.log_metric("loss", 1.0, step=0)',
       'run.flush()',
+      'print("runlens: metric printed=7 step=0", flush=True)  # the stdout protocol goes through the scratch store too',
       `while not os.path.exists(${JSON.stringify(go)}):`,
       '    time.sleep(0.02)  # waits for the test to have seen the first point',
       'for step in range(1, 5):',
@@ -212,8 +213,9 @@ describe('a job spool between real processes', () => {
       await waitFor(() => {
         if (exited) throw new Error(`the job ended before the test saw a point: ${job.stderr()}`);
         ingestSpool(w.store, w.taskDir, w.wsRun.id);
-        return w.store.getMetricSummaries(w.wsRun.id).some((m) => m.key === 'loss');
-      }, 'the first loss point to be ingested', 240_000);
+        const keys = w.store.getMetricSummaries(w.wsRun.id).map((m) => m.key);
+        return keys.includes('loss') && keys.includes('printed');
+      }, 'the first loss point and the printed metric to be ingested', 240_000);
       assert.equal(w.store.getRun(w.wsRun.id).status, 'running', 'seen live, before the script ended');
       assert.deepEqual(w.store.getParams(w.wsRun.id), { lr: '0.5' });
       fs.writeFileSync(go, '');
