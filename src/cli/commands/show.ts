@@ -4,6 +4,7 @@ import { formatNumber, formatTable, formatDuration } from '../table';
 import { printable } from '../terminalText';
 import { jsonNumbers, runJson } from './runs';
 import { openRunSource, SERVER_HELP, SERVER_OPTION } from '../runSourceOption';
+import { splitSystemMetrics, systemSummaryLines } from '../../views/system/systemSummary';
 
 export const showCommand: Command = async (ctx, argv) => {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, ...SERVER_OPTION } });
@@ -30,8 +31,15 @@ export const showCommand: Command = async (ctx, argv) => {
   if (run.parentId) lines.push(`parent      ${run.parentId}`);
   if (run.note) lines.push(`note        ${printable(run.note)}`);
   lines.push('', formatTable(['param', 'value'], Object.entries(params).map(([k, v]) => [k, String(v)])));
-  if (metrics.length > 0) {
-    lines.push('', formatTable(['metric', 'latest', 'min', 'max', 'steps'], metrics.map((m) => [m.key, formatNumber(m.latest), formatNumber(m.min), formatNumber(m.max), String(m.count)])));
+  // The system series (CPU, memory, disk, GPUs sampled while it ran) follow the run's own metrics, after their summary.
+  const { own, system } = splitSystemMetrics(metrics);
+  if (own.length > 0) {
+    lines.push('', formatTable(['metric', 'latest', 'min', 'max', 'steps'], own.map((m) => [m.key, formatNumber(m.latest), formatNumber(m.min), formatNumber(m.max), String(m.count)])));
+  }
+  if (system.length > 0) {
+    const summary = systemSummaryLines(Object.fromEntries(system.map((m) => [m.key, m.latest])));
+    lines.push('', ...summary.map((l, i) => `${i === 0 ? 'system' : ''.padEnd(6)}      ${l}`));
+    lines.push('', formatTable(['system metric', 'latest', 'min', 'max', 'samples'], system.map((m) => [m.key, formatNumber(m.latest), formatNumber(m.min), formatNumber(m.max), String(m.count)])));
   }
   if (Object.keys(tags).length > 0) lines.push('', formatTable(['tag', 'value'], Object.entries(tags).map(([k, v]) => [k, v])));
   if (inputs.length > 0) lines.push('', formatTable(['input', 'role', 'rows', 'fingerprint'], inputs.map((i) => [i.path, i.role, String(i.rows ?? ''), i.fingerprint.slice(0, 12)])));
