@@ -1,0 +1,190 @@
+// Training on a real Slurm cluster from the editor (#16): a workspace whose
+// runlens.yaml has a Slurm profile, the real one-node cluster of
+// src/compute/testing/realSlurm.ts (started if it is not up). The profile
+// submits held (`extra: [--hold]`), so "queued" is seen for sure: the test
+// releases each job itself with `scontrol release`, as Slurm would start it
+// once resources free up. In order: the Train-on lens → submitted, the run
+// queued with Slurm's reason and the Jobs status bar item → released, the run
+// finished with its accuracy and its job output in the Output channel → a long
+// command run started from the lens, cancelled from the Runs view, ends killed.
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  clickCodeLens, contextMenu, expectCount, openFile, openViewContainer, outputText, runCommand, setPaneExpanded, until, waitForNotification,
+} from '../lib/ui.mjs';
+
+// The one-node cluster is shared with every other Slurm test on the machine: a job may wait
+// minutes behind theirs (Slurm says "Priority" or "Resources"), so the waits for a job to
+// start or end are long; none bounds how fast anything is.
+export const timeoutMs = 900_000;
+const JOB_WAIT_MS = 600_000;
+
+const SUBMITTED = /RunLens: (\S+) submitted to Slurm as job (\d+) \(partition (\S+)\)/;
+
+/** @type {{ env: NodeJS.ProcessEnv, binDir: string, partition: string, node: string } | undefined} */
+let slurm;
+const state = { folder: '', jobs: /** @type {string[]} */ ([]), iris: { name: '', job: '' }, long: { name: '', job: '' } };
+
+/** The cluster through the project's helper (TypeScript, so through tsx in a child process). */
+async function startSlurm(root) {
+  const script = "import('./src/compute/testing/realSlurm.ts').then((m) => (m.startRealSlurm ?? m.default.startRealSlurm)()).then((r) => process.stdout.write(JSON.stringify(r)))";
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, timeout: 15 * 60_000, maxBuffer: 1 << 22 });
+  const r = JSON.parse(stdout);
+  if (r.skip) throw new Error(`no Slurm cluster for this test: ${r.skip}`);
+  return r;
+}
+
+function scontrol(...args) {
+  return execFileSync(join(slurm.binDir, 'scontrol'), args, { env: slurm.env, encoding: 'utf8' });
+}
+
+/** A run's row in the Runs view (level 2, under its experiment), by name. */
+function runRow(page, name) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Runs' }) });
+  return pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) }).first();
+}
+
+async function expandExperiment(page, name) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Runs' }) });
+  const row = pane.locator('.monaco-list-row[aria-level="1"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) }).first();
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await until(`${name} expanded`, async () => (await row.getAttribute('aria-expanded')) === 'true');
+}
+
+const description = async (row) => (await row.locator('.label-description').innerText()).trim();
+
+/** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+export async function setup(ctx) {
+  slurm = await startSlurm(ctx.root);
+  const folder = ctx.workspace(join(ctx.root, 'examples'));
+  rmSync(join(folder, '.runlens'), { recursive: true, force: true });
+  writeFileSync(join(folder, 'runlens.yaml'), [
+    '# the team\'s compute profiles',
+    'compute:',
+    '  cluster:',
+    '    backend: slurm',
+    `    partition: ${slurm.partition}`,
+    '    time: "10:00"',
+    '    extra: ["--hold"]   # the test releases each job itself',
+    '',
+  ].join('\n'));
+  // a command run that goes on until it is cancelled (at most 10 minutes), logging a point a second
+  writeFileSync(join(folder, 'long.py'), [
+    'import time',
+    'for i in range(600):',
+    '    print(f"runlens: metric loss={1 / (i + 1)} step={i}", flush=True)',
+    '    print(f"step {i}", flush=True)',
+    '    time.sleep(1)',
+    '',
+  ].join('\n'));
+  writeFileSync(join(folder, 'long.train.yaml'), 'experiment: long\ncommand: "{{python}} long.py"\n');
+  state.folder = folder;
+  await ctx.open({ folder });
+}
+
+/** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+export async function teardown() {
+  // nothing of this file stays in the cluster's queue
+  for (const job of state.jobs) {
+    try {
+      execFileSync(join(slurm.binDir, 'scancel'), [job], { env: slurm.env });
+    } catch { /* ended already */ }
+  }
+}
+
+export const tests = {
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'runlens.yaml\'s Slurm profile adds "Train on cluster" beside "Train this"': async ({ page, screenshot }) => {
+    await openFile(page, 'iris.train.yaml');
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train on cluster' }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train this' }).first().waitFor();
+    await expectCount(lens, '.codicon-play', 1);
+    await screenshot('1-lens');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'the lens submits: the run shows "queued" with Slurm\'s reason, its job in the tooltip, and the Jobs item counts it': async ({ page, screenshot }) => {
+    await clickCodeLens(page, 'Train on cluster');
+    const text = await waitForNotification(page, SUBMITTED, 60_000);
+    const [, name, job, partition] = SUBMITTED.exec(text);
+    assert.equal(partition, slurm.partition);
+    state.iris = { name, job };
+    state.jobs.push(job);
+
+    await openViewContainer(page, 'RunLens');
+    await setPaneExpanded(page, 'Datasets', false);
+    await setPaneExpanded(page, 'Models', false);
+    await expandExperiment(page, 'iris');
+    const row = runRow(page, name);
+    await row.waitFor({ timeout: 30_000 });
+    // held by the profile's --hold: Slurm says why it waits, and the row says it
+    await until('the row "queued: JobHeldUser"', async () => (await description(row)) === 'queued: JobHeldUser', 30_000);
+    await expectCount(row, '.codicon-server', 1);
+    const bar = page.locator('.statusbar-item', { hasText: '1 queued' });
+    await bar.waitFor({ timeout: 30_000 });
+    await expectCount(bar, '.codicon-server-process', 1);
+
+    await row.hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Slurm job' }).first();
+    await hover.waitFor({ timeout: 15_000 });
+    const tip = await hover.innerText();
+    assert.match(tip, new RegExp(`Slurm job: ${job}\\b`));
+    assert.match(tip, new RegExp(`partition: ${slurm.partition}`));
+    assert.match(tip, /waiting: JobHeldUser/);
+    await screenshot('2-queued');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'released, the job runs: the row ends finished with its accuracy, and the job\'s output is in the Output channel': async ({ page, screenshot }) => {
+    await page.mouse.move(0, 0);
+    scontrol('release', state.iris.job);
+    const row = runRow(page, state.iris.name);
+    // the node trains it (a process started by slurmd), the spool is ingested, Slurm's end is reconciled
+    await until('the run finished', async () => /^accuracy 0\.\d{4}$/.test(await description(row)), JOB_WAIT_MS);
+    await expectCount(row, '.codicon-pass', 1);
+    await until('the Jobs item hidden', async () => (await page.locator('.statusbar-item', { hasText: /\d+ (queued|running)/ }).count()) === 0, 30_000);
+    await screenshot('3-finished');
+
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'RunLens: Show Logs');
+    const out = await until('the job\'s output lines in the Output panel', async () => {
+      const t = await outputText(page, 'RunLens');
+      return t.includes(`[${state.iris.name}] [done] test_accuracy=`) ? t : false;
+    }, 30_000);
+    assert.match(out, new RegExp(`\\[${state.iris.name}\\] \\[data\\] 120 training rows, 30 test rows`));
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'a long command run started from the lens runs on the node, and Cancel in the Runs view ends it killed': async ({ page, screenshot }) => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openFile(page, 'long.train.yaml');
+    await clickCodeLens(page, 'Train on cluster');
+    const text = await waitForNotification(page, SUBMITTED, 60_000);
+    const [, name, job] = SUBMITTED.exec(text);
+    state.long = { name, job };
+    state.jobs.push(job);
+    scontrol('release', job);
+
+    await openViewContainer(page, 'RunLens');
+    await expandExperiment(page, 'long');
+    const row = runRow(page, name);
+    await row.waitFor({ timeout: 30_000 });
+    await until('the row "running on <node>"', async () => (await description(row)).startsWith(`running on ${slurm.node}`), JOB_WAIT_MS);
+    await expectCount(row, '.codicon-server-process', 1);
+    await page.locator('.statusbar-item', { hasText: '1 running' }).waitFor({ timeout: 30_000 });
+    await screenshot('4-running');
+
+    await contextMenu(page, row, 'Cancel Run');
+    // scancel → Slurm's CANCELLED → killed, what the job logged kept
+    await until('the run killed', async () => (await row.locator('.codicon-circle-slash').count()) === 1, 120_000);
+    const states = scontrol('show', 'job', job);
+    assert.match(states, /JobState=CANCELLED/, states);
+    await until('the Jobs item hidden', async () => (await page.locator('.statusbar-item', { hasText: /\d+ (queued|running)/ }).count()) === 0, 30_000);
+    await screenshot('5-killed');
+  },
+};
