@@ -53,6 +53,9 @@ export interface IngestResult {
   readonly ended?: SpoolEnd;
 }
 
+/** An artifact at least this large is applied in a transaction of its own (with the lines before it). */
+const LARGE_ARTIFACT_BYTES = 8 * 2 ** 20;
+
 const isTerminal = (status: RunStatus) => (TERMINAL_STATUSES as readonly string[]).includes(status);
 
 /**
@@ -68,7 +71,9 @@ export function ingestSpool(store: RunStore, taskDir: string, workspaceRunId: st
   for (;;) {
     const batch = store.transaction(() => {
       const offset = savedOffset(store, workspaceRunId);
-      const read = readSpoolLines(file, offset, maxBytes);
+      // A large artifact ends its batch: its copy into the store happens under the write lock, so it is not
+      // made to wait with other copies while other writers (a trainer, the editor) wait for the lock.
+      const read = readSpoolLines(file, offset, maxBytes, (e) => e.t === 'artifact' && e.size >= LARGE_ARTIFACT_BYTES);
       if (read.nextOffset === offset) return { events: 0, points: 0, malformed: 0, offset, ended: undefined, problems: [] };
       const applier = new SpoolApplier(store, taskDir, workspaceRunId);
       const problems: string[] = [];

@@ -75,3 +75,14 @@ test('a missing spool reads as empty; NaN and infinities survive JSON', (t) => {
     assert.ok(Object.is(back, v), String(v));
   }
 });
+
+test('stopAfter ends a read right after the line it picks; the next read goes on from there', (t) => {
+  const file = tempFile(t);
+  const big: SpoolEvent = { t: 'artifact', id: 'a', path: 'ckpt.pt', sha256: 'f'.repeat(64), size: 10, kind: 'file' };
+  fs.writeFileSync(file, [beat('a', 1), big, beat('a', 2)].map(spoolLine).join('') + 'torn\n');
+  const first = readSpoolLines(file, 0, undefined, (e) => e.t === 'artifact');
+  assert.deepEqual(first.lines.map((l) => l.event.t), ['heartbeat', 'artifact']);
+  const second = readSpoolLines(file, first.nextOffset, undefined, (e) => e.t === 'artifact');
+  assert.deepEqual(second.lines.map((l) => l.event), [beat('a', 2)]);
+  assert.deepEqual([first.malformed, second.malformed], [0, 1], 'a malformed line is counted by the read that passes it');
+});

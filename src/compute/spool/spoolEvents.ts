@@ -102,9 +102,10 @@ const CHUNK = 1 << 20;
  * The complete lines of a spool after byte `fromOffset`, up to about
  * `maxBytes` of them (at least one line when one is complete). A last line
  * without `\n` is incomplete (its writer may still be writing it) and is left
- * for a later read. A missing file reads as empty.
+ * for a later read. `stopAfter` ends the read after a line it returns true
+ * for. A missing file reads as empty.
  */
-export function readSpoolLines(file: string, fromOffset: number, maxBytes = 16 * CHUNK): SpoolRead {
+export function readSpoolLines(file: string, fromOffset: number, maxBytes = 16 * CHUNK, stopAfter?: (event: SpoolEvent) => boolean): SpoolRead {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -117,20 +118,22 @@ export function readSpoolLines(file: string, fromOffset: number, maxBytes = 16 *
   let pos = fromOffset;
   let carry: Buffer = Buffer.alloc(0);
   let lineStart = fromOffset;
+  let stopped = false;
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
-    while (lineStart - fromOffset < maxBytes) {
+    while (!stopped && lineStart - fromOffset < maxBytes) {
       const n = fs.readSync(fd, buf, 0, CHUNK, pos);
       if (n === 0) break;
       pos += n;
       const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       let from = 0;
-      for (let nl = data.indexOf(10, from); nl >= 0 && lineStart - fromOffset < maxBytes; nl = data.indexOf(10, from)) {
+      for (let nl = data.indexOf(10, from); nl >= 0 && !stopped && lineStart - fromOffset < maxBytes; nl = data.indexOf(10, from)) {
         const event = parseEvent(data.toString('utf8', from, nl));
         if (event) lines.push({ event, offset: lineStart });
         else malformed++;
         lineStart += nl + 1 - from;
         from = nl + 1;
+        stopped = event !== undefined && (stopAfter?.(event) ?? false);
       }
       carry = Buffer.from(data.subarray(from));
       // Stopped at maxBytes with lines still in the buffer: they are read next time.

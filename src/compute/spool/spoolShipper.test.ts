@@ -118,6 +118,23 @@ test('an event the store refuses is skipped and reported, and the rest of the sp
   assert.deepEqual(ingestSpool(ws, taskDir, wsRun.id).problems, [], 'reported once: the offset moved past it');
 });
 
+test('large artifacts (each applied in a transaction of its own) arrive byte for byte, replacing in order', (t) => {
+  const { scratch, ws, taskDir, wsRun, root, shipper } = setup(t);
+  const a = Buffer.alloc(9 * 2 ** 20, 1);
+  const b = Buffer.alloc(9 * 2 ** 20, 2);
+  scratch.logArtifact(root.id, 'ckpt/epoch-1.pt', a);
+  shipper.flush();
+  scratch.logArtifact(root.id, 'ckpt/last.pt', a);
+  shipper.flush();
+  scratch.logArtifact(root.id, 'ckpt/last.pt', b);
+  shipper.finish({ status: 'finished', exitCode: 0 });
+  const r = ingestSpool(ws, taskDir, wsRun.id);
+  assert.deepEqual(r.problems, []);
+  const got = new Map(ws.listArtifacts(wsRun.id).map((x) => [x.path, fs.readFileSync(ws.artifactPath(x.sha256))]));
+  assert.deepEqual([...got.keys()].sort(), ['ckpt/epoch-1.pt', 'ckpt/last.pt']);
+  assert.ok(got.get('ckpt/epoch-1.pt')!.equals(a) && got.get('ckpt/last.pt')!.equals(b), 'the last write of a path wins, as on the node');
+});
+
 test('the end event ends a root that never recorded its own end (its trainer died)', (t) => {
   const { scratch, ws, taskDir, wsRun, root, shipper } = setup(t);
   scratch.setStatus(root.id, 'running');
