@@ -20,6 +20,12 @@ test('key metric prefers the configured key, then test accuracy / r2', () => {
   assert.equal(pickKeyMetric({}), undefined);
 });
 
+test('a system metric is never the key metric unless asked for: a run with only those shows its age', () => {
+  assert.equal(pickKeyMetric({ 'system/cpu_utilization_percentage': 40, 'system/peak_memory_megabytes': 300, loss: 0.2 }), 'loss');
+  assert.equal(pickKeyMetric({ 'system/peak_memory_megabytes': 300 }), undefined);
+  assert.equal(pickKeyMetric({ 'system/peak_memory_megabytes': 300 }, 'system/peak_memory_megabytes'), 'system/peak_memory_megabytes');
+});
+
 test('description shows the key metric and the age, or the live elapsed time', () => {
   assert.equal(runDescription(base, 1_000 + 5 * 60_000), 'accuracy 0.9333 · 5m ago');
   assert.equal(runDescription({ ...base, status: 'running', metrics: {} }, 1_000 + 75_000), 'running 1m 15s');

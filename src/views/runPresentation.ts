@@ -54,7 +54,8 @@ export const STATUS_ICONS: Readonly<Record<RunStatus, { readonly icon: string; r
 /** The metric a list shows for a run: the configured one, else test accuracy / r2 / … */
 export function pickKeyMetric(metrics: Readonly<Record<string, number>>, preferred?: string): string | undefined {
   if (preferred && preferred in metrics) return preferred;
-  const keys = Object.keys(metrics);
+  // System metrics (`system/…`, src/core/metrics/systemMetricNames.ts; this file stays import-free) describe the machine, not the model.
+  const keys = Object.keys(metrics).filter((k) => !k.startsWith('system/'));
   const order = [/^test_accuracy$/, /^test_r2$/, /^test_f1/, /^test_/, /^val_accuracy$/, /^val_/, /accuracy/, /loss/];
   for (const re of order) {
     const hit = keys.filter((k) => re.test(k)).sort()[0];

@@ -6,6 +6,7 @@ import { runRowAccessibleLabel, runRowDescription, runRowIcon } from '../../view
 import { GROUP_LABELS, type RemoteNode, type RunGroup, type RunsNode } from '../../views/runs/runsNodes';
 import { RUNS_VIEW_COMMANDS } from '../../views/commands/commandIds';
 import { clusterRunTooltip, isLiveClusterRun } from '../../views/compute/clusterRunText';
+import { systemSummaryLine } from '../../views/system/systemSummary';
 
 /** What the provider holds about a node when VS Code asks for its item (read through the run source). */
 export interface ItemContext {
@@ -42,7 +43,8 @@ export function runTreeItem(id: string, row: RunRow, o: { now: number; keyMetric
   item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
   item.description = runRowDescription(row, o.now, o.keyMetric || undefined);
   const cluster = clusterRunTooltip(row);
-  const tip = new vscode.MarkdownString(`${runTooltip(row, o.now)}${cluster ? `\n\n${cluster}` : ''}${o.where ? `\n\n${o.where}` : ''}`);
+  const system = systemSummaryLine(row.metrics);
+  const tip = new vscode.MarkdownString(`${runTooltip(row, o.now)}${system ? `\n\nsystem: ${system}` : ''}${cluster ? `\n\n${cluster}` : ''}${o.where ? `\n\n${o.where}` : ''}`);
   tip.isTrusted = false;
   tip.supportHtml = false;
   item.tooltip = tip;
