@@ -6,6 +6,7 @@ import type * as SubmitModule from '../../compute/jobs/submitToSlurm';
 import type * as SyncModule from '../../compute/jobs/syncJobs';
 import type * as CancelModule from '../../compute/jobs/cancelClusterRun';
 import type * as ClusterRunsModule from '../../compute/jobs/clusterRuns';
+import { COMPUTE_TAG, SLURM_COMPUTE } from '../../compute/jobs/clusterTags';
 import type { SlurmProfile } from '../../core/compute/computeProfile';
 import { realTimers, type Timers } from '../../core/util/timers';
 import { ClusterJobsPoller } from '../../views/compute/clusterJobsPoller';
@@ -18,14 +19,13 @@ import { JobsStatusBar } from './jobsStatusBar';
 import { JobOutputStreams } from '../../views/compute/jobOutputStreams';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-function jobs(): { submit: typeof SubmitModule; sync: typeof SyncModule; cancel: typeof CancelModule; runs: typeof ClusterRunsModule } {
-  return {
-    runs: require('../../compute/jobs/clusterRuns') as typeof ClusterRunsModule,
-    submit: require('../../compute/jobs/submitToSlurm') as typeof SubmitModule,
-    sync: require('../../compute/jobs/syncJobs') as typeof SyncModule,
-    cancel: require('../../compute/jobs/cancelClusterRun') as typeof CancelModule,
-  };
-}
+// Loaded on first use: a workspace without cluster runs never loads them (activation stays light).
+const load = {
+  submit: () => require('../../compute/jobs/submitToSlurm') as typeof SubmitModule,
+  sync: () => require('../../compute/jobs/syncJobs') as typeof SyncModule,
+  cancel: () => require('../../compute/jobs/cancelClusterRun') as typeof CancelModule,
+  runs: () => require('../../compute/jobs/clusterRuns') as typeof ClusterRunsModule,
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Cluster runs still queued or running, as the Runs view's filter language says it. */
@@ -134,7 +134,7 @@ export class ClusterJobsService implements vscode.Disposable {
   private submitTo(store: RunStore, folderStore: FolderStore, configUri: vscode.Uri, profile: SlurmProfile): Promise<SubmitModule.SubmitResult> {
     const node = this.options.nodePath().trim();
     const cli = join(this.options.extensionPath, 'dist', 'cli.js');
-    return jobs().submit.submitToSlurm({
+    return load.submit().submitToSlurm({
       store,
       storeDir: folderStore.dir,
       configPath: configUri.fsPath,
@@ -148,7 +148,7 @@ export class ClusterJobsService implements vscode.Disposable {
   async cancel(runId: string): Promise<void> {
     const f = this.options.stores.findRun(runId);
     if (!f?.store || f.store.readonly) throw new Error(`run ${runId.slice(0, 8)} is not in a store this window can change`);
-        const { target } = await jobs().cancel.cancelClusterRun(f.store, runId, f.dir);
+        const { target } = await load.cancel().cancelClusterRun(f.store, runId, f.dir);
     this.options.logger.info(`scancel ${target}`);
     this.watch(f)?.poller.kick();
   }
@@ -224,13 +224,14 @@ export class ClusterJobsService implements vscode.Disposable {
    */
   private async syncStore(f: FolderStore, w: Watched): Promise<number> {
     const { store } = w;
-    const m = jobs();
+    // no cluster run at all (most workspaces): nothing to ask Slurm, nothing to load
+    if (store.findRunIdsByTag(COMPUTE_TAG, SLURM_COMPUTE).length === 0) return 0;
     let result: SyncModule.SyncResult | undefined;
     try {
-      result = await m.sync.syncJobs(store, { storeDir: f.dir });
+      result = await load.sync().syncJobs(store, { storeDir: f.dir });
     } finally {
       // a job sync no longer follows gets its last read now, so its last lines show as it ends
-      const followed = m.runs.followedClusterRuns(store, f.dir).filter((c) => !c.isSweepParent && c.run.status !== 'queued');
+      const followed = load.runs().followedClusterRuns(store, f.dir).filter((c) => !c.isSweepParent && c.run.status !== 'queued');
       w.logs.update(followed.map((c) => ({ runId: c.run.id, name: c.run.name, file: join(c.taskDir, 'output.log') })));
       this.recount();
     }
