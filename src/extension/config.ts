@@ -11,6 +11,8 @@ export interface RunLensSettings {
   readonly nodePath: string;
   /** `runlens.trainer.pythonPath`: the Python of command runs (`{{python}}`); empty: python3 on the PATH. */
   readonly pythonPath: string;
+  /** `runlens.systemMetrics.interval`: seconds between samples of a run's system metrics; 0 = off. */
+  readonly systemMetricsInterval: number;
   /** `runlens.datasets.snapshotMaxMB`: data files up to this size are copied into the store when a run reads them. */
   readonly datasetSnapshotMB: number;
   readonly pointsPerSeries: number;
@@ -62,6 +64,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): RunLensSettings
     killGraceSeconds: c.get('trainer.killGraceSeconds', 5),
     nodePath: c.get('trainer.nodePath', ''),
     pythonPath: c.get('trainer.pythonPath', ''),
+    systemMetricsInterval: c.get('systemMetrics.interval', 5),
     datasetSnapshotMB: c.get('datasets.snapshotMaxMB', 100),
     pointsPerSeries: c.get('compare.pointsPerSeries', 1000),
     staleRunSeconds: c.get('staleRunSeconds', 60),

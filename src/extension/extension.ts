@@ -203,6 +203,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     killGraceSeconds: () => settings().killGraceSeconds,
     nodePath: () => settings().nodePath,
     pythonPath: () => settings().pythonPath,
+    systemMetricsInterval: () => settings().systemMetricsInterval,
     datasetSnapshotMB: () => settings().datasetSnapshotMB,
     keyMetric: () => settings().keyMetric,
     compare: (ids) => compare(ids),

@@ -32,6 +32,8 @@ export interface TrainingServiceOptions {
   readonly nodePath: () => string;
   /** The Python of command runs (`{{python}}`, given to them as `RUNLENS_PYTHON`); empty: `python3` on the PATH. */
   readonly pythonPath?: () => string;
+  /** `runlens.systemMetrics.interval` (seconds; 0 = off), given to the worker as `RUNLENS_SYSTEM_METRICS_INTERVAL` / `RUNLENS_SYSTEM_METRICS=0`. */
+  readonly systemMetricsInterval?: () => number;
   /** `runlens.datasets.snapshotMaxMB`: data files up to this size are copied into the store (0: never). */
   readonly datasetSnapshotMB?: () => number;
   readonly keyMetric: () => string;
@@ -209,6 +211,9 @@ export class TrainingService implements vscode.Disposable {
     const env: Record<string, string> = {};
     const python = this.options.pythonPath?.().trim();
     if (python) env.RUNLENS_PYTHON = python;
+    const interval = this.options.systemMetricsInterval?.();
+    if (interval === 0) env.RUNLENS_SYSTEM_METRICS = '0';
+    else if (interval !== undefined && Number.isFinite(interval) && interval > 0) env.RUNLENS_SYSTEM_METRICS_INTERVAL = String(interval);
     const snapshotMB = this.options.datasetSnapshotMB?.();
     if (snapshotMB !== undefined && Number.isFinite(snapshotMB) && snapshotMB >= 0) env.RUNLENS_DATASET_SNAPSHOT_MB = String(snapshotMB);
     return Object.keys(env).length ? env : undefined;
