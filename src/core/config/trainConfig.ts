@@ -172,7 +172,12 @@ export interface EvaluateConfig {
   readonly cv?: number;
   readonly stratified?: boolean;
   readonly seed?: number;
+  /** Columns whose groups get their own test metrics (src/core/evaluation/slices). */
+  readonly slices?: readonly SliceConfig[];
 }
+
+/** One `evaluate.slices` entry: a column name, or a numeric column cut into `bins` quantile bins. */
+export type SliceConfig = string | { readonly column: string; readonly bins?: number };
 
 export interface SweepConfig {
   readonly method: 'grid' | 'random';
