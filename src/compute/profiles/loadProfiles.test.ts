@@ -123,3 +123,15 @@ test('the training config schema checks an inline profile at its line', () => {
   ]);
   assert.match(parseConfigText('command: x\ncompute: 3\n', 'x.train.yaml').diagnostics[0]!.message, /^compute must be a non-empty string or a mapping \(got 3\)$/);
 });
+
+test('a training config: extra options RunLens owns are errors in the editor too, and a sweep cannot vary compute', () => {
+  const owned = parseConfigText('command: x\ncompute:\n  backend: slurm\n  extra: ["--exclusive", "-o", "x.log"]\n', 'x.train.yaml');
+  assert.deepEqual(owned.diagnostics.map((d) => [d.line, d.severity, d.message]), [
+    [4, 'error', 'compute.extra[1]: RunLens sets -o itself (the job log); remove it'],
+    [4, 'error', 'compute.extra[2] must be one sbatch option starting with "-", e.g. --exclusive or --nodes=1 (got "x.log")'],
+  ]);
+  const sweep = parseConfigText('command: x\ncompute: gpu\nsweep:\n  method: grid\n  metric: loss\n  params:\n    compute.partition: [a, b]\n', 'x.train.yaml');
+  assert.deepEqual(sweep.diagnostics.map((d) => [d.line, d.message]), [
+    [7, 'sweep param "compute.partition" cannot change where trials run: a sweep runs all its trials on one compute profile'],
+  ]);
+});

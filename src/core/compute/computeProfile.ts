@@ -135,7 +135,12 @@ export function personalProfilesIssues(value: unknown): ConfigIssue[] {
 /** Problems in a config's inline `compute:` profile, pointers from the config's root (`['compute', 'time']`). */
 export function inlineProfileIssues(value: unknown): ConfigIssue[] {
   inlineValidator ??= schemaAjv().compile(nestedSchema(['compute'], { $ref: '#/definitions/computeProfile' }));
-  return [...schemaIssues({ compute: value }, inlineValidator), ...(isRecord(value) ? extraIssues(value.extra, ['compute']) : [])];
+  return [...schemaIssues({ compute: value }, inlineValidator), ...inlineProfileSemanticIssues(value)];
+}
+
+/** What the train schema cannot say about a config's inline `compute:` profile (its `extra` items). */
+export function inlineProfileSemanticIssues(value: unknown): ConfigIssue[] {
+  return isRecord(value) ? extraIssues(value.extra, ['compute']) : [];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { QueryError } from '../query/ast';
 import { parseFilter } from '../query/parseFilter';
 import { commandIssues } from '../commandRun/commandChecks';
+import { inlineProfileSemanticIssues } from '../compute/computeProfile';
 import type { ConfigIssue } from './configIssue';
 import { errorIssue, isRecord, warningIssue } from './issueBuilders';
 import { describeValue, didYouMean, displayPath, listOr } from './describe';
@@ -16,7 +17,7 @@ import { schemaIssues } from './schemaIssues';
  */
 export function semanticIssues(config: unknown): ConfigIssue[] {
   if (!isRecord(config)) return [];
-  return [...taskIssues(config), ...dataIssues(config), ...sweepIssues(config), ...commandIssues(config)];
+  return [...taskIssues(config), ...dataIssues(config), ...sweepIssues(config), ...commandIssues(config), ...inlineProfileSemanticIssues(config.compute)];
 }
 
 const CRITERIA: Readonly<Record<string, readonly string[]>> = {
@@ -90,6 +91,8 @@ function sweepParamIssues(config: Record<string, unknown>, method: unknown, key:
     return []; // the schema's propertyNames pattern reports malformed keys
   }
   if (path[0] === 'sweep') return [errorIssue(`sweep param "${key}" cannot change the sweep itself`, at, 'key')];
+  // A sweep is one job array on one profile (or local): every trial runs where the sweep does.
+  if (path[0] === 'compute') return [errorIssue(`sweep param "${key}" cannot change where trials run: a sweep runs all its trials on one compute profile`, at, 'key')];
   const lookup = schemaAt(config, path);
   if (lookup.kind === 'unknown') {
     const model = isRecord(config.model) ? config.model : {};
