@@ -116,10 +116,10 @@ test('an inline profile in the config is used as written, and checked the same w
 });
 
 test('the training config schema checks an inline profile at its line', () => {
-  const parsed = parseConfigText('command: python train.py\ncompute:\n  backend: slurm\n  mem: 16GB\n', 'x.train.yaml');
+  const parsed = parseConfigText('command: python train.py\ncompute:\n  backend: slurm\n  mem: 1.5G\n', 'x.train.yaml');
   assert.equal(parsed.config, undefined);
   assert.deepEqual(parsed.diagnostics.map((d) => [d.line, d.column, d.message.split(' (got')[0]]), [
-    [4, 8, 'compute.mem must be a Slurm memory size: a number with an optional unit K, M, G or T (e.g. 16G; no unit: megabytes)'],
+    [4, 8, 'compute.mem must be a Slurm memory size: a whole number with an optional unit K, M, G or T (e.g. 16G; no unit: megabytes)'],
   ]);
   assert.match(parseConfigText('command: x\ncompute: 3\n', 'x.train.yaml').diagnostics[0]!.message, /^compute must be a non-empty string or a mapping \(got 3\)$/);
 });

@@ -53,7 +53,7 @@ test('each bad field says which field and what it takes', () => {
     [slurm({ partition: 7 }), /^compute\.gpu\.partition must be one partition name, without spaces or commas \(got 7\)$/],
     [slurm({ cpus_per_task: 0 }), /^compute\.gpu\.cpus_per_task must be an integer ≥ 1 \(got 0\)$/],
     [slurm({ cpus_per_task: 2.5 }), /^compute\.gpu\.cpus_per_task must be an integer/],
-    [slurm({ mem: '16GB' }), /^compute\.gpu\.mem must be a Slurm memory size: .*\(got "16GB"\)$/],
+    [slurm({ mem: '16Gi' }), /^compute\.gpu\.mem must be a Slurm memory size: .*\(got "16Gi"\)$/],
     [slurm({ mem: '1.5G' }), /^compute\.gpu\.mem must be a Slurm memory size/],
     [slurm({ gres: 'gpu: 1' }), /^compute\.gpu\.gres must be a Slurm resource list without spaces/],
     [slurm({ account: '' }), /^compute\.gpu\.account must be one account name/],
