@@ -15,7 +15,8 @@ RUN=$STATE/run
 LOGDIR=/var/log/slurm
 HOST=$(hostname -s)
 mkdir -p "$RUN"
-exec 9>"$STATE/start.lock"
+# one start at a time; the daemons must not inherit the lock's descriptor (they would hold it for good)
+exec 9>"$STATE/runlens-start.lock"
 flock 9
 
 [ "$(id -u)" = 0 ] || { echo "scripts/slurm/start.sh: must run as root (it installs packages and starts daemons)" >&2; exit 1; }
@@ -41,7 +42,7 @@ start() {
   local name=$1; shift
   if running "$name"; then echo "$name is running (pid $(cat "$RUN/$name.pid"))"; return; fi
   rm -f "$RUN/$name.pid"
-  setsid "$@" </dev/null >>"$RUN/$name.out" 2>&1 &
+  setsid "$@" </dev/null >>"$RUN/$name.out" 2>&1 9>&- &
   echo $! >"$RUN/$name.pid"
   for _ in 1 2 3 4 5; do sleep 0.1; running "$name" || break; done
   running "$name" || { echo "$name exited at start; the end of $RUN/$name.out:" >&2; tail -5 "$RUN/$name.out" >&2; exit 1; }
@@ -110,6 +111,8 @@ PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
 )
 changed=0
+was_running=0
+running slurmctld && was_running=1
 if [ "$(cat /etc/slurm/slurm.conf 2>/dev/null | grep -v '^# Written by')" != "$(printf '%s\n' "$CONF" | grep -v '^# Written by')" ]; then
   printf '%s\n' "$CONF" >/etc/slurm/slurm.conf
   changed=1
@@ -118,7 +121,8 @@ fi
 # 4. The daemons (-D: foreground, so the recorded PID is the daemon; -i: ignore damaged state files).
 start slurmctld /usr/sbin/slurmctld -D -i
 start slurmd /usr/sbin/slurmd -D
-if [ "$changed" = 1 ]; then scontrol reconfigure >/dev/null 2>&1 || true; fi
+# a controller that was already up reads a changed slurm.conf only when told to
+if [ "$changed" = 1 ] && [ "$was_running" = 1 ]; then scontrol reconfigure >/dev/null 2>&1 || true; fi
 
 # 5. Wait for the node to take jobs (resume it once if it came up drained or down).
 state=""

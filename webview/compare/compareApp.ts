@@ -11,8 +11,9 @@ import { ScatterView } from './scatterView';
 import { TableView } from './tableView';
 import type { Theme } from './theme';
 import { readTheme, runColor } from './theme';
+import { splitChartKeys, systemXAxis } from '../../src/views/compare/systemCurves';
 
-type SectionId = 'curves' | 'table' | 'plots' | 'classification' | 'importances';
+type SectionId = 'curves' | 'system' | 'table' | 'plots' | 'classification' | 'importances';
 
 export interface AppIo {
   readonly post: (m: PageToHost) => void;
@@ -32,6 +33,9 @@ export class CompareApp {
   private readonly dataBanner = h('div', { className: 'banners data-changes' });
   private readonly legend: LegendView;
   private readonly curves: CurvesView;
+  /** The System section: the sampled CPU, memory, disk and GPU series, always against time. */
+  private readonly system: CurvesView;
+  private systemKeys = new Set<string>();
   private readonly table: TableView;
   private readonly scatter: ScatterView;
   private readonly parallel: ParallelView;
@@ -56,16 +60,21 @@ export class CompareApp {
       post: io.post,
     };
     this.legend = new LegendView({ ...base, toggle: (id) => this.toggleRun(id) });
-    this.curves = new CurvesView({
+    const curvesHost = {
       ...base,
       runs: () => this.data?.runs ?? [],
-      requestRange: (key, minStep, maxStep) => {
+      requestRange: (key: string, minStep: number, maxStep: number) => {
         const requestId = ++this.requestCounter;
         io.post({ type: 'requestRange', requestId, key, minStep, maxStep });
         return requestId;
       },
-      exportChart: (name, dataUrl) => io.post({ type: 'exportChart', name, dataUrl }),
-    });
+      exportChart: (name: string, dataUrl: string) => io.post({ type: 'exportChart', name, dataUrl }),
+    };
+    this.curves = new CurvesView(curvesHost);
+    this.system = new CurvesView(
+      { ...curvesHost, state: () => ({ ...this.state, xAxis: systemXAxis(this.state.xAxis) }) },
+      { controls: false, emptyText: 'No system metrics were sampled more than once.' },
+    );
     this.table = new TableView(base);
     this.scatter = new ScatterView(base);
     this.parallel = new ParallelView(base);
@@ -78,6 +87,7 @@ export class CompareApp {
       this.dataBanner,
       this.legend.element,
       this.section('curves', 'Metric curves', this.curves.element),
+      this.section('system', 'System', this.system.element),
       this.section('table', 'Params and final metrics', this.table.element),
       this.section('plots', 'Param vs metric', plots),
       this.section('classification', 'Confusion matrices', this.confusion.element),
@@ -88,11 +98,15 @@ export class CompareApp {
   }
 
   setSeries(m: Extract<HostToPage, { type: 'series' }>): void {
-    this.curves.setSeries(m);
+    this.curvesOf(m.key).setSeries(m);
   }
 
   applyRange(m: Extract<HostToPage, { type: 'range' }>): void {
-    this.curves.applyRange(m);
+    this.curvesOf(m.key).applyRange(m);
+  }
+
+  private curvesOf(key: string): CurvesView {
+    return this.systemKeys.has(key) ? this.system : this.curves;
   }
 
   /** "Data changed: view diff", one line per role whose data differs between runs. */
@@ -119,6 +133,8 @@ export class CompareApp {
   private setState(patch: Partial<ComparePageState>): void {
     this.state = { ...this.state, ...patch };
     this.io.saveState(this.state);
+    // The curves' controls (axis, smoothing, log scale) apply to the System section too.
+    if (patch.xAxis !== undefined || patch.smoothing !== undefined || patch.logScale !== undefined) this.system?.refreshAll();
   }
 
   private toggleRun(runId: string): void {
@@ -128,6 +144,7 @@ export class CompareApp {
     this.setState({ hiddenRunIds: [...hidden] });
     if (this.data) this.legend.setData(this.data);
     this.curves.refreshAll();
+    this.system.refreshAll();
     this.scatter.render();
     this.parallel.render();
     if (this.data?.featureImportances.length) this.importances.setData(this.data);
@@ -139,7 +156,11 @@ export class CompareApp {
     this.setState({ runIds: data.runs.map((r) => r.id), hiddenRunIds: this.state.hiddenRunIds.filter((id) => ids.has(id)) });
     this.renderBanners(data);
     this.legend.setData(data);
-    this.curves.setData(data, reason);
+    const keys = splitChartKeys(data.chartKeys);
+    this.systemKeys = new Set(keys.system);
+    this.curves.setData({ ...data, chartKeys: keys.metric }, reason);
+    this.system.setData({ ...data, chartKeys: keys.system }, reason);
+    this.show('system', keys.system.length > 0);
     this.table.setData(data);
     const hasParams = data.table.some((r) => r.group === 'param') && data.table.some((r) => r.group === 'metric');
     this.show('plots', hasParams);
@@ -184,6 +205,7 @@ export class CompareApp {
         if (!this.data) return;
         this.setData(this.data, 'update');
         this.curves.refreshAll();
+        this.system.refreshAll();
       });
     };
     const observer = new MutationObserver(onChange);

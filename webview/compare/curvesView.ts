@@ -10,6 +10,12 @@ export interface CurvesHost extends ChartHost {
   readonly setState: (patch: Partial<ComparePageState>) => void;
 }
 
+/** A second set of curves (the System section) shares the first one's controls and has its own empty text. */
+export interface CurvesOptions {
+  readonly controls?: boolean;
+  readonly emptyText?: string;
+}
+
 /** Slider positions → EMA weight; TensorBoard's range is 0…0.999. */
 const SMOOTHING_MAX = 0.99;
 
@@ -42,7 +48,10 @@ export class CurvesView {
     { rootMargin: '200px 0px' },
   );
 
-  constructor(private readonly host: CurvesHost) {
+  constructor(
+    private readonly host: CurvesHost,
+    private readonly options: CurvesOptions = {},
+  ) {
     const state = host.state();
     const axis = h('vscode-single-select', { attrs: { 'aria-label': 'X axis' } });
     for (const [value, label] of [['step', 'Step'], ['relative', 'Relative time'], ['wall', 'Wall time']] as [XAxisMode, string][]) {
@@ -89,6 +98,7 @@ export class CurvesView {
       ),
       this.grid,
     );
+    if (options.controls === false) this.element.firstElementChild?.remove();
   }
 
   /** New data: charts for new keys, none for keys gone; `init` drops all curves. */
@@ -119,7 +129,7 @@ export class CurvesView {
     replaceChildren(
       this.grid,
       ...data.chartKeys.map((k) => this.charts.get(k)?.element),
-      data.chartKeys.length === 0 ? h('p', { className: 'empty' }, 'No metric was logged at more than one step; final values are in the table.') : null,
+      data.chartKeys.length === 0 ? h('p', { className: 'empty' }, this.options.emptyText ?? 'No metric was logged at more than one step; final values are in the table.') : null,
     );
     const signature = JSON.stringify([data.chartKeys, data.runs.map((r) => [r.id, r.name, r.colorIndex, r.t0])]);
     if (reason === 'update' && signature !== this.drawnSignature) this.refreshAll();

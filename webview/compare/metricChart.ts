@@ -120,6 +120,8 @@ export class MetricChart {
       this.chart?.resetZoom('none');
     }
     this.updateNote();
+    // What the x axis is, for tests and themes: the System section's charts are always against time.
+    this.element.dataset.xAxis = state.xAxis;
     if (!this.chart) {
       // Charts are built when they scroll into view (or when the page is idle): 100 runs × 1000 points cost real time each.
       if (this.overview.size === 0 || !this.wanted) return;

@@ -68,8 +68,9 @@ function start(): RealSlurm | NoSlurm {
   if (process.getuid?.() !== 0) return { skip: `Slurm is not running here and starting it needs root: run ${slurmStartScript()} as root` };
   const script = slurmStartScript();
   mkdirSync(path.dirname(LOCK), { recursive: true });
-  // flock: one start at a time on this machine; a process that waited finds the cluster up and the script does nothing
-  const r = spawnSync('flock', [LOCK, 'bash', script], { encoding: 'utf8', timeout: START_TIMEOUT_MS, env: { ...process.env, PATH: withSbin(process.env.PATH) } });
+  // flock: one start at a time on this machine; a process that waited finds the cluster up and the script does nothing.
+  // -o: the script does not inherit the lock's descriptor, so the daemons it starts cannot hold the lock for good.
+  const r = spawnSync('flock', ['-o', LOCK, 'bash', script], { encoding: 'utf8', timeout: START_TIMEOUT_MS, env: { ...process.env, PATH: withSbin(process.env.PATH) } });
   if (r.error) return { skip: `could not run ${script}: ${r.error.message}` };
   if (r.status !== 0) return { skip: `${script} exited with ${r.status ?? r.signal}: ${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-5).join(' | ')}` };
   return clusterUp() ?? { skip: `${script} finished but the node does not take jobs (sinfo); see /var/log/slurm` };

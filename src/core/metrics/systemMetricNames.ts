@@ -49,3 +49,8 @@ export const gpuMetric = {
 export function isSystemMetric(key: string): boolean {
   return key.startsWith(SYSTEM_PREFIX);
 }
+
+/** The summaries a run gets at its end (one value each), as opposed to the sampled series. */
+export function isSystemSummary(key: string): boolean {
+  return /^system\/(peak_|mean_|gpu_\d+_(peak|mean)_)/.test(key);
+}

@@ -2,6 +2,7 @@ import type { TableRow } from '../../protocol/compare';
 import type { MetricSummary, RunInput, RunRecord } from '../../store/types';
 import { formatElapsed } from '../runPresentation';
 import { bestIndices, metricDirection } from './metricDirection';
+import { isSystemMetric, isSystemSummary } from '../../core/metrics/systemMetricNames';
 
 /** What the table needs of one run, read once per collect. */
 export interface RunTableInput {
@@ -60,7 +61,10 @@ function dataRows(runs: readonly RunTableInput[]): TableRow[] {
 
 function metricRows(runs: readonly RunTableInput[], chartKeys: ReadonlySet<string>): TableRow[] {
   const byRun = runs.map((r) => new Map(r.summaries.filter((s) => s.count > 0).map((s) => [s.key, s.latest])));
-  const keys = [...new Set(byRun.flatMap((m) => [...m.keys()]))].sort((a, b) => a.localeCompare(b));
+  // System series (CPU, memory… sampled over time) are charted in the System section; their summaries (peak memory, mean CPU) stay as rows.
+  const keys = [...new Set(byRun.flatMap((m) => [...m.keys()]))]
+    .filter((k) => !isSystemMetric(k) || isSystemSummary(k))
+    .sort((a, b) => a.localeCompare(b));
   return keys.map((key) => {
     const latest = byRun.map((m) => m.get(key));
     const values = latest.map((v) => (v === undefined ? null : String(v)));

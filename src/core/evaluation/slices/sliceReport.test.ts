@@ -130,4 +130,5 @@ test('a column name that is not a bare metric name is made one, and two names th
   assert.equal(one.columns[0].metricKey, 'age_group');
   assert.ok('slice_age_group_accuracy_gap' in sliceMetrics(one));
   assert.throws(() => sliceReport([groupRows(frame, { column: 'age group' }, true), groupRows(frame, { column: 'age-group' }, true)], outcomes), /both log as slice_age_group_/);
+  assert.throws(() => sliceReport([groupRows(frame, { column: 'age group' }, true), groupRows(frame, { column: 'age group' }, false)], outcomes), /"age group" is sliced twice/);
 });

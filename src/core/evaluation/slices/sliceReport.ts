@@ -1,5 +1,6 @@
 import { confusionCounts, perClassScores } from '../../metrics/perClass';
 import { meanOver, presentClasses } from '../../metrics/classificationMetrics';
+import { DataError } from '../../data/dataError';
 import type { SliceGrouping } from './sliceGroups';
 
 /** Groups with fewer test rows than this are flagged, never hidden. */
@@ -63,7 +64,8 @@ export function sliceReport(groupings: readonly SliceGrouping[], outcomes: Slice
   const columns = groupings.map((g): SliceColumnReport => {
     const metricKey = sliceMetricKey(g.column);
     const clash = keys.get(metricKey);
-    if (clash !== undefined) throw new Error(`evaluate.slices: "${clash}" and "${g.column}" both log as slice_${metricKey}_…; rename one column`);
+    if (clash === g.column) throw new DataError(`evaluate.slices: "${g.column}" is sliced twice; slice a column once`);
+    if (clash !== undefined) throw new DataError(`evaluate.slices: "${clash}" and "${g.column}" both log as slice_${metricKey}_…; rename one column`);
     keys.set(metricKey, g.column);
     const groups = g.labels.map((group, i): SliceGroupReport => {
       const rows = rowsOf(g.groupOf, i);
