@@ -19,7 +19,8 @@ export interface PyResult {
 }
 
 function pyEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: HELPER_DIR, PYTHONDONTWRITEBYTECODE: '1', ...extra };
+  // System metrics off unless a test asks (pythonSystemMetrics.test.ts does): the other tests check exact metric sets.
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: HELPER_DIR, PYTHONDONTWRITEBYTECODE: '1', RUNLENS_SYSTEM_METRICS: '0', ...extra };
   if (!('RUNLENS_RUN_ID' in extra)) delete env.RUNLENS_RUN_ID;
   return env;
 }

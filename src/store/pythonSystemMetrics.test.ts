@@ -1,0 +1,100 @@
+/**
+ * System metrics of runs the Python helper starts itself (python/runlens_system.py), with Debian's python3
+ * (no psutil there, so the /proc reader is the one tested) against a real store.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gpuMetric, isSystemMetric, SYSTEM_METRICS as M } from '../core/metrics/systemMetricNames';
+import { RunStore } from './runStore';
+import { printedId, runPy, tsStore } from './testing/pythonHelperProcess';
+
+function workspace(t: { after: (fn: () => void) => void }): { root: string; storeDir: string } {
+  const root = mkdtempSync(join(tmpdir(), 'runlens-pysys-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  return { root, storeDir: tsStore(root) };
+}
+
+// 200 MB held from before the run starts (so every sample has it), then 1.5 CPU seconds by the script's own clock.
+const WORK = `
+import runlens, time
+block = bytearray(200 * 1000 * 1000)
+for i in range(0, len(block), 4096):
+    block[i] = 1
+with runlens.start_run(experiment="sys") as run:
+    runlens.log_metric("loss", 0.5)
+    start = time.process_time()
+    while time.process_time() - start < 1.5:
+        pass
+print(run.id)
+`;
+
+test('a script run samples its own process: memory, CPU, the machine, a fake nvidia-smi, and the summaries', (t) => {
+  const { root, storeDir } = workspace(t);
+  // The real nvidia-smi cannot run on the test machines (no NVIDIA GPU or driver): a script of that name prints its CSV.
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'nvidia-smi'), "#!/bin/sh\nprintf '0, 37, 1024, 16384, 71.52\\n'\n");
+  chmodSync(join(bin, 'nvidia-smi'), 0o755);
+  const id = printedId(runPy(WORK, root, {
+    RUNLENS_STORE: storeDir, RUNLENS_SYSTEM_METRICS: '1', RUNLENS_SYSTEM_METRICS_INTERVAL: '0.2', PATH: `${bin}:${process.env.PATH ?? ''}`,
+  }));
+  const store = RunStore.open(storeDir);
+  try {
+    const summary = Object.fromEntries(store.getMetricSummaries(id).map((m) => [m.key, m.latest]));
+    assert.equal(summary.loss, 0.5);
+    const memory = store.getMetricHistory(id, M.processMemory);
+    assert.ok(memory.values.length >= 2, 'a first sample and a last one');
+    assert.ok(Math.min(...memory.values) > 200 && Math.max(...memory.values) < 200 * 1.2 + 50, `python3 holding 200 MB: ${[...memory.values].map((v) => v.toFixed(0)).join(', ')} MB`);
+    assert.equal(summary[M.peakMemory], Math.max(...memory.values));
+    const cpu = store.getMetricHistory(id, M.processCpu);
+    let cpuSeconds = 0;
+    for (let i = 0; i < cpu.values.length; i++) {
+      const j = [...memory.steps].indexOf(cpu.steps[i]!);
+      if (j > 0) cpuSeconds += (cpu.values[i]! / 100) * ((memory.timestamps[j]! - memory.timestamps[j - 1]!) / 1000);
+    }
+    assert.ok(cpuSeconds >= 0.8 * 1.5, `${cpuSeconds.toFixed(2)} CPU seconds seen; the spin alone is 1.5`);
+    assert.ok(summary[M.meanCpu]! > 0 && summary[M.machineMemoryUsed]! > 0 && summary[M.diskUsed]! > 0);
+    assert.equal(summary[gpuMetric.utilization(0)], 37);
+    assert.equal(summary[gpuMetric.memoryUsed(0)], 1024 * 1.048576);
+    assert.equal(summary[gpuMetric.memoryPercent(0)], 6.25);
+    assert.equal(summary[gpuMetric.power(0)], 71.52);
+    assert.equal(summary[gpuMetric.meanUtilization(0)], 37);
+    assert.deepEqual([...memory.steps], [...memory.steps].map((_, i) => i), 'step = the sample index');
+  } finally {
+    store.close();
+  }
+});
+
+test('off with RUNLENS_SYSTEM_METRICS=0, and no GPU series without nvidia-smi', (t) => {
+  const { root, storeDir } = workspace(t);
+  const script = 'import runlens\nwith runlens.start_run() as run:\n    runlens.log_metric("m", 1)\nprint(run.id)';
+  const off = printedId(runPy(script, root, { RUNLENS_STORE: storeDir, RUNLENS_SYSTEM_METRICS: '0' }));
+  const on = printedId(runPy(script, root, { RUNLENS_STORE: storeDir, RUNLENS_SYSTEM_METRICS: '1', PATH: '/usr/bin:/bin' }));
+  const store = RunStore.open(storeDir);
+  try {
+    assert.deepEqual(store.getMetricSummaries(off).map((m) => m.key), ['m']);
+    const keys = store.getMetricSummaries(on).map((m) => m.key);
+    assert.ok(keys.includes(M.processMemory) && keys.includes(M.peakMemory), keys.join(', '));
+    assert.deepEqual(keys.filter((k) => k.includes('gpu')), []);
+  } finally {
+    store.close();
+  }
+});
+
+test('a run RunLens launched (RUNLENS_RUN_ID) is not sampled by the helper: its launcher samples the whole tree', (t) => {
+  const { root, storeDir } = workspace(t);
+  const store = RunStore.open(storeDir);
+  try {
+    const id = store.createRun({ experiment: 'cmd', status: 'running', pid: process.pid }).id;
+    const r = runPy('import runlens\nwith runlens.start_run() as run:\n    runlens.log_metric("m", 1)\nprint(run.id)', root, {
+      RUNLENS_STORE: storeDir, RUNLENS_RUN_ID: id, RUNLENS_SYSTEM_METRICS: '1', RUNLENS_SYSTEM_METRICS_INTERVAL: '0.1',
+    });
+    assert.equal(printedId(r), id);
+    assert.deepEqual(store.getMetricSummaries(id).map((m) => m.key).filter(isSystemMetric), []);
+  } finally {
+    store.close();
+  }
+});
