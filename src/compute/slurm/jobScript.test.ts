@@ -24,7 +24,7 @@ test('a profile becomes #SBATCH lines in a fixed order, values quoted where need
     '#SBATCH --exclusive',
     "#SBATCH '--comment=two words'",
   ]);
-  assert.deepEqual(sbatchDirectives({ name: 'p', time: 1, requeue: false }), ['#SBATCH --time=1', '#SBATCH --no-requeue']);
+  assert.deepEqual(sbatchDirectives({ name: 'p', time: '1', requeue: false }), ['#SBATCH --time=1', '#SBATCH --no-requeue']);
   assert.deepEqual(sbatchDirectives({ name: 'bare' }), []);
 });
 

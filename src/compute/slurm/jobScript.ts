@@ -6,31 +6,11 @@
  * written as given. The script is saved with the run (`slurm/job.sh`), so it
  * reads as a person would write it.
  */
+import type { SlurmProfile } from '../../core/compute/computeProfile';
 import { shellQuote } from '../../core/util/shellQuote';
 
-/**
- * The Slurm options of a compute profile (the shape of `SlurmProfile` in
- * src/core/compute/computeProfile.ts, which any such profile satisfies).
- */
-export interface SlurmProfileOptions {
-  readonly name: string;
-  readonly partition?: string;
-  /** `--time`: minutes, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S`. */
-  readonly time?: string | number;
-  readonly cpus_per_task?: number;
-  readonly mem?: string;
-  readonly gres?: string;
-  readonly account?: string;
-  readonly qos?: string;
-  readonly constraint?: string;
-  /** Shell lines run before the command (`module load cuda/12`), as given. */
-  readonly setup?: readonly string[];
-  /** More sbatch options, one per entry (`--exclusive`, `--nodelist=gpu3`). */
-  readonly extra?: readonly string[];
-  /** `--requeue` / `--no-requeue`: whether Slurm re-queues the job after a node failure or preemption. */
-  readonly requeue?: boolean;
-  readonly env?: Readonly<Record<string, string>>;
-}
+/** A Slurm compute profile's options (its `backend` is not needed to write the script). */
+export type SlurmProfileOptions = Omit<SlurmProfile, 'backend'>;
 
 export interface JobScriptInput {
   readonly profile: SlurmProfileOptions;

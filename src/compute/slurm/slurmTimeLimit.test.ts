@@ -22,7 +22,7 @@ test("a job past its time: 1 (one minute) limit ends TIMEOUT, the run failed 'ti
     rmSync(dir, { recursive: true, force: true });
   });
   // the job runs until Slurm stops it (the loop never ends by itself)
-  const script = renderJobScript({ profile: { name: 'short', time: 1 }, command: ['bash', '-c', 'echo $$ > pid; while :; do sleep 1; done'], outputPath: path.join(dir, 'output.log'), cwd: dir });
+  const script = renderJobScript({ profile: { name: 'short', time: '1' }, command: ['bash', '-c', 'echo $$ > pid; while :; do sleep 1; done'], outputPath: path.join(dir, 'output.log'), cwd: dir });
   writeFileSync(path.join(dir, 'job.sh'), script);
   const { jobId } = await submitJob({ scriptPath: path.join(dir, 'job.sh'), cwd: dir, env: cluster.env });
   jobs.push(jobId);
