@@ -977,6 +977,12 @@ class Run:
         their launcher sets."""
         if status not in ("finished", "failed", "killed"):
             raise RunLensError(f'unknown final status "{status}" (expected finished, failed or killed)')
+        # ── system metrics (#19, python/runlens_system.py): the last sample and the summaries, before the lock
+        system, self._system = getattr(self, "_system", None), None
+        if system is not None and not self.ended:
+            with contextlib.suppress(Exception):
+                system.stop()
+        # ── end of system metrics
         with self.store.lock:
             if self.ended:
                 return
@@ -1070,6 +1076,14 @@ def start_run(experiment: str | None = None, name: str | None = None, tags: dict
         run.set_tags({runlens_notebook.NOTEBOOK_TAG: nb})
     if tags:
         run.set_tags(tags)
+    # ── system metrics (#19, python/runlens_system.py): off for a run RunLens launched (run.attached: RUNLENS_RUN_ID
+    # is set), whose launcher samples the command's whole process tree, this process included
+    try:
+        import runlens_system
+        run._system = runlens_system.start_for(run)
+    except ImportError:  # runlens.py copied alone, without its sibling module
+        run._system = None
+    # ── end of system metrics
     return run
 
 
