@@ -29,7 +29,7 @@ export function isRunlensFile(document: vscode.TextDocument): boolean {
 
 /** Where a config's `compute: NAME` is looked up, so an unknown name is a squiggle too. */
 export interface ComputeProfileLookup {
-  readonly profilesFor: (uri: vscode.Uri) => { readonly profiles: ReadonlyMap<string, ComputeProfile> };
+  readonly profilesFor: (uri: vscode.Uri) => { readonly profiles: ReadonlyMap<string, ComputeProfile>; readonly invalid?: ReadonlyMap<string, readonly string[]> };
   /** Fires when runlens.yaml or the runlens.compute setting changed: configs are checked again. */
   readonly onDidChangeProfiles: vscode.Event<void>;
 }
@@ -104,8 +104,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
     }
     if (typeof parsed.config?.compute === 'string' && this.compute) {
       try {
-        const { profiles } = this.compute.profilesFor(document.uri);
-        loadProfiles().resolveComputeProfile({ profiles, configCompute: parsed.config.compute, locate: parsed.locate });
+        const { profiles, invalid } = this.compute.profilesFor(document.uri);
+        loadProfiles().resolveComputeProfile({ profiles, invalid, configCompute: parsed.config.compute, locate: parsed.locate });
       } catch (e) {
         // A warning: the name may be on its way into runlens.yaml, and "Train this" still trains here.
         if (!(e instanceof loadParser().ConfigError)) throw e;
