@@ -1,5 +1,6 @@
 /** Cancelling a cluster run: scancel of its job, its array task, or a sweep's whole array. The run ends `killed` at the next sync, when Slurm says CANCELLED. */
 import type { RunStore } from '../../store/runStore';
+import type { SlurmRunOptions } from '../slurm/slurmCommands';
 import { cancelJob } from '../slurm/submitJob';
 import { clusterRunOf, isTerminal } from './clusterRuns';
 import { CANCELLED_TAG, COMPUTE_TAG, SLURM_COMPUTE } from './clusterTags';
@@ -11,7 +12,7 @@ export interface CancelResult {
 }
 
 /** Throws a one-line Error when the run is not a cluster run, has ended, or was never submitted. */
-export async function cancelClusterRun(store: RunStore, runId: string, storeDir: string): Promise<CancelResult> {
+export async function cancelClusterRun(store: RunStore, runId: string, storeDir: string, slurm: SlurmRunOptions = {}): Promise<CancelResult> {
   const run = store.getRun(runId);
   const c = clusterRunOf(store, storeDir, run);
   if (c.tags[COMPUTE_TAG] !== SLURM_COMPUTE) throw new Error(`run ${run.name} (${run.id.slice(0, 8)}) is not a cluster run`);
@@ -20,6 +21,6 @@ export async function cancelClusterRun(store: RunStore, runId: string, storeDir:
   // The parent's mark comes first: its end is `killed` even when a trial finished before the array was cancelled.
   if (c.isSweepParent) store.setTags(run.id, { [CANCELLED_TAG]: '1' });
   const target = c.isSweepParent ? c.jobId : c.slurmKey!;
-  await cancelJob(target);
+  await cancelJob(target, slurm);
   return { target, wholeSweep: c.isSweepParent };
 }

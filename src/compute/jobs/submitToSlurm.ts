@@ -19,6 +19,7 @@ import { readGitInfo } from '../../worker/gitInfo';
 import { experimentName, loadTrainConfig } from '../../worker/loadTrainConfig';
 import { createSweepRuns } from '../../worker/sweepRuns';
 import { renderJobScript } from '../slurm/jobScript';
+import type { SlurmRunOptions } from '../slurm/slurmCommands';
 import { submitJob } from '../slurm/submitJob';
 import { ARRAY_TASK_TAG, COMPUTE_TAG, JOB_ID_TAG, JOB_ROOT_TAG, PARTITION_TAG, PROFILE_TAG, SLURM_COMPUTE } from './clusterTags';
 import { jobPaths, writeManifest, type JobManifest, type JobPaths, type JobTaskSpec } from './jobManifest';
@@ -38,6 +39,8 @@ export interface SubmitOptions {
   readonly parallel?: number;
   /** How the compute node starts runlens; default the same code as this process (runlensInvocation). */
   readonly runlens?: readonly string[];
+  /** Where Slurm's commands are and the environment sbatch runs with (and the job gets); default this process's. */
+  readonly slurm?: SlurmRunOptions;
 }
 
 export interface SubmitResult {
@@ -89,7 +92,8 @@ export async function submitToSlurm(o: SubmitOptions): Promise<SubmitResult> {
     ({ jobId } = await submitJob({
       scriptPath: paths.script,
       cwd: dirname(o.configPath),
-      env: { ...process.env, ...(o.profile.env ?? {}) },
+      env: { ...(o.slurm?.env ?? process.env), ...(o.profile.env ?? {}) },
+      ...(o.slurm?.binDir ? { binDir: o.slurm.binDir } : {}),
       ...(created.kind === 'sweep' ? { array: { count: created.tasks.length, parallel: created.parallel } } : {}),
     }));
   } catch (e) {

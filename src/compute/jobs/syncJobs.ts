@@ -9,7 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { RunStore } from '../../store/runStore';
 import type { RunStatus } from '../../store/types';
-import { jobStates } from '../slurm/jobStates';
+import { jobStates, type JobStatesOptions } from '../slurm/jobStates';
 import type { SlurmJobInfo } from '../slurm/slurmJobInfo';
 import { slurmStateToRun } from '../slurm/slurmStateToRun';
 import { ingestSpool } from '../spool/ingestSpool';
@@ -28,6 +28,8 @@ export interface SyncOptions {
   readonly storeDir: string;
   /** Slurm's states by job key; default one squeue/scontrol round (jobStates). Tests of the reconcile rule pass states they read themselves. */
   readonly states?: (jobIds: string[]) => Promise<Map<string, SlurmJobInfo>>;
+  /** Where Slurm's commands are, for the default `states`. */
+  readonly slurm?: JobStatesOptions;
   readonly now?: () => number;
   readonly pendingLimitMs?: number;
 }
@@ -65,7 +67,7 @@ export async function syncJobs(store: RunStore, o: SyncOptions): Promise<SyncRes
   const limit = o.pendingLimitMs ?? DEFAULT_PENDING_LIMIT_MS;
   const followed = followedClusterRuns(store, o.storeDir);
   const jobIds = [...new Set(followed.map((c) => c.jobId).filter((j): j is string => j !== undefined))];
-  const states = jobIds.length === 0 ? new Map<string, SlurmJobInfo>() : await (o.states ?? jobStates)(jobIds);
+  const states = jobIds.length === 0 ? new Map<string, SlurmJobInfo>() : await (o.states ?? ((ids: string[]) => jobStates(ids, o.slurm)))(jobIds);
   const changes: StatusChange[] = [];
   const longPending: LongPending[] = [];
   let events = 0;
