@@ -130,3 +130,22 @@ test('the profile schema has one definition: runlens.yaml, the training config a
   const plain = new Ajv({ strict: false });
   assert.ok(plain.validateSchema(runlens), JSON.stringify(plain.errors));
 });
+
+test('runlens.yaml is registered for the YAML extension (completions, hovers) and every key is described', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+  const entry = (manifest.contributes.yamlValidation as { fileMatch: string[]; url: string }[]).find((v) => v.fileMatch.includes('runlens.yaml'));
+  assert.equal(entry?.url, './schemas/runlens.schema.json');
+  const undescribed: string[] = [];
+  const visit = (node: unknown, at: string) => {
+    if (typeof node !== 'object' || node === null) return;
+    const s = node as { properties?: Record<string, { description?: unknown; markdownDescription?: unknown }> };
+    for (const [key, sub] of Object.entries(s.properties ?? {})) {
+      if (!/\/(if|then)$/.test(at) && (typeof sub.description !== 'string' || typeof sub.markdownDescription !== 'string')) undescribed.push(`${at}/${key}`);
+      visit(sub, `${at}/properties/${key}`);
+    }
+  };
+  const runlens = schemaFile('runlens.schema.json');
+  visit(runlens, '#');
+  visit(runlens.definitions.computeProfile, '#/definitions/computeProfile');
+  assert.deepEqual(undescribed, []);
+});
