@@ -7,6 +7,7 @@ import { MIN_PREFIX } from './datasetRef';
 import { currentFileHash } from './fileHash';
 import type { GitBlob } from './gitRevisions';
 import { findGitBlob, gitBlobSha256 } from './gitRevisions';
+import { isQueryDatasetName } from './sql/sqlSource';
 
 /** A run that read a dataset version. */
 export interface DatasetRunUse {
@@ -37,8 +38,12 @@ export interface DatasetFileInfo {
   readonly absPath: string;
   /** Newest first (by the latest run that used each). */
   readonly versions: DatasetVersionInfo[];
-  /** 'changed': the file's current content matches no recorded version. */
-  readonly state: 'unchanged' | 'changed' | 'missing';
+  /**
+   * 'changed': the file's current content matches no recorded version.
+   * 'query': not a file but a query (`<url> :: <query>`), whose versions are
+   * the results runs kept as snapshots; it is not run to compare.
+   */
+  readonly state: 'unchanged' | 'changed' | 'missing' | 'query';
   readonly currentFingerprint?: string;
 }
 
@@ -77,6 +82,7 @@ export async function listDatasetFiles(store: RunStore, root: string): Promise<D
 
   const files = await Promise.all(
     [...byPath].map(async ([recorded, versions]): Promise<DatasetFileInfo> => {
+      if (isQueryDatasetName(recorded)) return queryInfo(store, recorded, versions, records);
       const absPath = datasetAbsPath(root, recorded);
       const current = await currentFileHash(absPath);
       const infos = await Promise.all(
@@ -93,6 +99,17 @@ export async function listDatasetFiles(store: RunStore, root: string): Promise<D
     }),
   );
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A query's versions: each readable from its snapshot only. */
+function queryInfo(store: RunStore, name: string, versions: ReadonlyMap<string, DatasetUse[]>, records: ReadonlyMap<string, DatasetRecord>): DatasetFileInfo {
+  const infos = [...versions].map(([fingerprint, runUses]) => {
+    const record = records.get(fingerprint);
+    const source = store.datasetSnapshotPath(fingerprint) ? 'snapshot' as const : 'unavailable' as const;
+    return { lastUsed: runUses[0]?.runCreatedAt ?? record?.createdAt ?? 0, info: versionInfo(name, fingerprint, record, runUses, source) };
+  });
+  infos.sort((a, b) => b.lastUsed - a.lastUsed || b.info.createdAt - a.info.createdAt);
+  return { path: name, absPath: name, versions: infos.map((x) => x.info), state: 'query' };
 }
 
 function versionInfo(

@@ -1,16 +1,20 @@
 import { DatasetError } from './datasetError';
+import { parseQueryDatasetName, queryDatasetName } from './sql/sqlSource';
 
 /**
  * What a user can point a dataset diff at:
  * - a file: `data/train.csv` (relative paths resolve against the workspace);
  * - a recorded version: its fingerprint (sha256), a unique prefix of 6+ hex
  *   digits, optionally written `sha256:…`;
- * - a git revision of a file: `data/train.csv@HEAD~3`, `data/train.csv@v1.2`.
+ * - a git revision of a file: `data/train.csv@HEAD~3`, `data/train.csv@v1.2`;
+ * - a query, run now: its dataset name `<url> :: <query>` (as `runlens
+ *   datasets` lists it), e.g. `sqlite:shop.db :: SELECT * FROM sales`.
  */
 export type DatasetRef =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'version'; readonly fingerprint: string }
-  | { readonly kind: 'git'; readonly path: string; readonly rev: string };
+  | { readonly kind: 'git'; readonly path: string; readonly rev: string }
+  | { readonly kind: 'query'; readonly url: string; readonly query: string };
 
 /** Shortest fingerprint prefix accepted: shorter hex strings are too likely to be meant as names. */
 export const MIN_PREFIX = 6;
@@ -36,6 +40,8 @@ export function parseDatasetRef(text: string): DatasetRef {
     return { kind: 'version', fingerprint: hex.toLowerCase() };
   }
   if (HEX_RE.test(t) && t.length >= MIN_PREFIX && t.length <= 64) return { kind: 'version', fingerprint: t.toLowerCase() };
+  const query = parseQueryDatasetName(t);
+  if (query) return { kind: 'query', ...query };
   if (t.endsWith('@')) return { kind: 'file', path: t.slice(0, -1) };
   const at = lastRevisionAt(t);
   if (at === -1) return { kind: 'file', path: t };
@@ -53,6 +59,8 @@ export function formatDatasetRef(ref: DatasetRef): string {
       return ref.fingerprint;
     case 'git':
       return `${ref.path}@${ref.rev}`;
+    case 'query':
+      return queryDatasetName(ref.url, ref.query);
     case 'file': {
       const parsed = safeParse(ref.path);
       if (parsed?.kind === 'file' && parsed.path === ref.path) return ref.path;

@@ -13,6 +13,7 @@ import { throwIfAborted } from '../core/util/errors';
 import type { DatasetRef } from './datasetRef';
 import type { MaterializeContext, MaterializedDataset } from './materialize';
 import { materializeDataset } from './materialize';
+import { asCsvFile } from './csvView';
 
 export type DiffSideName = 'A' | 'B';
 
@@ -60,7 +61,13 @@ export async function diffDatasets(a: DiffSideSpec, b: DiffSideSpec, options: Di
       throwIfAborted(signal);
     }
     const [ma, mb] = sides as [MaterializedDataset, MaterializedDataset];
-    const fileDiff = await diffCsvFiles(ma.file, mb.file, {
+    // The engine streams CSV: a Parquet or JSON Lines side is diffed as the CSV of its values.
+    const csvA = await asCsvFile(ma, options.tempDir);
+    sides.push(csvA);
+    const csvB = await asCsvFile(mb, options.tempDir);
+    sides.push(csvB);
+    throwIfAborted(signal);
+    const fileDiff = await diffCsvFiles(csvA.file, csvB.file, {
       key: options.key && options.key.length > 0 ? options.key : undefined,
       ...(options.exampleLimit !== undefined ? { exampleLimit: options.exampleLimit } : {}),
       labels: { a: ma.label, b: mb.label },

@@ -9,6 +9,11 @@ import { currentFileHash } from './fileHash';
 import type { GitBlob } from './gitRevisions';
 import { resolveGitBlob, writeGitBlob } from './gitRevisions';
 import { DEFAULT_SNAPSHOT_MB, SNAPSHOT_ENV_VAR } from './snapshot';
+import type { DataFormat } from '../core/data/dataFile';
+import { dataFormatOf, sniffDataFormat } from '../core/data/dataFile';
+import { isQueryDatasetName, queryDatasetName } from './sql/sqlSource';
+import { runQuery } from './sql/runQuery';
+import { writeQuerySnapshot } from './sql/querySnapshot';
 
 /** A dataset ref as a readable file. `dispose` removes it when it is a temporary copy. */
 export interface MaterializedDataset {
@@ -17,6 +22,8 @@ export interface MaterializedDataset {
   readonly label: string;
   /** sha256 of the content when known without reading the file again (versions, git revisions). */
   readonly fingerprint?: string;
+  /** How the file is read (a snapshot blob's name does not say); CSV when absent. */
+  readonly format?: DataFormat;
   dispose(): void;
 }
 
@@ -27,6 +34,8 @@ export interface MaterializeContext {
   readonly root: string;
   /** Where git revisions are written; default os.tmpdir(). */
   readonly tempDir?: string;
+  /** For a live query: `${VAR}`s and stored passwords; default this process's environment. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const noop = (): void => undefined;
@@ -38,7 +47,10 @@ const noop = (): void => undefined;
  *   content, else its snapshot blob in the store, else the file at the git
  *   commit of a run that used it (when those bytes hash to the fingerprint);
  * - a git revision is `git show <rev>:<path>` streamed into a temp file (the
- *   work tree is never touched).
+ *   work tree is never touched);
+ * - a query runs now (read-only) and its result is written to a temp
+ *   Parquet file, as a training would snapshot it (sqlite paths resolve
+ *   against the workspace).
  */
 export async function materializeDataset(ref: DatasetRef, ctx: MaterializeContext): Promise<MaterializedDataset> {
   switch (ref.kind) {
@@ -51,16 +63,35 @@ export async function materializeDataset(ref: DatasetRef, ctx: MaterializeContex
         throw new DatasetError(`${ref.path}: no such file`);
       }
       if (!st.isFile()) throw new DatasetError(`${ref.path}: not a file`);
-      return { file, label: ref.path, dispose: noop };
+      return { file, label: ref.path, format: dataFormatOf(ref.path), dispose: noop };
     }
     case 'git': {
       const abs = datasetAbsPath(ctx.root, ref.path);
       const label = `${ref.path}@${ref.rev}`;
       const blob = await resolveGitBlob(abs, ref.rev, label);
-      return writeToTemp(blob, path.basename(abs), label, ctx.tempDir);
+      return { ...(await writeToTemp(blob, path.basename(abs), label, ctx.tempDir)), format: dataFormatOf(ref.path) };
     }
     case 'version':
       return materializeVersion(ref.fingerprint, ctx);
+    case 'query':
+      return materializeQuery(ref.url, ref.query, ctx);
+  }
+}
+
+async function materializeQuery(url: string, query: string, ctx: MaterializeContext): Promise<MaterializedDataset> {
+  const name = queryDatasetName(url, query);
+  const result = await runQuery(url, query, 'the query', { baseDir: ctx.root, env: ctx.env ?? process.env });
+  const base = ctx.tempDir ?? os.tmpdir();
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, 'runlens-query-'));
+  const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const file = path.join(dir, 'result.parquet');
+    const fingerprint = writeQuerySnapshot(result, file);
+    return { file, label: `${name} (live query)`, fingerprint, format: 'parquet', dispose };
+  } catch (e) {
+    dispose();
+    throw e;
   }
 }
 
@@ -71,16 +102,23 @@ async function materializeVersion(prefix: string, ctx: MaterializeContext): Prom
   const fingerprint = record.fingerprint;
   const label = `${record.path} (version ${fingerprint.slice(0, 12)})`;
   const uses = store.listDatasetUses(fingerprint);
+  if (isQueryDatasetName(record.path)) {
+    // A query's version exists only as its snapshot.
+    const kept = store.datasetSnapshotPath(fingerprint);
+    if (kept) return { file: kept, label, fingerprint, format: 'parquet', dispose: noop };
+    throw new DatasetError(`dataset version ${fingerprint.slice(0, 12)} of the query ${record.path} can no longer be read: its snapshot is gone from the store`);
+  }
+  const format = dataFormatOf(record.path);
   const absPaths = [...new Set([record.path, ...uses.map((u) => u.path)].map((p) => datasetAbsPath(ctx.root, p)))];
   for (const abs of absPaths) {
-    if ((await currentFileHash(abs)) === fingerprint) return { file: abs, label, fingerprint, dispose: noop };
+    if ((await currentFileHash(abs)) === fingerprint) return { file: abs, label, fingerprint, format, dispose: noop };
   }
   const snapshot = store.datasetSnapshotPath(fingerprint);
-  if (snapshot) return { file: snapshot, label, fingerprint, dispose: noop };
+  if (snapshot) return { file: snapshot, label, fingerprint, format: sniffDataFormat(snapshot, record.path), dispose: noop };
   const blob = await findVersionInGit(fingerprint, absPaths, uses);
   if (blob) {
     const m = await writeToTemp(blob, path.basename(absPaths[0]!), label, ctx.tempDir);
-    if (m.fingerprint === fingerprint) return m;
+    if (m.fingerprint === fingerprint) return { ...m, format };
     m.dispose();
   }
   throw new DatasetError(

@@ -30,6 +30,8 @@ export interface TrainRequest {
    * below its own grace, so the script is stopped before the worker is.
    */
   readonly killGraceMs?: number;
+  /** Run a config's queries (`data.sql`) again instead of reading their kept snapshots (`runlens train --refresh-data`). */
+  readonly refreshData?: boolean;
 }
 
 /** Host → worker. */

@@ -12,6 +12,8 @@ import type { TrainRequest, WorkerMessage, WorkerError } from './protocol';
 import { MetricBuffer } from './metricBuffer';
 import { paramsForConfig } from './runParams';
 import { evaluateModel } from './evaluate';
+import { groupRows, sliceSpecs } from '../core/evaluation/slices/sliceGroups';
+import { resolveClean } from '../core/data/clean';
 import { toWorkerError } from './workerError';
 import { crossValidate, cvSettings } from './trainFolds';
 import { loadTrainConfig } from './loadTrainConfig';
@@ -21,6 +23,8 @@ import { startRun } from './startRun';
 import { trainCommand } from './command/commandTrain';
 import type { OutputStream } from './command/commandRunner';
 import { snapshotDatasetFile, snapshotLimitBytes } from '../datasets/snapshot';
+import { recordQuerySnapshot, resolveSqlData } from '../datasets/sql/sqlSources';
+import type { SqlData } from '../datasets/sql/sqlSources';
 import { startRunSystemMetrics } from './system/runSystemMetrics';
 
 export interface TrainRunOptions {
@@ -79,9 +83,13 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   // This process is the run's tree (a sweep trial's worker samples itself). A sample that cannot be written is dropped, not fatal.
   const system = startRunSystemMetrics({ rootPid: process.pid, config: config.system_metrics, add: (points) => safe(() => buffer.add(points)) });
   let lastBeat = Date.now();
+  let sql: SqlData | undefined;
   try {
     emit({ type: 'progress', runId: run.id, phase: 'data', message: 'loading data' });
+    // A query's rows become a Parquet file first (its kept snapshot, or a fresh result), read like any data file.
+    sql = await resolveSqlData(config.data, { store, refresh: request.refreshData === true, baseDir: configDir, env: process.env, log });
     const data = await prepareData(config.data, configDir, {
+      ...(sql ? { sources: sql.sources } : {}),
       task: config.task,
       seed: config.seed,
       // The estimate can be wrong: RUNLENS_MEMORY_CHECK=off tries anyway (a run that then dies of memory is marked failed, saying so).
@@ -100,6 +108,13 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     if (snapshotLimit.warning) log(`[data] ${snapshotLimit.warning}`);
     for (const file of data.files) {
       const fp = file.fingerprint;
+      const query = sql?.sources.find((q) => q.role === file.role);
+      if (query) {
+        // Recorded under its source + query; the snapshot is the version's only copy, so it is kept whatever the limit.
+        store.logInput(run.id, { fingerprint: fp.sha256, path: file.path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, file.role === 'test' ? 'test' : 'train');
+        recordQuerySnapshot(store, fp.sha256, query.file);
+        continue;
+      }
       const path = datasetPath(store.paths.dir, configDir, file.path);
       // One call upserts the dataset and links it, so a concurrent gc cannot drop the row in between.
       // A single file feeds both splits; it is recorded as the training input.
@@ -117,6 +132,8 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
     if (positiveIndex === -1) {
       throw new ConfigError(request.configPath, [], `data.positive "${String(positive)}" is not a class of ${config.data.target} (classes: ${data.classes?.join(', ')})`);
     }
+    // The test rows as read, grouped by each slice column (a feature or not); a missing column fails here, before the fit.
+    const slices = sliceSpecs(config.evaluate?.slices).map((spec) => groupRows(data.testFrame, spec, resolveClean(config.data?.clean).trim));
 
     if (cv) {
       const summary = await crossValidate({ store, parent: run, config: { ...config, model: config.model, data: config.data }, data, params, positiveIndex, signal, emit, log }, cv);
@@ -165,6 +182,7 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       featureNames: data.featureNames,
       seed: config.evaluate?.seed ?? config.data.split?.seed ?? config.seed ?? 42,
       testLines: (data.testFrame as { lines?: Uint32Array }).lines,
+      slices,
     });
     store.logMetrics(run.id, Object.entries(evaluation.metrics).map(([key, value]) => ({ key, value, step: 0 })));
 
@@ -208,6 +226,7 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   } finally {
     void system?.stop().catch(() => undefined);
     clearInterval(heartbeat);
+    sql?.dispose();
   }
 }
 

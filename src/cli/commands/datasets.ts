@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ColumnStats, DatasetFingerprint } from '../../core/data/fingerprint';
 import { fingerprintFrame } from '../../core/data/fingerprint';
-import { readCsv } from '../../core/data/csvReader';
+import { readDataFile } from '../../core/data/dataFile';
 import type { DatasetFileInfo, DatasetVersionInfo } from '../../datasets/datasetCatalog';
 import { listDatasetFiles, resolveDatasetVersion } from '../../datasets/datasetCatalog';
 import { parseDatasetRef } from '../../datasets/datasetRef';
@@ -12,7 +12,9 @@ import { CliError, type CliContext, type Command } from '../context';
 import { formatAgo, formatNumber, formatTable } from '../table';
 import { printable } from '../terminalText';
 
-const STATE_WORDS: Readonly<Record<DatasetFileInfo['state'], string>> = { unchanged: 'unchanged', changed: 'changed since last run', missing: 'missing' };
+const STATE_WORDS: Readonly<Record<DatasetFileInfo['state'], string>> = {
+  unchanged: 'unchanged', changed: 'changed since last run', missing: 'missing', query: 'query (snapshots)',
+};
 const SOURCE_WORDS: Readonly<Record<DatasetVersionInfo['source'], string>> = {
   'current-file': 'current file', snapshot: 'snapshot', git: 'git', unavailable: 'not kept',
 };
@@ -78,8 +80,8 @@ export const datasetCommand: Command = async (ctx, argv) => {
   // A file no run read, or a git revision: fingerprint it now. Typed paths are relative to the current folder.
   const m = await materializeDataset(ref, { root: ctx.cwd, store });
   try {
-    const frame = await readCsv(m.file, { displayPath: positionals[1], hash: true });
-    const fp = fingerprintFrame(frame, frame.sha256 as string);
+    const frame = await readDataFile(m.file, { displayPath: positionals[1], format: m.format });
+    const fp = fingerprintFrame(frame, frame.sha256);
     const recorded = store.getDataset(fp.sha256);
     if (recorded) return showRecorded(recorded, positionals[1]!);
     return printVersion(ctx, values.json, { path: positionals[1]!, runs: [], recorded: false }, fp);

@@ -30,13 +30,14 @@ export const trainCommand: Command = async (ctx, argv) => {
       name: { type: 'string' },
       tag: { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
+      'refresh-data': { type: 'boolean', default: false },
       parallel: { type: 'string' },
       'tracking-uri': { type: 'string' },
       on: { type: 'string' },
       wait: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--on PROFILE [--wait]] [--set key=value ...] [--gate QUERY] [--tracking-uri URI] [--json] [--verbose]', 2);
+  if (positionals.length !== 1) throw new CliError('usage: runlens train <config> [--on PROFILE [--wait]] [--set key=value ...] [--gate QUERY] [--tracking-uri URI] [--refresh-data] [--json] [--verbose]', 2);
   const configPath = resolve(ctx.cwd, positionals[0]!);
   if (!existsSync(configPath)) throw new CliError(`config not found: ${configPath}`);
   // Fail fast on a bad config or gate before starting a process.
@@ -47,6 +48,8 @@ export const trainCommand: Command = async (ctx, argv) => {
   const cluster = clusterProfileFor(ctx, configPath, config, values.on);
   if (cluster) return runOnCluster(ctx, { configPath, overrides: values.set, profile: cluster, wait: values.wait, json: values.json, name: values.name, tags, parallel, gate: values.gate });
   if (values.wait) throw new CliError('--wait waits for a cluster job: use it with --on PROFILE', 2);
+  // A sweep's trials must all read the same rows: refresh the snapshot with a plain run of the config first.
+  if (values['refresh-data'] && config.sweep) throw new CliError("--refresh-data is for a single training, not a sweep: a sweep's trials read the query's kept snapshot (refresh it by training a config with the same data.sql and no sweep)", 2);
   if (config.sweep) {
     return runSweep(ctx, { configPath, overrides: values.set, parallel, json: values.json, name: values.name, tags, gate: values.gate, verbose: values.verbose, tracking });
   }
@@ -56,7 +59,7 @@ export const trainCommand: Command = async (ctx, argv) => {
   // A command run's stdout is the script's own output: always shown.
   const showStdout = values.verbose || config.command !== undefined;
   const shipping = tracking && startShipping(ctx, store, tracking, config.tracking?.interval !== undefined ? config.tracking.interval * 1000 : undefined);
-  const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags }, store, showStdout, shipping?.add);
+  const outcome = await runTrainer(ctx, { storeDir: ctx.storeDir, configPath, overrides: values.set, runName: values.name, tags, ...(values['refresh-data'] ? { refreshData: true } : {}) }, store, showStdout, shipping?.add);
   await shipping?.finish();
   const run = outcome.runId ? store.getRun(outcome.runId) : undefined;
   const metrics = loggedMetrics(store, outcome);

@@ -74,12 +74,24 @@ export interface DataConfig {
   /** Explicit train/test files; the split is then exactly these files. */
   readonly train?: string;
   readonly test?: string;
+  /** A query whose rows are the data, split like `path` (see src/datasets/sql). */
+  readonly sql?: SqlSourceConfig;
+  /** Explicit train/test queries. */
+  readonly train_sql?: SqlSourceConfig;
+  readonly test_sql?: SqlSourceConfig;
   readonly target: string;
   /** Positive class label for binary metrics. */
   readonly positive?: string | number | boolean;
   readonly split?: SplitConfig;
   readonly clean?: CleanConfig;
   readonly features?: FeaturesConfig;
+}
+
+/** `data.sql`: a database and a query. `url` may hold `${ENV_VAR}` references, expanded only when connecting. */
+export interface SqlSourceConfig {
+  /** `sqlite:relative/path.db` or `postgres://user@host:port/db`. */
+  readonly url: string;
+  readonly query: string;
 }
 
 export interface SplitConfig {

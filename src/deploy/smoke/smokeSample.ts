@@ -4,7 +4,7 @@
  * the row's label. No server start here: see contextServer.ts and
  * imageServer.ts for what answers.
  */
-import { readCsv } from '../../core/data/csvReader';
+import { readDataFile, sniffDataFormat } from '../../core/data/dataFile';
 import type { Frame } from '../../core/data/frame';
 import { columnByName, isMissing, rowLine } from '../../core/data/frame';
 import { cellLabel, labelColumn } from '../../core/data/targetEncoding';
@@ -34,7 +34,8 @@ function cell(frame: Frame, name: string, row: number): number | string | null {
  * A column the model needs that the file lacks is an error naming it.
  */
 export async function sampleRows(file: string, displayPath: string, inputColumns: readonly string[], target: string, count = SMOKE_ROWS): Promise<SmokeSample> {
-  const frame = await readCsv(file, { displayPath });
+  // The data a run used may be Parquet or JSON Lines (a snapshot blob's name does not say which).
+  const frame = await readDataFile(file, { displayPath, format: sniffDataFormat(file, displayPath) });
   const missing = [...inputColumns, target].filter((c) => !columnByName(frame, c));
   if (missing.length > 0) throw new UserError(`${displayPath} has no column ${missing.map((c) => `"${c}"`).join(', ')} (the model needs ${[...inputColumns, target].join(', ')})`);
   if (frame.rows === 0) throw new UserError(`${displayPath} has no rows`);

@@ -29,7 +29,7 @@ function folderFor(stores: WorkspaceStores, ref?: string): FolderStore | undefin
   if (ref) {
     try {
       const parsed = parseDatasetRef(ref);
-      if (parsed.kind !== 'version' && isAbsolute(parsed.path)) return stores.forUri(vscode.Uri.file(parsed.path)) ?? stores.forUri();
+      if ((parsed.kind === 'file' || parsed.kind === 'git') && isAbsolute(parsed.path)) return stores.forUri(vscode.Uri.file(parsed.path)) ?? stores.forUri();
     } catch {
       // a bad ref fails with its own message when the diff runs
     }
@@ -142,7 +142,8 @@ export function datasetsCommands(deps: DatasetsCommandDeps): CommandHandlers<typ
     [DATASETS_COMMANDS.diffWithCurrent]: async (node) => {
       const n = isVersionNode(node) ? node : deps.treeView.selection.find(isVersionNode);
       if (!n) return;
-      await finish(versionRef(n.version.fingerprint), formatDatasetRef({ kind: 'file', path: n.file.path }));
+      // A query's "current" is the query run now (its name parses as a query ref).
+      await finish(versionRef(n.version.fingerprint), n.file.state === 'query' ? n.file.path : formatDatasetRef({ kind: 'file', path: n.file.path }));
     },
     [DATASETS_COMMANDS.diffWithGitRevision]: async (node) => {
       const ctx = requireFolder();

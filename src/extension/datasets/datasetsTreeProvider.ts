@@ -94,7 +94,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
       item.iconPath = node.file.state === 'changed' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
         : node.file.state === 'missing' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
           : new vscode.ThemeIcon('database');
-      if (node.file.state !== 'missing') item.resourceUri = vscode.Uri.file(node.file.absPath);
+      if (node.file.state !== 'missing' && node.file.state !== 'query') item.resourceUri = vscode.Uri.file(node.file.absPath);
     } else if (node.kind === 'version') {
       item.iconPath = new vscode.ThemeIcon(node.version.source === 'unavailable' ? 'circle-slash' : 'versions');
     } else {

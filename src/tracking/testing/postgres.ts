@@ -7,7 +7,7 @@
  * refuses to run as root).
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,9 +30,10 @@ function binDir(): string {
 }
 
 /** Runs a PostgreSQL program as the user that owns the cluster. */
-function pgRun(uid: number | undefined, bin: string, args: string[]): { code: number; out: string } {
+function pgRun(uid: number | undefined, bin: string, args: string[], password?: string): { code: number; out: string } {
   const cmd = uid === undefined ? [bin, ...args] : ['runuser', '-u', 'postgres', '--', bin, ...args];
-  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: 120_000 });
+  const env = password === undefined ? process.env : { ...process.env, PGPASSWORD: password };
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: 120_000, env });
   return { code: r.status ?? -1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
@@ -54,14 +55,28 @@ function postgresUid(): number | undefined {
   return Number(r.stdout.trim());
 }
 
+/** Options of `startPostgres`. */
+export interface PostgresOptions {
+  /** Require this password of `postgres` over TCP (scram-sha-256) instead of trusting every connection (wrong-password tests). */
+  readonly password?: string;
+}
+
 /** Starts a new cluster; call stop() when done (it removes the folder). */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
+  const { password } = options;
   const bin = binDir();
   const uid = postgresUid();
   const dir = mkdtempSync(path.join(tmpdir(), 'runlens-pg-'));
   if (uid !== undefined) chownSync(dir, uid, uid);
   const data = path.join(dir, 'data');
-  const init = pgRun(uid, path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const auth = ['--auth=trust'];
+  if (password !== undefined) {
+    const pwfile = path.join(dir, 'pwfile');
+    writeFileSync(pwfile, `${password}\n`);
+    if (uid !== undefined) chownSync(pwfile, uid, uid);
+    auth.splice(0, 1, '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`);
+  }
+  const init = pgRun(uid, path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', ...auth, '-E', 'UTF8', '--no-sync']);
   if (init.code !== 0) throw new Error(`initdb failed: ${init.out.trim().split('\n').slice(-3).join(' ')}`);
   let port = 0;
   for (let attempt = 0; ; attempt++) {
@@ -72,7 +87,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     if (attempt >= 3) throw new Error(`pg_ctl start failed: ${r.out.trim().split('\n').slice(-3).join(' ')}`);
   }
   const psql = (sql: string): void => {
-    const r = pgRun(uid, path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+    const r = pgRun(uid, path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], password);
     if (r.code !== 0) throw new Error(`psql failed: ${r.out.trim()}`);
   };
   return {

@@ -5,7 +5,7 @@
  * run uses. No vscode import: tested under plain Node.
  */
 import { statSync } from 'node:fs';
-import { readCsv } from '../../core/data/csvReader';
+import { readDataFile, sniffDataFormat } from '../../core/data/dataFile';
 import type { ColumnStats } from '../../core/data/fingerprint';
 import { fingerprintFrame } from '../../core/data/fingerprint';
 import type { DriftVerdict, ColumnDrift, SchemaDiff } from '../../core/datasetDiff/types';
@@ -41,8 +41,8 @@ export async function sideStats(file: string, label: string, store: RunStore | u
   if (size > STATS_MAX_BYTES) {
     return { stats: null, reason: `${label} is ${(size / 1024 / 1024).toFixed(0)} MB: per-column statistics are computed for files up to ${STATS_MAX_BYTES / 1024 / 1024} MB` };
   }
-  const frame = await readCsv(file, { displayPath: label, hash: true });
-  const fp = fingerprintFrame(frame, frame.sha256 ?? '');
+  const frame = await readDataFile(file, { displayPath: label, format: sniffDataFormat(file, label) });
+  const fp = fingerprintFrame(frame, frame.sha256);
   return { stats: fp.stats, fingerprint: fp.sha256 };
 }
 

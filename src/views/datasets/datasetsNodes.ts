@@ -50,7 +50,7 @@ export interface NodeText {
 }
 
 export function fileText(file: DatasetFileInfo): NodeText {
-  const state = file.state === 'changed' ? 'changed since last run' : file.state === 'missing' ? 'file missing' : '';
+  const state = file.state === 'changed' ? 'changed since last run' : file.state === 'missing' ? 'file missing' : file.state === 'query' ? 'query' : '';
   const versions = plural(file.versions.length, 'version');
   return {
     label: file.path,
@@ -60,6 +60,7 @@ export function fileText(file: DatasetFileInfo): NodeText {
       versions,
       file.state === 'changed' ? 'The file\'s current content matches no recorded version (it changed since the last run that read it).' : '',
       file.state === 'missing' ? 'The file no longer exists at this path.' : '',
+      file.state === 'query' ? 'A database query: each version is a result a run kept as a snapshot.' : '',
     ].filter(Boolean).join('\n'),
     contextValue: `datasetFile ${file.state}`,
   };
