@@ -69,6 +69,8 @@ export const SYSTEM_TESTS = [
   { path: 'src/compute/slurm/slurmCluster.test.ts', reason: SLURM },
   { path: 'src/compute/slurm/slurmTimeLimit.test.ts', reason: `${SLURM}; waits 60-90 s for a one-minute time limit` },
   { path: 'src/compute/profiles/slurmFormats.test.ts', reason: `${SLURM} (sbatch --test-only: parsed and estimated, nothing queued)` },
+  { path: 'src/compute/jobs/slurmJobs.test.ts', reason: `${SLURM}: runs, a Python command run, an array sweep and its local twin, scancel of a trial and of an array` },
+  { path: 'src/cli/commands/jobs.test.ts', reason: `${SLURM} through the CLI (train --on with and without --wait, jobs sync twice, logs, cancel)` },
 
   { path: 'src/install/packedCli.test.ts', reason: SLOW(92, 'bundles the CLI and runs the packed copy') },
   { path: 'test/hostile/git.test.ts', reason: SLOW(42, 'real git repositories and CLI runs') },
