@@ -93,6 +93,43 @@ export interface ClassReportView {
   }[];
 }
 
+/** One group of a slice column on the test split. */
+export interface SliceGroupView {
+  readonly group: string;
+  readonly count: number;
+  /** Fewer test rows than the report's `minGroupSize`: shown as "small group: unreliable", never hidden. */
+  readonly small: boolean;
+  /** By metric name (`SliceReportView.metrics`); null where the file had no finite number. */
+  readonly metrics: Readonly<Record<string, number | null>>;
+}
+
+/** The gap of one metric over a slice column's groups, logged as `metricKey`. */
+export interface SliceDisparityView {
+  /** `accuracy_gap`, `demographic_parity_difference`, `equalized_odds_difference`, `mae_gap`. */
+  readonly name: string;
+  /** The run metric holding it: `slice_<column>_<name>`. */
+  readonly metricKey: string;
+  readonly value: number | null;
+}
+
+export interface SliceColumnView {
+  readonly column: string;
+  readonly groups: readonly SliceGroupView[];
+  readonly disparities: readonly SliceDisparityView[];
+}
+
+/** A run's `slices.json` (per slice column, the test metrics of each group). */
+export interface SliceReportView {
+  readonly runId: string;
+  readonly task: 'classification' | 'regression';
+  /** Binary classification: the positive class the rates are of. */
+  readonly positive?: string;
+  readonly minGroupSize: number;
+  /** The group metrics, in display order. */
+  readonly metrics: readonly string[];
+  readonly columns: readonly SliceColumnView[];
+}
+
 /** Everything but the curves: runs, chart keys, table, artifacts. */
 export interface CompareData {
   readonly runs: readonly CompareRun[];
@@ -102,6 +139,8 @@ export interface CompareData {
   readonly confusionMatrices: readonly ConfusionMatrixView[];
   readonly featureImportances: readonly FeatureImportancesView[];
   readonly classReports: readonly ClassReportView[];
+  /** `slices.json` of the runs that have one (`evaluate.slices`). */
+  readonly slices: readonly SliceReportView[];
   /** Target points per series the host sends (setting `runlens.compare.pointsPerSeries`). */
   readonly pointsPerSeries: number;
   /** Runs that were asked for but are gone from every store (deleted). */

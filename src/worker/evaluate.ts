@@ -4,6 +4,8 @@ import { confusionMatrix, classificationReport } from '../core/metrics/confusion
 import { prefixMetrics, scoreModel } from '../core/evaluation/scoreModel';
 import { residualSummary } from '../core/evaluation/residuals';
 import { permutationReport } from '../core/evaluation/permutationReport';
+import type { SliceGrouping } from '../core/evaluation/slices/sliceGroups';
+import { sliceMetrics, sliceReport } from '../core/evaluation/slices/sliceReport';
 
 /** A file a run saves next to its metrics. */
 export interface RunArtifact {
@@ -30,6 +32,8 @@ export interface EvaluationInput {
   readonly seed?: number;
   /** CSV line of each test row, cited in `residuals.json`. */
   readonly testLines?: ArrayLike<number>;
+  /** `evaluate.slices`: the test rows grouped by each slice column (`groupRows`). */
+  readonly slices?: readonly SliceGrouping[];
 }
 
 function splitMetrics(input: EvaluationInput, X: DenseMatrix, y: Float64Array): Record<string, number> {
@@ -53,6 +57,9 @@ function splitMetrics(input: EvaluationInput, X: DenseMatrix, y: Float64Array): 
  * - `permutation_importance.json` (every model): the same shape plus `std`
  *   per feature; see `PermutationImportanceReport`
  *   (src/core/evaluation/permutationReport.ts). Seeded, 5 repeats.
+ * - `slices.json` (with `evaluate.slices`): see `SliceReport`
+ *   (src/core/evaluation/slices/sliceReport.ts); its disparities are also
+ *   metrics (`slice_<column>_accuracy_gap`, …) a gate can read.
  *
  * The three test-split artifacts are left out when the test split is empty.
  */
@@ -84,6 +91,18 @@ export function evaluateModel(input: EvaluationInput): Evaluation {
   if (hasTest && input.featureNames.length > 0) {
     json('permutation_importance.json', 'permutation_importance',
       permutationReport(input.model, input.Xtest, input.ytest, input.featureNames, { seed: input.seed ?? 0, repeats: 5 }));
+  }
+  if (hasTest && input.slices && input.slices.length > 0) {
+    const classification = input.model.task === 'classification';
+    const pos = input.positiveIndex ?? 1;
+    const report = sliceReport(input.slices, {
+      task: input.model.task,
+      yTrue: input.ytest,
+      yPred: input.model.predict(input.Xtest),
+      ...(classification ? { nClasses: labels.length, positiveIndex: pos, ...(labels.length === 2 ? { positiveLabel: labels[pos] } : {}) } : {}),
+    });
+    json('slices.json', 'slices', report);
+    Object.assign(metrics, sliceMetrics(report));
   }
   return { metrics, artifacts };
 }

@@ -15,6 +15,7 @@ import { parseParallel, parseTags, runSweep } from './sweep';
 import { clusterProfileFor, runOnCluster } from './clusterTrain';
 import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 import { systemSummaryLine } from '../../views/system/systemSummary';
+import { formatSliceTables, readSliceReport } from '../sliceTable';
 
 /** A tree's leaves give hard 0/1 probabilities: one confident miss is what makes its log loss look large. */
 export const TREE_LOG_LOSS_NOTE = "note: a decision tree's probabilities are its leaves' class shares, often 0 or 1; log_loss clips them to [2.2e-16, 1 - 2.2e-16] as scikit-learn's log_loss does, so each confidently wrong test row adds about 36/n";
@@ -81,6 +82,8 @@ export const trainCommand: Command = async (ctx, argv) => {
       .sort(([a], [b]) => metricRank(a) - metricRank(b) || a.localeCompare(b))
       .map(([k, v]) => [k, formatNumber(v)]);
     ctx.out(`run ${run?.name ?? ''} (${outcome.runId}) finished\n${formatTable(['metric', 'value'], rows)}\n`);
+    const slices = outcome.runId ? readSliceReport(store, outcome.runId) : undefined;
+    if (slices) ctx.out(formatSliceTables(slices));
     const system = systemSummaryLine(metrics);
     if (system) ctx.out(`system: ${system}\n`);
     const params = outcome.runId ? store.getParams(outcome.runId) : {};

@@ -1,7 +1,8 @@
-import type { ClassReportView, ConfusionMatrixView, FeatureImportancesView } from '../../protocol/compare';
+import type { ClassReportView, ConfusionMatrixView, FeatureImportancesView, SliceReportView } from '../../protocol/compare';
 import type { SourceArtifact } from '../../tracking/runSource';
 import { parseClassReport, parseConfusionMatrix, parseFeatureImportances } from './artifactViews';
 import type { CompareRunSource } from './compareStore';
+import { parseSliceReport } from './sliceViews';
 
 /** JSON artifacts above this size are not read (a report is a few KB). */
 const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
@@ -11,12 +12,13 @@ export interface RunArtifactViews {
   readonly confusionMatrices: ConfusionMatrixView[];
   readonly featureImportances: FeatureImportancesView[];
   readonly classReports: ClassReportView[];
+  readonly slices: SliceReportView[];
 }
 
-type Kind = 'confusion_matrix' | 'feature_importances' | 'classification_report';
+type Kind = 'confusion_matrix' | 'feature_importances' | 'classification_report' | 'slices';
 
 function kindOf(a: Pick<SourceArtifact, 'kind' | 'path'>): Kind | undefined {
-  for (const k of ['confusion_matrix', 'feature_importances', 'classification_report'] as const) {
+  for (const k of ['confusion_matrix', 'feature_importances', 'classification_report', 'slices'] as const) {
     if (a.kind === k || a.path === `${k}.json` || a.path.endsWith(`/${k}.json`)) return k;
   }
   return undefined;
@@ -37,13 +39,13 @@ export function artifactSignature(artifacts: readonly SourceArtifact[]): string 
 }
 
 /**
- * Reads and validates the confusion matrices, feature importances and
- * classification reports of a run from its source. A missing, huge or
+ * Reads and validates the confusion matrices, feature importances,
+ * classification reports and slices of a run from its source. A missing, huge or
  * malformed file is skipped with a log line; the panel still opens. The
  * views are labelled with `runKey`, the run's name in the panel.
  */
 export async function readRunArtifacts(at: CompareRunSource, runKey: string, artifacts: readonly SourceArtifact[], log: (m: string) => void): Promise<RunArtifactViews> {
-  const out: RunArtifactViews = { confusionMatrices: [], featureImportances: [], classReports: [] };
+  const out: RunArtifactViews = { confusionMatrices: [], featureImportances: [], classReports: [], slices: [] };
   for (const a of artifacts) {
     const kind = kindOf(a);
     if (!kind) continue;
@@ -68,7 +70,9 @@ export async function readRunArtifacts(at: CompareRunSource, runKey: string, art
         ? keep(out.confusionMatrices, parseConfusionMatrix(runKey, json))
         : kind === 'feature_importances'
           ? keep(out.featureImportances, parseFeatureImportances(runKey, json))
-          : keep(out.classReports, parseClassReport(runKey, json));
+          : kind === 'slices'
+            ? keep(out.slices, parseSliceReport(runKey, json))
+            : keep(out.classReports, parseClassReport(runKey, json));
     if (!kept) log(`compare: ${a.path} of run ${at.runId} is not a valid ${kind} artifact; not drawn`);
   }
   return out;

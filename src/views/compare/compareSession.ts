@@ -269,6 +269,7 @@ export class CompareSession {
       confusionMatrices: views.flatMap((v) => v.confusionMatrices),
       featureImportances: views.flatMap((v) => v.featureImportances),
       classReports: views.flatMap((v) => v.classReports),
+      slices: views.flatMap((v) => v.slices),
       pointsPerSeries: clampPoints(this.options.pointsPerSeries()),
       missingRunIds: missing,
     };

@@ -168,7 +168,7 @@ const PERF_SCRIPT = `(async () => {
   const steps = Array.from({ length: 1000 }, (_, j) => j * 10);
   const series = (key, k) => runs.map((r, i) => ({ runId: r.id, key, steps, values: steps.map((s) => Math.exp(-s / (2000 + 37 * i)) + 0.01 * k + 0.02 * Math.sin(s + i)), t: steps.map((s) => s * 20), downsampled: true, count: 10000 }));
   const table = [{ group: 'param', key: 'lr', values: runs.map((_, i) => String(0.001 * (1 + (i % 7)))), differs: true }, { group: 'metric', key: 'val_loss', values: runs.map((_, i) => String(i)), numbers: runs.map((_, i) => i), differs: true, direction: 'min', best: [0], charted: true }];
-  const data = { runs, chartKeys: keys, table, confusionMatrices: [], featureImportances: [], classReports: [], pointsPerSeries: 1000, missingRunIds: [] };
+  const data = { runs, chartKeys: keys, table, confusionMatrices: [], featureImportances: [], classReports: [], slices: [], pointsPerSeries: 1000, missingRunIds: [] };
   const messages = [{ type: 'data', reason: 'init', data }, ...keys.map((key, k) => ({ type: 'series', reason: 'init', key, series: JSON.parse(JSON.stringify(series(key, k))) }))];
   const t0 = performance.now();
   const drawnAt = [];
