@@ -86,22 +86,50 @@ def _read(path: str):
         return None
 
 
-def _proc_tree(root: int) -> dict:
-    """One look at /proc: the tree under `root` (ppid links) with its CPU seconds, RSS and I/O, and the machine."""
-    stats, children = {}, {}
+def _tree_by_children(root: int) -> dict:
+    """The tree through each thread's task/<tid>/children (CONFIG_PROC_CHILDREN): the cost follows the tree."""
+    stats, queue = {}, [root]
+    while queue:
+        pid = queue.pop(0)
+        if pid in stats:
+            continue
+        s = parse_stat(_read(f"/proc/{pid}/stat") or "")
+        if s is None or s[2] in ("Z", "X"):
+            continue
+        stats[pid] = s
+        try:
+            threads = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            queue.extend(int(c) for c in (_read(f"/proc/{pid}/task/{tid}/children") or "").split())
+    return stats
+
+
+def _tree_by_scan(root: int) -> dict:
+    """The tree from every process's ppid (kernels without children files)."""
+    every, children = {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         s = parse_stat(_read(f"/proc/{entry}/stat") or "")
         if s is None or s[2] in ("Z", "X"):
             continue
-        stats[s[0]] = s
+        every[s[0]] = s
         children.setdefault(s[1], []).append(s[0])
-    pids, queue = [], [root] if root in stats else []
+    stats, queue = {}, [root] if root in every else []
     while queue:
         pid = queue.pop(0)
-        pids.append(pid)
+        stats[pid] = every[pid]
         queue.extend(children.get(pid, []))
+    return stats
+
+
+def _proc_tree(root: int) -> dict:
+    """One look at /proc: the tree under `root` with its CPU seconds, RSS and I/O, and the machine."""
+    walk = _tree_by_children if os.path.exists(f"/proc/{root}/task/{root}/children") else _tree_by_scan
+    stats = walk(root)
+    pids = list(stats)
     ticks = os.sysconf("SC_CLK_TCK")
     page = os.sysconf("SC_PAGE_SIZE")
     cpu = rss = read = written = 0

@@ -98,3 +98,20 @@ test('a run RunLens launched (RUNLENS_RUN_ID) is not sampled by the helper: its 
     store.close();
   }
 });
+
+test("the helper's two /proc tree walks (children files, a scan of every process) find the same tree, children included", (t) => {
+  const { root } = workspace(t);
+  const r = runPy([
+    'import json, os, subprocess, runlens_system as rs',
+    "kids = [subprocess.Popen(['sleep', '600']) for _ in range(2)]",
+    'try:',
+    '    walked, scanned = sorted(rs._tree_by_children(os.getpid())), sorted(rs._tree_by_scan(os.getpid()))',
+    '    print(json.dumps({"walked": walked, "scanned": scanned, "me": os.getpid(), "kids": [k.pid for k in kids]}))',
+    'finally:',
+    '    for k in kids: k.kill()',
+  ].join('\n'), root);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { walked: number[]; scanned: number[]; me: number; kids: number[] };
+  assert.deepEqual(out.walked, out.scanned);
+  assert.deepEqual(out.walked, [out.me, ...out.kids].sort((a, b) => a - b));
+});

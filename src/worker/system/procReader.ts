@@ -26,39 +26,23 @@ export function hasProcFs(root = '/proc'): boolean {
 }
 
 /**
- * Reads `/proc` once: the tree under `rootPid` (found from each process's
- * ppid in `/proc/<pid>/stat`; one scan, so a child that re-parents away from
- * the tree stops counting), its CPU, RSS and I/O, and the machine's CPU and
- * memory. A process that exits mid-scan is skipped. `root` is the proc mount
- * (tests point it elsewhere).
+ * Reads `/proc` once: the tree under `rootPid`, its CPU, RSS and I/O, and the
+ * machine's CPU and memory. The tree is walked through each thread's
+ * `task/<tid>/children` (Linux 3.5+ with CONFIG_PROC_CHILDREN, as Debian and
+ * Ubuntu kernels have), so the cost follows the tree, not the machine's
+ * process count; without those files, every `/proc/<pid>/stat` is read for
+ * its ppid. A process that exits mid-look is skipped; zombies are left out.
+ * `root` is the proc mount (tests point it elsewhere).
  */
 export function readProcSnapshot(rootPid: number, root = '/proc'): ProcSnapshot {
-  const stats = new Map<number, ProcStatTimes>();
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync(root)) {
-    if (entry.charCodeAt(0) > 57 || !/^\d+$/.test(entry)) continue;
-    const stat = readOptional(`${root}/${entry}/stat`);
-    const parsed = stat === undefined ? undefined : parseStatTimes(stat);
-    if (!parsed || parsed.state === 'Z' || parsed.state === 'X') continue;
-    stats.set(parsed.pid, parsed);
-    const siblings = children.get(parsed.ppid);
-    if (siblings) siblings.push(parsed.pid);
-    else children.set(parsed.ppid, [parsed.pid]);
-  }
-  const pids: number[] = [];
-  const queue = stats.has(rootPid) ? [rootPid] : [];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    pids.push(pid);
-    for (const child of children.get(pid) ?? []) queue.push(child);
-  }
+  const stats = hasChildrenFiles(rootPid, root) ? walkChildren(rootPid, root) : scanAll(rootPid, root);
+  const pids = [...stats.keys()];
   const { ticksPerSecond, pageBytes } = kernelUnits();
   let ticks = 0;
   let rssPages = 0;
   let readBytes = 0;
   let writeBytes = 0;
-  for (const pid of pids) {
-    const s = stats.get(pid)!;
+  for (const [pid, s] of stats) {
     ticks += s.ownTicks + s.childTicks;
     rssPages += s.rssPages;
     const io = parseProcIo(readOptional(`${root}/${pid}/io`) ?? '');
@@ -78,6 +62,59 @@ export function readProcSnapshot(rootPid: number, root = '/proc'): ProcSnapshot 
     ...(machineCpu ? { machineCpu } : {}),
     ...(memory ? { memory } : {}),
   };
+}
+
+/** Whether the kernel lists each thread's children (the root's main thread is asked). */
+function hasChildrenFiles(rootPid: number, root: string): boolean {
+  return readOptional(`${root}/${rootPid}/task/${rootPid}/children`) !== undefined;
+}
+
+/** The tree breadth-first from `rootPid` through the children files, the root first. */
+function walkChildren(rootPid: number, root: string): Map<number, ProcStatTimes> {
+  const stats = new Map<number, ProcStatTimes>();
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    if (stats.has(pid)) continue;
+    const stat = parseStatTimes(readOptional(`${root}/${pid}/stat`) ?? '');
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    stats.set(pid, stat);
+    let threads: string[];
+    try {
+      threads = readdirSync(`${root}/${pid}/task`);
+    } catch {
+      continue; // exited while we looked
+    }
+    for (const tid of threads) {
+      for (const child of (readOptional(`${root}/${pid}/task/${tid}/children`) ?? '').split(' ')) {
+        if (child) queue.push(Number(child));
+      }
+    }
+  }
+  return stats;
+}
+
+/** The tree found from every process's ppid: one read of each `/proc/<pid>/stat`, the root first. */
+function scanAll(rootPid: number, root: string): Map<number, ProcStatTimes> {
+  const all = new Map<number, ProcStatTimes>();
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync(root)) {
+    if (entry.charCodeAt(0) > 57 || !/^\d+$/.test(entry)) continue;
+    const parsed = parseStatTimes(readOptional(`${root}/${entry}/stat`) ?? '');
+    if (!parsed || parsed.state === 'Z' || parsed.state === 'X') continue;
+    all.set(parsed.pid, parsed);
+    const siblings = children.get(parsed.ppid);
+    if (siblings) siblings.push(parsed.pid);
+    else children.set(parsed.ppid, [parsed.pid]);
+  }
+  const stats = new Map<number, ProcStatTimes>();
+  const queue = all.has(rootPid) ? [rootPid] : [];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    stats.set(pid, all.get(pid)!);
+    for (const child of children.get(pid) ?? []) queue.push(child);
+  }
+  return stats;
 }
 
 function readOptional(path: string): string | undefined {
