@@ -69,6 +69,7 @@ test('each bad field says which field and what it takes', () => {
     [slurm({ requeue: 'yes' }), /^compute\.gpu\.requeue must be true or false \(got "yes"\)$/],
     [slurm({ env: { 'MY-VAR': 'x' } }), /^invalid key "MY-VAR" in compute\.gpu\.env: an environment variable name is/],
     [slurm({ env: { N: 8 } }), /^compute\.gpu\.env\.N must be a string \(got 8\)$/],
+    [slurm({ env: { RUNLENS_STORE: '/tmp/x' } }), /^compute\.gpu\.env\.RUNLENS_STORE: RunLens sets the RUNLENS_ variables of a job itself/],
     [slurm({ partiton: 'gpu' }), /^unknown key "partiton" in compute\.gpu \(allowed: backend, partition, .*\); did you mean "partition"\?$/],
     [{ partition: 'gpu' }, /^missing required key "backend" in compute\.gpu$/],
     [{ backend: 'local', partition: 'gpu' }, /^invalid key "partition" in compute\.gpu: a local profile takes only "backend"/],

@@ -97,10 +97,24 @@ function extraIssues(extra: unknown, pointer: readonly string[]): ConfigIssue[] 
   return issues;
 }
 
+/** `env` keys RunLens sets in the job itself (RUNLENS_STORE, RUNLENS_SPOOL, …): a profile must not move them. */
+function envIssues(env: unknown, pointer: readonly string[]): ConfigIssue[] {
+  if (!isRecord(env)) return [];
+  return Object.keys(env).filter((k) => k.startsWith('RUNLENS_')).map((k) => {
+    const at = [...pointer, 'env', k];
+    return errorIssue(`${displayPath(at)}: RunLens sets the RUNLENS_ variables of a job itself (where the run writes); remove it`, at, 'key');
+  });
+}
+
+/** What the schema cannot say about one profile at `pointer`. */
+function profileSemanticIssues(profile: unknown, pointer: readonly string[]): ConfigIssue[] {
+  return isRecord(profile) ? [...extraIssues(profile.extra, pointer), ...envIssues(profile.env, pointer)] : [];
+}
+
 /** The semantic checks of every profile in a mapping of name → profile at `pointer`. */
 export function profileMapIssues(profiles: unknown, pointer: readonly string[]): ConfigIssue[] {
   if (!isRecord(profiles)) return [];
-  return Object.entries(profiles).flatMap(([name, p]) => (isRecord(p) ? extraIssues(p.extra, [...pointer, name]) : []));
+  return Object.entries(profiles).flatMap(([name, p]) => profileSemanticIssues(p, [...pointer, name]));
 }
 
 let fileValidator: ValidateFunction | undefined;
@@ -138,9 +152,9 @@ export function inlineProfileIssues(value: unknown): ConfigIssue[] {
   return [...schemaIssues({ compute: value }, inlineValidator), ...inlineProfileSemanticIssues(value)];
 }
 
-/** What the train schema cannot say about a config's inline `compute:` profile (its `extra` items). */
+/** What the train schema cannot say about a config's inline `compute:` profile (`extra` items, RunLens's own `env`). */
 export function inlineProfileSemanticIssues(value: unknown): ConfigIssue[] {
-  return isRecord(value) ? extraIssues(value.extra, ['compute']) : [];
+  return profileSemanticIssues(value, ['compute']);
 }
 
 /**
