@@ -180,8 +180,9 @@ def run_html(run) -> str:
         if row is None:
             return f"<div>RunLens run {e(run.id)} (no longer in the store)</div>"
         params = conn.execute("SELECT key, value FROM params WHERE run_id = ? ORDER BY key", (run.id,)).fetchall()
-        series = conn.execute("SELECT id, key, latest, latest_step, count FROM metric_series WHERE run_id = ? ORDER BY key",
-                              (run.id,)).fetchall()
+        # The run's own metrics: the sampled system series (runlens_system.py, "system/...") would crowd them out.
+        series = conn.execute("SELECT id, key, latest, latest_step, count FROM metric_series WHERE run_id = ? "
+                              "AND substr(key, 1, 7) != 'system/' ORDER BY key", (run.id,)).fetchall()
         sparks = {sid: _sparkline_values(conn, sid, n) for sid, _k, _l, _s, n in series[:MAX_ROWS]}
     name, status, experiment, error = row
     color = _STATUS_COLORS.get(status, "#888888")

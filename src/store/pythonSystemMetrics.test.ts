@@ -28,6 +28,8 @@ with runlens.start_run(experiment="sys") as run:
     start = time.process_time()
     while time.process_time() - start < 1.5:
         pass
+html = run._repr_html_()
+print("sparklines", html.count("<svg "), "system" in html)
 print(run.id)
 `;
 
@@ -38,9 +40,11 @@ test('a script run samples its own process: memory, CPU, the machine, a fake nvi
   mkdirSync(bin);
   writeFileSync(join(bin, 'nvidia-smi'), "#!/bin/sh\nprintf '0, 37, 1024, 16384, 71.52\\n'\n");
   chmodSync(join(bin, 'nvidia-smi'), 0o755);
-  const id = printedId(runPy(WORK, root, {
+  const r = runPy(WORK, root, {
     RUNLENS_STORE: storeDir, RUNLENS_SYSTEM_METRICS: '1', RUNLENS_SYSTEM_METRICS_INTERVAL: '0.2', PATH: `${bin}:${process.env.PATH ?? ''}`,
-  }));
+  });
+  const id = printedId(r);
+  assert.match(r.stdout, /^sparklines 1 False$/m, "the Run's notebook HTML shows the run's own metric, not the system series");
   const store = RunStore.open(storeDir);
   try {
     const summary = Object.fromEntries(store.getMetricSummaries(id).map((m) => [m.key, m.latest]));
