@@ -22,10 +22,10 @@ const KINDS: ReadonlyMap<number, ResultKind> = new Map([
 export async function queryPostgres(url: string, query: string, source: string, password?: string): Promise<QueryResult> {
   const pg = require('pg') as typeof import('pg');
   const config: ClientConfig = {
-    connectionString: url,
+    // pg lets the connection string's fields override the config's, so a stored password goes into the string.
+    connectionString: password !== undefined ? withPassword(url, password) : url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'runlens',
-    ...(password !== undefined && !hasPassword(url) ? { password } : {}),
   };
   const client: Client = new pg.Client(config);
   // A connection dropped later (the server restarted) is reported by the query that fails, not as an uncaught error.
@@ -51,11 +51,15 @@ export async function queryPostgres(url: string, query: string, source: string, 
   }
 }
 
-function hasPassword(url: string): boolean {
+/** The URL with `password` when it has none of its own. */
+function withPassword(url: string, password: string): string {
   try {
-    return new URL(url).password !== '';
+    const u = new URL(url);
+    if (u.password !== '') return url;
+    u.password = encodeURIComponent(password);
+    return u.toString();
   } catch {
-    return false;
+    return url;
   }
 }
 

@@ -56,9 +56,9 @@ export function parseQueryDatasetName(path: string): { readonly url: string; rea
   return URL_RE.test(url) && query.length > 0 ? { url, query } : undefined;
 }
 
-/** A URL with its `user:password@` or `user@` part and the query string left out, for messages. */
+/** A URL with the password of its `user:password@` part left out, for messages (a `${VAR}` reference too). */
 export function shownUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/)([^@/]*@)?/, (_m, scheme: string, user: string | undefined) =>
+  return url.replace(/^(postgres(?:ql)?:\/\/)(?:([^@/]*)@)?/, (_m, scheme: string, user: string | undefined) =>
     `${scheme}${user ? `${user.split(':')[0]}@` : ''}`);
 }
 
