@@ -129,10 +129,14 @@ export const tests = {
     await bar.waitFor({ timeout: 30_000 });
     await expectCount(bar, '.codicon-server-process', 1);
 
-    await row.hover();
+    // the tooltip: a hover that the row's redraw (each sync that changes it) may close, so hover again until it shows
     const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Slurm job' }).first();
-    await hover.waitFor({ timeout: 15_000 });
-    const tip = await hover.innerText();
+    const tip = await until('the row\'s tooltip', async () => {
+      await page.mouse.move(0, 0);
+      await row.locator('.label-name').hover();
+      await hover.waitFor({ timeout: 3_000 });
+      return hover.innerText();
+    }, 45_000);
     assert.match(tip, new RegExp(`Slurm job: ${job}\\b`));
     assert.match(tip, new RegExp(`partition: ${slurm.partition}`));
     assert.match(tip, /waiting: JobHeldUser/);
