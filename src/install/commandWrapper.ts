@@ -4,7 +4,7 @@
  * own Node.js (VS Code's executable with ELECTRON_RUN_AS_NODE=1), the runtime
  * the extension's better-sqlite3 binary was built for.
  */
-import { shellQuote } from '../deploy/build/containerCli';
+import { shellQuote } from '../core/util/shellQuote';
 
 /** The line every wrapper carries: only a file with it is ever replaced or removed. */
 export const WRAPPER_MARKER = '# runlens-command-wrapper v1';

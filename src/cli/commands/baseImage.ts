@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../context';
 import type { ContainerCliName } from '../../deploy/build/containerCli';
-import { parseCliName, shellQuote } from '../../deploy/build/containerCli';
+import { parseCliName } from '../../deploy/build/containerCli';
+import { shellQuote } from '../../core/util/shellQuote';
 import { ensureBaseImage } from '../../deploy/build/baseImage';
 import { ImageReferenceError } from '../../protocol/imageReference';
 

@@ -16,6 +16,7 @@
  * - quoted and unquoted parts next to each other form one word (`--name="a b"` → `--name=a b`);
  * - `''` or `""` alone is an empty argument.
  */
+import { shellQuote } from '../util/shellQuote';
 
 /** One argument with where it came from in the command text (offsets, end exclusive). */
 export interface CommandToken {
@@ -114,5 +115,5 @@ function warnDollar(text: string, i: number, warnings: TokenizeWarning[]): void 
  * never runs this text.
  */
 export function formatCommandLine(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv.map(shellQuote).join(' ');
 }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { findOnPath } from '../../core/util/findOnPath';
 import { CONTAINER_PORT } from './dockerfile';
+import { shellQuote } from '../../core/util/shellQuote';
 
 export const CONTAINER_CLIS = ['docker', 'podman', 'buildah'] as const;
 export type ContainerCliName = (typeof CONTAINER_CLIS)[number];
@@ -116,10 +117,6 @@ export function buildCommandArgs(cli: ContainerCliName, input: { readonly contex
   return ['build', ...(input.extraArgs ?? []), ...format, '--iidfile', input.iidFile, '-t', input.tag, '-f', input.dockerfile, input.contextDir];
 }
 
-/** A word as a POSIX shell reads it back unchanged (single-quoted unless plainly safe). */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The same command as one line to copy into a terminal elsewhere (words shell-quoted). */
 export function formatCommand(command: string, args: readonly string[]): string {

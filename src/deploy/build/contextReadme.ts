@@ -1,7 +1,7 @@
 import { Preprocessor } from '../../core/data/preprocessor';
 import type { PreprocessorJSON } from '../../core/data/preprocessor';
 import type { ResolvedModel } from '../registry/resolveModel';
-import { shellQuote } from './containerCli';
+import { shellQuote } from '../../core/util/shellQuote';
 import { CONTAINER_PORT } from './dockerfile';
 
 /**
