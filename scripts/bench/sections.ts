@@ -12,6 +12,7 @@ import { benchServe } from './serveBench';
 import { benchImage } from './imageBench';
 import { benchRemoteReads, benchTeam } from './teamBench';
 import { benchSpool } from './spoolBench';
+import { benchSlurmJobs } from './slurmJobBench';
 import { benchSystemMetrics } from './systemMetricsBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
@@ -30,5 +31,6 @@ export const sections: readonly BenchSection[] = [
   { title: 'Team tracking: push to a real MLflow server 2.12', run: benchTeam },
   { title: 'Team tracking: reading a real MLflow server (10,000 runs; 20 runs × 5 metrics × 10k steps)', run: benchRemoteReads },
   { title: 'Job spool: ingest vs direct logging (500,000 points)', run: benchSpool },
+  { title: 'Slurm jobs: latency and a 32-trial sweep (real one-node cluster)', run: benchSlurmJobs },
   { title: 'System metrics: the sampler\'s own cost', run: benchSystemMetrics },
 ];
