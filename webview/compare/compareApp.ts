@@ -8,12 +8,13 @@ import { ImportanceView } from './importanceView';
 import { LegendView } from './legendView';
 import { ParallelView } from './parallelView';
 import { ScatterView } from './scatterView';
+import { SlicesView } from './slicesView';
 import { TableView } from './tableView';
 import type { Theme } from './theme';
 import { readTheme, runColor } from './theme';
 import { splitChartKeys, systemXAxis } from '../../src/views/compare/systemCurves';
 
-type SectionId = 'curves' | 'system' | 'table' | 'plots' | 'classification' | 'importances';
+type SectionId = 'curves' | 'system' | 'table' | 'plots' | 'classification' | 'importances' | 'slices';
 
 export interface AppIo {
   readonly post: (m: PageToHost) => void;
@@ -22,7 +23,7 @@ export interface AppIo {
 
 /**
  * The compare page: one legend, then collapsible sections (curves, table,
- * scatter + parallel coordinates, confusion matrices, importances). Owns the
+ * scatter + parallel coordinates, confusion matrices, importances, slices). Owns the
  * UI state and hands each view what it needs through small host objects.
  */
 export class CompareApp {
@@ -41,6 +42,7 @@ export class CompareApp {
   private readonly parallel: ParallelView;
   private readonly confusion: ConfusionView;
   private readonly importances: ImportanceView;
+  private readonly slices: SlicesView;
   private readonly sections = new Map<SectionId, HTMLElement>();
 
   constructor(
@@ -80,6 +82,7 @@ export class CompareApp {
     this.parallel = new ParallelView(base);
     this.confusion = new ConfusionView(base);
     this.importances = new ImportanceView(base);
+    this.slices = new SlicesView(base);
     const plots = h('div', { className: 'plots' }, this.scatter.element, this.parallel.element);
     replaceChildren(
       root,
@@ -92,6 +95,7 @@ export class CompareApp {
       this.section('plots', 'Param vs metric', plots),
       this.section('classification', 'Confusion matrices', this.confusion.element),
       this.section('importances', 'Feature importances', this.importances.element),
+      this.section('slices', 'Slices', this.slices.element),
     );
     root.removeAttribute('aria-busy');
     this.watchTheme();
@@ -172,6 +176,8 @@ export class CompareApp {
     this.confusion.setData(data);
     this.show('importances', data.featureImportances.length > 0);
     if (data.featureImportances.length) this.importances.setData(data);
+    this.show('slices', data.slices.length > 0);
+    this.slices.setData(data);
   }
 
   private show(id: SectionId, visible: boolean): void {
