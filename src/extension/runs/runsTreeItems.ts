@@ -7,6 +7,7 @@ import { GROUP_LABELS, type RemoteNode, type RunGroup, type RunsNode } from '../
 import { RUNS_VIEW_COMMANDS } from '../../views/commands/commandIds';
 import { clusterRunTooltip, isLiveClusterRun } from '../../views/compute/clusterRunText';
 import { systemSummaryLine } from '../../views/system/systemSummary';
+import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 
 /** What the provider holds about a node when VS Code asks for its item (read through the run source). */
 export interface ItemContext {
@@ -85,7 +86,9 @@ function groupCount(group: RunGroup, ctx: ItemContext): number | string | undefi
     case 'params':
       return ctx.row ? Object.keys(ctx.row.params).length : undefined;
     case 'metrics':
-      return d?.metrics.length;
+      return d?.metrics.filter((m) => !isSystemMetric(m.key)).length;
+    case 'system':
+      return d?.metrics.filter((m) => isSystemMetric(m.key)).length;
     case 'artifacts':
       return d?.artifacts.length;
     case 'inputs':

@@ -3,6 +3,7 @@ import type { RunDetails, RunSource, SourceExperiment, SourceRunRow } from '../.
 import type { FolderStore, FolderStoreChange, WorkspaceStores } from '../store/workspaceStores';
 import type { RunsViewState } from './runsViewState';
 import type { RunsNode, RunGroup } from '../../views/runs/runsNodes';
+import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 import { isRemoteNode } from '../../views/runs/runsNodes';
 import { runIdsFilter, viewFilterText, viewSortText } from '../../views/runs/runsQueries';
 import { buildTreeItem } from './runsTreeItems';
@@ -202,13 +203,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private async runGroups(folderKey: string, runId: string): Promise<RunsNode[]> {
     const source = this.sourceOf(folderKey);
     if (!source) return [];
-    const [kids] = await Promise.all([source.searchRuns({ parentId: runId, limit: this.options.pageSize() }), this.readDetails(source, runId)]);
+    const [kids, details] = await Promise.all([source.searchRuns({ parentId: runId, limit: this.options.pageSize() }), this.readDetails(source, runId)]);
     const groups: RunGroup[] = [];
     if (kids.rows.length > 0) {
       groups.push('children');
       this.childCounts.set(runId, `${kids.rows.length}${kids.nextPageToken ? '+' : ''}`);
     } else this.childCounts.delete(runId);
-    groups.push('params', 'metrics', 'artifacts', 'inputs');
+    groups.push('params', 'metrics');
+    if (details.metrics.some((m) => isSystemMetric(m.key))) groups.push('system');
+    groups.push('artifacts', 'inputs');
     return groups.map((group) => this.node({ kind: 'group', id: `${folderKey}|group|${runId}|${group}`, folderKey, runId, group }));
   }
 
@@ -230,7 +233,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       case 'params':
         return Object.entries(d.run.params).map(([key, value]) => ({ kind: 'param', id: `${base}|${key}`, folderKey, runId, key, value }));
       case 'metrics':
-        return d.metrics.map((m) => ({ kind: 'metric', id: `${base}|${m.key}`, folderKey, runId, key: m.key }));
+      case 'system':
+        // The run's own metrics and the sampled system ones, each in its group.
+        return d.metrics.filter((m) => isSystemMetric(m.key) === (group === 'system')).map((m) => ({ kind: 'metric', id: `${base}|${m.key}`, folderKey, runId, key: m.key }));
       case 'artifacts':
         return d.artifacts.map((a) => ({ kind: 'artifact', id: `${base}|${a.path}`, folderKey, runId, path: a.path, sha256: a.sha256 ?? '', size: a.size ?? 0, artifactKind: a.kind }));
       case 'inputs':

@@ -25,12 +25,14 @@ export type RemoteNode =
 
 export type RemoteGroup = 'children' | 'params' | 'metrics' | 'artifacts';
 
-export type RunGroup = 'children' | 'params' | 'metrics' | 'artifacts' | 'inputs';
+/** `system`: the sampled system metrics (`system/…`), apart from the run's own `metrics`; shown only when the run has them. */
+export type RunGroup = 'children' | 'params' | 'metrics' | 'system' | 'artifacts' | 'inputs';
 
 export const GROUP_LABELS: Readonly<Record<RunGroup, { readonly label: string; readonly icon: string }>> = {
   children: { label: 'Trials', icon: 'type-hierarchy-sub' },
   params: { label: 'Params', icon: 'symbol-parameter' },
   metrics: { label: 'Metrics', icon: 'graph-line' },
+  system: { label: 'System', icon: 'pulse' },
   artifacts: { label: 'Artifacts', icon: 'package' },
   inputs: { label: 'Inputs', icon: 'database' },
 };

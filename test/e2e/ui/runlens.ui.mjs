@@ -125,9 +125,10 @@ export const tests = {
       const i = rows.findIndex((r) => r.level === 2 && r.label === name);
       const kids = [];
       for (let j = i + 1; j < rows.length && rows[j].level > 2; j++) if (rows[j].level === 3) kids.push(rows[j]);
-      return kids.length >= 4 ? kids : false;
+      return kids.length >= 5 ? kids : false;
     });
-    assert.deepEqual(children.map((c) => c.label), ['Params', 'Metrics', 'Artifacts', 'Inputs']);
+    // System: the CPU, memory and disk the training sampled (#19), apart from the run's own metrics
+    assert.deepEqual(children.map((c) => c.label), ['Params', 'Metrics', 'System', 'Artifacts', 'Inputs']);
     for (const c of children) assert.match(c.description, /^[1-9]\d*$/, `${c.label} counts its entries: ${JSON.stringify(c)}`);
     // Metrics opens by itself; its leaves carry the latest value
     const metric = treeRow(page, /^test_accuracy/, { view: 'Runs' });
