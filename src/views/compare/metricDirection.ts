@@ -4,6 +4,8 @@ import type { MetricDirection } from '../../protocol/compare';
 const LOWER = new Set([
   'loss', 'mse', 'rmse', 'mae', 'mape', 'smape', 'msle', 'rmsle', 'error', 'err', 'errors', 'logloss', 'nll',
   'perplexity', 'ppl', 'wer', 'cer', 'brier', 'hinge', 'deviance', 'regret', 'latency', 'fpr', 'fnr',
+  // Disparities between groups (slice_sex_accuracy_gap, …_demographic_parity_difference): smaller is fairer.
+  'gap', 'difference', 'disparity',
 ]);
 const HIGHER = new Set([
   'accuracy', 'acc', 'f1', 'f1score', 'precision', 'recall', 'r2', 'auc', 'roc', 'rocauc', 'pr', 'ap', 'map',

@@ -41,6 +41,9 @@ test('metric direction: higher for scores, lower for losses and errors', () => {
     assert.equal(metricDirection(k), 'min', k);
   }
   assert.equal(metricDirection('neg_mean_squared_error'), 'max', 'scikit-learn scorers negate errors');
+  for (const k of ['slice_sex_accuracy_gap', 'slice_age_demographic_parity_difference', 'slice_sex_equalized_odds_difference']) {
+    assert.equal(metricDirection(k), 'min', `${k}: a gap between groups is better small`);
+  }
   assert.equal(metricDirection('epoch'), undefined);
   assert.equal(metricDirection('lossless_ratio'), undefined, 'whole words only');
 });
