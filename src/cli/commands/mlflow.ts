@@ -4,6 +4,7 @@ import { exportMlflow } from '../../mlflow/exporter';
 import { importMlflow, openMlflowSource } from '../../mlflow/importer';
 import { createTrackingServer } from '../../mlflow/trackingServer';
 import { CliError, type CliContext, type Command } from '../context';
+import { plural } from '../../core/util/plural';
 
 /** At most one progress line per this interval when stderr is not a terminal (CI logs). */
 const PROGRESS_EVERY_MS = 2000;
@@ -24,10 +25,6 @@ function progress(ctx: CliContext): { update: (line: string, last: boolean) => v
       }
     },
   };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** `runlens import mlflow <mlruns-dir | mlflow.db> [--include-deleted] [--json]` */

@@ -13,8 +13,8 @@ import { pullRuns } from '../../tracking/pull/pullRuns';
 import type { PullSummary, RunProgress } from '../../tracking/pull/pullTypes';
 import { CliError, type Command } from '../context';
 import { serverUriOf } from './push';
+import { plural } from '../../core/util/plural';
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function progressLine(p: RunProgress): string {
   const what = p.outcome === 'failed'

@@ -4,6 +4,7 @@
  */
 import type { DatasetFileInfo, DatasetRunUse, DatasetVersionInfo } from '../../datasets/datasetCatalog';
 import { relativeTime } from '../runPresentation';
+import { plural } from '../../core/util/plural';
 
 export type DatasetsNode =
   | { readonly kind: 'folder'; readonly id: string; readonly folderKey: string; readonly name: string }
@@ -29,10 +30,6 @@ export function versionRef(fingerprint: string): string {
 
 export function shortFingerprint(fingerprint: string): string {
   return fingerprint.replace(/^sha256:/, '').slice(0, 8);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** "150×5" (rows × columns), or "" when the shape was not recorded. */

@@ -4,10 +4,7 @@
  */
 import type { PullSummary } from '../../tracking/pull/pullTypes';
 import type { PushSummary } from '../../tracking/push/pushTypes';
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+import { plural } from '../../core/util/plural';
 
 /** One line for the notification: what the pull did (as `runlens pull` says it). */
 export function pullSummaryText(s: PullSummary, server: string): string {
