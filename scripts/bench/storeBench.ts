@@ -100,7 +100,7 @@ export function benchLogMetrics(keys: number, total: number, batch: number, reps
 /** The three filter shapes of issue #17, plus a sort by a numeric param; medians of 5 (3 for the sort). */
 interface ListRunsTimes {
   readonly runs: number;
-  /** Writing the runs (one transaction per 10,000), wall ms. */
+  /** Writing the runs (one transaction, prepared statements), wall ms. */
   readonly write: number;
   readonly filtered: number;
   readonly filteredLimit: number;
@@ -109,25 +109,66 @@ interface ListRunsTimes {
   readonly matched: number;
 }
 
+/**
+ * Writes the bench's runs straight into a store's tables, in one transaction
+ * of a few INSERT … SELECT statements that generate the rows inside SQLite.
+ * The rows are those createRun, logParams and logMetrics write for the same
+ * runs (a finished run, 20 params with their numeric copies, 10 one-point
+ * series with their summaries; checked against the API's rows for 50 runs);
+ * through those calls the 100k runs took 435 s (BENCHMARKS.md, 2026-12-07),
+ * per-call and per-row overhead that is not what this section measures. Run
+ * ids are 32 random lowercase hex characters, as newRunId makes them.
+ */
+export function writeBenchRuns(dbFile: string, runs: number, now: number): void {
+  const db = new Database(dbFile);
+  try {
+    // The whole store fits in the cache (~6 KB a run), so random run ids insert into cached pages.
+    db.pragma(`cache_size = ${-Math.max(2000, runs * 8)}`);
+    // The rows are right by construction, so no per-row foreign-key probes; the secondary indexes are
+    // dropped and built again at the end from their own CREATE text (one sort instead of millions of
+    // random inserts): the store ends up as the API leaves it.
+    db.pragma('foreign_keys = OFF');
+    // A fresh store: a rollback journal holds only its few first pages, where WAL would write every page twice.
+    db.pragma('journal_mode = DELETE');
+    db.pragma('synchronous = OFF');
+    const indexes = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('runs', 'params', 'metric_series')")
+      .all() as { name: string; sql: string }[];
+    db.transaction(() => {
+      for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
+      const experiment = db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)');
+      for (let e = 0; e < 5; e++) experiment.run(`exp${e}`, now);
+      db.exec('CREATE TEMP TABLE bench_runs (i INTEGER PRIMARY KEY, id TEXT NOT NULL)');
+      db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+        INSERT INTO bench_runs SELECT i, lower(hex(randomblob(16))) FROM n`).run(runs);
+      db.prepare(`INSERT INTO runs (id, experiment_id, name, status, created_at)
+        SELECT b.id, (SELECT id FROM experiments WHERE name = 'exp' || (b.i % 5)), 'run-' || b.i, 'finished', ? FROM bench_runs b ORDER BY b.i`).run(now);
+      db.exec(`INSERT INTO params (run_id, key, value, num)
+        SELECT id, 'model', CASE i % 4 WHEN 0 THEN 'tree' WHEN 1 THEN 'mlp' WHEN 2 THEN 'linear' ELSE 'knn' END, NULL FROM bench_runs ORDER BY i`);
+      db.exec(`WITH RECURSIVE k(p) AS (SELECT 1 UNION ALL SELECT p + 1 FROM k WHERE p < 19)
+        INSERT INTO params (run_id, key, value, num)
+        SELECT b.id, 'p' || k.p, CAST((b.i * k.p) % 97 AS TEXT), (b.i * k.p) % 97 FROM bench_runs b CROSS JOIN k ORDER BY b.i, k.p`);
+      db.prepare(`WITH RECURSIVE k(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM k WHERE m < 9),
+          v AS (SELECT b.i, b.id, k.m, ((b.i * 7 + k.m * 13) % 1000) / 1000.0 AS v FROM bench_runs b CROSS JOIN k)
+        INSERT INTO metric_series (run_id, key, count, latest, latest_step, latest_ts, min, max)
+        SELECT id, 'm' || m, 1, v, 0, ?, v, v FROM v ORDER BY i, m`).run(now);
+      db.prepare('INSERT INTO metric_points (series_id, step, seq, timestamp, value) SELECT id, 0, 0, ?, latest FROM metric_series ORDER BY id').run(now);
+      db.exec('DROP TABLE bench_runs');
+      for (const ix of indexes) db.exec(ix.sql);
+    }).immediate();
+    db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
+}
+
 function benchListRuns(runs: number): ListRunsTimes {
   const dir = tempDir();
   try {
-    const store = RunStore.open(dir, { now: () => 1_700_000_000_000, staleAfterMs: Number.MAX_SAFE_INTEGER });
-    const write = timed(() => {
-      for (let start = 0; start < runs; start += 10_000) {
-        store.transaction(() => {
-          for (let i = start; i < Math.min(runs, start + 10_000); i++) {
-            const run = store.createRun({ experiment: `exp${i % 5}`, name: `run-${i}`, status: 'finished' });
-            const params: Record<string, string | number> = { model: ['tree', 'mlp', 'linear', 'knn'][i % 4] };
-            for (let p = 1; p < 20; p++) params[`p${p}`] = (i * p) % 97;
-            store.logParams(run.id, params);
-            const pts: MetricPoint[] = [];
-            for (let m = 0; m < 10; m++) pts.push({ key: `m${m}`, value: ((i * 7 + m * 13) % 1000) / 1000, step: 0 });
-            store.logMetrics(run.id, pts);
-          }
-        });
-      }
-    });
+    const now = 1_700_000_000_000;
+    RunStore.open(dir, { now: () => now }).close();
+    const write = timed(() => writeBenchRuns(path.join(dir, 'store.db'), runs, now));
+    const store = RunStore.open(dir, { now: () => now, staleAfterMs: Number.MAX_SAFE_INTEGER });
     const filter = "metrics.m1 > 0.9 and params.model = 'tree' and params.p3 >= 10";
     let matched = 0;
     const filtered = median([0, 1, 2, 3, 4].map(() => timed(() => { matched = store.listRuns({ filter }).length; })));

@@ -146,3 +146,14 @@ export const v7: Migration = (db) => {
     CREATE INDEX metric_series_by_latest ON metric_series(key, latest, run_id);
   `);
 };
+
+/**
+ * Schema 8: a limited page of runs in the default order (newest first, ties
+ * by id) walks this index and stops when the page is full; runs_by_created
+ * alone left the id tie-break to a sort of every run sharing a created_at.
+ */
+export const v8: Migration = (db) => {
+  db.exec(`
+    CREATE INDEX runs_by_created_id ON runs(created_at DESC, id);
+  `);
+};

@@ -6,7 +6,8 @@ import type { FilterOptions } from './filterToSql';
 import { filterToSql } from './filterToSql';
 import type { RunDbRow } from './runRepo';
 import { RUN_SELECT, toRunRecord } from './runRepo';
-import { sortToSql } from './sortToSql';
+import type { DrivingKey, SortSql } from './sortToSql';
+import { TABLES, sortToSql } from './sortToSql';
 import type { Lifecycle, RunRow } from './types';
 
 export interface ListRunsQuery {
@@ -79,58 +80,128 @@ function objectsByRun(sql: Sql, select: string, ids: string, extra?: string): Ma
 }
 
 /**
- * The statements selecting the ids of a page of runs, in order (exported for
- * the query-plan tests): run one after the other until `want` ids are there,
- * then drop the first `skip`. Chosen for 100,000-run stores (BENCHMARKS.md):
- * - a limit and a metric as first sort key: the runs are walked in the order
- *   of metric_series_by_latest, each probed against the filter, until the
- *   page is full; runs lacking the metric (or NaN) follow, as NULLS LAST.
- *   Fast while matches are common (the Runs view's usual case); a filter
- *   matching almost nothing walks every run of the metric (measured in the bench);
- * - otherwise the filter's first AND term is an index-built set that drives
- *   and the other terms probe its runs, then the matches are sorted (a walk
- *   in created order would probe every run when few match).
+ * How many runs the bounded walk of a limited page in the default order may
+ * visit: enough for a filter matching one run in 20 to fill the page; a
+ * rarer filter leaves the page to the set plan after at most this many cheap
+ * probes (issue #17: the or + not shape).
  */
-export function pageQuery(q: ListRunsQuery, now: number): { parts: WhereSql[]; want: number; skip: number } {
+export function walkBudget(want: number): number {
+  return Math.max(5_000, 20 * want);
+}
+
+/**
+ * The bounded walk: `sql` binds the last run of the window (its created_at
+ * twice, then its id) before `params`; {@link WALK_BOUNDARY} finds that run.
+ */
+export interface WalkSql extends WhereSql {
+  readonly budget: number;
+  readonly want: number;
+  readonly skip: number;
+}
+
+/** The budget-th run in the default order (bind budget - 1): where a bounded walk stops; none when the store is smaller. */
+export const WALK_BOUNDARY = 'SELECT created_at, id FROM runs INDEXED BY runs_by_created_id ORDER BY created_at DESC, id LIMIT 1 OFFSET ?';
+
+/** The statements of one page of run ids (exported for the query-plan tests). */
+export interface PageQuery {
+  /**
+   * A first try: the runs in the default order, at most {@link walkBudget} of
+   * them, each probed against the filter. When it yields `want` ids they are
+   * the page (after dropping `skip`); otherwise `parts` make it.
+   */
+  readonly walk?: WalkSql;
+  /** Run one after the other until `want` ids are there (each asked only for the ids still missing), then drop `skip`. */
+  readonly parts: readonly WhereSql[];
+  readonly want: number;
+  readonly skip: number;
+}
+
+/**
+ * The statements selecting the ids of a page of runs, in order. Chosen for
+ * 100,000-run stores (BENCHMARKS.md):
+ * - a limit and a metric, param or tag as first sort key: the runs are
+ *   walked in the order of that key's index (metric_series_by_latest;
+ *   params_by_num then params_by_value for values that are not numbers),
+ *   each probed against the filter, until the page is full; runs lacking the
+ *   key (or a NaN metric) follow, as NULLS LAST. Fast while matches are
+ *   common (the Runs view's usual case); a filter matching almost nothing
+ *   walks every run of the key (measured in the bench);
+ * - a limit and the default order (newest first): a bounded walk of
+ *   runs_by_created_id with probes, then, if that did not fill the page,
+ *   the set plan;
+ * - otherwise (the set plan) the filter's first AND term is an index-built
+ *   set that drives and the other terms probe its runs, then the matches
+ *   are sorted (a walk in created order would probe every run when few match).
+ */
+export function pageQuery(q: ListRunsQuery, now: number): PageQuery {
   const limit = q.limit === undefined ? -1 : Math.max(0, Math.floor(q.limit));
   const offset = Math.max(0, Math.floor(q.offset ?? 0));
   const sortText = typeof q.sort === 'string' ? q.sort : '';
-  const sort = sortToSql(typeof q.sort === 'string' ? parseSort(q.sort) : (q.sort ?? []), { text: sortText, now, drive: limit >= 0 });
-  const w = where(q, now, sort.driving ? 'probes' : 'leadSet');
-  if (!sort.driving) {
-    return {
-      parts: [{
-        sql: `SELECT r.id FROM runs r ${sort.joins} ${w.sql} ORDER BY ${sort.orderBy} LIMIT ? OFFSET ?`,
-        params: [...sort.joinParams, ...w.params, ...sort.orderParams, limit, offset],
-      }],
-      want: limit,
-      skip: 0,
-    };
-  }
+  const keys = typeof q.sort === 'string' ? parseSort(q.sort) : (q.sort ?? []);
+  const sort = sortToSql(keys, { text: sortText, now, drive: limit >= 0 });
+  if (sort.driving) return keyedWalk(q, now, sort, sort.driving, limit + offset, offset);
+  const w = where(q, now, 'leadSet');
+  const setPlan = {
+    sql: `SELECT r.id FROM runs r ${sort.joins} ${w.sql} ORDER BY ${sort.orderBy} LIMIT ? OFFSET ?`,
+    params: [...sort.joinParams, ...w.params, ...sort.orderParams, limit, offset],
+  };
+  if (limit < 0 || keys.length > 0) return { parts: [setPlan], want: limit, skip: 0 };
   const want = limit + offset;
-  const dir = sort.driving.descending ? 'DESC' : 'ASC';
-  const key = sort.driving.key;
+  const probes = where(q, now, 'probes');
   return {
-    parts: [
-      {
-        // CROSS JOIN keeps metric_series outermost, so its index order is the walk order.
-        sql: `SELECT r.id FROM metric_series sk0 CROSS JOIN runs r ON r.id = sk0.run_id ${sort.joins}
-          WHERE sk0.key = ? AND sk0.latest IS NOT NULL ${andWhere(w)} ORDER BY sk0.latest ${dir}, ${sort.orderBy} LIMIT ?`,
-        params: [...sort.joinParams, key, ...w.params, ...sort.orderParams, want],
-      },
-      {
-        sql: `SELECT r.id FROM runs r LEFT JOIN metric_series sk0 ON sk0.run_id = r.id AND sk0.key = ? ${sort.joins}
-          WHERE sk0.latest IS NULL ${andWhere(w)} ORDER BY ${sort.orderBy} LIMIT ?`,
-        params: [key, ...sort.joinParams, ...w.params, ...sort.orderParams],
-      },
-    ],
-    want,
-    skip: offset,
+    walk: {
+      // INDEXED BY: an experiment's equality must not tempt the planner off the ordered walk.
+      sql: `SELECT r.id FROM runs r INDEXED BY runs_by_created_id
+        WHERE r.created_at >= ? AND (r.created_at > ? OR r.id <= ?) ${andWhere(probes)} ORDER BY r.created_at DESC, r.id LIMIT ?`,
+      params: [...probes.params, want],
+      budget: walkBudget(want),
+      want,
+      skip: offset,
+    },
+    parts: [setPlan],
+    want: limit,
+    skip: 0,
   };
 }
 
-/** Runs the page statements: each next one asked only for the ids still missing. */
-function pageIds(sql: Sql, page: ReturnType<typeof pageQuery>): string[] {
+/** The page of a limited sort whose first key is a metric, param or tag: walks of that key's index, then the runs lacking it. */
+function keyedWalk(q: ListRunsQuery, now: number, sort: SortSql, driving: DrivingKey, want: number, skip: number): PageQuery {
+  const w = where(q, now, 'probes');
+  const dir = driving.descending ? 'DESC' : 'ASC';
+  const table = TABLES[driving.entity];
+  const rest = { joins: sort.joins, params: [...sort.joinParams], orderBy: sort.orderBy };
+  // CROSS JOIN keeps the key's table outermost, so its index order is the walk order.
+  const walk = (cond: string, order: string): WhereSql => ({
+    sql: `SELECT r.id FROM ${table} sk0 CROSS JOIN runs r ON r.id = sk0.run_id ${rest.joins}
+      WHERE sk0.key = ? AND ${cond} ${andWhere(w)} ORDER BY ${order}, ${rest.orderBy} LIMIT ?`,
+    params: [...rest.params, driving.key, ...w.params, ...sort.orderParams],
+  });
+  const present =
+    driving.entity === 'metrics'
+      ? [walk('sk0.latest IS NOT NULL', `sk0.latest ${dir}`)]
+      : [walk('sk0.num IS NOT NULL', `sk0.num ${dir}, sk0.value ${dir}`), walk('sk0.num IS NULL', `sk0.value ${dir}`)];
+  // Runs lacking the key; for a metric also a series with no point or a NaN latest (NaN sorts as missing).
+  const lacking = driving.entity === 'metrics' ? 'sk0.latest IS NULL' : 'sk0.run_id IS NULL';
+  const missing: WhereSql = {
+    sql: `SELECT r.id FROM runs r LEFT JOIN ${table} sk0 ON sk0.run_id = r.id AND sk0.key = ? ${rest.joins}
+      WHERE ${lacking} ${andWhere(w)} ORDER BY ${rest.orderBy} LIMIT ?`,
+    params: [driving.key, ...rest.params, ...w.params, ...sort.orderParams],
+  };
+  // The first statement gets its limit here; pageIds appends the missing count to the others.
+  const [first, ...others] = [...present, missing];
+  return { parts: [{ sql: first.sql, params: [...first.params, want] }, ...others], want, skip };
+}
+
+/** Runs the page statements: the bounded walk, else each next part asked only for the ids still missing. */
+function pageIds(sql: Sql, page: PageQuery): string[] {
+  if (page.walk) {
+    const { walk } = page;
+    const last = sql.stmt(WALK_BOUNDARY).raw(true).get(walk.budget - 1) as [number, string] | undefined;
+    // No such run: the walk covers the whole store, so its ids are the page even when short.
+    const bound = last ? [last[0], last[0], last[1]] : [-Infinity, -Infinity, ''];
+    const ids = sql.stmt(walk.sql).pluck(true).all(...bound, ...walk.params) as string[];
+    if (ids.length >= walk.want || !last) return ids.slice(walk.skip);
+  }
   if (page.want < 0 || page.parts.length === 1) return sql.stmt(page.parts[0].sql).pluck(true).all(...page.parts[0].params) as string[];
   const ids: string[] = [];
   for (const [i, part] of page.parts.entries()) {

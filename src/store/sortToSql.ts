@@ -11,13 +11,21 @@ export interface SortSql {
   readonly orderBy: string;
   readonly orderParams: unknown[];
   /**
-   * With `drive`, a first sort key on a metric is left out of joins/orderBy
-   * and returned here: the caller walks metric_series_by_latest in its order.
+   * With `drive`, a first sort key on a metric, param or tag is left out of
+   * joins/orderBy and returned here: the caller walks that key's index in its
+   * order (metric_series_by_latest, params_by_num / tags_by_num, …_by_value).
    */
-  readonly driving?: { readonly key: string; readonly descending: boolean };
+  readonly driving?: DrivingKey;
 }
 
-const TABLES = { metrics: 'metric_series', params: 'params', tags: 'tags' } as const;
+/** The first sort key, when it is a metric, param or tag a page walks in index order. */
+export interface DrivingKey {
+  readonly entity: 'metrics' | 'params' | 'tags';
+  readonly key: string;
+  readonly descending: boolean;
+}
+
+export const TABLES = { metrics: 'metric_series', params: 'params', tags: 'tags' } as const;
 
 /**
  * Compiles sort keys. Runs lacking a key sort last in either direction
@@ -32,7 +40,10 @@ export function sortToSql(keys: readonly SortKey[], opts: { text?: string; now?:
   const terms: string[] = [];
   const orderParams: unknown[] = [];
   const first = keys[0]?.field;
-  const driving = opts.drive && first?.entity === 'metrics' ? { key: first.key, descending: keys[0].descending } : undefined;
+  const driving: DrivingKey | undefined =
+    opts.drive && first && first.entity !== 'attributes' && first.entity !== 'datasets'
+      ? { entity: first.entity, key: first.key, descending: keys[0].descending }
+      : undefined;
   keys.forEach((k, i) => {
     if (i === 0 && driving) return;
     const dir = k.descending ? 'DESC' : 'ASC';
