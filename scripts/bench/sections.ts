@@ -14,11 +14,13 @@ import { benchRemoteReads, benchTeam } from './teamBench';
 import { benchSpool } from './spoolBench';
 import { benchSlurmJobs } from './slurmJobBench';
 import { benchSystemMetrics } from './systemMetricsBench';
+import { benchParquet } from './parquetBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
   { title: 'Store (better-sqlite3)', run: benchStore },
   { title: 'CSV reading', run: benchData },
+  { title: 'Parquet reading (1,000,000 × 20, snappy)', run: benchParquet },
   { title: 'Model fitting vs scikit-learn', run: benchModels },
   { title: 'MLP training vs scikit-learn', run: benchMlp },
   { title: 'Sweeps (16 trials, 2 cores)', run: benchSweep },
