@@ -49,6 +49,14 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     ],
   },
   show: { args: '<run>', about: 'a run\'s params, metrics, artifacts, datasets and git commit; <run> is an id, unique id prefix or name', flags: [JSON_FLAG, SERVER_FLAG] },
+  report: {
+    args: '<run> [<run>...]', about: 'a report to share: runs, differing params, metrics with the best marked, curves, confusion matrix, importances, slices, data and git commit',
+    flags: [
+      { flag: '--format md|html', about: 'Markdown (charts as SVG files beside it) or one self-contained HTML file (default: from --out, else md)' },
+      { flag: '--out FILE', about: 'write the report here (default: stdout, Markdown without charts)' },
+      SERVER_FLAG,
+    ],
+  },
   compare: {
     args: '<run> <run>...', about: 'params and metrics of runs side by side',
     flags: [{ flag: '--only-changed', about: 'only the rows that differ between the runs' }, JSON_FLAG, SERVER_FLAG],

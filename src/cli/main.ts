@@ -10,6 +10,7 @@ import { trainCommand } from './commands/train';
 import { sweepCommand } from './commands/sweep';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
+import { reportCommand } from './commands/report';
 import { compareCommand } from './commands/compare';
 import { metricsCommand } from './commands/metrics';
 import { deleteCommand, gcCommand, experimentsCommand } from './commands/manage';
@@ -38,6 +39,7 @@ const RUNNERS: Record<string, Pick<CommandEntry, 'run' | 'createsStore'>> = {
   sweep: { run: sweepCommand, createsStore: true },
   runs: { run: runsCommand },
   show: { run: showCommand },
+  report: { run: reportCommand },
   compare: { run: compareCommand },
   metrics: { run: metricsCommand },
   experiments: { run: experimentsCommand },
