@@ -77,7 +77,7 @@ export async function runOnCluster(ctx: CliContext, o: ClusterTrainOptions): Pro
   }
   ctx.err(`submitted ${label} as Slurm job ${submitted.jobId} (${where}); waiting for it (Ctrl-C cancels the job)\n`);
   const { run, interrupted } = await watchClusterRun(ctx, store, { runId: submitted.rootRunId, logs: logsOf(store, submitted), cancelOnInterrupt: true });
-  if (submitted.kind === 'sweep') return endOfSweep(ctx, store, submitted, o.json, run.status);
+  if (submitted.kind === 'sweep') return endOfSweep(ctx, store, submitted, o.json, run.status, o.gate);
   const metrics = Object.fromEntries(store.getMetricSummaries(run.id).map((m) => [m.key, m.latest]));
   if (o.json) {
     ctx.out(JSON.stringify({ id: run.id, name: run.name, experiment: run.experiment, status: run.status, job: submitted.jobId, params: store.getParams(run.id), metrics, ...(run.error ? { error: run.error } : {}) }) + '\n');
@@ -105,12 +105,14 @@ function logsOf(store: RunStore, s: SubmitResult): { name: string; file: string;
 }
 
 /** The sweep's table, from the summary sync saved on the parent (as a local sweep prints it). */
-function endOfSweep(ctx: CliContext, store: RunStore, s: SubmitResult, json: boolean, status: string): number {
+function endOfSweep(ctx: CliContext, store: RunStore, s: SubmitResult, json: boolean, status: string, gateText: string | undefined): number {
   const parent = store.getRun(s.rootRunId);
   const artifact = store.listArtifacts(parent.id).find((a) => a.path === 'sweep_summary.json');
+  let bestId: string | undefined;
   if (artifact) {
     const summary = JSON.parse(readFileSync(store.artifactPath(artifact.sha256), 'utf8')) as SweepSummary;
     const best = summary.trials.find((t) => t.id === summary.best);
+    bestId = best?.id;
     const outcome = {
       sweepId: parent.id, sweepName: parent.name, experiment: parent.experiment, status: parent.status as 'finished' | 'failed' | 'killed',
       metric: summary.metric, goal: summary.goal, trials: summary.trials, params: summary.params,
@@ -118,7 +120,17 @@ function endOfSweep(ctx: CliContext, store: RunStore, s: SubmitResult, json: boo
     };
     ctx.out(json ? JSON.stringify({ ...sweepJson(outcome), job: s.jobId }) + '\n' : sweepTable(outcome));
   }
-  if (status === 'finished') return 0;
+  if (status === 'finished') {
+    if (!gateText) return 0;
+    // As a local sweep: the gate holds on the best trial.
+    if (!bestId) {
+      ctx.err(`gate failed: no trial has the sweep's metric (gate: ${gateText})\n`);
+      return 1;
+    }
+    const verdict = checkGate(store, bestId, parseFilter(gateText), gateText);
+    ctx.err(`gate ${verdict.passed ? 'passed' : 'failed'} on the best trial: ${verdict.reason}\n`);
+    return verdict.passed ? 0 : 1;
+  }
   if (status === 'queued' || status === 'running') {
     ctx.err(`stopped waiting: the sweep still runs on Slurm (job ${s.jobId}): runlens jobs\n`);
     return 130;

@@ -99,6 +99,58 @@ describe('runlens on Slurm', () => {
     assert.match(stdout, /run watched \([0-9a-f]{32}\) finished on Slurm job \d+\n[\s\S]*test_accuracy\s+0\.9000/);
   });
 
+  test('Ctrl-C during train --on --wait cancels the job: the run killed, exit 130', async (t) => {
+    if (skip) return t.skip(skip);
+    ws.write('hold.py', 'import time\nprint("holding", flush=True)\nwhile True:\n    time.sleep(0.1)\n');
+    ws.write('hold.train.yaml', 'experiment: hold\ncommand: [/usr/bin/python3, hold.py]\n');
+    const child = spawnCli(ws.dir, ['train', 'hold.train.yaml', '--on', 'cluster', '--wait', '--name', 'interrupted'], { PATH: slurm!.env.PATH });
+    let stderr = '';
+    let sent = false;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      const id = /as Slurm job (\d+)/.exec(stderr)?.[1];
+      if (id && !submitted.includes(id)) submitted.push(id);
+      // The script's own line came back through the job's output: it runs on the node.
+      if (!sent && /holding/.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /cancelling Slurm job \d+/);
+    const store = storeOf();
+    try {
+      assert.equal(store.getRun('interrupted').status, 'killed');
+      assert.equal(store.getTags(store.getRun('interrupted').id)['slurm.state'], 'CANCELLED');
+    } finally {
+      store.close();
+    }
+  });
+
+  test('runlens cancel on a local running run stops its process; its trainer records it killed', async () => {
+    ws.write('spin.py', 'import time\nprint("spinning", flush=True)\nwhile True:\n    time.sleep(0.1)\n');
+    ws.write('spin.train.yaml', 'experiment: spin\ncommand: [/usr/bin/python3, spin.py]\n');
+    const child = spawnCli(ws.dir, ['train', 'spin.train.yaml', '--name', 'local-spin']);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!/spinning/.test(stderr)) {
+      if (child.exitCode !== null) throw new Error(`train ended first: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const r = runCli(ws.dir, ['cancel', 'local-spin']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /sent SIGTERM to process \d+ of local-spin/);
+    assert.equal(await exited, 130, stderr);
+    const store = storeOf();
+    try {
+      assert.equal(store.getRun('local-spin').status, 'killed');
+    } finally {
+      store.close();
+    }
+  });
+
   test('no Slurm on PATH: one line saying where to run it, and the run is not left queued', () => {
     // A PATH with nothing on it: the CLI itself runs by its absolute node path.
     const emptyBin = path.join(ws.dir, 'empty-bin');
