@@ -158,6 +158,11 @@ export const tests = {
     assert.deepEqual((await model.allInnerTexts()).map((t) => t.trim()), ['decision_tree', 'decision_tree']);
     const acc = table.locator('tr[data-group="metric"][data-key="test_accuracy"] td');
     assert.equal(await acc.count(), 2);
+    // the System section (#19): the memory each training's worker held, sampled at its start and end, against time
+    const memory = frame.locator('[data-section="system"] .chart-card[data-key="system/process_memory_usage_megabytes"]');
+    await until('the system memory chart', async () => (await memory.count()) === 1);
+    assert.equal(await frame.locator('[data-section="curves"] .chart-card[data-key^="system/"]').count(), 0, 'not among the metric curves');
+    assert.equal(await table.locator('tr[data-group="metric"][data-key="system/peak_memory_megabytes"] td').count(), 2, 'peak memory compared in the table');
     await screenshot('5-compare');
     // a chart drew on a visible canvas: a decision tree logs no curve, so here
     // it is the param-vs-metric scatter further down (with curves, a chart card)
