@@ -163,11 +163,13 @@ def _psutil_tree(root: int) -> dict:
                     read, written = read + io.read_bytes, written + io.write_bytes
         except psutil.Error:
             continue  # exited while we looked
-    times = psutil.cpu_times()
-    idle = times.idle + getattr(times, "iowait", 0)
+    times = psutil.cpu_times()._asdict()
+    idle = times["idle"] + times.get("iowait", 0)
+    # Linux counts guest time inside user time already, as /proc/stat's reader assumes
+    total = sum(v for k, v in times.items() if k not in ("guest", "guest_nice"))
     vm = psutil.virtual_memory()
     return {"alive": bool(procs), "cpu_seconds": cpu, "rss": rss, "read": read, "write": written,
-            "machine_cpu": (sum(times), idle), "memory": (vm.total, vm.available)}
+            "machine_cpu": (total, idle), "memory": (vm.total, vm.available)}
 
 
 def parse_nvidia_smi(text: str) -> list:
