@@ -16,13 +16,13 @@ const STYLE = [
 
 /**
  * The Content-Security-Policy of the report: nothing may load or run (no
- * script, no connection, no remote image or font, no form, no frame); the
+ * script, no connection, no remote image or font, no form); frame-ancestors is left out because a meta tag cannot carry it; the
  * one inline style sheet is allowed by its sha256. The charts are inline
  * SVG drawn with attributes, so they need nothing else.
  */
 export function reportCsp(): string {
   const hash = createHash('sha256').update(STYLE, 'utf8').digest('base64');
-  return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+  return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`;
 }
 
 /** The report as one self-contained HTML file. */
