@@ -18,6 +18,7 @@ import { runCommands } from './commands/runCommands';
 import { notebookCommands } from './runs/notebookCommands';
 import { viewCommands } from './commands/viewCommands';
 import { trainingCommands } from './training/trainingCommands';
+import { DatabasePasswords, datasourceCommands } from './datasources/databasePasswords';
 import type { AllCommandHandlers } from '../views/commands/commandIds';
 import type { Services } from './services';
 import type * as CompareModule from './compare/comparePanel';
@@ -197,6 +198,8 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     await vscode.commands.executeCommand('markdown.showPreview', runDetailsUri(runId, run.name));
   };
 
+  // Database passwords (RunLens: Set Database Password…) reach a trainer only through its environment.
+  const databasePasswords = new DatabasePasswords(context.secrets, context.globalState);
   const training = sub(new TrainingService({
     stores,
     logger,
@@ -205,6 +208,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
     pythonPath: () => settings().pythonPath,
     systemMetricsInterval: () => settings().systemMetricsInterval,
     datasetSnapshotMB: () => settings().datasetSnapshotMB,
+    trainerEnv: (configPath) => databasePasswords.envFor(configPath),
     keyMetric: () => settings().keyMetric,
     compare: (ids) => compare(ids),
     showRun: (id) => void showRun(id),
@@ -290,7 +294,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   // trust granted: the workspace's own servers count now
   sub(vscode.workspace.onDidGrantWorkspaceTrust(() => teamServers.reload()));
 
-  const handlers: AllCommandHandlers = { ...runCommands(services), ...notebookCommands(services), ...viewCommands(services), ...trainingCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }), ...computeCommands({ jobs: clusterJobs, profiles: computeProfiles }) };
+  const handlers: AllCommandHandlers = { ...runCommands(services), ...notebookCommands(services), ...viewCommands(services), ...trainingCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }), ...computeCommands({ jobs: clusterJobs, profiles: computeProfiles }), ...datasourceCommands(databasePasswords) };
   for (const [id, handler] of Object.entries(handlers)) {
     sub(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

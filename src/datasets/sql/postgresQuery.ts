@@ -1,3 +1,4 @@
+import type * as Pg from 'pg';
 import type { Client, ClientConfig, FieldDef } from 'pg';
 import { DatasetError } from '../datasetError';
 import type { QueryResult, ResultKind } from './queryResult';
@@ -20,7 +21,9 @@ const KINDS: ReadonlyMap<number, ResultKind> = new Map([
  * error, a server that does not answer.
  */
 export async function queryPostgres(url: string, query: string, source: string, password?: string): Promise<QueryResult> {
-  const pg = require('pg') as typeof import('pg');
+  // Required on first use: the editor loads this module only when a diff runs a live query.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pg = require('pg') as typeof Pg;
   const config: ClientConfig = {
     // pg lets the connection string's fields override the config's, so a stored password goes into the string.
     connectionString: password !== undefined ? withPassword(url, password) : url,

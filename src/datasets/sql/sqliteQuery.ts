@@ -18,6 +18,7 @@ export function querySqlite(url: string, query: string, baseDir: string, source:
   let db: Database.Database;
   try {
     // Required on first use, as the store does: a native-module mismatch becomes this source's error.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Driver = require('better-sqlite3') as typeof Database;
     db = new Driver(file, { readonly: true, fileMustExist: true });
   } catch (e) {

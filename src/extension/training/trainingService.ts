@@ -36,6 +36,8 @@ export interface TrainingServiceOptions {
   readonly systemMetricsInterval?: () => number;
   /** `runlens.datasets.snapshotMaxMB`: data files up to this size are copied into the store (0: never). */
   readonly datasetSnapshotMB?: () => number;
+  /** More environment for the trainer of one config (the stored passwords of the databases it names). */
+  readonly trainerEnv?: (configPath: string) => Record<string, string>;
   readonly keyMetric: () => string;
   /** Opens the compare panel for two runs (the finished one and its predecessor). */
   readonly compare: (runIds: string[]) => void;
@@ -103,7 +105,7 @@ export class TrainingService implements vscode.Disposable {
           store,
           killGraceMs: this.options.killGraceSeconds() * 1000,
           execPath: this.options.nodePath() || undefined,
-          env: this.commandEnv(),
+          env: { ...this.commandEnv(), ...this.options.trainerEnv?.(configPath) },
           onOutput: (text) => this.options.logger.output(holder.entry?.runName ?? label, text),
           onMessage: (m) => {
             if (m.type === 'started') shipping?.add(m.runId);
@@ -169,7 +171,7 @@ export class TrainingService implements vscode.Disposable {
       tags: { 'runlens.source': 'vscode' },
       killGraceMs: this.options.killGraceSeconds() * 1000,
       execPath: this.options.nodePath() || undefined,
-      env: this.commandEnv(),
+      env: { ...this.commandEnv(), ...this.options.trainerEnv?.(configPath) },
       onOutput: (trial, text) => this.options.logger.output(trial.name, text),
       onEvent: (e) => {
         if (e.type === 'sweepStarted') shipping?.add(e.sweepId);

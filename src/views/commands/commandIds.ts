@@ -112,8 +112,13 @@ export const NOTEBOOK_COMMANDS = {
   openNotebook: 'runlens.run.openNotebook',
 } as const;
 
+/** Data sources: database passwords for `data.sql` (SecretStorage). */
+export const DATASOURCES_COMMANDS = {
+  setDatabasePassword: 'runlens.datasources.setPassword',
+} as const;
+
 /** Every feature's ids. */
-export const COMMAND_GROUPS = { RUN_COMMANDS, RUNS_VIEW_COMMANDS, DATASETS_COMMANDS, MODELS_COMMANDS, TEAM_SERVER_COMMANDS, MLFLOW_SERVER_COMMANDS, CLI_PATH_COMMANDS, TRAINING_COMMANDS, NOTEBOOK_COMMANDS, COMPUTE_COMMANDS } as const;
+export const COMMAND_GROUPS = { RUN_COMMANDS, RUNS_VIEW_COMMANDS, DATASETS_COMMANDS, MODELS_COMMANDS, TEAM_SERVER_COMMANDS, MLFLOW_SERVER_COMMANDS, CLI_PATH_COMMANDS, TRAINING_COMMANDS, NOTEBOOK_COMMANDS, COMPUTE_COMMANDS, DATASOURCES_COMMANDS } as const;
 
 /** A feature's handlers: exactly one per id of its constant object. */
 export type CommandHandlers<T extends Readonly<Record<string, string>>> = Record<T[keyof T], (...args: unknown[]) => unknown>;
