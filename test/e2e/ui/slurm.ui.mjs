@@ -27,6 +27,7 @@ const SUBMITTED = /RunLens: (\S+) submitted to Slurm as job (\d+) \(partition (\
 /** @type {{ env: NodeJS.ProcessEnv, binDir: string, partition: string, node: string } | undefined} */
 let slurm;
 const state = { folder: '', jobs: /** @type {string[]} */ ([]), iris: { name: '', job: '' }, long: { name: '', job: '' } };
+const SWEEP_TRIALS = 8; // examples/iris-sweep.train.yaml: 4 depths × 2 criteria
 
 /** The cluster through the project's helper (TypeScript, so through tsx in a child process). */
 async function startSlurm(root) {
@@ -190,5 +191,46 @@ export const tests = {
     await until('Slurm\'s JobState=CANCELLED', async () => /JobState=CANCELLED/.test(scontrol('show', 'job', job)), 60_000);
     await until('the Jobs item hidden', async () => (await page.locator('.statusbar-item', { hasText: /\d+ (queued|running)/ }).count()) === 0, 30_000);
     await screenshot('5-killed');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'Sweep on cluster submits one array job, its trials queued in the Runs view; Cancel on the sweep cancels the array and ends every trial killed': async ({ page, screenshot }) => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openFile(page, 'iris-sweep.train.yaml');
+    const lens = `Sweep on cluster (${SWEEP_TRIALS} trials)`;
+    // a config with a sweep offers the sweep only: submitting it submits the sweep
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: lens }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train on cluster' }).count(), 0);
+    await clickCodeLens(page, lens);
+    const text = await waitForNotification(page, SUBMITTED, 60_000);
+    const [, name, job] = SUBMITTED.exec(text);
+    state.jobs.push(job);
+
+    await openViewContainer(page, 'RunLens');
+    await expandExperiment(page, 'iris-sweep');
+    const parent = runRow(page, name);
+    await parent.waitFor({ timeout: 30_000 });
+    await until('the sweep "queued"', async () => /^queued/.test(await description(parent)), 30_000);
+    await expectCount(parent, '.codicon-server', 1);
+    if ((await parent.getAttribute('aria-expanded')) !== 'true') await parent.click();
+    const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Runs' }) });
+    const trialsGroup = pane.locator('.monaco-list-row[aria-level="3"]', { hasText: 'Trials' }).first();
+    await trialsGroup.waitFor({ timeout: 30_000 });
+    if ((await trialsGroup.getAttribute('aria-expanded')) !== 'true') await trialsGroup.click();
+    const trials = pane.locator('.monaco-list-row[aria-level="4"]');
+    // every trial is a task of the one held array job
+    await until(`${SWEEP_TRIALS} trials "queued: JobHeldUser"`, async () => {
+      const d = await trials.locator('.label-description').allInnerTexts();
+      return d.length === SWEEP_TRIALS && d.every((x) => x.trim() === 'queued: JobHeldUser');
+    }, 60_000);
+    await page.locator('.statusbar-item', { hasText: `${SWEEP_TRIALS + 1} queued` }).waitFor({ timeout: 30_000 });
+    await screenshot('6-sweep-queued');
+
+    await contextMenu(page, parent, 'Cancel Run');
+    await until('every trial killed', async () => (await trials.locator('.codicon-circle-slash').count()) === SWEEP_TRIALS, 120_000);
+    await until('the sweep killed', async () => (await parent.locator('.codicon-circle-slash').count()) === 1, 60_000);
+    await until('Slurm\'s array CANCELLED', async () => /JobState=CANCELLED/.test(scontrol('show', 'job', job)), 60_000);
+    await until('the Jobs item hidden', async () => (await page.locator('.statusbar-item', { hasText: /\d+ (queued|running)/ }).count()) === 0, 30_000);
+    await screenshot('7-sweep-cancelled');
   },
 };
