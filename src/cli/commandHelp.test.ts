@@ -23,7 +23,7 @@ const FILES: Readonly<Record<string, readonly string[]>> = {
   manage: ['experiments', 'delete', 'gc'], doctor: ['doctor'], push: ['push'], pull: ['pull'], datasets: ['datasets', 'dataset'],
   diff: ['diff'], serve: ['serve'], models: ['models', 'model'], exportMlflowModel: ['model'], init: ['init'],
   mlflow: ['import', 'export', 'server'], build: ['build'], baseImage: ['base-image'], smoke: ['smoke'], monitor: ['monitor'],
-  jobs: ['jobs'], logs: ['logs'], cancel: ['cancel'],
+  jobs: ['jobs'], logs: ['logs'], cancel: ['cancel'], report: ['report'],
 };
 
 test('every option a command parses is in its table, and the table names no other', () => {
