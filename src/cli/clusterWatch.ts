@@ -7,7 +7,8 @@
 import { cancelClusterRun } from '../compute/jobs/cancelClusterRun';
 import { FINAL_TAG } from '../compute/jobs/clusterTags';
 import { followJobLog, type JobLogFollower } from '../compute/jobs/followJobLog';
-import { syncJobs, type StatusChange } from '../compute/jobs/syncJobs';
+import { syncJobs, type StatusChange, type SyncResult } from '../compute/jobs/syncJobs';
+import { SlurmUnavailableError } from '../compute/slurm/slurmCommands';
 import type { RunStore } from '../store/runStore';
 import type { RunRecord } from '../store/types';
 import type { CliContext } from './context';
@@ -39,6 +40,7 @@ export async function watchClusterRun(ctx: CliContext, store: RunStore, o: Watch
   }));
   const warned = new Set<string>();
   let interrupts = 0;
+  let failing = false;
   let wake: () => void = () => undefined;
   const onSignal = () => {
     interrupts++;
@@ -54,7 +56,17 @@ export async function watchClusterRun(ctx: CliContext, store: RunStore, o: Watch
   process.on('SIGTERM', onSignal);
   try {
     for (;;) {
-      const result = await syncJobs(store, { storeDir: ctx.storeDir, ...(o.pendingLimitMs !== undefined ? { pendingLimitMs: o.pendingLimitMs } : {}) });
+      let result: SyncResult;
+      try {
+        result = await syncJobs(store, { storeDir: ctx.storeDir, ...(o.pendingLimitMs !== undefined ? { pendingLimitMs: o.pendingLimitMs } : {}) });
+        failing = false;
+      } catch (e) {
+        // slurmctld restarting or briefly unreachable: say so once and keep watching; no Slurm at all ends the watch.
+        if (e instanceof SlurmUnavailableError) throw e;
+        if (!failing) ctx.err(`warning: could not read Slurm's state (${(e as Error).message}); retrying\n`);
+        failing = true;
+        result = { changes: [], events: 0, points: 0, longPending: [], followed: 0 };
+      }
       for (const c of result.changes) (o.onChange ?? ((ch) => ctx.err(changeLine(ch))))(c);
       for (const p of result.longPending) {
         if (warned.has(p.runId)) continue;

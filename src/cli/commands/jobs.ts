@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { allClusterRuns, type ClusterRun } from '../../compute/jobs/clusterRuns';
 import { NODE_TAG, PENDING_SINCE_TAG, REASON_TAG, STATE_TAG } from '../../compute/jobs/clusterTags';
 import { DEFAULT_PENDING_LIMIT_MS, syncJobs, type SyncResult } from '../../compute/jobs/syncJobs';
+import { SlurmUnavailableError } from '../../compute/slurm/slurmCommands';
 import { changeLine } from '../clusterWatch';
 import { CliError, type CliContext, type Command } from '../context';
 import { formatAgo, formatDuration, formatTable } from '../table';
@@ -19,8 +20,16 @@ export const jobsCommand: Command = async (ctx, argv) => {
   });
   if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'sync')) throw new CliError('usage: runlens jobs [sync] [--json] [--all] [--limit N]', 2);
   const store = ctx.openStore();
-  const result = await syncJobs(store, { storeDir: ctx.storeDir });
-  if (positionals[0] === 'sync') return printSync(ctx, result, values.json);
+  if (positionals[0] === 'sync') return printSync(ctx, await syncJobs(store, { storeDir: ctx.storeDir }), values.json);
+  let result: SyncResult;
+  try {
+    result = await syncJobs(store, { storeDir: ctx.storeDir });
+  } catch (e) {
+    // The list still answers from the store (e.g. read off the cluster): the state is as last synced.
+    if (!(e instanceof SlurmUnavailableError)) throw e;
+    ctx.err(`warning: ${e.message}; showing the state as last synced\n`);
+    result = { changes: [], events: 0, points: 0, longPending: [], followed: 0 };
+  }
   const limit = values.limit === undefined ? 30 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit expects a whole number ≥ 1, got "${values.limit}"`, 2);
   const long = new Map(result.longPending.map((p) => [p.runId, p]));

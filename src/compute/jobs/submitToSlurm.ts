@@ -92,7 +92,8 @@ export async function submitToSlurm(o: SubmitOptions): Promise<SubmitResult> {
     ({ jobId } = await submitJob({
       scriptPath: paths.script,
       cwd: dirname(o.configPath),
-      env: { ...(o.slurm?.env ?? process.env), ...(o.profile.env ?? {}) },
+      // sbatch hands its environment to the job (--export=ALL); ELECTRON_RUN_AS_NODE makes an editor's runtime run the CLI as Node.js.
+      env: { ...(o.slurm?.env ?? process.env), ELECTRON_RUN_AS_NODE: '1', ...(o.profile.env ?? {}) },
       ...(o.slurm?.binDir ? { binDir: o.slurm.binDir } : {}),
       ...(created.kind === 'sweep' ? { array: { count: created.tasks.length, parallel: created.parallel } } : {}),
     }));

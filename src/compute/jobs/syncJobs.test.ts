@@ -35,10 +35,11 @@ function queuedRun(store: RunStore, storeDir: string, jobId: string, extra: Reco
 }
 
 /** What a job on a node ships: a run that logs `losses` and ends with `end` (or no end: killed before it). */
-function shipJob(dir: string, taskDir: string, losses: number[], end?: { status: 'finished' | 'failed' | 'killed'; exitCode: number | null }) {
+function shipJob(dir: string, taskDir: string, losses: number[], end?: { status: 'finished' | 'failed' | 'killed'; exitCode: number | null }, withFold = false) {
   const scratch = RunStore.open(path.join(dir, `scratch-${path.basename(taskDir)}-${Math.random().toString(16).slice(2)}`));
   try {
     const run = scratch.createRun({ experiment: 'e', status: 'running' });
+    if (withFold) scratch.createRun({ experiment: 'e', name: 'fold-1', parentId: run.id, status: 'running' });
     scratch.logMetrics(run.id, losses.map((value, step) => ({ key: 'loss', value, step })));
     const shipper = new SpoolShipper({ store: scratch, rootRunId: run.id, taskDir });
     if (end) {
@@ -95,16 +96,19 @@ test('the spool ended killed (SIGTERM at the time limit) but Slurm says TIMEOUT:
   }
 });
 
-test('a job killed before its final event (no end in the spool): what it shipped is kept, Slurm\'s CANCELLED makes it killed', async () => {
+test('a job killed before its final event (no end in the spool): what it shipped is kept, Slurm\'s CANCELLED makes it and its live folds killed', async () => {
   const t = setup();
   try {
     const { run, taskDir } = queuedRun(t.store, t.storeDir, '9');
-    shipJob(t.dir, taskDir, [5, 4]);
+    shipJob(t.dir, taskDir, [5, 4], undefined, true);
     await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(info('9', 'RUNNING', { node: 'n1' })) });
     assert.equal(t.store.getRun(run.id).status, 'running');
+    const [fold] = t.store.listRuns({ parentId: run.id });
+    assert.equal(fold?.status, 'running', 'a CV fold the job had started');
     assert.equal(t.store.getTags(run.id)['slurm.node'], 'n1');
     await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(info('9', 'CANCELLED', { exitCode: 0, signal: 15 })) });
     assert.equal(t.store.getRun(run.id).status, 'killed');
+    assert.equal(t.store.getRun(fold!.id).status, 'killed', 'nothing the job left live stays live');
     assert.deepEqual(Array.from(t.store.getMetricHistory(run.id, 'loss').values), [5, 4]);
   } finally {
     t.cleanup();

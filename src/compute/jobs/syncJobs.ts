@@ -127,10 +127,22 @@ function reconcile(store: RunStore, c: ClusterRun, info: SlurmJobInfo | undefine
     }
     // The job ended: Slurm's end wins where the spool's disagrees or is missing (killed before its final event).
     if (run.status !== mapped.status) store.setStatus(run.id, mapped.status, { error: mapped.error ?? run.error ?? null });
+    endOrphans(store, run.id, mapped.status === 'finished' ? 'failed' : mapped.status, mapped.error ?? 'the job ended before this run did');
     finalize(store, c);
     const after = store.getRun(run.id);
     return statusChange(c, after.status, after.error);
   });
+}
+
+/**
+ * Runs the job created under its run (CV folds) that it left live: their
+ * process is gone with the job, and nothing else would ever end them.
+ */
+function endOrphans(store: RunStore, parentId: string, status: RunStatus, error: string): void {
+  for (const child of store.listRuns({ parentId, limit: 100_000 })) {
+    endOrphans(store, child.id, status, error);
+    if (!isTerminal(child.status)) store.setStatus(child.id, status, { error });
+  }
 }
 
 function statusChange(c: ClusterRun, to: RunStatus, error: string | null): StatusChange | undefined {
