@@ -38,6 +38,7 @@ export const SYSTEM_TESTS = [
   { path: 'src/tracking/push/logToShipper.test.ts', reason: MLFLOW },
   { path: 'src/tracking/push/pushModels.test.ts', reason: MLFLOW },
   { path: 'src/tracking/push/pushRuns.test.ts', reason: POSTGRES },
+  { path: 'src/cli/commands/trainSql.test.ts', reason: SLOW(21, 'eleven CLI runs through tsx: data.sql training, --refresh-data, datasets, diff') },
   { path: 'src/datasets/sql/postgresSource.test.ts', reason: 'a real PostgreSQL server (Debian\'s, password auth) with a 100,000-row table: data.sql training, refresh and diff' },
   { path: 'src/tracking/pyfunc/mlflowModel.test.ts', reason: MLFLOW },
   { path: 'src/tracking/pyfunc/mlflowModelFormat.test.ts', reason: MLFLOW },
