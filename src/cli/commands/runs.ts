@@ -7,6 +7,7 @@ import type { RunRow } from '../../store/types';
 import type { SourceRunRow } from '../../tracking/runSource';
 import { openRunSource, SERVER_OPTION } from '../runSourceOption';
 import { knownKeys, unknownKeyHints } from '../filterHints';
+import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 
 /** How many runs the key hints of an empty result look at. */
 const HINT_RUNS = 1000;
@@ -14,7 +15,8 @@ const HINT_RUNS = 1000;
 /** The metric a runs table shows first: test_* over train_*, accuracy/r2 first. */
 export function keyMetrics(runs: readonly RunRow[], max = 3): string[] {
   const keys = new Set<string>();
-  for (const r of runs) for (const k of Object.keys(r.metrics)) keys.add(k);
+  // The sampled system metrics (`system/…`) describe the machine, not the model: `runlens show` has them.
+  for (const r of runs) for (const k of Object.keys(r.metrics)) if (!isSystemMetric(k)) keys.add(k);
   const rank = (k: string) =>
     (k.startsWith('test_') ? 0 : k.startsWith('val_') ? 10 : k.startsWith('train_') ? 20 : 30) +
     (/accuracy|r2$/.test(k) ? 0 : /f1|rmse|auc/.test(k) ? 1 : /loss/.test(k) ? 2 : 3);
