@@ -115,6 +115,20 @@ test('a job killed before its final event (no end in the spool): what it shipped
   }
 });
 
+test('a job that failed before its run ended: Slurm\'s exit code and the last line of its output', async () => {
+  const t = setup();
+  try {
+    const { run, taskDir } = queuedRun(t.store, t.storeDir, '11');
+    writeFileSync(path.join(taskDir, 'output.log'), 'starting\nerror: cannot read the job manifest /x/manifest.json: ENOENT\n\n');
+    await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(info('11', 'FAILED', { exitCode: 1, reason: 'NonZeroExitCode' })) });
+    const after = t.store.getRun(run.id);
+    assert.equal(after.status, 'failed');
+    assert.match(after.error ?? '', /exit code 1.*: error: cannot read the job manifest \/x\/manifest\.json: ENOENT$/);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('sync twice after the job ended: the run is complete once (no second ingest, no second log, no change)', async () => {
   const t = setup();
   try {

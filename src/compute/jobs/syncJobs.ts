@@ -6,7 +6,7 @@
  * final event, out of time, out of memory) Slurm's state wins and what was
  * ingested stays. A sweep's parent ends when all its trials did.
  */
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { RunStore } from '../../store/runStore';
 import type { RunStatus } from '../../store/types';
 import { jobStates, type JobStatesOptions } from '../slurm/jobStates';
@@ -126,7 +126,11 @@ function reconcile(store: RunStore, c: ClusterRun, info: SlurmJobInfo | undefine
       return statusChange(c, store.getRun(run.id).status, null);
     }
     // The job ended: Slurm's end wins where the spool's disagrees or is missing (killed before its final event).
-    if (run.status !== mapped.status) store.setStatus(run.id, mapped.status, { error: mapped.error ?? run.error ?? null });
+    if (run.status !== mapped.status) {
+      // A job that failed before its run ended (a bad config on the node, a crash): its output's last line says why.
+      const why = mapped.status === 'failed' && !isTerminal(run.status) ? lastLine(`${c.taskDir}/output.log`) : undefined;
+      store.setStatus(run.id, mapped.status, { error: [mapped.error ?? run.error, why].filter(Boolean).join(': ') || null });
+    }
     endOrphans(store, run.id, mapped.status === 'finished' ? 'failed' : mapped.status, mapped.error ?? 'the job ended before this run did');
     finalize(store, c);
     const after = store.getRun(run.id);
@@ -142,6 +146,24 @@ function endOrphans(store: RunStore, parentId: string, status: RunStatus, error:
   for (const child of store.listRuns({ parentId, limit: 100_000 })) {
     endOrphans(store, child.id, status, error);
     if (!isTerminal(child.status)) store.setStatus(child.id, status, { error });
+  }
+}
+
+/** The last non-empty line of a job's output (its last 4 KiB), for a failure's message. */
+function lastLine(file: string): string | undefined {
+  try {
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(4096, size));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      const line = buf.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean).pop();
+      return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}…` : line;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 
