@@ -146,7 +146,7 @@ test('a misspelt required key is one error, not a missing key and then the typo'
   // A missing key no typo stands for is still its own error.
   assert.deepEqual(where('data:\n  path: a.csv\n  colour: y\nmodel: { type: mlp }\n'), [
     '1:1-1:5 missing required key "target" in data',
-    '3:3-3:9 unknown key "colour" in data (allowed: path, train, test, target, positive, split, clean, features)',
+    '3:3-3:9 unknown key "colour" in data (allowed: path, train, test, sql, train_sql, test_sql, target, positive, split, clean, features)',
   ]);
 });
 
@@ -211,11 +211,21 @@ test('neither model+data nor command is one error on the first key', () => {
 });
 
 test('data needs path or train+test, not both', () => {
-  assert.deepEqual(where('model: { type: mlp }\ndata:\n  target: y\n'), ['2:1-2:5 "data" needs "path" (one file to split) or "train" and "test"']);
+  assert.deepEqual(where('model: { type: mlp }\ndata:\n  target: y\n'), ['2:1-2:5 "data" needs "path" (one file to split), "train" and "test", "sql" (one query to split) or "train_sql" and "test_sql"']);
   assert.deepEqual(where('model: { type: mlp }\ndata:\n  target: y\n  train: a.csv\n'), ['4:3-4:8 data has "train" but no "test"']);
   assert.deepEqual(where('model: { type: mlp }\ndata: { target: y, path: a.csv, train: b.csv, test: c.csv }\n'), [
     '2:1-2:5 give either "data.path" or "data.train" + "data.test", not both',
   ]);
+});
+
+test('data.sql is one source: not with a file, and train_sql needs test_sql; a URL names a database', () => {
+  const sql = '{ url: "sqlite:shop.db", query: "SELECT * FROM t" }';
+  assert.deepEqual(where(`model: { type: mlp }\ndata: { target: y, path: a.csv, sql: ${sql} }\n`), [
+    '2:1-2:5 give one data source: "data.path", "data.train" + "data.test", "data.sql", or "data.train_sql" + "data.test_sql"',
+  ]);
+  assert.deepEqual(where(`model: { type: mlp }\ndata: { target: y, train_sql: ${sql} }\n`), ['2:20-2:29 data has "train_sql" but no "test_sql"']);
+  assert.deepEqual(where(`model: { type: mlp }\ndata: { target: y, sql: ${sql} }\n`), []);
+  assert.equal(where('model: { type: mlp }\ndata: { target: y, sql: { url: "mysql://db/x", query: "SELECT 1" } }\n').length, 1);
 });
 
 test('missing: constant needs fill; fill without it is a warning', () => {
@@ -256,7 +266,7 @@ test('a sweep over a param the model does not have names it and the known ones',
     '9:5-9:26 sweep param "model.params.max_dept" is not a parameter of decision_tree (parameters: criterion, max_depth, min_samples_split, min_samples_leaf, max_features, seed); did you mean "max_depth"?',
   ]);
   assert.deepEqual(where(`${MINIMAL}sweep: { method: grid, params: { data.splitt.test: [0.2] } }\n`), [
-    '6:34-6:50 sweep param "data.splitt.test" is not a config setting: data has no key "splitt" (allowed: path, train, test, target, positive, split, clean, features); did you mean "split"?',
+    '6:34-6:50 sweep param "data.splitt.test" is not a config setting: data has no key "splitt" (allowed: path, train, test, sql, train_sql, test_sql, target, positive, split, clean, features); did you mean "split"?',
   ]);
 });
 
