@@ -16,6 +16,7 @@ import { ConfigDiagnostics } from './diagnostics/configDiagnostics';
 import { RunDocumentsProvider, RUN_SCHEME, ARTIFACT_SCHEME, runDetailsUri } from './documents';
 import { runCommands } from './commands/runCommands';
 import { notebookCommands } from './runs/notebookCommands';
+import { reportCommands } from './report/exportReport';
 import { viewCommands } from './commands/viewCommands';
 import { trainingCommands } from './training/trainingCommands';
 import { DatabasePasswords, datasourceCommands } from './datasources/databasePasswords';
@@ -294,7 +295,7 @@ export function activate(context: vscode.ExtensionContext): RunLensApi {
   // trust granted: the workspace's own servers count now
   sub(vscode.workspace.onDidGrantWorkspaceTrust(() => teamServers.reload()));
 
-  const handlers: AllCommandHandlers = { ...runCommands(services), ...notebookCommands(services), ...viewCommands(services), ...trainingCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }), ...computeCommands({ jobs: clusterJobs, profiles: computeProfiles }), ...datasourceCommands(databasePasswords) };
+  const handlers: AllCommandHandlers = { ...runCommands(services), ...notebookCommands(services), ...viewCommands(services), ...trainingCommands(services), ...datasetsCommands({ stores, tree: datasetsTree, treeView: datasetsView, openDiff: openDatasetDiff, showRun }), ...mlflowServer.commands(), ...modelsCommands({ services, tree: modelsTree, serve, openDeploy }), ...teamServerCommands({ services, servers: teamServers }), ...pathCommands({ extensionPath: context.extensionPath, log: (m) => logger.info(m) }), ...computeCommands({ jobs: clusterJobs, profiles: computeProfiles }), ...datasourceCommands(databasePasswords), ...reportCommands({ services, sourceForRun }) };
   for (const [id, handler] of Object.entries(handlers)) {
     sub(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

@@ -214,6 +214,8 @@ export type PageToHost =
       readonly destination: 'file' | 'clipboard';
       readonly onlyDiffers: boolean;
     }
+  /** "Export Report…": a report of the compared runs (Markdown or HTML) where the user chooses. */
+  | { readonly type: 'exportReport' }
   /** "Data changed: view diff": open the dataset-diff panel on two recorded versions. */
   | { readonly type: 'viewDataDiff'; readonly fingerprintA: string; readonly fingerprintB: string }
   /** An uncaught error in the page, for the RunLens log. */

@@ -84,10 +84,13 @@ export class CompareApp {
     this.importances = new ImportanceView(base);
     this.slices = new SlicesView(base);
     const plots = h('div', { className: 'plots' }, this.scatter.element, this.parallel.element);
+    const report = h('vscode-button', { attrs: { icon: 'export', secondary: '' } }, 'Export Report…');
+    report.addEventListener('click', () => io.post({ type: 'exportReport' }));
     replaceChildren(
       root,
       this.banner,
       this.dataBanner,
+      h('div', { className: 'controls report-bar' }, h('span', { className: 'spacer' }), report),
       this.legend.element,
       this.section('curves', 'Metric curves', this.curves.element),
       this.section('system', 'System', this.system.element),

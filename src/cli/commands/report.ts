@@ -28,7 +28,7 @@ export const reportCommand: Command = async (ctx, argv) => {
   const source = openRunSource(ctx, values.server);
   // The local store keeps each dataset version's column count; a tracking server does not say.
   const store = values.server === undefined ? ctx.openStore({ readonly: true }) : undefined;
-  const model = await collectReport(source, positionals, {
+  const model = await collectReport(positionals.map((runId) => ({ source, runId })), {
     ...(store ? { columnsOf: (fp: string) => store.getDataset(fp)?.columns ?? null } : {}),
     log: (line) => ctx.err(`${line}\n`),
   });

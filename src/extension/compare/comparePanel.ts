@@ -11,7 +11,7 @@ import { exportTableText, saveChartImage } from './compareExport';
 import { collectDataChanges } from '../../views/datasetDiff/dataChanges';
 import type { PageMessage, WebviewPanelSpec } from '../webview/webviewPanelHost';
 import { WebviewPanelHost } from '../webview/webviewPanelHost';
-import { DATASETS_COMMANDS } from '../../views/commands/commandIds';
+import { DATASETS_COMMANDS, REPORT_COMMANDS } from '../../views/commands/commandIds';
 
 export interface ComparePanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -220,6 +220,9 @@ export class ComparePanel extends Disposable implements vscode.Disposable {
           return;
         case 'exportTable':
           await exportTableText(await this.session.tableText(m.format, m.onlyDiffers), m.format, m.destination);
+          return;
+        case 'exportReport':
+          await vscode.commands.executeCommand(REPORT_COMMANDS.exportReport, [...this.session.runIds]);
           return;
         case 'viewDataDiff':
           await vscode.commands.executeCommand(DATASETS_COMMANDS.diff, `sha256:${m.fingerprintA}`, `sha256:${m.fingerprintB}`, []);

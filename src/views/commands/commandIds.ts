@@ -117,8 +117,13 @@ export const DATASOURCES_COMMANDS = {
   setDatabasePassword: 'runlens.datasources.setPassword',
 } as const;
 
+/** A report of runs to share (Markdown or one HTML file; src/views/report), from the Runs view and the compare panel. */
+export const REPORT_COMMANDS = {
+  exportReport: 'runlens.run.exportReport',
+} as const;
+
 /** Every feature's ids. */
-export const COMMAND_GROUPS = { RUN_COMMANDS, RUNS_VIEW_COMMANDS, DATASETS_COMMANDS, MODELS_COMMANDS, TEAM_SERVER_COMMANDS, MLFLOW_SERVER_COMMANDS, CLI_PATH_COMMANDS, TRAINING_COMMANDS, NOTEBOOK_COMMANDS, COMPUTE_COMMANDS, DATASOURCES_COMMANDS } as const;
+export const COMMAND_GROUPS = { RUN_COMMANDS, RUNS_VIEW_COMMANDS, DATASETS_COMMANDS, MODELS_COMMANDS, TEAM_SERVER_COMMANDS, MLFLOW_SERVER_COMMANDS, CLI_PATH_COMMANDS, TRAINING_COMMANDS, NOTEBOOK_COMMANDS, COMPUTE_COMMANDS, DATASOURCES_COMMANDS, REPORT_COMMANDS } as const;
 
 /** A feature's handlers: exactly one per id of its constant object. */
 export type CommandHandlers<T extends Readonly<Record<string, string>>> = Record<T[keyof T], (...args: unknown[]) => unknown>;

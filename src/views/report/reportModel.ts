@@ -1,5 +1,6 @@
 import type { ConfusionMatrixView, FeatureImportancesView, SliceReportView, TableRow } from '../../protocol/compare';
 import type { RunSource, SourceArtifact } from '../../tracking/runSource';
+import type { CompareRunSource } from '../compare/compareStore';
 import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 import { parseConfusionMatrix, parseFeatureImportances } from '../compare/artifactViews';
 import { buildCompareTable, chartKeysOf } from '../compare/compareTable';
@@ -60,10 +61,14 @@ export interface CollectOptions {
 /** JSON artifacts above this size are not read (a report is a few KB). */
 const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
 
-/** Reads the runs (`refs`: ids, prefixes or names, as `show` takes) from a run source into a report model. */
-export async function collectReport(source: RunSource, refs: readonly string[], opts: CollectOptions = {}): Promise<ReportModel> {
+/**
+ * Reads the runs into a report model, each from its own source (the compare
+ * panel may hold local and tracking-server runs); `runId` may be any ref the
+ * source resolves (an id, a unique prefix or a name, as `show` takes).
+ */
+export async function collectReport(targets: readonly CompareRunSource[], opts: CollectOptions = {}): Promise<ReportModel> {
   const details = [];
-  for (const ref of refs) details.push(await source.getRun(ref));
+  for (const t of targets) details.push({ ...(await t.source.getRun(t.runId)), source: t.source });
   const inputs = details.map((d) => ({
     run: d.run,
     params: d.run.params,
@@ -75,7 +80,7 @@ export async function collectReport(source: RunSource, refs: readonly string[], 
   const several = details.length > 1;
   const runs: ReportRun[] = [];
   for (const d of details) {
-    const artifact = (name: string) => readJson(source, d.run.id, d.artifacts, name, opts.log);
+    const artifact = (name: string) => readJson(d.source, d.run.id, d.artifacts, name, opts.log);
     const confusion = parseConfusionMatrix(d.run.id, await artifact('confusion_matrix.json'));
     const importances = parseFeatureImportances(d.run.id, await artifact('feature_importances.json'));
     const permutation = parseFeatureImportances(d.run.id, await artifact('permutation_importance.json'));
@@ -101,7 +106,7 @@ export async function collectReport(source: RunSource, refs: readonly string[], 
     const series = [];
     for (const [run, d] of details.entries()) {
       if (!d.metrics.some((m) => m.key === key && m.count > 1)) continue;
-      const h = await source.downsampleMetric(d.run.id, key, opts.maxPoints ?? 400);
+      const h = await d.source.downsampleMetric(d.run.id, key, opts.maxPoints ?? 400);
       series.push({ run, steps: Array.from(h.steps), values: Array.from(h.values, (v) => (Number.isFinite(v) ? v : null)) });
     }
     if (series.length > 0) curves.push({ key, series });

@@ -30,7 +30,7 @@ test('a 3-run HTML report in Chromium: every section, charts, escaped names, and
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-report-page-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'report.html');
-  writeReport(await collectReport(new LocalRunSource(store), ids), 'html', file);
+  writeReport(await collectReport(ids.map((runId) => ({ source: new LocalRunSource(store), runId }))), 'html', file);
 
   // A live server the page must never reach.
   let requests = 0;
