@@ -83,6 +83,7 @@ export const SYSTEM_TESTS = [
   { path: 'src/cli/storeLookup.test.ts', reason: SLOW(34, 'CLI runs through tsx') },
   { path: 'src/cli/commands/trainMetrics.test.ts', reason: SLOW(20, 'CLI trainings') },
   { path: 'src/cli/commands/trainSlices.test.ts', reason: SLOW(16, 'CLI trainings with slices and gates') },
+  { path: 'src/cli/commands/report.test.ts', reason: SLOW(11, 'CLI runs through tsx') },
   { path: 'src/cli/commands/systemMetricsCli.test.ts', reason: SLOW(10, 'CLI trainings, show and gates of sampled command runs') },
   { path: 'src/cli/commands/sweep.test.ts', reason: SLOW(20, 'CLI sweeps') },
   { path: 'src/cli/commands/trainCommandExamples.test.ts', reason: SLOW(18, 'the Python examples through the CLI') },
