@@ -19,8 +19,12 @@ export interface FilterOptions {
    * `r.id IN (its runs)`, a set SQLite builds once from the key's index: best
    * when every match is wanted. `probes`: each term is a correlated EXISTS,
    * one primary-key probe per run the query visits: best when the runs come
-   * in an index's order and a limit stops the walk early. `leadSet`: the
-   * first term of the top-level AND is a set (it drives), the others probes.
+   * in an index's order and a limit stops the walk early. `leadSet`: one
+   * term of the top-level AND drives as a set (the first metric/param/tag
+   * comparison, else the first term); the other terms about metrics, params,
+   * tags and datasets probe each of its rows inside that set, by run id, so
+   * `runs` is read only for the runs that pass them; attribute terms follow
+   * on `runs r`.
    */
   readonly terms?: 'sets' | 'probes' | 'leadSet';
 }
@@ -40,11 +44,45 @@ export function filterToSql(expr: FilterExpr, opts: FilterOptions = {}): FilterS
   const params: unknown[] = [];
   const mode = opts.terms ?? 'sets';
   if (mode !== 'leadSet') return { sql: new Compiler(ctx, params, mode === 'probes').expr(expr), params };
-  const [lead, ...rest] = conjuncts(expr);
-  const parts = [new Compiler(ctx, params, false).expr(lead)];
+  const terms = conjuncts(expr);
+  const leadAt = terms.findIndex(isLeadTerm);
+  if (leadAt < 0) {
+    const [first, ...rest] = terms;
+    const parts = [new Compiler(ctx, params, false).expr(first)];
+    const probes = new Compiler(ctx, params, true);
+    for (const e of rest) parts.push(probes.expr(e));
+    return { sql: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, params };
+  }
+  const others = terms.filter((_, i) => i !== leadAt);
+  const inner = others.filter(isAboutRunIdOnly);
+  // The lead's tables get other aliases (ls, lp, lt), so a probe's own s/p/t inside it can name `<lead>.run_id`.
+  const parts = [
+    new Compiler(ctx, params, false, 'r.id', 'l').lead(terms[leadAt] as Node, (leadRunId) => {
+      const probes = new Compiler(ctx, params, true, leadRunId);
+      return inner.map((e) => probes.expr(e));
+    }),
+  ];
   const probes = new Compiler(ctx, params, true);
-  for (const e of rest) parts.push(probes.expr(e));
+  for (const e of others) if (!inner.includes(e)) parts.push(probes.expr(e));
   return { sql: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, params };
+}
+
+/** A comparison of a metric, param or tag with a value: its rows come from one key's index range, a set to drive with. */
+function isLeadTerm(e: FilterExpr): boolean {
+  return (e.kind === 'compare' && e.value !== null || e.kind === 'in') && e.field.entity !== 'attributes' && e.field.entity !== 'datasets';
+}
+
+/** Whether a term reads nothing of `runs` but the run's id (metrics, params, tags, datasets, and and/or/not of them). */
+function isAboutRunIdOnly(e: FilterExpr): boolean {
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      return isAboutRunIdOnly(e.left) && isAboutRunIdOnly(e.right);
+    case 'not':
+      return isAboutRunIdOnly(e.expr);
+    default:
+      return e.field.entity !== 'attributes';
+  }
 }
 
 /** The terms of a top-level AND chain, left to right (one term when it is not an AND). */
@@ -60,7 +98,28 @@ class Compiler {
     private readonly params: unknown[],
     /** Correlated EXISTS probes instead of `r.id IN (set)` (see FilterOptions.terms). */
     private readonly probes = false,
+    /** The run id the terms are about: `runs r`, or the lead set's row a probe inside it runs for. */
+    private readonly runId = 'r.id',
+    /** Prefixed to the metrics/params/tags aliases (the lead set's `l`). */
+    private readonly aliasPrefix = '',
   ) {}
+
+  private table(entity: keyof typeof ENTITY_TABLE): [string, string] {
+    const [table, alias] = ENTITY_TABLE[entity];
+    return [table, this.aliasPrefix + alias];
+  }
+
+  /**
+   * The lead term of a `leadSet` filter as `r.id IN (its rows AND the probes
+   * `inner` gives for the row's run id)`: `runs` is read for the runs that pass all.
+   */
+  lead(e: Node, inner: (runId: string) => string[]): string {
+    const [, alias] = this.table(e.field.entity as keyof typeof ENTITY_TABLE);
+    const more = () => inner(`${alias}.run_id`).map((p) => ` AND ${p}`).join('');
+    if (e.kind === 'in') return this.scoped(e.field, (col, a) => (col ? this.typedIn(col, e) : this.kvIn(a, e)), more);
+    if (e.kind === 'compare') return this.scoped(e.field, (col, a) => (col ? this.typedCompare(col, e) : this.kvCompare(a, e)), more);
+    throw new Error(`not a lead term: ${e.kind}`);
+  }
 
   /** A param/tag column; in a probe `+` keeps the planner on the (run_id, key) primary key. */
   private kv(alias: string, column: 'value' | 'num'): string {
@@ -70,8 +129,8 @@ class Compiler {
   /** `r.id [NOT] IN (SELECT a.run_id FROM from WHERE `, or the correlated EXISTS form; the caller closes the parenthesis. */
   private head(from: string, alias: string, not = ''): string {
     return this.probes
-      ? `${not}EXISTS (SELECT 1 FROM ${from} WHERE ${alias}.run_id = r.id AND `
-      : `r.id ${not}IN (SELECT ${alias}.run_id FROM ${from} WHERE `;
+      ? `${not}EXISTS (SELECT 1 FROM ${from} WHERE ${alias}.run_id = ${this.runId} AND `
+      : `${this.runId} ${not}IN (SELECT ${alias}.run_id FROM ${from} WHERE `;
   }
 
   expr(e: FilterExpr): string {
@@ -90,10 +149,28 @@ class Compiler {
           if (e.op === '!=') return this.exists(e.field, false);
           throw this.error(e, `${e.op} cannot compare with null; use IS NULL or IS NOT NULL`);
         }
-        return this.scoped(e.field, (col, alias) => (col ? this.typedCompare(col, e) : this.kvCompare(alias, e)));
+        return this.indexedProbe(e) ?? this.scoped(e.field, (col, alias) => (col ? this.typedCompare(col, e) : this.kvCompare(alias, e)));
       case 'in':
         return this.scoped(e.field, (col, alias) => (col ? this.typedIn(col, e) : this.kvIn(alias, e)));
     }
+  }
+
+  /**
+   * A probe for `params.k = 'text'` (or `= number`, tags alike) through the
+   * (key, value|num, run_id) index instead of the (run_id, key) key: runs
+   * probed in any order then stay within the few pages of that key and value
+   * (at 100,000 runs the primary key's pages for random runs miss the cache).
+   */
+  private indexedProbe(e: Extract<Node, { kind: 'compare' }>): string | undefined {
+    const { field, value } = e;
+    if (!this.probes || e.op !== '=' || (field.entity !== 'params' && field.entity !== 'tags')) return undefined;
+    let column: 'value' | 'num';
+    if (typeof value === 'string') column = 'value';
+    else if (typeof value === 'number' && !Number.isNaN(value)) column = 'num';
+    else return undefined;
+    const [table, alias] = this.table(field.entity);
+    return `EXISTS (SELECT 1 FROM ${table} ${alias} INDEXED BY ${table}_by_${column} WHERE ${alias}.key = ${this.bind(field.key)}
+      AND ${alias}.${column} = ${this.bind(value)} AND ${alias}.run_id = ${this.runId})`;
   }
 
   private error(node: Node | { field: FieldRef; start: number; end: number }, message: string): QueryError {
@@ -118,20 +195,23 @@ class Compiler {
    * or a correlated probe per run (FilterOptions.terms).
    * `cond` gets a typed column, or (params/tags) no column and the table alias.
    */
-  private scoped(field: FieldRef, cond: (col: ColumnRef | undefined, alias: string) => string): string {
+  private scoped(field: FieldRef, cond: (col: ColumnRef | undefined, alias: string) => string, more = () => ''): string {
     switch (field.entity) {
       case 'metrics': {
-        const head = `${this.head('metric_series s', 's')}s.key = ${this.bind(field.key)} AND `;
+        const [table, s] = this.table('metrics');
+        const head = `${this.head(`${table} ${s}`, s)}${s}.key = ${this.bind(field.key)} AND `;
         // A probe must find its row by (run_id, key): `+` keeps the planner off the (key, latest) index there.
-        const latest = this.probes ? '+s.latest' : 's.latest';
+        const latest = this.probes ? `+${s}.latest` : `${s}.latest`;
         // Inside the subquery a NULL condition only drops the row, so no guard is needed: notNull.
-        return `${head}${cond({ sql: latest, params: [], type: 'number', notNull: true }, 's')})`;
+        const body = cond({ sql: latest, params: [], type: 'number', notNull: true }, s);
+        return `${head}${body}${more()})`;
       }
       case 'params':
       case 'tags': {
-        const [table, alias] = ENTITY_TABLE[field.entity];
+        const [table, alias] = this.table(field.entity);
         const head = `${this.head(`${table} ${alias}`, alias)}${alias}.key = ${this.bind(field.key)} AND `;
-        return `${head}${cond(undefined, alias)})`;
+        const body = cond(undefined, alias);
+        return `${head}${body}${more()})`;
       }
       case 'attributes':
         return cond(attributeColumn(field, this.ctx), 'r');
@@ -149,7 +229,7 @@ class Compiler {
       case 'metrics':
       case 'params':
       case 'tags': {
-        const [table, alias] = ENTITY_TABLE[field.entity];
+        const [table, alias] = this.table(field.entity);
         return `${this.head(`${table} ${alias}`, alias, not)}${alias}.key = ${this.bind(field.key)})`;
       }
       case 'attributes':
@@ -178,8 +258,8 @@ class Compiler {
     if (typeof value === 'number' && Number.isNaN(value)) {
       if (!col.sql.endsWith('s.latest')) throw this.error(e, 'NaN only compares with metrics');
       // NaN is stored as NULL; NaN equals nothing else, and orders against nothing.
-      if (op === '=') return 's.latest IS NULL';
-      if (op === '!=') return 's.latest IS NOT NULL';
+      if (op === '=') return `${col.sql} IS NULL`;
+      if (op === '!=') return `${col.sql} IS NOT NULL`;
       return '0';
     }
     const converted = convertLiteral(value, col.type);

@@ -79,14 +79,22 @@ function objectsByRun(sql: Sql, select: string, ids: string, extra?: string): Ma
   return new Map(rows.map(([id, json]) => [id, JSON.parse(json) as object]));
 }
 
+/** Tuning of the page plans; tests shrink `walkMin` to drive the fallback on a small store. */
+export interface PagePlanOptions {
+  /** The least number of runs the bounded walk may visit. */
+  readonly walkMin: number;
+}
+
+const PAGE_PLAN: PagePlanOptions = { walkMin: 5_000 };
+
 /**
  * How many runs the bounded walk of a limited page in the default order may
  * visit: enough for a filter matching one run in 20 to fill the page; a
  * rarer filter leaves the page to the set plan after at most this many cheap
  * probes (issue #17: the or + not shape).
  */
-export function walkBudget(want: number): number {
-  return Math.max(5_000, 20 * want);
+export function walkBudget(want: number, plan: PagePlanOptions = PAGE_PLAN): number {
+  return Math.max(plan.walkMin, 20 * want);
 }
 
 /**
@@ -133,7 +141,7 @@ export interface PageQuery {
  *   set that drives and the other terms probe its runs, then the matches
  *   are sorted (a walk in created order would probe every run when few match).
  */
-export function pageQuery(q: ListRunsQuery, now: number): PageQuery {
+export function pageQuery(q: ListRunsQuery, now: number, plan: PagePlanOptions = PAGE_PLAN): PageQuery {
   const limit = q.limit === undefined ? -1 : Math.max(0, Math.floor(q.limit));
   const offset = Math.max(0, Math.floor(q.offset ?? 0));
   const sortText = typeof q.sort === 'string' ? q.sort : '';
@@ -154,7 +162,7 @@ export function pageQuery(q: ListRunsQuery, now: number): PageQuery {
       sql: `SELECT r.id FROM runs r INDEXED BY runs_by_created_id
         WHERE r.created_at >= ? AND (r.created_at > ? OR r.id <= ?) ${andWhere(probes)} ORDER BY r.created_at DESC, r.id LIMIT ?`,
       params: [...probes.params, want],
-      budget: walkBudget(want),
+      budget: walkBudget(want, plan),
       want,
       skip: offset,
     },
@@ -218,8 +226,8 @@ function pageIds(sql: Sql, page: PageQuery): string[] {
  * indexes only, so the sort never carries whole rows), then the rows of those
  * ids and one batched lookup per table.
  */
-export function listRuns(sql: Sql, q: ListRunsQuery, now: number): RunRow[] {
-  const page = pageQuery(q, now);
+export function listRuns(sql: Sql, q: ListRunsQuery, now: number, plan: PagePlanOptions = PAGE_PLAN): RunRow[] {
+  const page = pageQuery(q, now, plan);
   return sql.read(() => {
     const pageIdList = pageIds(sql, page);
     if (pageIdList.length === 0) return [];

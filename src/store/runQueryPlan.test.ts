@@ -10,11 +10,15 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { ListRunsQuery } from './runQuery';
-import { pageQuery } from './runQuery';
+import { WALK_BOUNDARY, pageQuery } from './runQuery';
 import { tempStore } from './testing/tempStore';
 
-/** 40 runs in two experiments, each with params model, p1 and metrics m1, m2; returns the plan of `q`'s page query and its page. */
-function plan(t: TestContext, q: ListRunsQuery): { plan: string[]; names: string[] } {
+/**
+ * 40 runs in two experiments, each with params model, p1 and metrics m1, m2; returns the plan of `q`'s
+ * page: of the bounded walk when there is one (`walk`), and of the first statement of `parts` (`plan`;
+ * a second one only tops up a short page), with the page's run names.
+ */
+function plan(t: TestContext, q: ListRunsQuery): { plan: string[]; walk: string[]; names: string[] } {
   const { store, dir, clock } = tempStore(t, { staleAfterMs: Number.MAX_SAFE_INTEGER });
   for (let i = 0; i < 40; i++) {
     const run = store.createRun({ experiment: `exp${i % 2}`, name: `run-${i}`, status: 'finished' });
@@ -25,45 +29,75 @@ function plan(t: TestContext, q: ListRunsQuery): { plan: string[]; names: string
   const names = store.listRuns(q).map((r) => r.name);
   const db = new Database(path.join(dir, 'store.db'), { readonly: true });
   t.after(() => db.close());
-  // The first statement of the page is the one that serves a full page (a second one only tops up a short one).
-  const [first] = pageQuery(q, 0).parts;
-  const rows = db.prepare(`EXPLAIN QUERY PLAN ${first.sql}`).all(...first.params) as { detail: string }[];
-  return { plan: rows.map((r) => r.detail), names };
+  const explain = (sql: string, params: unknown[]) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+  const page = pageQuery(q, 0);
+  const [first] = page.parts;
+  const walk = page.walk ? explain(page.walk.sql, [0, 0, '', ...page.walk.params]) : [];
+  return { plan: explain(first.sql, first.params), walk, names };
 }
 
 const has = (lines: string[], re: RegExp): boolean => lines.some((l) => re.test(l));
+/** A full pass over a table (an index named after USING is still read whole). */
+const scans = (lines: string[]): boolean => has(lines, /^SCAN (r|s|p|t|ls|lp|lt|sk\d|runs|params|metric_series)\b/);
 
 test('a metric compared with a constant is a range search of metric_series_by_latest, no table scan', (t) => {
   const { plan: p, names } = plan(t, { filter: 'metrics.m1 > 0.9' });
-  assert.ok(has(p, /SEARCH s USING COVERING INDEX metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
-  assert.ok(!has(p, /^SCAN (r|s)\b/), p.join('\n'));
+  assert.ok(has(p, /SEARCH ls USING COVERING INDEX metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
+  assert.ok(has(p, /SEARCH r USING INDEX sqlite_autoindex_runs_1 \(id=\?\)/), p.join('\n'));
+  assert.ok(!scans(p), p.join('\n'));
   assert.deepEqual(names, ['run-39', 'run-38', 'run-37']);
 });
 
-test('no limit, three terms: the first drives as an index-built set, the others probe the primary key; no scan', (t) => {
+test('no limit, three terms: the metric drives as a set, the param terms probe inside it (the equality by its covering index); runs read last; no scan', (t) => {
   const { plan: p, names } = plan(t, { filter: "metrics.m1 > 0.5 and params.model = 'tree' and params.p1 >= 30" });
-  assert.ok(has(p, /SEARCH s USING COVERING INDEX metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
-  assert.equal(p.filter((l) => /SEARCH p (EXISTS )?USING PRIMARY KEY \(run_id=\? AND key=\?\)/.test(l)).length, 2, p.join('\n'));
-  assert.ok(!has(p, /^SCAN /), p.join('\n'));
+  assert.ok(has(p, /SEARCH ls USING COVERING INDEX metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
+  assert.ok(has(p, /SEARCH p (EXISTS )?USING COVERING INDEX params_by_value \(key=\? AND value=\? AND run_id=\?\)/), p.join('\n'));
+  assert.ok(has(p, /SEARCH p (EXISTS )?USING PRIMARY KEY \(run_id=\? AND key=\?\)/), p.join('\n'));
+  assert.ok(!scans(p), p.join('\n'));
   assert.deepEqual(names, ['run-38', 'run-36', 'run-34', 'run-32', 'run-30']);
 });
 
-test('or + not with a limit: each side of the or an index search, the not a primary-key probe; no scan', (t) => {
-  const { plan: p, names } = plan(t, { filter: "(metrics.m1 > 0.9 or params.model = 'mlp') and not params.p1 < 10", limit: 4 });
+test('or + not with a limit, newest first: a walk of runs_by_created_id that stops at the limit, each run probed; the fallback searches indexes', (t) => {
+  const { plan: p, walk, names } = plan(t, { filter: "(metrics.m1 > 0.9 or params.model = 'mlp') and not params.p1 < 10", limit: 4 });
+  assert.ok(has(walk, /SEARCH r USING INDEX runs_by_created_id \(created_at/), walk.join('\n'));
+  // No sort step: rows leave in index order, so LIMIT ends the walk.
+  assert.ok(!has(walk, /TEMP B-TREE/), walk.join('\n'));
+  assert.ok(has(walk, /SEARCH s (EXISTS )?USING INDEX sqlite_autoindex_metric_series_1 \(run_id=\? AND key=\?\)/), walk.join('\n'));
+  assert.ok(has(walk, /SEARCH p (EXISTS )?USING COVERING INDEX params_by_value \(key=\? AND value=\? AND run_id=\?\)/), walk.join('\n'));
+  assert.ok(has(walk, /SEARCH p (EXISTS )?USING PRIMARY KEY \(run_id=\? AND key=\?\)/), walk.join('\n'));
+  assert.ok(!scans(walk), walk.join('\n'));
+  // The set plan, used when the walk's budget runs out first.
   assert.ok(has(p, /metric_series_by_latest \(key=\? AND latest>\?\)/), p.join('\n'));
   assert.ok(has(p, /params_by_value \(key=\? AND value=\?\)/), p.join('\n'));
-  assert.ok(has(p, /SEARCH p (EXISTS )?USING PRIMARY KEY \(run_id=\? AND key=\?\)/), p.join('\n'));
-  assert.ok(!has(p, /^SCAN /), p.join('\n'));
+  assert.ok(!scans(p), p.join('\n'));
   assert.deepEqual(names, ['run-39', 'run-38', 'run-37', 'run-35']);
+});
+
+test('the bounded walk finds the last run of its window by one covering-index step', (t) => {
+  const { dir } = tempStore(t);
+  const db = new Database(path.join(dir, 'store.db'), { readonly: true });
+  t.after(() => db.close());
+  const p = (db.prepare(`EXPLAIN QUERY PLAN ${WALK_BOUNDARY}`).all(10) as { detail: string }[]).map((r) => r.detail);
+  assert.deepEqual(p, ['SCAN runs USING COVERING INDEX runs_by_created_id']);
 });
 
 test('sorted by a metric with a limit: the walk follows metric_series_by_latest, the filter probes (run_id, key)', (t) => {
   const { plan: p, names } = plan(t, { filter: 'metrics.m1 > 0.5', sort: 'metrics.m2 DESC', limit: 3 });
   assert.match(p[0], /SEARCH sk0 USING COVERING INDEX metric_series_by_latest \(key=\?/, p.join('\n'));
   assert.ok(has(p, /SEARCH s (EXISTS )?USING INDEX sqlite_autoindex_metric_series_1 \(run_id=\? AND key=\?\)/), p.join('\n'));
-  assert.ok(!has(p, /^SCAN /), p.join('\n'));
+  assert.ok(!scans(p), p.join('\n'));
   // Among i ≥ 21 (m1 > 0.5), m2 = (i % 7) / 7 is highest (6/7) at i = 34 and 27 (newest first), then 5/7 at 33.
   assert.deepEqual(names, ['run-34', 'run-27', 'run-33']);
+});
+
+test('sorted by a numeric param with a limit: the walk follows params_by_num, only ties are sorted; no scan', (t) => {
+  const { plan: p, names } = plan(t, { filter: "params.model = 'tree'", sort: 'params.p1 DESC', limit: 3 });
+  assert.match(p[0], /SEARCH sk0 USING INDEX params_by_num \(key=\? AND num>\?\)/, p.join('\n'));
+  assert.ok(!has(p, /USE TEMP B-TREE FOR ORDER BY/), p.join('\n'));
+  assert.ok(has(p, /SEARCH p (EXISTS )?USING COVERING INDEX params_by_value \(key=\? AND value=\? AND run_id=\?\)/), p.join('\n'));
+  assert.ok(!scans(p), p.join('\n'));
+  assert.deepEqual(names, ['run-38', 'run-36', 'run-34']);
 });
 
 test('sorted by a metric, fewer matches than the limit: runs lacking the metric follow (NULLS LAST), offset across both', (t) => {
@@ -81,9 +115,10 @@ test('sorted by a metric, fewer matches than the limit: runs lacking the metric 
   assert.equal(names(1)[0], 'r0');
 });
 
-test('one experiment: its runs come from runs_by_experiment', (t) => {
-  const { plan: p, names } = plan(t, { experiment: 'exp1', filter: 'metrics.m1 > 0.8', limit: 200 });
+test('one experiment: the walk stays on runs_by_created_id; the set plan searches runs_by_experiment or the metric index', (t) => {
+  const { plan: p, walk, names } = plan(t, { experiment: 'exp1', filter: 'metrics.m1 > 0.8', limit: 200 });
+  assert.ok(has(walk, /SEARCH r USING INDEX runs_by_created_id/), walk.join('\n'));
   assert.ok(has(p, /SEARCH r USING INDEX runs_by_experiment \(experiment_id=\?\)|metric_series_by_latest/), p.join('\n'));
-  assert.ok(!has(p, /^SCAN r\b/), p.join('\n'));
+  assert.ok(!scans(p) && !scans(walk), [...p, ...walk].join('\n'));
   assert.deepEqual(names, ['run-39', 'run-37', 'run-35', 'run-33']);
 });
