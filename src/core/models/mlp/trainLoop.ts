@@ -69,28 +69,48 @@ interface Validation {
 
 function validationMetrics(net: DeviceNet, theta: Float32Array, v: Validation): Record<string, number> {
   const { layout, kind } = net;
-  const L = layout.sizes.length - 1;
-  const units = layout.sizes[L];
+  const units = layout.sizes[layout.sizes.length - 1];
   const rows = v.y.length;
+  // Scores with their output bias: the loss adds none.
   const z = deviceScores(net, theta, v.x, rows);
   const dz = new Float32Array(rows * units);
-  const loss = outputLossAndGradient(kind, units, z, rows, theta, layout.biasOffsets[L - 1], (i) => v.y[i], dz) / rows;
+  const loss = outputLossAndGradient(kind, units, z, rows, new Float64Array(units), 0, (i) => v.y[i], dz) / rows;
   if (kind === 'identity') {
     // dz holds score − y here.
     let se = 0;
     for (let i = 0; i < rows; i++) se += dz[i] * dz[i];
     return { val_loss: loss, val_mse: se / rows };
   }
-  // Predicted class: the largest score with its bias (the same rule as MlpModel.predict).
-  const bias = theta.subarray(layout.biasOffsets[L - 1]);
+  // Predicted class: the largest score (the same rule as MlpModel.predict).
   let hits = 0;
   for (let i = 0; i < rows; i++) {
     let pred = 0;
-    if (kind === 'logistic') pred = z[i] + bias[0] > 0 ? 1 : 0;
-    else for (let c = 1; c < units; c++) if (z[i * units + c] + bias[c] > z[i * units + pred] + bias[pred]) pred = c;
+    if (kind === 'logistic') pred = z[i] > 0 ? 1 : 0;
+    else for (let c = 1; c < units; c++) if (z[i * units + c] > z[i * units + pred]) pred = c;
     if (pred === v.y[i]) hits++;
   }
   return { val_loss: loss, val_accuracy: hits / rows };
+}
+
+/**
+ * Copies the rows `order[start..start + rows)` of the float32 training matrix
+ * into the batch: row-major into `x`, transposed into `xT` with a last row of
+ * ones (see Batch), and their targets into `y`. The only copy of the data an
+ * epoch makes: each row once, into buffers the size of one batch.
+ */
+export function gatherBatch(data: Float32Array, targets: Float64Array, p: number, order: Int32Array, start: number, rows: number, x: Float32Array, xT: Float32Array, y: Float64Array): void {
+  for (let i = 0; i < rows; i++) {
+    const r = order[start + i];
+    y[i] = targets[r];
+    const from = r * p;
+    const to = i * p;
+    for (let j = 0; j < p; j++) {
+      const v = data[from + j];
+      x[to + j] = v;
+      xT[j * rows + i] = v;
+    }
+  }
+  xT.fill(1, p * rows, (p + 1) * rows);
 }
 
 /**
@@ -117,11 +137,12 @@ export async function trainNetwork(net: DeviceNet, theta: Float32Array, X: Dense
   const batchSize = Math.min(params.batch_size, n);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const xb = new Float32Array(batchSize * p);
-  const xbT = new Float32Array(batchSize * p);
+  const xbT = new Float32Array(batchSize * (p + 1));
   const yb = new Float64Array(batchSize);
   const batch: Batch = { rows: 0, x: xb, xT: xbT, target: (i) => yb[i], dz: new Float32Array(batchSize * units) };
   const grad = new Float64Array(layout.size);
-  const mask = weightMask(layout);
+  // alpha at the weights, 0 at the biases.
+  const decay = Float64Array.from(weightMask(layout), (m) => m * params.alpha);
   const update = parameterUpdate(params.optimizer, params.learning_rate, layout.size);
   const yielder = new EventLoopYielder();
   let best = Infinity;
@@ -135,18 +156,10 @@ export async function trainNetwork(net: DeviceNet, theta: Float32Array, X: Dense
     for (let start = 0; start < n; start += batchSize) {
       throwIfAborted(signal);
       const rows = Math.min(batchSize, n - start);
-      for (let i = 0; i < rows; i++) {
-        const r = order[start + i];
-        yb[i] = y64[r];
-        for (let j = 0; j < p; j++) {
-          const v = x32[r * p + j];
-          xb[i * p + j] = v;
-          xbT[j * rows + i] = v;
-        }
-      }
+      gatherBatch(x32, y64, p, order, start, rows, xb, xbT, yb);
       lossSum += batchGradient(net, theta, { ...batch, rows }, grad);
       // Objective of the batch: mean loss + alpha‖W‖²/(2·rows), as scikit-learn.
-      for (let q = 0; q < grad.length; q++) grad[q] = (grad[q] + (mask[q] ? params.alpha * theta[q] : 0)) / rows;
+      for (let q = 0; q < grad.length; q++) grad[q] = (grad[q] + decay[q] * theta[q]) / rows;
       update.step(theta, grad);
       await yielder.maybeYield();
     }
