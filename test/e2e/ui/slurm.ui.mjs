@@ -228,9 +228,36 @@ export const tests = {
 
     await contextMenu(page, parent, 'Cancel Run');
     await until('every trial killed', async () => (await trials.locator('.codicon-circle-slash').count()) === SWEEP_TRIALS, 120_000);
-    await until('the sweep killed', async () => (await parent.locator('.codicon-circle-slash').count()) === 1, 60_000);
+    await until('the sweep killed', async () => (await parent.locator('.codicon-circle-slash').count()) === 1, 60_000).catch(async (e) => {
+      // tell a view that missed the change from a store that did not make it
+      await runCommand(page, 'RunLens: Refresh Runs');
+      const after = await until('the row after a refresh', async () => (await parent.locator('.codicon-circle-slash, .codicon-server').count()) > 0 && description(parent), 15_000);
+      const killed = (await parent.locator('.codicon-circle-slash').count()) === 1;
+      throw new Error(`${e.message}; after RunLens: Refresh Runs the row says "${after}"${killed ? ' with the killed icon: the Runs view missed the change' : ''}`);
+    });
     await until('Slurm\'s array CANCELLED', async () => /JobState=CANCELLED/.test(scontrol('show', 'job', job)), 60_000);
     await until('the Jobs item hidden', async () => (await page.locator('.statusbar-item', { hasText: /\d+ (queued|running)/ }).count()) === 0, 30_000);
     await screenshot('7-sweep-cancelled');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'a job the CLI submits in a terminal is picked up by the editor, which follows it to finished': async ({ page, root, screenshot }) => {
+    // `runlens train --on` without --wait: it submits and returns; only the editor's sync can bring Slurm's reason and the end
+    // (the bundled CLI, as on a user's PATH: the extension's build made it)
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'dist/cli.js'), 'train', 'iris.train.yaml', '--on', 'cluster', '--name', 'from-cli'], {
+      cwd: state.folder, env: slurm.env, timeout: 120_000,
+    });
+    const job = /as Slurm job (\d+)/.exec(stdout)?.[1];
+    assert.ok(job, stdout);
+    state.jobs.push(job);
+    await openViewContainer(page, 'RunLens');
+    await expandExperiment(page, 'iris');
+    const row = runRow(page, 'from-cli');
+    await row.waitFor({ timeout: 30_000 });
+    await until('the row "queued: JobHeldUser" (the editor asked Slurm)', async () => (await description(row)) === 'queued: JobHeldUser', 60_000);
+    scontrol('release', job);
+    await until('the run finished', async () => /^accuracy 0\.\d{4}$/.test(await description(row)), JOB_WAIT_MS);
+    await expectCount(row, '.codicon-pass', 1);
+    await screenshot('8-from-cli');
   },
 };
