@@ -34,13 +34,20 @@ export function clusterRunOf(store: RunStore, storeDir: string, run: RunRecord):
   };
 }
 
-/** Every cluster run, newest first (`runlens jobs`). */
+/** Every cluster run, newest first, a sweep's trials right after their parent in task order (`runlens jobs`). */
 export function allClusterRuns(store: RunStore, storeDir: string): ClusterRun[] {
-  return store.findRunIdsByTag(COMPUTE_TAG, SLURM_COMPUTE)
+  const runs = store.findRunIdsByTag(COMPUTE_TAG, SLURM_COMPUTE)
     .map((id) => store.findRun(id))
     .filter((r): r is RunRecord => r !== undefined)
-    .sort((a, b) => b.createdAt - a.createdAt)
     .map((r) => clusterRunOf(store, storeDir, r));
+  const ids = new Set(runs.map((c) => c.run.id));
+  const children = new Map<string, ClusterRun[]>();
+  for (const c of runs) if (c.run.parentId !== null && ids.has(c.run.parentId)) children.set(c.run.parentId, [...(children.get(c.run.parentId) ?? []), c]);
+  const out: ClusterRun[] = [];
+  for (const c of runs.filter((r) => r.run.parentId === null || !ids.has(r.run.parentId)).sort((a, b) => b.run.createdAt - a.run.createdAt)) {
+    out.push(c, ...(children.get(c.run.id) ?? []).sort((a, b) => a.task - b.task));
+  }
+  return out;
 }
 
 /** The cluster runs sync still follows: not yet confirmed ended by Slurm (tag `slurm.final`). */

@@ -114,7 +114,8 @@ function reconcile(store: RunStore, c: ClusterRun, info: SlurmJobInfo | undefine
     const stateTags: Record<string, string | null> = { [STATE_TAG]: info.state };
     if (mapped.status === 'queued') {
       stateTags[REASON_TAG] = mapped.reason ?? info.reason ?? null;
-      if (tags[PENDING_SINCE_TAG] === undefined) stateTags[PENDING_SINCE_TAG] = String(now);
+      // Pending since the submit, or since a requeue put a started job back in the queue.
+      if (tags[PENDING_SINCE_TAG] === undefined) stateTags[PENDING_SINCE_TAG] = String(run.startedAt === null ? run.createdAt : now);
       store.setTags(run.id, stateTags);
       return undefined;
     }
