@@ -45,3 +45,19 @@ test('without --out the report goes to stdout; runs by name; bad input is one li
   assert.equal(missing.code, 1);
   assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
 });
+
+test('the data each run used is diffed against the previous run of the same config', () => {
+  const iris = readFileSync(join(ws.dir, 'data', 'iris.csv'), 'utf8');
+  ws.write('flowers.csv', iris);
+  ws.write('flowers.train.yaml', 'experiment: flowers\ndata: { path: flowers.csv, target: species }\nmodel: { type: decision_tree, params: { max_depth: 2 } }\n');
+  const first = runCli(ws.dir, ['train', 'flowers.train.yaml', '--name', 'before', '--json']);
+  assert.equal(first.code, 0, first.stderr);
+  // Ten rows fewer: the second run reads another version of the file.
+  ws.write('flowers.csv', iris.trimEnd().split('\n').slice(0, -10).join('\n') + '\n');
+  const second = runCli(ws.dir, ['train', 'flowers.train.yaml', '--name', 'after', '--json']);
+  assert.equal(second.code, 0, second.stderr);
+  const md = runCli(ws.dir, ['report', 'before', 'after']);
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /after: train data flowers\.csv changed since before, the previous run of its config \([0-9a-f]{12} → [0-9a-f]{12}\): 0 rows added, 10 removed/);
+  assert.doesNotMatch(md.stdout, /before: .*previous run/, 'the first run of the config has none');
+});

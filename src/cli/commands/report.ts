@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CliError, type Command } from '../context';
 import { openRunSource, SERVER_HELP, SERVER_OPTION } from '../runSourceOption';
 import { collectReport } from '../../views/report/reportModel';
+import { localDataChanges } from '../../views/report/reportDataDiff';
 import type { ReportFormat } from '../../views/report/writeReport';
 import { renderReport, reportFormatOf, writeReport } from '../../views/report/writeReport';
 
@@ -29,7 +30,7 @@ export const reportCommand: Command = async (ctx, argv) => {
   // The local store keeps each dataset version's column count; a tracking server does not say.
   const store = values.server === undefined ? ctx.openStore({ readonly: true }) : undefined;
   const model = await collectReport(positionals.map((runId) => ({ source, runId })), {
-    ...(store ? { columnsOf: (fp: string) => store.getDataset(fp)?.columns ?? null } : {}),
+    ...(store ? { columnsOf: (fp: string) => store.getDataset(fp)?.columns ?? null, dataChanges: localDataChanges(store, dirname(ctx.storeDir)) } : {}),
     log: (line) => ctx.err(`${line}\n`),
   });
   if (!out) {

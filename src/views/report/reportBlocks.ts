@@ -91,6 +91,12 @@ export function reportBlocks(model: ReportModel): Block[] {
   const data = runs.flatMap((r) => r.data.map((d) => cells(r.name, d.role, d.path, d.fingerprint.slice(0, 12), d.rows === null ? '' : String(d.rows), d.columns === null ? '' : String(d.columns))));
   if (data.length > 0) out.push({ type: 'table', headers: ['run', 'role', 'data', 'fingerprint', 'rows', 'columns'], rows: data });
   else none('No run recorded its data.');
+  for (const r of runs) {
+    const v = r.dataVsPrevious;
+    if (!v) continue;
+    if (v.changes.length === 0) none(`${r.name}: the same data as ${v.previousRun}, the previous run of its config.`);
+    for (const c of v.changes) none(`${r.name}: ${c.role} data ${c.path} changed since ${v.previousRun}, the previous run of its config (${c.from.slice(0, 12)} → ${c.to.slice(0, 12)}): ${c.summary}`);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@ import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 import { parseConfusionMatrix, parseFeatureImportances } from '../compare/artifactViews';
 import { buildCompareTable, chartKeysOf } from '../compare/compareTable';
 import { parseSliceReport } from '../compare/sliceViews';
+import type { DataChangesOf, ReportDataChange } from './reportDataDiff';
 
 /** The data a run read, as the report lists it. */
 export interface ReportDataInput {
@@ -26,6 +27,8 @@ export interface ReportRun {
   readonly gitDirty: boolean | null;
   readonly configPath: string | null;
   readonly data: readonly ReportDataInput[];
+  /** Against the previous run of the same config (when the source can tell): its name and the data that changed. */
+  readonly dataVsPrevious?: { readonly previousRun: string; readonly changes: readonly ReportDataChange[] };
   readonly confusion?: ConfusionMatrixView;
   readonly importances?: FeatureImportancesView;
   readonly permutation?: FeatureImportancesView;
@@ -54,6 +57,8 @@ export interface CollectOptions {
   readonly maxPoints?: number;
   /** The column count of a dataset version, where the source keeps it (the local store does). */
   readonly columnsOf?: (fingerprint: string) => number | null;
+  /** The previous run of the same config and the dataset diff against it (the local store: `localDataChanges`). */
+  readonly dataChanges?: DataChangesOf;
   readonly now?: () => number;
   readonly log?: (line: string) => void;
 }
@@ -85,6 +90,7 @@ export async function collectReport(targets: readonly CompareRunSource[], opts: 
     const importances = parseFeatureImportances(d.run.id, await artifact('feature_importances.json'));
     const permutation = parseFeatureImportances(d.run.id, await artifact('permutation_importance.json'));
     const slices = parseSliceReport(d.run.id, await artifact('slices.json'));
+    const dataVsPrevious = await opts.dataChanges?.(d);
     runs.push({
       id: d.run.id,
       name: d.run.name,
@@ -95,6 +101,7 @@ export async function collectReport(targets: readonly CompareRunSource[], opts: 
       gitDirty: d.run.gitDirty,
       configPath: d.run.configPath,
       data: d.inputs.map((i) => ({ role: i.role, path: i.path, fingerprint: i.fingerprint, rows: i.rows, columns: opts.columnsOf?.(i.fingerprint) ?? null })),
+      ...(dataVsPrevious ? { dataVsPrevious } : {}),
       ...(confusion ? { confusion } : {}),
       ...(importances ? { importances } : {}),
       ...(permutation ? { permutation } : {}),
