@@ -81,10 +81,16 @@ suite('RunLens extension', function (this: Mocha.Suite) {
     assert.match(String(item.description), /accuracy 0\.\d{4}/);
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
     const groups = (await api.services.tree.getChildren(node)).map((n) => (n.kind === 'group' ? n.group : n.kind));
-    assert.deepEqual(groups, ['params', 'metrics', 'artifacts', 'inputs']);
+    // System (#19): the worker's sampled CPU, memory and disk, apart from the run's own metrics; the tooltip sums them up
+    assert.deepEqual(groups, ['params', 'metrics', 'system', 'artifacts', 'inputs']);
     const metricsGroup = (await api.services.tree.getChildren(node)).find((n) => n.kind === 'group' && n.group === 'metrics')!;
     const metricKeys = (await api.services.tree.getChildren(metricsGroup)).map((n) => (n.kind === 'metric' ? n.key : ''));
     assert.ok(metricKeys.includes('test_accuracy'));
+    assert.ok(!metricKeys.some((k) => k.startsWith('system/')), metricKeys.join(', '));
+    const systemGroup = (await api.services.tree.getChildren(node)).find((n) => n.kind === 'group' && n.group === 'system')!;
+    const systemKeys = (await api.services.tree.getChildren(systemGroup)).map((n) => (n.kind === 'metric' ? n.key : ''));
+    assert.ok(systemKeys.includes('system/peak_memory_megabytes') && systemKeys.every((k) => k.startsWith('system/')), systemKeys.join(', '));
+    assert.match((item.tooltip as vscode.MarkdownString).value, /system: peak memory \d+ MB · mean CPU \d+% of one core/);
 
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.ok(lenses.some((l) => l.command?.title.startsWith('Last run: test_accuracy')), lenses.map((l) => l.command?.title).join(' | '));
