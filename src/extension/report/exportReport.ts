@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
+import { dirname } from 'node:path';
 import type { CompareRunSource } from '../../views/compare/compareStore';
 import type { CommandHandlers } from '../../views/commands/commandIds';
 import { REPORT_COMMANDS } from '../../views/commands/commandIds';
 import { collectReport } from '../../views/report/reportModel';
+import { localDataChanges } from '../../views/report/reportDataDiff';
 import { reportFormatOf, writeReport } from '../../views/report/writeReport';
 import type { Services } from '../services';
 import { pickRuns, runKeysFromArgs } from '../commands/runPicker';
@@ -36,6 +38,11 @@ export async function exportReport(deps: ReportDeps, keys: readonly string[]): P
     return collectReport(targets, {
       // The local store keeps each dataset version's column count; look it up in the store that holds one of the runs.
       columnsOf: (fp) => targets.map((t) => store(t.runId)?.getDataset(fp)?.columns).find((c) => c !== undefined && c !== null) ?? null,
+      // A local run's data against the previous run of its config; a tracking server's runs have no snapshots to diff.
+      dataChanges: async (d) => {
+        const local = store(d.run.id);
+        return local ? localDataChanges(local, dirname(local.paths.dir))(d) : undefined;
+      },
       log: (line) => deps.services.logger.info(line),
     });
   });
