@@ -87,7 +87,9 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
   try {
     emit({ type: 'progress', runId: run.id, phase: 'data', message: 'loading data' });
     // A query's rows become a Parquet file first (its kept snapshot, or a fresh result), read like any data file.
-    sql = await resolveSqlData(config.data, { store, refresh: request.refreshData === true, baseDir: configDir, env: process.env, log });
+    sql = await resolveSqlData(config.data, {
+      store, refresh: request.refreshData === true, baseDir: configDir, workspace: dirname(store.paths.dir), env: process.env, log,
+    });
     const data = await prepareData(config.data, configDir, {
       ...(sql ? { sources: sql.sources } : {}),
       task: config.task,

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { SqlSourceConfig } from '../../core/config/trainConfig';
 import { DatasetError } from '../datasetError';
 
@@ -14,18 +15,33 @@ export interface SqlSource extends SqlSourceConfig {
   readonly name: string;
 }
 
-/** The queries of a data section, in the order train, test (or the one to split). */
-export function sqlSourcesOf(data: { readonly sql?: SqlSourceConfig; readonly train_sql?: SqlSourceConfig; readonly test_sql?: SqlSourceConfig }): SqlSource[] {
+/**
+ * The queries of a data section, in the order train, test (or the one to
+ * split). With `dirs`, a relative `sqlite:` path is named relative to the
+ * workspace (it is written relative to the config), so the name reads the
+ * same from any config and a live diff in the workspace finds the file.
+ */
+export function sqlSourcesOf(data: { readonly sql?: SqlSourceConfig; readonly train_sql?: SqlSourceConfig; readonly test_sql?: SqlSourceConfig },
+  dirs?: { readonly configDir: string; readonly workspace: string }): SqlSource[] {
   const out: SqlSource[] = [];
   const add = (role: SqlRole, s: SqlSourceConfig | undefined) => {
     if (s === undefined) return;
     checkNoPassword(s.url, SQL_KEYS[role]);
-    out.push({ ...s, role, name: queryDatasetName(s.url, s.query) });
+    out.push({ ...s, role, name: queryDatasetName(dirs ? workspaceUrl(s.url.trim(), dirs.configDir, dirs.workspace) : s.url, s.query) });
   };
   add('data', data.sql);
   add('train', data.train_sql);
   add('test', data.test_sql);
   return out;
+}
+
+/** A relative `sqlite:` path re-based from the config's folder onto the workspace (other URLs as they are). */
+function workspaceUrl(url: string, configDir: string, workspace: string): string {
+  const rel = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : undefined;
+  if (rel === undefined || rel === '' || isAbsolute(rel) || rel.includes('${')) return url;
+  const fromWorkspace = relative(workspace, resolve(configDir, rel));
+  if (fromWorkspace.startsWith('..') || isAbsolute(fromWorkspace)) return url;
+  return `sqlite:${fromWorkspace.split(sep).join('/')}`;
 }
 
 const SEPARATOR = ' :: ';

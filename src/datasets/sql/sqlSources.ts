@@ -19,6 +19,8 @@ export interface SqlDataOptions extends QueryContext {
   readonly store: RunStore;
   /** Query again even when a snapshot of the query is kept (`runlens train --refresh-data`). */
   readonly refresh: boolean;
+  /** The folder holding the store: `sqlite:` paths are named relative to it. */
+  readonly workspace?: string;
   readonly log: (line: string) => void;
 }
 
@@ -31,7 +33,7 @@ export interface SqlDataOptions extends QueryContext {
  * (`recordQuerySnapshot`). Undefined when the config has no query.
  */
 export async function resolveSqlData(data: DataConfig, opts: SqlDataOptions): Promise<SqlData | undefined> {
-  const queries = sqlSourcesOf(data);
+  const queries = sqlSourcesOf(data, opts.workspace !== undefined ? { configDir: opts.baseDir, workspace: opts.workspace } : undefined);
   if (queries.length === 0) return undefined;
   let dir: string | undefined;
   const dispose = () => {

@@ -7,7 +7,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { runQuery } from './runQuery';
 import { queryDatasetName, sqlSourcesOf } from './sqlSource';
@@ -69,6 +69,17 @@ describe('SQLite sources', () => {
     assert.throws(() => sqlSourcesOf({ sql: { url: 'postgres://app:hunter2@db/shop', query: 'SELECT 1' } }), /data\.sql\.url holds a password/);
     const [s] = sqlSourcesOf({ sql: { url: 'postgres://app:${PGPASS}@db/shop', query: ' SELECT *\n  FROM sales ' } });
     assert.equal(s.name, 'postgres://app:${PGPASS}@db/shop :: SELECT * FROM sales');
+  });
+
+  test('a sqlite path is named from the workspace, wherever the config sits', async () => {
+    mkdirSync(join(t.dir, 'configs'), { recursive: true });
+    const configPath = join(t.dir, 'configs', 'sub.train.yaml');
+    writeFileSync(configPath, 'data:\n  sql: { url: "sqlite:../shop.db", query: "SELECT amount, region, label FROM sales" }\n  target: label\nmodel: { type: decision_tree }\n');
+    const messages: WorkerMessage[] = [];
+    await trainRun({ store: t.store, request: { storeDir: t.storeDir, configPath }, emit: (m) => messages.push(m), signal: new AbortController().signal });
+    const started = messages.find((m) => m.type === 'started');
+    assert.ok(started?.type === 'started' && messages.some((m) => m.type === 'finished'), JSON.stringify(messages.filter((m) => m.type !== 'progress')));
+    assert.equal(t.store.listInputs(started.runId)[0].path, 'sqlite:shop.db :: SELECT amount, region, label FROM sales');
   });
 
   test('training from a query: snapshot recorded, reused on the next run, refreshed on request, versions diffed', async () => {
