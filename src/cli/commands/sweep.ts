@@ -52,6 +52,8 @@ export const sweepCommand: Command = async (ctx, argv) => {
   const cluster = clusterProfileFor(ctx, configPath, config, values.on);
   if (cluster) {
     if (!config.sweep) throw new CliError(`${configPath} has no sweep: section to run on ${cluster.name}`, 2);
+    const tracking = trackingTarget(ctx, values['tracking-uri'], config.tracking);
+    if (tracking) ctx.err(`warning: a sweep on Slurm is not shipped to ${tracking.server} while it runs; runlens push it once it ended\n`);
     return runOnCluster(ctx, {
       configPath, overrides: values.set, profile: cluster, wait: values.wait, json: values.json, name: values.name,
       tags: parseTags(values.tag), parallel: parseParallel(values.parallel), gate: values.gate,

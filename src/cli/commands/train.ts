@@ -47,6 +47,7 @@ export const trainCommand: Command = async (ctx, argv) => {
   const parallel = parseParallel(values.parallel);
   const tracking = trackingTarget(ctx, values['tracking-uri'], config.tracking);
   const cluster = clusterProfileFor(ctx, configPath, config, values.on);
+  if (cluster && tracking) ctx.err(`warning: a run on Slurm is not shipped to ${tracking.server} while it runs; runlens push it once it ended\n`);
   if (cluster) return runOnCluster(ctx, { configPath, overrides: values.set, profile: cluster, wait: values.wait, json: values.json, name: values.name, tags, parallel, gate: values.gate });
   if (values.wait) throw new CliError('--wait waits for a cluster job: use it with --on PROFILE', 2);
   // A sweep's trials must all read the same rows: refresh the snapshot with a plain run of the config first.
