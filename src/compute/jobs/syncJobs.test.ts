@@ -149,6 +149,26 @@ test('sync twice after the job ended: the run is complete once (no second ingest
   }
 });
 
+test('two connections syncing (the editor and runlens jobs sync; in one process their synchronous parts take turns): every point and the log once, one status change between them', async () => {
+  const t = setup();
+  const other = RunStore.open(t.storeDir);
+  try {
+    const { run, taskDir } = queuedRun(t.store, t.storeDir, '12');
+    shipJob(t.dir, taskDir, [4, 3, 2, 1], { status: 'finished', exitCode: 0 });
+    writeFileSync(path.join(taskDir, 'output.log'), 'done\n');
+    const states = statesOf(info('12', 'COMPLETED', { exitCode: 0 }));
+    const [a, b] = await Promise.all([syncJobs(t.store, { storeDir: t.storeDir, states }), syncJobs(other, { storeDir: t.storeDir, states })]);
+    assert.equal(a.points + b.points, 4);
+    assert.equal(a.changes.length + b.changes.length, 1);
+    assert.equal(t.store.getMetricHistory(run.id, 'loss').values.length, 4);
+    assert.equal(t.store.listArtifacts(run.id).filter((x) => x.path === JOB_LOG_ARTIFACT).length, 1);
+    assert.equal(t.store.getRun(run.id).status, 'finished');
+  } finally {
+    other.close();
+    t.cleanup();
+  }
+});
+
 test('a sweep\'s parent runs with its first trial, ends when all did, with the best trial picked as a local sweep does (a tie: the lower trial)', async () => {
   const t = setup();
   try {
