@@ -85,6 +85,8 @@ export async function submitToSlurm(o: SubmitOptions): Promise<SubmitResult> {
       profile: o.profile,
       command: [...(o.runlens ?? runlensInvocation()), 'job-task', paths.manifest],
       outputPath: paths.outputPattern,
+      // squeue and sacct show it: the run a job carries is recognisable without RunLens.
+      jobName: `runlens-${created.rootRunName}`.replace(/[^\w.-]+/g, '_').slice(0, 100),
       ...(created.kind === 'sweep' ? { array: { count: created.tasks.length, parallel: created.parallel } } : {}),
     });
     writeFileSync(paths.script, script, { mode: 0o755 });
