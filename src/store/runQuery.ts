@@ -153,8 +153,8 @@ export function pageQuery(q: ListRunsQuery, now: number, plan: PagePlanOptions =
     sql: `SELECT r.id FROM runs r ${sort.joins} ${w.sql} ORDER BY ${sort.orderBy} LIMIT ? OFFSET ?`,
     params: [...sort.joinParams, ...w.params, ...sort.orderParams, limit, offset],
   };
-  if (limit < 0 || keys.length > 0) return { parts: [setPlan], want: limit, skip: 0 };
   const want = limit + offset;
+  if (limit < 0 || keys.length > 0 || narrowedByRunsIndex(q)) return { parts: [setPlan], want: limit, skip: 0 };
   const probes = where(q, now, 'probes');
   return {
     walk: {
@@ -170,6 +170,24 @@ export function pageQuery(q: ListRunsQuery, now: number, plan: PagePlanOptions =
     want: limit,
     skip: 0,
   };
+}
+
+/**
+ * Whether a runs index finds the few candidates at once (a run's children
+ * through runs_by_parent, `attributes.id = …` through the key), so a walk
+ * in created order would only visit runs that cannot match.
+ */
+function narrowedByRunsIndex(q: ListRunsQuery): boolean {
+  if (typeof q.parentId === 'string') return true;
+  const filter = typeof q.filter === 'string' ? parseFilterOrEmpty(q.filter) : q.filter;
+  const byId = (e: FilterExpr | undefined): boolean =>
+    e !== undefined &&
+    (e.kind === 'and'
+      ? byId(e.left) || byId(e.right)
+      : (e.kind === 'compare' && e.op === '=') || (e.kind === 'in' && !e.negated)
+        ? e.field.entity === 'attributes' && ['id', 'run_id'].includes(e.field.key.toLowerCase())
+        : false);
+  return byId(filter);
 }
 
 /** The page of a limited sort whose first key is a metric, param or tag: walks of that key's index, then the runs lacking it. */

@@ -70,6 +70,10 @@ function plainIds(db: Database.Database, q: ListRunsQuery): string[] {
   const where = ['r.deleted_at IS NULL'];
   const params: unknown[] = [...sort.joinParams];
   if (q.parentId === null) where.push('r.parent_id IS NULL');
+  else if (q.parentId !== undefined) {
+    where.push('r.parent_id = ?');
+    params.push(q.parentId);
+  }
   if (q.experiment !== undefined) {
     where.push('r.experiment_id = (SELECT id FROM experiments WHERE name = ?)');
     params.push(q.experiment);
@@ -132,7 +136,7 @@ test('every page plan returns the ids, in the order, of the plain sorted match s
   assert.ok(nonEmpty > compared * 0.8, `${nonEmpty} of ${compared} pages non-empty`);
 });
 
-test('one experiment and top-level runs only: the page plans agree with the plain path', (t) => {
+test('one experiment, top-level runs only, a run\'s children: the page plans agree with the plain path', (t) => {
   const { store, dir, clock } = tempStore(t, { staleAfterMs: Number.MAX_SAFE_INTEGER });
   let parent: string | undefined;
   for (let i = 0; i < 60; i++) {
@@ -146,7 +150,7 @@ test('one experiment and top-level runs only: the page plans agree with the plai
   t.after(() => db.close());
   for (const filter of ['', "params.model = 'tree'", 'metrics.acc > 0.4 and params.depth >= 2']) {
     for (const sort of ['', 'metrics.acc DESC', 'params.depth']) {
-      for (const scope of [{ experiment: 'e0' }, { parentId: null }, { experiment: 'e1', parentId: null }] as const) {
+      for (const scope of [{ experiment: 'e0' }, { parentId: null }, { experiment: 'e1', parentId: null }, { parentId: parent }]) {
         const q: ListRunsQuery = { filter, sort, limit: 6, offset: 2, ...scope };
         assert.deepEqual(store.listRuns(q).map((r) => r.id), plainIds(db, q), JSON.stringify(q));
       }

@@ -122,3 +122,21 @@ test('one experiment: the walk stays on runs_by_created_id; the set plan searche
   assert.ok(!scans(p) && !scans(walk), [...p, ...walk].join('\n'));
   assert.deepEqual(names, ['run-39', 'run-37', 'run-35', 'run-33']);
 });
+
+test("a run's children, or a run by id, with a limit: no walk in created order; runs_by_parent or the id key finds them", (t) => {
+  const { store, dir } = tempStore(t);
+  const parent = store.createRun({ experiment: 'e', name: 'sweep' });
+  const db = new Database(path.join(dir, 'store.db'), { readonly: true });
+  t.after(() => db.close());
+  const cases: [ListRunsQuery, RegExp][] = [
+    [{ parentId: parent.id, limit: 100_000 }, /SEARCH r USING INDEX runs_by_parent \(parent_id=\?\)/],
+    [{ filter: `attributes.id = '${parent.id}' and metrics.acc > 0`, limit: 1 }, /SEARCH r USING INDEX sqlite_autoindex_runs_1 \(id=\?\)/],
+  ];
+  for (const [q, index] of cases) {
+    const page = pageQuery(q, 0);
+    assert.equal(page.walk, undefined, JSON.stringify(q));
+    const p = (db.prepare(`EXPLAIN QUERY PLAN ${page.parts[0].sql}`).all(...page.parts[0].params) as { detail: string }[]).map((r) => r.detail);
+    assert.ok(has(p, index), p.join('\n'));
+    assert.ok(!scans(p), p.join('\n'));
+  }
+});
