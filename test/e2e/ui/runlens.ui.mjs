@@ -4,10 +4,10 @@
 // groups → compare two runs in the webview → filter → the Output channel.
 // The tests build on each other (one page, one extension host).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  clickCodeLens, contextMenu, openFile, openViewContainer, outputText, runCommand, setPaneExpanded, treeRow, treeRows,
+  answerSaveDialog, clickCodeLens, contextMenu, openFile, openViewContainer, outputText, runCommand, setPaneExpanded, treeRow, treeRows,
   until, viewTitleAction, waitForNotification, webviewFrame, expectCount,
 } from '../lib/ui.mjs';
 
@@ -31,11 +31,12 @@ function runRow(page, name) {
 }
 
 const FINISHED = /RunLens: (\S+) finished: test_accuracy (0\.9\d{3})/;
-const state = { runs: /** @type {{ name: string, accuracy: string }[]} */ ([]) };
+const state = { folder: '', runs: /** @type {{ name: string, accuracy: string }[]} */ ([]) };
 
 /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
 export async function setup(ctx) {
   const folder = ctx.workspace(join(ctx.root, 'examples'));
+  state.folder = folder;
   // `npm run examples` leaves a store in examples/: start with none
   rmSync(join(folder, '.runlens'), { recursive: true, force: true });
   await ctx.open({ folder });
@@ -176,6 +177,20 @@ export const tests = {
     });
     await frame.locator(`canvas[aria-label="${label}"]`).first().scrollIntoViewIfNeeded();
     await screenshot('5-compare-chart');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'Export Report… in the compare panel writes one HTML report of the compared runs (#18)': async ({ page }) => {
+    const frame = webviewFrame(page);
+    const file = join(state.folder, 'compare-report.html');
+    await frame.locator('vscode-button', { hasText: 'Export Report…' }).click();
+    assert.equal(await answerSaveDialog(page, file), join(state.folder, 'runlens-report.html'), 'the dialog offers a report in the workspace');
+    await waitForNotification(page, 'Saved compare-report.html');
+    const html = readFileSync(file, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;/);
+    for (const { name } of state.runs) assert.ok(html.includes(`<th>${name}</th>`), `${name} is a column of the report`);
+    assert.match(html, /<h2 id="metrics">Metrics<\/h2>/);
   },
 
   /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
