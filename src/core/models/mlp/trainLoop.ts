@@ -92,6 +92,25 @@ function validationMetrics(net: DeviceNet, theta: Float32Array, v: Validation): 
   return { val_loss: loss, val_accuracy: hits / rows };
 }
 
+/** Where `touchRows` leaves its sum, so that the loads it exists for are not optimised away. */
+const touched = new Float64Array(1);
+
+/**
+ * Reads one value per cache line of each row about to be gathered. The loads
+ * are independent, so the processor overlaps their cache misses, which the
+ * copy loop, with a row's stores between one row's loads and the next's,
+ * does not: 225 → 85 ns a row on 90,000 shuffled rows of 20 floats (8 MB).
+ */
+function touchRows(data: Float32Array, p: number, order: Int32Array, start: number, rows: number): void {
+  let sum = 0;
+  for (let i = 0; i < rows; i++) {
+    const from = order[start + i] * p;
+    for (let j = 0; j < p; j += 16) sum += data[from + j];
+    sum += data[from + p - 1];
+  }
+  touched[0] = sum;
+}
+
 /**
  * Copies the rows `order[start..start + rows)` of the float32 training matrix
  * into the batch: row-major into `x`, transposed into `xT` with a last row of
@@ -99,6 +118,7 @@ function validationMetrics(net: DeviceNet, theta: Float32Array, v: Validation): 
  * epoch makes: each row once, into buffers the size of one batch.
  */
 export function gatherBatch(data: Float32Array, targets: Float64Array, p: number, order: Int32Array, start: number, rows: number, x: Float32Array, xT: Float32Array, y: Float64Array): void {
+  touchRows(data, p, order, start, rows);
   for (let i = 0; i < rows; i++) {
     const r = order[start + i];
     y[i] = targets[r];
