@@ -5,6 +5,7 @@ import { benchModels } from './modelBench';
 import { benchExplorer } from './explorerBench';
 import { benchCompare } from './compareBench';
 import { benchMlp } from './mlpBench';
+import { benchBigFits } from './bigFitBench';
 import { benchSweep } from './sweepBench';
 import { benchDiff } from './diffBench';
 import { benchDiffLarge } from './diffLargeBench';
@@ -23,6 +24,7 @@ export const sections: readonly BenchSection[] = [
   { title: 'Parquet reading (1,000,000 × 20, snappy)', run: benchParquet },
   { title: 'Model fitting vs scikit-learn', run: benchModels },
   { title: 'MLP training vs scikit-learn', run: benchMlp },
+  { title: 'Big fits, 1,000,000 × 50: linear and logistic regression vs scikit-learn, with peak memory (opt-in: npm run bench -- "big fits")', run: benchBigFits, optIn: true },
   { title: 'Sweeps (16 trials, 2 cores)', run: benchSweep },
   { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
   { title: 'Compare panel: 100 runs × 5 metrics × 10,000 steps', run: benchCompare },
