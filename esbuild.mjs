@@ -78,6 +78,8 @@ function copyWasm() {
   const dest = join(root, 'dist', 'wasm');
   mkdirSync(dest, { recursive: true });
   for (const f of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) copyFileSync(join(src, f), join(dest, f));
+  // parquet-wasm (src/core/data/parquetWasm.ts) loads its module from beside the bundle that requires it.
+  copyFileSync(join(root, 'node_modules', 'parquet-wasm', 'node', 'parquet_wasm_bg.wasm'), join(root, 'dist', 'parquet_wasm_bg.wasm'));
 }
 
 function copyCodicons() {

@@ -7,6 +7,8 @@ import type { Column, Frame } from './frame';
 import { CsvError } from './dataError';
 import { CELL_MISSING, classifyCell } from './csvCells';
 import { readFailure } from './dataFileError';
+import { parquetWasm, readAllWasm } from './parquetWasm';
+import type { ColumnTarget } from './parquetWasm';
 
 /** A frame read from a Parquet file. */
 export interface ParquetFrame extends Frame {
@@ -31,12 +33,12 @@ const PARSERS: Partial<ParquetParsers> = {
 };
 
 /**
- * Reads a Parquet file into a frame with hyparquet (pure JavaScript, nothing
- * to ship beside the bundle). BENCHMARKS.md "Parquet reading" measures it
- * against DuckDB and parquet-wasm: on 1,000,000 × 20 doubles it was 3.2× DuckDB
- * and parquet-wasm decoded 8× faster than it, but parquet-wasm hands back
- * Arrow in wasm memory (an Arrow decoder, or apache-arrow, and the .wasm
- * beside the bundle would be needed); hyparquet stays until that is done.
+ * Reads a Parquet file into a frame. parquet-wasm decodes (picked by
+ * measurement: BENCHMARKS.md "Parquet reading", 7-8× faster than hyparquet
+ * on 1,000,000 × 20 doubles, about DuckDB's speed); hyparquet reads the
+ * footer and schema, and decodes what parquet-wasm's copy does not handle
+ * (dates, decimals, dictionaries) or a file it fails on, naming the damaged
+ * row group.
  * The file's types decide the columns: numbers
  * (ints, floats, decimals) are numeric, booleans boolean, everything else
  * (strings, dates as ISO text) categorical; a null is missing, and so is a
@@ -66,8 +68,17 @@ export async function readParquet(path: string, displayPath = path): Promise<Par
   const numbers = kinds.map((k) => (k === 'text' ? undefined : new Float64Array(rows).fill(NaN)));
   const texts = kinds.map((k) => (k === 'text' ? new Array<string | null>(rows).fill(null) : undefined));
   const index = new Map(leaves.map((l, i) => [l.element.name, i]));
+  const targets: ColumnTarget[] = leaves.map((l, i) => ({ name: l.element.name, ...(numbers[i] ? { numbers: numbers[i] } : { texts: texts[i] }) }));
+  const pw = rows > 0 ? parquetWasm() : null;
+  let decoded = false;
+  try {
+    // The fast path; hyparquet reads what it does not (dates, decimals, dictionaries) and says which row group is damaged.
+    decoded = pw !== null && readAllWasm(pw, bytes, rows, targets);
+  } catch {
+    decoded = false;
+  }
   let groupStart = 0;
-  for (let g = 0; g < metadata.row_groups.length; g++) {
+  for (let g = 0; g < metadata.row_groups.length && !decoded; g++) {
     const groupRows = Number(metadata.row_groups[g].num_rows);
     const groupEnd = groupStart + groupRows;
     const onChunk = (chunk: ColumnData) => {
@@ -87,8 +98,7 @@ export async function readParquet(path: string, displayPath = path): Promise<Par
       checkPageHeaders(file, metadata.row_groups[g]);
       await parquetRead({ file, metadata, rowStart: groupStart, rowEnd: groupEnd, onChunk, parsers: PARSERS, rowFormat: 'array' });
     } catch (e) {
-      const where = `row group ${g + 1} of ${metadata.row_groups.length} (rows ${groupStart + 1}-${groupEnd})`;
-      throw new CsvError({ file: displayPath }, `${where} cannot be read: ${reason(e)}; the file is truncated or damaged`);
+      throw groupError(displayPath, g, metadata.row_groups.length, groupStart, groupEnd, e);
     }
     groupStart = groupEnd;
   }
@@ -168,7 +178,11 @@ function toText(v: unknown): string | null {
   return classifyCell(s) === CELL_MISSING ? null : s;
 }
 
+function groupError(file: string, g: number, groups: number, start: number, end: number, e: unknown): CsvError {
+  return new CsvError({ file }, `row group ${g + 1} of ${groups} (rows ${start + 1}-${end}) cannot be read: ${reason(e)}; the file is truncated or damaged`);
+}
+
 function reason(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
+  const m = e instanceof Error ? e.message : typeof e === 'string' ? e : String(e);
   return m.split('\n')[0].slice(0, 160);
 }
