@@ -109,7 +109,7 @@ export const tests = {
   },
 
   /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
-  'the lens submits: the run shows "queued" with Slurm\'s reason, its job in the tooltip, and the Jobs item counts it': async ({ page, screenshot }) => {
+  'the lens submits: the run shows "queued" with Slurm\'s reason, its job in the tooltip, and the Jobs item counts it and lists it on a click': async ({ page, screenshot }) => {
     await clickCodeLens(page, 'Train on cluster');
     const text = await waitForNotification(page, SUBMITTED, 60_000);
     const [, name, job, partition] = SUBMITTED.exec(text);
@@ -129,6 +129,15 @@ export const tests = {
     const bar = page.locator('.statusbar-item', { hasText: '1 queued' });
     await bar.waitFor({ timeout: 30_000 });
     await expectCount(bar, '.codicon-server-process', 1);
+    // a click lists the live cluster runs
+    await bar.click();
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-title', { hasText: 'RunLens: cluster jobs' }).waitFor({ timeout: 15_000 });
+    const item = pick.locator('.monaco-list-row', { hasText: name }).first();
+    await item.waitFor();
+    assert.match(await item.innerText(), new RegExp(`queued: JobHeldUser[\\s\\S]*Slurm job ${job}`));
+    await page.keyboard.press('Escape');
+    await pick.waitFor({ state: 'hidden' });
 
     // the tooltip: a hover that the row's redraw (each sync that changes it) may close, so hover again until it shows
     const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Slurm job' }).first();
