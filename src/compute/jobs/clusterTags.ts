@@ -19,3 +19,5 @@ export const JOB_ROOT_TAG = 'runlens.job.root';
 export const CANCELLED_TAG = 'slurm.cancelled';
 /** `1` once Slurm's end state was applied: sync stops following the run. */
 export const FINAL_TAG = 'slurm.final';
+/** How many times Slurm requeued the job (preemption, node failure, `requeue: true`): the run ran again. */
+export const REQUEUED_TAG = 'slurm.requeued';

@@ -115,6 +115,25 @@ test('a job killed before its final event (no end in the spool): what it shipped
   }
 });
 
+test('a requeued job (preempted after its spool ended killed): the run is queued again, then runs and ends as the new attempt does', async () => {
+  const t = setup();
+  try {
+    const { run, taskDir } = queuedRun(t.store, t.storeDir, '13');
+    shipJob(t.dir, taskDir, [9], { status: 'killed', exitCode: 143 });
+    await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(info('13', 'RUNNING')) });
+    assert.equal(t.store.getRun(run.id).status, 'killed', 'the first attempt\'s end, while Slurm still shows the job');
+    const requeued = await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(info('13', 'PENDING', { reason: 'BeginTime' })) });
+    assert.equal(t.store.getRun(run.id).status, 'queued');
+    assert.deepEqual(requeued.changes.map((c) => [c.from, c.to]), [['killed', 'queued']]);
+    assert.equal(t.store.getTags(run.id)['slurm.requeued'], '1');
+    shipJob(t.dir, taskDir, [8, 7], { status: 'finished', exitCode: 0 });
+    await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(info('13', 'COMPLETED', { exitCode: 0 })) });
+    assert.equal(t.store.getRun(run.id).status, 'finished');
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a job that failed before its run ended: Slurm\'s exit code and the last line of its output', async () => {
   const t = setup();
   try {

@@ -14,7 +14,7 @@ import type { SlurmJobInfo } from '../slurm/slurmJobInfo';
 import { slurmStateToRun } from '../slurm/slurmStateToRun';
 import { ingestSpool } from '../spool/ingestSpool';
 import { followedClusterRuns, isTerminal, type ClusterRun } from './clusterRuns';
-import { FINAL_TAG, NODE_TAG, PENDING_SINCE_TAG, REASON_TAG, STATE_TAG } from './clusterTags';
+import { FINAL_TAG, NODE_TAG, PENDING_SINCE_TAG, REASON_TAG, REQUEUED_TAG, STATE_TAG } from './clusterTags';
 import { finishSweepParent } from './sweepParentEnd';
 
 /** Default of `pendingLimitMs`: a job PENDING this long is reported with its reason. */
@@ -113,11 +113,18 @@ function reconcile(store: RunStore, c: ClusterRun, info: SlurmJobInfo | undefine
     const mapped = slurmStateToRun(info);
     const stateTags: Record<string, string | null> = { [STATE_TAG]: info.state };
     if (mapped.status === 'queued') {
+      // An ended run whose job is queued again was requeued (preempted, a node failure, `requeue: true`): it runs
+      // again. (A live run is left as it is: Slurm's state was read before the spool, so it may just be older.)
+      const requeued = isTerminal(run.status);
+      if (requeued) {
+        store.setStatus(run.id, 'queued');
+        stateTags[REQUEUED_TAG] = String(Number(tags[REQUEUED_TAG] ?? 0) + 1);
+      }
       stateTags[REASON_TAG] = mapped.reason ?? info.reason ?? null;
-      // Pending since the submit, or since a requeue put a started job back in the queue.
-      if (tags[PENDING_SINCE_TAG] === undefined) stateTags[PENDING_SINCE_TAG] = String(run.startedAt === null ? run.createdAt : now);
+      // Pending since the submit, or since the requeue.
+      if (tags[PENDING_SINCE_TAG] === undefined || requeued) stateTags[PENDING_SINCE_TAG] = String(requeued ? now : run.createdAt);
       store.setTags(run.id, stateTags);
-      return undefined;
+      return statusChange(c, store.getRun(run.id).status, null);
     }
     stateTags[REASON_TAG] = null;
     if (info.node) stateTags[NODE_TAG] = info.node;
