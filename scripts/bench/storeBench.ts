@@ -13,8 +13,8 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os, { loadavg } from 'node:os';
 import path from 'node:path';
+import { pageIds, pageQuery } from '../../src/store/pagePlan';
 import type { ListRunsQuery } from '../../src/store/runQuery';
-import { WALK_BOUNDARY, pageQuery } from '../../src/store/runQuery';
 import { RUN_SELECT } from '../../src/store/runRepo';
 import { RunStore } from '../../src/store/runStore';
 import type { MetricPoint } from '../../src/store/types';
@@ -123,7 +123,7 @@ interface ListRunsTimes {
 }
 
 /**
- * The reference: the statements listRuns runs (its page plan from pageQuery, then the
+ * The reference: the statements listRuns runs (its page plan from pageQuery and pageIds, then the
  * rows, params, tags and latest metrics of the page's ids), through a raw better-sqlite3
  * connection of its own, rows as arrays and the JSON objects parsed: what is left is the
  * store's own cost (statement cache, record objects, NaN mapping).
@@ -131,22 +131,10 @@ interface ListRunsTimes {
 function rawListRuns(db: Database.Database, q: ListRunsQuery): number {
   const page = pageQuery(q, 1_700_000_000_000);
   return db.transaction(() => {
-    let ids: string[] | undefined;
-    if (page.walk) {
-      const last = db.prepare(WALK_BOUNDARY).raw(true).get(page.walk.budget - 1) as [number, string] | undefined;
-      const bound = last ? [last[0], last[0], last[1]] : [-Infinity, -Infinity, ''];
-      const got = db.prepare(page.walk.sql).pluck(true).all(...bound, ...page.walk.params) as string[];
-      if (got.length >= page.walk.want || !last) ids = got.slice(page.walk.skip);
-    }
-    if (!ids) {
-      ids = [];
-      for (const [i, part] of page.parts.entries()) {
-        if (page.want >= 0 && ids.length >= page.want) break;
-        const args = i === 0 ? part.params : [...part.params, page.want - ids.length];
-        ids.push(...(db.prepare(part.sql).pluck(true).all(...args) as string[]));
-      }
-      ids = ids.slice(page.skip);
-    }
+    const ids = pageIds(page, {
+      ids: (sql, params) => db.prepare(sql).pluck(true).all(...params) as string[],
+      row: (sql, params) => db.prepare(sql).raw(true).get(...params) as unknown[] | undefined,
+    });
     const json = JSON.stringify(ids);
     const rows = db.prepare(`${RUN_SELECT} WHERE r.id IN (SELECT value FROM json_each(?))`).raw(true).all(json);
     for (const [table, value, extra] of [['params', 'value', ''], ['tags', 'value', ''], ['metric_series', 'latest', ' AND count > 0']]) {

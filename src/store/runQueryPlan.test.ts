@@ -9,16 +9,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
+import { pageQuery } from './pagePlan';
 import type { ListRunsQuery } from './runQuery';
-import { WALK_BOUNDARY, pageQuery } from './runQuery';
 import { tempStore } from './testing/tempStore';
 
 /**
- * 40 runs in two experiments, each with params model, p1 and metrics m1, m2; returns the plan of `q`'s
- * page: of the bounded walk when there is one (`walk`), and of the first statement of `parts` (`plan`;
- * a second one only tops up a short page), with the page's run names.
+ * 40 runs in two experiments, each with params model, p1 and metrics m1, m2; returns the plans of `q`'s
+ * page: the bounded walk when there is one (`walk`), its window's boundary (`boundary`), and the set
+ * plan (`plan`, the page when there is no walk or the walk comes up short), with the page's run names.
  */
-function plan(t: TestContext, q: ListRunsQuery): { plan: string[]; walk: string[]; names: string[] } {
+function plan(t: TestContext, q: ListRunsQuery): { plan: string[]; walk: string[]; boundary: string[]; names: string[] } {
   const { store, dir, clock } = tempStore(t, { staleAfterMs: Number.MAX_SAFE_INTEGER });
   for (let i = 0; i < 40; i++) {
     const run = store.createRun({ experiment: `exp${i % 2}`, name: `run-${i}`, status: 'finished' });
@@ -33,8 +33,10 @@ function plan(t: TestContext, q: ListRunsQuery): { plan: string[]; walk: string[
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   const page = pageQuery(q, 0);
   const [first] = page.parts;
-  const walk = page.walk ? explain(page.walk.sql, [0, 0, '', ...page.walk.params]) : [];
-  return { plan: explain(first.sql, first.params), walk, names };
+  const w = page.walk;
+  const walk = w ? explain(w.sql, [...(w.bind === 'created' ? [0, 0, ''] : [0]), ...w.params]) : [];
+  const boundary = w ? explain(w.boundary.sql, w.boundary.params) : [];
+  return { plan: explain(first.sql, first.params), walk, boundary, names };
 }
 
 const has = (lines: string[], re: RegExp): boolean => lines.some((l) => re.test(l));
@@ -74,25 +76,27 @@ test('or + not with a limit, newest first: a walk of runs_by_created_id that sto
   assert.deepEqual(names, ['run-39', 'run-38', 'run-37', 'run-35']);
 });
 
-test('the bounded walk finds the last run of its window by one covering-index step', (t) => {
-  const { dir } = tempStore(t);
-  const db = new Database(path.join(dir, 'store.db'), { readonly: true });
-  t.after(() => db.close());
-  const p = (db.prepare(`EXPLAIN QUERY PLAN ${WALK_BOUNDARY}`).all(10) as { detail: string }[]).map((r) => r.detail);
-  assert.deepEqual(p, ['SCAN runs USING COVERING INDEX runs_by_created_id']);
+test('a bounded walk finds the end of its window in the covering index it walks', (t) => {
+  assert.deepEqual(plan(t, { limit: 10 }).boundary, ['SCAN runs USING COVERING INDEX runs_by_created_id']);
+  assert.deepEqual(plan(t, { sort: 'metrics.m1', limit: 10 }).boundary, ['SEARCH metric_series USING COVERING INDEX metric_series_by_latest (key=? AND latest>?)']);
+  assert.deepEqual(plan(t, { sort: 'params.p1 DESC', limit: 10 }).boundary, ['SEARCH params USING COVERING INDEX params_by_num (key=? AND num>?)']);
 });
 
 test('sorted by a metric with a limit: the walk follows metric_series_by_latest, the filter probes (run_id, key)', (t) => {
-  const { plan: p, names } = plan(t, { filter: 'metrics.m1 > 0.5', sort: 'metrics.m2 DESC', limit: 3 });
-  assert.match(p[0], /SEARCH sk0 USING COVERING INDEX metric_series_by_latest \(key=\?/, p.join('\n'));
+  const { walk: p, plan: set, names } = plan(t, { filter: 'metrics.m1 > 0.5', sort: 'metrics.m2 DESC', limit: 3 });
+  assert.match(p[0], /SEARCH sk0 USING COVERING INDEX metric_series_by_latest \(key=\? AND latest>\?\)/, p.join('\n'));
   assert.ok(has(p, /SEARCH s (EXISTS )?USING INDEX sqlite_autoindex_metric_series_1 \(run_id=\? AND key=\?\)/), p.join('\n'));
+  assert.ok(!has(p, /USE TEMP B-TREE FOR ORDER BY/), p.join('\n'));
   assert.ok(!scans(p), p.join('\n'));
+  // The fallback when the walk's window has too few matches: the metric filter as a set, sorted.
+  assert.ok(has(set, /SEARCH ls USING COVERING INDEX metric_series_by_latest/), set.join('\n'));
+  assert.ok(!scans(set), set.join('\n'));
   // Among i ≥ 21 (m1 > 0.5), m2 = (i % 7) / 7 is highest (6/7) at i = 34 and 27 (newest first), then 5/7 at 33.
   assert.deepEqual(names, ['run-34', 'run-27', 'run-33']);
 });
 
 test('sorted by a numeric param with a limit: the walk follows params_by_num, only ties are sorted; no scan', (t) => {
-  const { plan: p, names } = plan(t, { filter: "params.model = 'tree'", sort: 'params.p1 DESC', limit: 3 });
+  const { walk: p, names } = plan(t, { filter: "params.model = 'tree'", sort: 'params.p1 DESC', limit: 3 });
   assert.match(p[0], /SEARCH sk0 USING INDEX params_by_num \(key=\? AND num>\?\)/, p.join('\n'));
   assert.ok(!has(p, /USE TEMP B-TREE FOR ORDER BY/), p.join('\n'));
   assert.ok(has(p, /SEARCH p (EXISTS )?USING COVERING INDEX params_by_value \(key=\? AND value=\? AND run_id=\?\)/), p.join('\n'));
