@@ -34,10 +34,10 @@ export const reportCommand: Command = async (ctx, argv) => {
     log: (line) => ctx.err(`${line}\n`),
   });
   if (!out) {
-    ctx.out(renderReport(model, format));
+    ctx.out(await renderReport(model, format));
     return 0;
   }
-  const files = writeReport(model, format, out);
+  const files = await writeReport(model, format, out);
   ctx.err(`wrote ${files.length === 1 ? files[0] : `${files[0]} and ${files.length - 1} chart${files.length > 2 ? 's' : ''} beside it`}\n`);
   return 0;
 };

@@ -46,7 +46,7 @@ export async function exportReport(deps: ReportDeps, keys: readonly string[]): P
       log: (line) => deps.services.logger.info(line),
     });
   });
-  writeReport(model, reportFormatOf(uri.fsPath), uri.fsPath);
+  await writeReport(model, reportFormatOf(uri.fsPath), uri.fsPath);
   const choice = await vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(uri)}`, 'Open');
   if (choice === 'Open') await vscode.commands.executeCommand(uri.fsPath.endsWith('.html') ? 'vscode.open' : 'markdown.showPreview', uri);
   return uri;

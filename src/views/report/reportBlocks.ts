@@ -33,7 +33,8 @@ export function runColor(i: number): string {
   return RUN_COLORS[i % RUN_COLORS.length];
 }
 
-export function reportBlocks(model: ReportModel): Block[] {
+/** The report's blocks; async because the charts are drawn by vega (svgCharts.ts). */
+export async function reportBlocks(model: ReportModel): Promise<Block[]> {
   const { runs } = model;
   const names = runs.map((r) => r.name);
   const out: Block[] = [];
@@ -63,10 +64,10 @@ export function reportBlocks(model: ReportModel): Block[] {
 
   section('curves', 'Metric curves');
   if (model.curves.length === 0) none('No metric was logged at more than one step.');
-  model.curves.forEach((c, i) => {
+  for (const [i, c] of model.curves.entries()) {
     const series = c.series.map((s) => ({ label: names[s.run], color: runColor(s.run), x: s.steps, y: s.values }));
-    out.push({ type: 'image', name: `curve-${i + 1}.svg`, alt: `${c.key} by step`, svg: lineChartSvg(c.key, 'step', series) });
-  });
+    out.push({ type: 'image', name: `curve-${i + 1}.svg`, alt: `${c.key} by step`, svg: await lineChartSvg(c.key, 'step', series) });
+  }
 
   section('confusion', 'Confusion matrices');
   const matrices = runs.filter((r) => r.confusion);

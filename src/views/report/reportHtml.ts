@@ -59,7 +59,7 @@ function block(b: Block): string {
       return `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
     }
     case 'image':
-      // Inline SVG: its texts were escaped when it was drawn (svgCharts.ts).
+      // Inline SVG: vega escaped its texts and attribute values when it drew it (svgCharts.ts; svgCharts.test.ts checks).
       return `<figure>${b.svg}</figure>`;
   }
 }

@@ -30,7 +30,7 @@ test('a 3-run HTML report in Chromium: every section, charts, escaped names, and
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-report-page-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'report.html');
-  writeReport(await collectReport(ids.map((runId) => ({ source: new LocalRunSource(store), runId }))), 'html', file);
+  await writeReport(await collectReport(ids.map((runId) => ({ source: new LocalRunSource(store), runId }))), 'html', file);
 
   // A live server the page must never reach.
   let requests = 0;
@@ -57,8 +57,8 @@ test('a 3-run HTML report in Chromium: every section, charts, escaped names, and
   const violations = () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 
   for (const id of REPORT_SECTIONS) assert.equal(await page.locator(`h2#${id}`).isVisible(), true, id);
-  // The curve: one drawn line per run.
-  const widths = await page.locator('figure svg path').evaluateAll((ps) => ps.map((p) => (p as SVGPathElement).getBBox().width));
+  // The curve: one drawn line per run (vega's line marks).
+  const widths = await page.locator('figure svg g.mark-line path').evaluateAll((ps) => ps.map((p) => (p as SVGPathElement).getBBox().width));
   assert.equal(widths.length, 3);
   assert.ok(widths.every((w) => w > 100), `lines drawn across the chart: ${widths.join(', ')}`);
   // The style sheet is allowed by its hash: the best value is bold.

@@ -1,14 +1,17 @@
-import { escapeHtml } from '../escapeHtml';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import type * as VegaSvg from './vegaSvg';
 
 /**
- * SVG for the report, drawn headless as text. Hand-written on purpose:
- * chart.js needs a server-side canvas (node-canvas or @napi-rs/canvas, both
- * native binaries downloaded at install) and vega/vega-lite are not
- * dependencies of RunLens; neither is in node_modules and no dependency could
- * be added when this was written, so neither was measured. A line chart with axes and
- * a legend is sixty lines of string building, has no dependency and makes a
- * file of a few KB. Attributes only (no `style`), so a strict CSP without
- * 'unsafe-inline' styles still draws it; every text from data is escaped.
+ * The report's charts as SVG, drawn headless by vega-lite (compiled to vega,
+ * rendered by vega's SVG string renderer). Chosen over chart.js on
+ * @napi-rs/canvas by measurement (scripts/bench/reportChartsBench.ts, #18.3):
+ * vega is plain JavaScript (chart.js needs a 35 MB native Skia binary per
+ * platform), writes presentation attributes only (no `style`, so the report's
+ * CSP without 'unsafe-inline' still draws it), names the generic
+ * `sans-serif` font where Skia's SVG names the machine's font and places
+ * every glyph by that font's metrics, and escapes the texts it writes.
  */
 
 /** Run colours (VS Code's chart colours, readable on white and dark backgrounds). */
@@ -22,70 +25,70 @@ export interface LineSeries {
   readonly y: readonly (number | null)[];
 }
 
-const W = 560;
-const H = 260;
-const PAD = { left: 56, right: 12, top: 24, bottom: 44 };
+/** The plot area (axes, title and legend come around it). */
+export const PLOT_WIDTH = 480;
+export const PLOT_HEIGHT = 200;
 
-/** "Nice" tick values covering [lo, hi] (1, 2, 5 × 10^k steps). */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
+/**
+ * The vega-lite spec of a line chart: one line per series in its colour, a
+ * gap where a value is null, the legend under the plot. Names are the
+ * series' keys in the colour scale, so two series of the same name get a
+ * " (2)" to stay two lines.
+ */
+export function lineChartSpec(title: string, xLabel: string, series: readonly LineSeries[]): TopLevelSpec {
+  const labels = uniqueLabels(series.map((s) => s.label));
+  const values = series.flatMap((s, i) => s.x.map((x, j) => ({ series: labels[i], x, y: s.y[j] ?? null })));
+  return {
+    description: `${title} by ${xLabel}`,
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    background: '#ffffff',
+    title,
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: xLabel },
+      y: { field: 'y', type: 'quantitative', title: null, scale: { zero: false } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        scale: { domain: labels, range: series.map((s) => s.color) },
+        legend: { title: null, orient: 'bottom', direction: 'horizontal', columns: 3 },
+      },
+    },
+    config: {
+      font: 'sans-serif',
+      title: { anchor: 'start', fontSize: 13, color: '#222222' },
+      axis: { gridColor: '#e4e4e4', labelColor: '#555555', titleColor: '#555555', labelFontSize: 11, titleFontWeight: 'normal', titleFontSize: 11 },
+      legend: { labelFontSize: 11, labelColor: '#222222', labelLimit: 170 },
+      view: { stroke: null },
+    },
+  };
 }
 
-function fmt(v: number): string {
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
+/** A line chart of several series against a shared x axis, with a legend under it (complete SVG markup). */
+export async function lineChartSvg(title: string, xLabel: string, series: readonly LineSeries[]): Promise<string> {
+  return renderSvg(lineChartSpec(title, xLabel, series));
 }
 
-/** A line chart of several series against a shared x axis, with a legend under it. */
-export function lineChartSvg(title: string, xLabel: string, series: readonly LineSeries[]): string {
-  const xs = series.flatMap((s) => s.x);
-  const ys = series.flatMap((s) => s.y.filter((v): v is number => v !== null));
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
-  if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
-  const px = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
-  const py = (y: number) => H - PAD.bottom - ((y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);
-  const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H + 18 * Math.ceil(series.length / 3)}" width="${W}" role="img" aria-label="${escapeHtml(title)}">`);
-  parts.push(`<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>`);
-  parts.push(`<text x="${PAD.left}" y="16" font-family="sans-serif" font-size="13" font-weight="bold" fill="#222222">${escapeHtml(title)}</text>`);
-  for (const t of niceTicks(y0, y1)) {
-    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" stroke="#e4e4e4"/>`);
-    parts.push(`<text x="${PAD.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-family="sans-serif" font-size="11" fill="#555555">${fmt(t)}</text>`);
-  }
-  for (const t of niceTicks(x0, x1)) {
-    parts.push(`<text x="${px(t).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-family="sans-serif" font-size="11" fill="#555555">${fmt(t)}</text>`);
-  }
-  parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}" stroke="#888888"/>`);
-  parts.push(`<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - PAD.bottom + 32}" text-anchor="middle" font-family="sans-serif" font-size="11" fill="#555555">${escapeHtml(xLabel)}</text>`);
-  for (const s of series) {
-    // A null value breaks the line into pieces ("M" starts a new one).
-    let d = '';
-    let pen = false;
-    s.x.forEach((x, i) => {
-      const y = s.y[i];
-      if (y === null || y === undefined) {
-        pen = false;
-        return;
-      }
-      d += `${pen ? 'L' : 'M'}${px(x).toFixed(1)} ${py(y).toFixed(1)}`;
-      pen = true;
-    });
-    if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`);
-  }
-  series.forEach((s, i) => {
-    const lx = PAD.left + (i % 3) * 170;
-    const ly = H + 4 + 18 * Math.floor(i / 3);
-    parts.push(`<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${s.color}"/>`);
-    parts.push(`<text x="${lx + 14}" y="${ly}" font-family="sans-serif" font-size="11" fill="#222222">${escapeHtml(s.label.length > 26 ? `${s.label.slice(0, 25)}…` : s.label)}</text>`);
+/**
+ * Renders a vega-lite spec to SVG: through dist/reportCharts.js when this
+ * code runs from a bundle beside it (the extension, the CLI), else from the
+ * source (tests, development under tsx).
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const bundled = join(__dirname, 'reportCharts.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file beside the bundle, found at run time
+  const vega: typeof VegaSvg = existsSync(bundled) ? require(bundled) : await import('./vegaSvg');
+  return vega.vegaLiteToSvg(spec);
+}
+
+function uniqueLabels(labels: readonly string[]): string[] {
+  const used = new Set<string>();
+  return labels.map((label) => {
+    let name = label;
+    for (let n = 2; used.has(name); n++) name = `${label} (${n})`;
+    used.add(name);
+    return name;
   });
-  parts.push('</svg>');
-  return parts.join('');
 }

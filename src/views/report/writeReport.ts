@@ -18,8 +18,8 @@ export function reportTitle(model: ReportModel): string {
 }
 
 /** The report as text, for stdout: a Markdown report then has no charts (they need files beside it). */
-export function renderReport(model: ReportModel, format: ReportFormat): string {
-  const blocks = reportBlocks(model);
+export async function renderReport(model: ReportModel, format: ReportFormat): Promise<string> {
+  const blocks = await reportBlocks(model);
   return format === 'html' ? renderReportHtml(reportTitle(model), blocks) : renderReportMarkdown(blocks).text;
 }
 
@@ -29,8 +29,8 @@ export function renderReport(model: ReportModel, format: ReportFormat): string {
  * them relatively, so the folder can be committed or uploaded with it.
  * Returns every file written.
  */
-export function writeReport(model: ReportModel, format: ReportFormat, file: string): string[] {
-  const blocks = reportBlocks(model);
+export async function writeReport(model: ReportModel, format: ReportFormat, file: string): Promise<string[]> {
+  const blocks = await reportBlocks(model);
   if (format === 'html') {
     writeFileSync(file, renderReportHtml(reportTitle(model), blocks));
     return [file];
