@@ -77,6 +77,25 @@ test('PENDING keeps the run queued with Slurm\'s reason; past the limit it is re
   }
 });
 
+test('a sync that finds a live job as it was writes nothing (views that watch the store do not re-read every poll)', async () => {
+  const t = setup();
+  const watcher = RunStore.open(t.storeDir);
+  try {
+    const { run } = queuedRun(t.store, t.storeDir, '8');
+    for (const state of [info('8', 'PENDING', { reason: 'Resources' }), info('8', 'RUNNING', { node: 'node1' })]) {
+      await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(state) });
+      const before = watcher.dataVersion();
+      await syncJobs(t.store, { storeDir: t.storeDir, states: statesOf(state) });
+      assert.equal(watcher.dataVersion(), before, `a second sync of ${state.state} committed a change`);
+    }
+    assert.equal(t.store.getRun(run.id).status, 'running');
+    assert.equal(t.store.getTags(run.id)[REASON_TAG], undefined, 'the reason went when it ran');
+  } finally {
+    watcher.close();
+    t.cleanup();
+  }
+});
+
 test('the spool ended killed (SIGTERM at the time limit) but Slurm says TIMEOUT: Slurm wins, the metrics stay', async () => {
   const t = setup();
   try {

@@ -123,12 +123,12 @@ function reconcile(store: RunStore, c: ClusterRun, info: SlurmJobInfo | undefine
       stateTags[REASON_TAG] = mapped.reason ?? info.reason ?? null;
       // Pending since the submit, or since the requeue.
       if (tags[PENDING_SINCE_TAG] === undefined || requeued) stateTags[PENDING_SINCE_TAG] = String(requeued ? now : run.createdAt);
-      store.setTags(run.id, stateTags);
+      setChangedTags(store, run.id, tags, stateTags);
       return statusChange(c, store.getRun(run.id).status, null);
     }
     stateTags[REASON_TAG] = null;
     if (info.node) stateTags[NODE_TAG] = info.node;
-    store.setTags(run.id, stateTags);
+    setChangedTags(store, run.id, tags, stateTags);
     if (mapped.status === 'running') {
       if (run.status === 'queued') store.setStatus(run.id, 'running');
       return statusChange(c, store.getRun(run.id).status, null);
@@ -191,4 +191,16 @@ function pendingTooLong(store: RunStore, c: ClusterRun, info: SlurmJobInfo, now:
   const pendingMs = now - since;
   if (pendingMs < limit) return undefined;
   return { runId: c.run.id, name: c.run.name, jobKey: c.slurmKey!, reason: info.reason ?? 'unknown', pendingMs };
+}
+
+/**
+ * Writes only the tags whose value differs from `current` (null removes a tag that is there): a sync that finds
+ * a job as it was writes nothing, so the store does not change and views do not re-read every few seconds.
+ */
+function setChangedTags(store: RunStore, runId: string, current: Readonly<Record<string, string>>, next: Readonly<Record<string, string | null>>): void {
+  const changed: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(next)) {
+    if (value === null ? key in current : current[key] !== value) changed[key] = value;
+  }
+  if (Object.keys(changed).length > 0) store.setTags(runId, changed);
 }
