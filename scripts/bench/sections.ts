@@ -16,6 +16,7 @@ import { benchSpool } from './spoolBench';
 import { benchSlurmJobs } from './slurmJobBench';
 import { benchSystemMetrics } from './systemMetricsBench';
 import { benchParquet } from './parquetBench';
+import { benchReportCharts } from './reportChartsBench';
 
 /** Every benchmark section, in the order BENCHMARKS.md lists them. */
 export const sections: readonly BenchSection[] = [
@@ -28,6 +29,7 @@ export const sections: readonly BenchSection[] = [
   { title: 'Sweeps (16 trials, 2 cores)', run: benchSweep },
   { title: 'Run explorer queries (10,000 runs)', run: benchExplorer },
   { title: 'Compare panel: 100 runs × 5 metrics × 10,000 steps', run: benchCompare },
+  { title: 'Report charts as SVG: 5 runs × 3 metrics × 10,000 steps (vega-lite, chart.js on @napi-rs/canvas, hand-written)', run: benchReportCharts },
   { title: 'Dataset diff (1,000,000 × 20, keyed, 1% changed)', run: benchDiff },
   { title: 'Diff of two 2 GB CSVs (opt-in: npm run bench -- "2 GB")', run: benchDiffLarge, optIn: true },
   { title: 'Model serving (/invocations, autocannon, 2 connections)', run: benchServe },
