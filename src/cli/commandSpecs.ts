@@ -22,7 +22,7 @@ const CLUSTER_FLAGS: readonly FlagHelp[] = [
 export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   train: {
     args: '<config>', about: 'train a config; with sweep: runs the sweep; with command: runs that script as a tracked run',
-    flags: [...TRAINING_FLAGS, { flag: '--parallel N', about: 'trials at once, for a config with sweep:' }, ...CLUSTER_FLAGS],
+    flags: [...TRAINING_FLAGS, { flag: '--parallel N', about: 'trials at once, for a config with sweep:' }, { flag: '--refresh-data', about: 'run data.sql\'s query again instead of reading its kept snapshot (not for a sweep)' }, ...CLUSTER_FLAGS],
   },
   sweep: {
     args: '<config>', about: 'run the config\'s sweep: its trials, ranked',
