@@ -94,7 +94,7 @@ export class ClusterJobsService implements vscode.Disposable {
    * has a sweep, its sweep as one array job. Refuses in an untrusted workspace, like local training: the
    * config and the profile's `setup` lines run as code.
    */
-  async submit(configUri: vscode.Uri, profileName: string): Promise<SubmitModule.SubmitResult | undefined> {
+  async submit(configUri: vscode.Uri, profileOrName: string | SlurmProfile): Promise<SubmitModule.SubmitResult | undefined> {
     if (!this.options.isTrusted()) {
       void vscode.window.showWarningMessage('RunLens does not submit jobs in an untrusted workspace: a training config and a compute profile run code. Trust this workspace to train.', 'Manage Workspace Trust').then((c) => {
         if (c) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -106,7 +106,8 @@ export class ClusterJobsService implements vscode.Disposable {
       void vscode.window.showErrorMessage('RunLens needs a workspace folder to keep its store in. Open a folder first.');
       return undefined;
     }
-    const profile = this.options.profiles.resolve(configUri, profileName);
+    const profile = typeof profileOrName === 'string' ? this.options.profiles.resolve(configUri, profileOrName) : profileOrName;
+    const profileName = profile.name;
     if (profile.backend !== 'slurm') throw new Error(`the compute profile "${profileName}" is local: use "Train this"`);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
     if (doc?.isDirty) await doc.save();
@@ -142,6 +143,17 @@ export class ClusterJobsService implements vscode.Disposable {
       tags: { 'runlens.source': 'vscode' },
       ...(node ? { runlens: [node, cli] } : {}),
     });
+  }
+
+  /**
+   * Submits the config when its own `compute:` names a cluster profile (what `runlens train CONFIG` does), so
+   * "Train this" and "Sweep this" train where the config says; false when it trains here.
+   */
+  async submitIfClusterConfig(configUri: vscode.Uri): Promise<boolean> {
+    const profile = this.options.profiles.ofConfig(configUri);
+    if (!profile) return false;
+    await this.submit(configUri, profile);
+    return true;
   }
 
   /** Cancels a cluster run (scancel of its job or array task; a sweep parent: the whole array). */

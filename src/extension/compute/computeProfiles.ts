@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
-import type { ComputeProfile } from '../../core/compute/computeProfile';
+import type { ComputeProfile, SlurmProfile } from '../../core/compute/computeProfile';
+import type * as LoadTrainConfigModule from '../../worker/loadTrainConfig';
 import type * as LoadProfilesModule from '../../compute/profiles/loadProfiles';
 import type { Logger } from '../logger';
+
+function loadTrainConfigModule(): typeof LoadTrainConfigModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../worker/loadTrainConfig') as typeof LoadTrainConfigModule;
+}
 
 function loadProfilesModule(): typeof LoadProfilesModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,6 +74,24 @@ export class ComputeProfiles implements vscode.Disposable {
   resolve(uri: vscode.Uri, name: string): ComputeProfile {
     const { profiles, invalid } = this.forUri(uri);
     return loadProfilesModule().resolveComputeProfile({ profiles, invalid, on: name });
+  }
+
+  /**
+   * The cluster profile a config's own `compute:` names or writes inline, as `runlens train CONFIG` resolves it;
+   * undefined when the config has none, names `local`, or cannot be read (training it then says why). Throws on
+   * a name no profile has.
+   */
+  ofConfig(uri: vscode.Uri): SlurmProfile | undefined {
+    let compute: unknown;
+    try {
+      compute = loadTrainConfigModule().loadTrainConfig(uri.fsPath).compute;
+    } catch {
+      return undefined;
+    }
+    if (compute === undefined) return undefined;
+    const { profiles, invalid } = this.forUri(uri);
+    const profile = loadProfilesModule().resolveComputeProfile({ profiles, invalid, configCompute: compute, configFile: uri.fsPath });
+    return profile.backend === 'slurm' ? profile : undefined;
   }
 
   private read(folder: vscode.WorkspaceFolder): FolderProfiles {

@@ -7,6 +7,13 @@ import { TRAINING_COMMANDS } from '../../views/commands/commandIds';
 
 /** Train and sweep a config: from the palette (a picker), the CodeLens and the editor title; and the example config. */
 export function trainingCommands(services: Services): CommandHandlers<typeof TRAINING_COMMANDS> {
+  // A config whose own `compute:` names a cluster profile is submitted there, as `runlens train CONFIG` does.
+  const train = async (uri: vscode.Uri): Promise<void> => {
+    if (!(await services.clusterJobs.submitIfClusterConfig(uri))) await services.training.train(uri);
+  };
+  const sweep = async (uri: vscode.Uri): Promise<void> => {
+    if (!(await services.clusterJobs.submitIfClusterConfig(uri))) await services.training.sweep(uri);
+  };
   return {
     [TRAINING_COMMANDS.createExample]: async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
@@ -39,7 +46,7 @@ export function trainingCommands(services: Services): CommandHandlers<typeof TRA
         .map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri, picked: uri.toString() === active }))
         .sort((a, b) => Number(b.picked) - Number(a.picked) || a.label.localeCompare(b.label));
       const picked = await vscode.window.showQuickPick(items, { title: 'Train Config' });
-      if (picked) await services.training.train(picked.uri);
+      if (picked) await train(picked.uri);
     },
     [TRAINING_COMMANDS.sweep]: async () => {
       const glob = services.settings().configFiles;
@@ -53,11 +60,11 @@ export function trainingCommands(services: Services): CommandHandlers<typeof TRA
         withSweep.map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri })),
         { title: 'Sweep Config' },
       );
-      if (picked) await services.training.sweep(picked.uri);
+      if (picked) await sweep(picked.uri);
     },
     [TRAINING_COMMANDS.sweepFile]: async (uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      if (target) await services.training.sweep(target);
+      if (target) await sweep(target);
       else await vscode.commands.executeCommand(TRAINING_COMMANDS.sweep);
     },
     [TRAINING_COMMANDS.trainFile]: async (uri) => {
@@ -66,7 +73,7 @@ export function trainingCommands(services: Services): CommandHandlers<typeof TRA
         await vscode.commands.executeCommand(TRAINING_COMMANDS.train);
         return;
       }
-      await services.training.train(target);
+      await train(target);
     },
   };
 }

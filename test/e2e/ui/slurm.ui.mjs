@@ -9,7 +9,7 @@
 // command run started from the lens, cancelled from the Runs view, ends killed.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -83,6 +83,8 @@ export async function setup(ctx) {
     '',
   ].join('\n'));
   writeFileSync(join(folder, 'long.train.yaml'), 'experiment: long\ncommand: "{{python}} long.py"\n');
+  // a config that says where it trains: "Train this" submits it there, as `runlens train` does
+  writeFileSync(join(folder, 'on-cluster.train.yaml'), `${readFileSync(join(folder, 'iris.train.yaml'), 'utf8').replace('experiment: iris', 'experiment: iris-on-cluster')}compute: cluster\n`);
   state.folder = folder;
   await ctx.open({ folder });
 }
@@ -268,5 +270,23 @@ export const tests = {
     await until('the run finished', async () => /^accuracy 0\.\d{4}$/.test(await description(row)), JOB_WAIT_MS);
     await expectCount(row, '.codicon-pass', 1);
     await screenshot('8-from-cli');
+  },
+
+  /** @param {import('../lib/uiTests.mjs').UiContext} ctx */
+  'a config whose compute: names the cluster profile is submitted there by "Train this"': async ({ page, screenshot }) => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openFile(page, 'on-cluster.train.yaml');
+    await clickCodeLens(page, 'Train this');
+    const text = await waitForNotification(page, SUBMITTED, 60_000);
+    const [, name, job] = SUBMITTED.exec(text);
+    state.jobs.push(job);
+    await openViewContainer(page, 'RunLens');
+    await expandExperiment(page, 'iris-on-cluster');
+    const row = runRow(page, name);
+    await row.waitFor({ timeout: 30_000 });
+    await until('the row "queued: JobHeldUser"', async () => (await description(row)) === 'queued: JobHeldUser', 60_000);
+    scontrol('release', job);
+    await until('the run finished', async () => /^accuracy 0\.\d{4}$/.test(await description(row)), JOB_WAIT_MS);
+    await screenshot('9-compute-in-config');
   },
 };
