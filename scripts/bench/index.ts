@@ -27,7 +27,7 @@ function fmt(v: number | undefined, unit: string): string {
 }
 
 function ratio(r: BenchResult): string {
-  if (r.reference === undefined || r.reference === 0) return '';
+  if (r.reference === undefined || r.reference === 0 || Number.isNaN(r.reference)) return '';
   return `${(r.value / r.reference).toFixed(2)}×`;
 }
 
