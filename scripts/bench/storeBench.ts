@@ -177,16 +177,17 @@ export function writeBenchRuns(dbFile: string, runs: number, now: number): void 
       for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
       const experiment = db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)');
       for (let e = 0; e < 5; e++) experiment.run(`exp${e}`, now);
-      db.exec('CREATE TEMP TABLE bench_runs (i INTEGER PRIMARY KEY, id TEXT NOT NULL)');
+      db.exec('CREATE TEMP TABLE bench_runs (i INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)');
       db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
         INSERT INTO bench_runs SELECT i, lower(hex(randomblob(16))) FROM n`).run(runs);
       db.prepare(`INSERT INTO runs (id, experiment_id, name, status, created_at)
         SELECT b.id, (SELECT id FROM experiments WHERE name = 'exp' || (b.i % 5)), 'run-' || b.i, 'finished', ? FROM bench_runs b ORDER BY b.i`).run(now);
       db.exec(`INSERT INTO params (run_id, key, value, num)
         SELECT id, 'model', CASE i % 4 WHEN 0 THEN 'tree' WHEN 1 THEN 'mlp' WHEN 2 THEN 'linear' ELSE 'knn' END, NULL FROM bench_runs ORDER BY i`);
+      // In primary-key order (run id, key): appends, where creation order inserts at random places.
       db.exec(`WITH RECURSIVE k(p) AS (SELECT 1 UNION ALL SELECT p + 1 FROM k WHERE p < 19)
         INSERT INTO params (run_id, key, value, num)
-        SELECT b.id, 'p' || k.p, CAST((b.i * k.p) % 97 AS TEXT), (b.i * k.p) % 97 FROM bench_runs b CROSS JOIN k ORDER BY b.i, k.p`);
+        SELECT b.id, 'p' || k.p, CAST((b.i * k.p) % 97 AS TEXT), (b.i * k.p) % 97 FROM bench_runs b CROSS JOIN k ORDER BY b.id, 'p' || k.p`);
       db.prepare(`WITH RECURSIVE k(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM k WHERE m < 9),
           v AS (SELECT b.i, b.id, k.m, ((b.i * 7 + k.m * 13) % 1000) / 1000.0 AS v FROM bench_runs b CROSS JOIN k)
         INSERT INTO metric_series (run_id, key, count, latest, latest_step, latest_ts, min, max)
