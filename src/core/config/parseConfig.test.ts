@@ -4,16 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadConfigFile, parseConfigText, validateConfig } from './parseConfig';
-import type { ConfigDiagnostic } from './parseConfig';
+import { show, where } from './testing/diagnosticLines';
 
-/** `line:column-endLine:endColumn message` of every diagnostic, for exact assertions. */
-function where(text: string, file = 'x.train.yaml'): string[] {
-  return parseConfigText(text, file).diagnostics.map(show);
-}
-
-function show(d: ConfigDiagnostic): string {
-  return `${d.severity === 'warning' ? 'W ' : ''}${d.line}:${d.column}-${d.endLine}:${d.endColumn} ${d.message}`;
-}
 
 const DESIGN_EXAMPLE = `experiment: iris
 data:

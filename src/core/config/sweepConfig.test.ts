@@ -4,17 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfigText } from './parseConfig';
-import type { ConfigDiagnostic } from './parseConfig';
+import { where } from './testing/diagnosticLines';
 
-/** `line:column-endLine:endColumn message` of every diagnostic, for exact assertions. */
-function where(text: string, file = 'x.train.yaml'): string[] {
-  return parseConfigText(text, file).diagnostics.map(show);
-}
-
-function show(d: ConfigDiagnostic): string {
-  return `${d.severity === 'warning' ? 'W ' : ''}${d.line}:${d.column}-${d.endLine}:${d.endColumn} ${d.message}`;
-}
 
 const MINIMAL = `data:
   path: a.csv
