@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,10 +8,10 @@ import type { MetricPoint } from '../../store/types';
 import { LocalRunSource } from '../../tracking/localRunSource';
 import { CompareSession } from './compareSession';
 import type { PageHarness } from './testing/pageHarness';
-import { CHROMIUM, openComparePage } from './testing/pageHarness';
+import { CHROMIUM_SKIP, openComparePage, until } from './testing/pageHarness';
 
 const EVIL = '<img src=x onerror=alert(1)>';
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (scripts/install-e2e-deps.sh installs it)`;
+const skip = CHROMIUM_SKIP;
 
 let harness: PageHarness;
 before(async () => {
@@ -22,15 +21,6 @@ after(async () => {
   await harness?.close();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const posted = async (type: PageToHost['type']) => (await harness.posted()).filter((m) => m.type === type);
 

@@ -4,7 +4,6 @@
  * slice code, read by the real CompareSession.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -15,10 +14,10 @@ import { tempStore } from '../../store/testing/tempStore';
 import { LocalRunSource } from '../../tracking/localRunSource';
 import { CompareSession } from './compareSession';
 import type { PageHarness } from './testing/pageHarness';
-import { CHROMIUM, openComparePage } from './testing/pageHarness';
+import { CHROMIUM_SKIP, openComparePage, until } from './testing/pageHarness';
 
 const EVIL = '<img src=x onerror=alert(1)>';
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (scripts/install-e2e-deps.sh installs it)`;
+const skip = CHROMIUM_SKIP;
 
 let harness: PageHarness;
 before(async () => {
@@ -28,15 +27,6 @@ after(async () => {
   await harness?.close();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** 40 rows: group F (30 rows, 20 predicted positive), M (6 rows), and a hostile group name (4 rows). */
 function report(flip: number) {

@@ -4,7 +4,6 @@
  * metric curves; their summaries are table rows.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { SYSTEM_METRICS as M } from '../../core/metrics/systemMetricNames';
 import { tempStore } from '../../store/testing/tempStore';
@@ -12,9 +11,9 @@ import type { MetricPoint } from '../../store/types';
 import { LocalRunSource } from '../../tracking/localRunSource';
 import { CompareSession } from './compareSession';
 import type { PageHarness } from './testing/pageHarness';
-import { CHROMIUM, openComparePage } from './testing/pageHarness';
+import { CHROMIUM_SKIP, openComparePage, until } from './testing/pageHarness';
 
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (scripts/install-e2e-deps.sh installs it)`;
+const skip = CHROMIUM_SKIP;
 
 let harness: PageHarness;
 before(async () => {
@@ -24,15 +23,6 @@ after(async () => {
   await harness?.close();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('system series are charted in the System section against time; their summaries are table rows', { skip, timeout: 30_000 }, async (t) => {
   const { page } = harness;

@@ -16,6 +16,20 @@ import type { HostToPage, PageToHost } from '../../../protocol/compare';
 import { renderCompareHtml } from '../compareHtml';
 
 export const CHROMIUM = process.env.RUNLENS_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A page test's `skip` value: false where Chromium is installed, else why the test cannot run. */
+export const CHROMIUM_SKIP: string | false = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (scripts/install-e2e-deps.sh installs it)`;
+
+/** Polls `fn` until it returns something truthy (the page settles asynchronously); the bound only ends a wait for what never comes. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 const ROOT = path.resolve(__dirname, '../../../..');
 
 /** Variables a dark VS Code theme sets on <html> (Dark Modern values). */
