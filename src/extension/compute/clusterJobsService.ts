@@ -17,6 +17,7 @@ import type { Logger } from '../logger';
 import type { ComputeProfiles } from './computeProfiles';
 import { JobsStatusBar } from './jobsStatusBar';
 import { JobOutputStreams } from '../../views/compute/jobOutputStreams';
+import { trustedFolderFor } from '../training/trustedFolder';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Loaded on first use: a workspace without cluster runs never loads them (activation stays light).
@@ -95,17 +96,8 @@ export class ClusterJobsService implements vscode.Disposable {
    * config and the profile's `setup` lines run as code.
    */
   async submit(configUri: vscode.Uri, profileOrName: string | SlurmProfile): Promise<SubmitModule.SubmitResult | undefined> {
-    if (!this.options.isTrusted()) {
-      void vscode.window.showWarningMessage('RunLens does not submit jobs in an untrusted workspace: a training config and a compute profile run code. Trust this workspace to train.', 'Manage Workspace Trust').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return undefined;
-    }
-    const folder = vscode.workspace.getWorkspaceFolder(configUri) ?? vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      void vscode.window.showErrorMessage('RunLens needs a workspace folder to keep its store in. Open a folder first.');
-      return undefined;
-    }
+    const folder = trustedFolderFor(configUri, this.options.isTrusted(), 'RunLens does not submit jobs in an untrusted workspace: a training config and a compute profile run code. Trust this workspace to train.');
+    if (!folder) return undefined;
     const profile = typeof profileOrName === 'string' ? this.options.profiles.resolve(configUri, profileOrName) : profileOrName;
     const profileName = profile.name;
     if (profile.backend !== 'slurm') throw new Error(`the compute profile "${profileName}" is local: use "Train this"`);

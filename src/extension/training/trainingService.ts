@@ -10,6 +10,7 @@ import type * as TrainerModule from '../../worker/trainerProcess';
 import type * as SweepModule from '../../worker/sweepRunner';
 import type { SweepEvent, SweepOutcome } from '../../worker/sweepEvents';
 import { RUNS_VIEW_COMMANDS } from '../../views/commands/commandIds';
+import { trustedFolderFor } from './trustedFolder';
 
 /** A training or sweep started from the editor, while it runs. */
 export interface ActiveTraining {
@@ -270,17 +271,8 @@ export class TrainingService implements vscode.Disposable {
    * command runs, start any program.
    */
   private async prepare(configUri: vscode.Uri): Promise<{ store: RunStore; folderStore: FolderStore } | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('RunLens does not train in an untrusted workspace: a training config can read any file and run code. Trust this workspace to train.', 'Manage Workspace Trust').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return undefined;
-    }
-    const folder = vscode.workspace.getWorkspaceFolder(configUri) ?? vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      void vscode.window.showErrorMessage('RunLens needs a workspace folder to keep its store in. Open a folder first.');
-      return undefined;
-    }
+    const folder = trustedFolderFor(configUri, vscode.workspace.isTrusted, 'RunLens does not train in an untrusted workspace: a training config can read any file and run code. Trust this workspace to train.');
+    if (!folder) return undefined;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
     if (doc?.isDirty) await doc.save();
     const store = this.options.stores.open(folder, true);
