@@ -6,6 +6,7 @@ import type * as PlanModule from '../../core/sweep/sweepPlan';
 import { formatMetric, pickKeyMetric, relativeTime } from '../../views/runPresentation';
 import { COMPUTE_COMMANDS, RUNS_VIEW_COMMANDS, RUN_COMMANDS, TRAINING_COMMANDS } from '../../views/commands/commandIds';
 import { computeLensSpecs } from '../../views/compute/computeLenses';
+import { clusterRunDescription, isLiveClusterRun } from '../../views/compute/clusterRunText';
 import type { ComputeProfiles } from '../compute/computeProfiles';
 
 export interface TrainCodeLensOptions {
@@ -126,19 +127,26 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       }
     }
     const last = await this.lastRun(document.uri);
+    // The config's last run is on the cluster and not over: cancel its job from here too (scancel; a sweep: its array).
+    if (!active && last?.clusterLive) {
+      lenses.push(new vscode.CodeLens(top, { title: '$(debug-stop) Cancel job', command: RUN_COMMANDS.cancel, arguments: [last.runId], tooltip: 'Cancel this run\'s Slurm job; what it logged is kept' }));
+    }
     if (last) lenses.push(new vscode.CodeLens(top, { title: last.title, command: RUN_COMMANDS.details, arguments: [last.runId], tooltip: 'Open the last run of this config' }));
     return lenses;
   }
 
-  private async lastRun(uri: vscode.Uri): Promise<{ title: string; runId: string } | undefined> {
+  private async lastRun(uri: vscode.Uri): Promise<{ title: string; runId: string; clusterLive: boolean } | undefined> {
     const source = this.options.stores.forUri(uri)?.source;
     if (!source) return undefined;
     try {
       const [run] = await source.runsOfConfig(uri.fsPath, { limit: 1 });
       if (!run) return undefined;
       const key = pickKeyMetric(run.metrics, this.options.keyMetric() || undefined);
-      const metric = run.status === 'finished' && key ? `${key} ${formatMetric(run.metrics[key])}` : run.status;
-      return { title: `Last run: ${metric} · ${relativeTime(run.startedAt ?? run.createdAt, Date.now())}`, runId: run.id };
+      const now = Date.now();
+      const clusterLive = isLiveClusterRun(run);
+      // A cluster run says where it is: "queued: Resources", "running on node1".
+      const metric = run.status === 'finished' && key ? `${key} ${formatMetric(run.metrics[key])}` : clusterLive ? (clusterRunDescription(run, now) ?? run.status) : run.status;
+      return { title: `Last run: ${metric} · ${relativeTime(run.startedAt ?? run.createdAt, now)}`, runId: run.id, clusterLive };
     } catch {
       return undefined;
     }

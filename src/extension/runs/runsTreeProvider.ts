@@ -44,11 +44,20 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private readonly experiments = new Map<string, Map<string, SourceExperiment>>();
   private readonly pages = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
+  /**
+   * Store changes are handled one after another: two handlers at once could
+   * read the same run in either order, and the older read landing last left
+   * a row stale (a Slurm sweep's parent showed "queued" after it was killed,
+   * when its end was committed just after its trials').
+   */
+  private changes: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RunsTreeOptions) {
     this.disposables.push(
       this.emitter,
-      options.stores.onDidChange((f) => void this.onStoreChanged(f)),
+      options.stores.onDidChange((f) => {
+        this.changes = this.changes.then(() => this.onStoreChanged(f)).catch(() => undefined);
+      }),
       options.stores.onDidChangeFolders(() => this.reload()),
       options.state.onDidChange(() => this.reload()),
     );

@@ -193,6 +193,9 @@ export const tests = {
     await until('the row "running on <node>"', async () => (await description(row)).startsWith(`running on ${slurm.node}`), JOB_WAIT_MS);
     await expectCount(row, '.codicon-server-process', 1);
     await page.locator('.statusbar-item', { hasText: '1 running' }).waitFor({ timeout: 30_000 });
+    // the config's lenses say where its last run is, and offer to cancel its job
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: `Last run: running on ${slurm.node}` }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Cancel job' }).first().waitFor({ timeout: 30_000 });
     await screenshot('4-running');
 
     await contextMenu(page, row, 'Cancel Run');
