@@ -44,7 +44,7 @@ function expectRefused(name: string, text: string, at: string, message: string):
 describe('hostile configs', () => {
   test('an unknown key', () => {
     expectRefused('unknown', iris({ data: ['  path: data/iris.csv', '  target: species', '  colour: red'] }), '5:3',
-      'unknown key "colour" in data (allowed: path, train, test, target, positive, split, clean, features)');
+      'unknown key "colour" in data (allowed: path, train, test, sql, train_sql, test_sql, target, positive, split, clean, features)');
   });
 
   test('a wrong type', () => {
