@@ -39,6 +39,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private readonly expanded = new Set<string>();
   private readonly nodes = new Map<string, RunsNode>();
   private readonly rows = new Map<string, SourceRunRow>();
+  /**
+   * When each row's read began. Reads are async and may finish in any order: a
+   * row is only replaced by a read that began later, so a slow read (a run's
+   * details, fetched when VS Code re-lists it) cannot put back a status the
+   * store had already moved on from (a killed sweep showed "queued" for good).
+   */
+  private readonly rowReadAt = new Map<string, number>();
+  private reads = 0;
   private readonly details = new Map<string, RunDetails>();
   private readonly childCounts = new Map<string, string>();
   private readonly experiments = new Map<string, Map<string, SourceExperiment>>();
@@ -67,6 +75,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   reload(): void {
     this.nodes.clear();
     this.rows.clear();
+    this.rowReadAt.clear();
     this.details.clear();
     this.childCounts.clear();
     this.experiments.clear();
@@ -189,9 +198,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (!source) return [];
     const limit = this.options.pageSize() * (this.pages.get(parentNodeId) ?? 1);
     const filter = scope.parentId === null ? this.filterText() : '';
+    const readAt = ++this.reads;
     const page = await source.searchRuns({ ...scope, filter, sort: this.sortText(), limit });
     const nodes: RunsNode[] = page.rows.map((r) => {
-      this.rows.set(r.id, r);
+      this.setRow(r.id, r, readAt);
       return this.node({ kind: 'run', id: `${folderKey}|run|${r.id}`, folderKey, runId: r.id });
     });
     if (page.nextPageToken) nodes.push({ kind: 'more', id: `${parentNodeId}|more|${limit}`, folderKey, parent: parentNodeId });
@@ -226,10 +236,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   /** The run's details, read again (a live run's metrics move), kept for its group and metric items. */
   private async readDetails(source: RunSource, runId: string): Promise<RunDetails> {
+    const readAt = ++this.reads;
     const d = await source.getRun(runId);
     this.details.set(runId, d);
-    this.rows.set(runId, d.run);
+    this.setRow(runId, d.run, readAt);
     return d;
+  }
+
+  /** Keeps `row` unless a read that began after this one already gave the run's row. */
+  private setRow(runId: string, row: SourceRunRow, readAt: number): void {
+    if ((this.rowReadAt.get(runId) ?? 0) > readAt) return;
+    this.rows.set(runId, row);
+    this.rowReadAt.set(runId, readAt);
   }
 
   private async groupChildren(folderKey: string, runId: string, group: RunGroup, nodeId: string): Promise<RunsNode[]> {
@@ -345,13 +363,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const ended = shown.filter((r) => !LIVE.has(r.status)).slice(-EDIT_CHECK_MAX);
     const ids = [...live, ...ended].map((r) => r.id);
     if (ids.length === 0) return false;
+    const readAt = ++this.reads;
     const fresh = new Map((await source.searchRuns({ filter: runIdsFilter(ids) })).rows.map((r) => [r.id, r]));
     for (const row of live) {
       const now = fresh.get(row.id);
       const node = this.nodes.get(`${key}|run|${row.id}`)!;
       // a run deleted while it trained: its parent lists it no more
       const target = now ? node : this.getParent(node) ?? node;
-      if (now) this.rows.set(row.id, now);
+      if (now) this.setRow(row.id, now, readAt);
       else this.rows.delete(row.id);
       this.emitter.fire(target);
     }
@@ -362,7 +381,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       const node = this.nodes.get(`${key}|run|${row.id}`)!;
       parents.add(this.getParent(node) ?? node);
       // up to date at once, so a parent VS Code does not re-list (folded) is not fired again on the next change
-      if (now) this.rows.set(row.id, now);
+      if (now) this.setRow(row.id, now, readAt);
       else this.rows.delete(row.id);
     }
     for (const node of parents) this.emitter.fire(node);

@@ -115,7 +115,8 @@ export async function setup(ctx) {
   const folder = ctx.workspace(join(ctx.root, 'examples'));
   rmSync(join(folder, '.runlens'), { recursive: true, force: true });
   state.folder = folder;
-  const big = spawnSync('python3', ['-c', LOG_BIG, join(folder, '.runlens')], { env: { ...process.env, PYTHONPATH: join(ctx.root, 'python') }, encoding: 'utf8' });
+  // no system metrics: the push counts below are the script's own points
+  const big = spawnSync('python3', ['-c', LOG_BIG, join(folder, '.runlens')], { env: { ...process.env, PYTHONPATH: join(ctx.root, 'python'), RUNLENS_SYSTEM_METRICS: '0' }, encoding: 'utf8' });
   assert.equal(big.status, 0, big.stderr);
   mkdirSync(join(folder, '.vscode'), { recursive: true });
   writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'runlens.trackingServers': [{ name: 'team', uri: state.server.uri }] }, null, 2));
