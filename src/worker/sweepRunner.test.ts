@@ -179,7 +179,7 @@ describe('sweep runner', () => {
       'slow-sweep',
       'sweep:',
       '  method: grid',
-      '  params: { model.params.max_iter: [100000, 100001, 100002, 100003, 100004] }',
+      '  params: { model.params.seed: [0, 1, 2, 3, 4] }',
       '  parallel: 2',
     );
     const { runner, events } = sweep('slow.train.yaml', text, { heartbeatMs: 200, killGraceMs: 3000 });

@@ -98,7 +98,7 @@ describe('trainer process', () => {
     const trainers = [0, 1, 2, 3].map(() => {
       const messages: WorkerMessage[] = [];
       const t = new TrainerProcess(
-        { storeDir, configPath: join(ws.dir, 'slow.train.yaml'), overrides: ['model.params.max_iter=300', 'model.params.tol=1e-300'] },
+        { storeDir, configPath: join(ws.dir, 'slow.train.yaml'), overrides: ['model.params.epochs=20'] },
         { onMessage: (m) => messages.push(m) },
       );
       return Object.assign(t, { messages });

@@ -6,7 +6,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
-import { writeSlowClassificationCsv } from '../../../test/fixtures/syntheticCsv';
+import { slowConfigYaml, writeSlowClassificationCsv } from '../../../test/fixtures/syntheticCsv';
 import { RunStore } from '../../store/runStore';
 import { waitFor } from '../../worker/command/commandTesting';
 
@@ -123,17 +123,7 @@ describe('runlens sweep cancelled with SIGINT', () => {
 
   test('kills the running trials and ends every run killed, exit 130', async () => {
     writeSlowClassificationCsv(join(ws.dir, 'data', 'slow.csv'));
-    ws.write('slow.train.yaml', [
-      'experiment: slow',
-      'data: { path: data/slow.csv, target: y }',
-      'model:',
-      '  type: logistic_regression',
-      '  params: { C: 1000000, max_iter: 100000, tol: 1.0e-300 }',
-      'sweep:',
-      '  method: grid',
-      '  params: { model.params.max_iter: [100000, 100001, 100002] }',
-      '',
-    ].join('\n'));
+    ws.write('slow.train.yaml', slowConfigYaml('slow', 'sweep:', '  method: grid', '  params: { model.params.seed: [0, 1, 2] }'));
     const child = spawnCli(ws.dir, ['sweep', 'slow.train.yaml', '--parallel', '2', '--json']);
     let stderr = '';
     let stdout = '';
