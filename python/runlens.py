@@ -41,7 +41,7 @@ __all__ = [
     "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact", "sklearn",
 ]
 
-SCHEMA_VERSION = 8  # = len(_MIGRATIONS), checked below
+SCHEMA_VERSION = 9  # = len(_MIGRATIONS), checked below
 BUSY_TIMEOUT_MS = 10_000
 #: A buffered metric batch is written once it holds this many points ...
 FLUSH_POINTS = 1000
@@ -360,8 +360,13 @@ _SCHEMA_V8 = """
 CREATE INDEX runs_by_created_id ON runs(created_at DESC, id);
 """
 
+# Schema 9: roll-up blocks hold their points packed (schema.ts v9); this helper writes no blocks.
+_SCHEMA_V9 = """
+ALTER TABLE metric_blocks ADD COLUMN points BLOB;
+"""
+
 # Step i takes a store from user_version i to i + 1, as MIGRATIONS in schema.ts.
-_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6, _SCHEMA_V7, _SCHEMA_V8)
+_MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5, _SCHEMA_V6, _SCHEMA_V7, _SCHEMA_V8, _SCHEMA_V9)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 

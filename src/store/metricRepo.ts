@@ -1,6 +1,7 @@
 import type { Sql } from './connection';
 import { StoreError, isForeignKeyError } from './errors';
 import { BLOCK_SIZE, FLUSH_BLOCKS, MAX_TAIL, SeriesRollup } from './metricRollup';
+import { packedHistory } from './packedHistory';
 import type { MetricHistory, MetricPoint, MetricSummary, StepRange } from './types';
 
 interface SeriesDbRow {
@@ -212,10 +213,10 @@ export class MetricRepo {
   private storeBlocks(seriesId: number, rollup: SeriesRollup): void {
     const insert = this.sql.stmt(
       `INSERT OR REPLACE INTO metric_blocks (series_id, block, first_step, first_ts, first_value, last_step, last_ts,
-         last_value, min_step, min_ts, min_value, max_step, max_ts, max_value)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         last_value, min_step, min_ts, min_value, max_step, max_ts, max_value, points)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const { first, blocks } = rollup.take();
+    const { first, blocks, points } = rollup.take();
     blocks.forEach((b, i) =>
       insert.run(
         seriesId, first + i,
@@ -223,6 +224,7 @@ export class MetricRepo {
         b.lastStep, b.lastTs, nanToNull(b.lastValue),
         b.hasMin ? b.minStep : null, b.hasMin ? b.minTs : null, b.hasMin ? b.minValue : null,
         b.hasMax ? b.maxStep : null, b.hasMax ? b.maxTs : null, b.hasMax ? b.maxValue : null,
+        points[i],
       ),
     );
   }
@@ -266,11 +268,17 @@ export class MetricRepo {
     });
   }
 
-  /** All points of a series in step order, as typed arrays (empty when the key is unknown). */
+  /**
+   * All points of a series in step order, as typed arrays (empty when the key
+   * is unknown). A monotonic series reads its packed blocks and the tail
+   * (packedHistory.ts); any other, or one whose blocks are not all packed, the rows.
+   */
   history(runId: string, key: string, range: StepRange = {}): MetricHistory {
     return this.sql.read(() => {
       const s = this.series(runId, key);
       if (!s) return emptyHistory();
+      const packed = packedHistory(this.sql, s, range, (select, ...params) => this.columns(select, ...params));
+      if (packed) return packed;
       return this.columns(
         'SELECT step, timestamp, value FROM metric_points WHERE series_id = ? AND step >= ? AND step <= ? ORDER BY step, seq',
         s.id, range.minStep ?? -Infinity, range.maxStep ?? Infinity,

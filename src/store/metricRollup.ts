@@ -1,3 +1,5 @@
+import { OpenBlockPoints } from './blockPoints';
+
 /**
  * Roll-up of metric points into blocks of {@link BLOCK_SIZE} consecutive
  * points (by seq). Each block keeps its first, last, min and max points, so a
@@ -7,7 +9,8 @@
  * Completed blocks are written {@link FLUSH_BLOCKS} at a time, so most
  * batches do not touch the blocks table (each page a commit dirties costs a
  * WAL frame). Points after `rollup_n` (the points the stored blocks cover)
- * are the "tail", read raw by the downsampler.
+ * are the "tail", read raw by the downsampler. Since schema 9 each block
+ * also holds its points packed (blockPoints.ts), which full history reads use.
  */
 export const BLOCK_SIZE = 64;
 export const BLOCK_SHIFT = 6;
@@ -108,15 +111,20 @@ export class BlockAccumulator {
 /** A writer's view of one series' roll-up: blocks done but not stored, and the open block. */
 export class SeriesRollup {
   pending: BlockAccumulator[] = [];
+  /** The packed points of each pending block (null: not packable, stored as NULL). */
+  pendingPoints: (Uint8Array | null)[] = [];
   open = new BlockAccumulator();
+  openPoints = new OpenBlockPoints(BLOCK_SIZE);
 
   /** `rollupN`: points covered by stored blocks (a multiple of BLOCK_SIZE). */
   constructor(public rollupN: number) {}
 
   add(step: number, ts: number, value: number): void {
+    this.openPoints.set(this.open.n, step, ts, value);
     this.open.add(step, ts, value);
     if (this.open.n === BLOCK_SIZE) {
       this.pending.push(this.open);
+      this.pendingPoints.push(this.openPoints.take());
       this.open = new BlockAccumulator();
     }
   }
@@ -130,15 +138,18 @@ export class SeriesRollup {
   clone(): SeriesRollup {
     const c = new SeriesRollup(this.rollupN);
     c.pending = [...this.pending];
+    c.pendingPoints = [...this.pendingPoints];
     c.open = this.open.clone();
+    c.openPoints = this.openPoints.clone();
     return c;
   }
 
-  /** Hands out the pending blocks to store (first block number, blocks) and advances `rollupN`. */
-  take(): { first: number; blocks: BlockAccumulator[] } {
-    const out = { first: this.rollupN >> BLOCK_SHIFT, blocks: this.pending };
+  /** Hands out the pending blocks to store (first block number, blocks, their packed points) and advances `rollupN`. */
+  take(): { first: number; blocks: BlockAccumulator[]; points: (Uint8Array | null)[] } {
+    const out = { first: this.rollupN >> BLOCK_SHIFT, blocks: this.pending, points: this.pendingPoints };
     this.rollupN += this.pending.length * BLOCK_SIZE;
     this.pending = [];
+    this.pendingPoints = [];
     return out;
   }
 }

@@ -157,3 +157,18 @@ export const v8: Migration = (db) => {
     CREATE INDEX runs_by_created_id ON runs(created_at DESC, id);
   `);
 };
+
+/**
+ * Schema 9: each roll-up block also holds its 64 points packed (steps,
+ * timestamps, values; src/store/blockPoints.ts), written in the same
+ * transaction as the block, so a full history of a monotonic series reads one
+ * row per block instead of one per point (packedHistory.ts). Blocks written
+ * before schema 9 keep NULL: their series read the points as before. Deleting
+ * a series deletes its blocks (the metric_series_cascade trigger), so run
+ * deletion and gc need nothing new.
+ */
+export const v9: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE metric_blocks ADD COLUMN points BLOB;
+  `);
+};

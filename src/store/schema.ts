@@ -2,13 +2,13 @@ import type { Db } from './connection';
 import { withBusyRetry } from './connection';
 import { StoreError } from './errors';
 import { v1, v2 } from './migrationsV1V2';
-import { v3, v4, v5, v6, v7, v8 } from './migrationsV3On';
+import { v3, v4, v5, v6, v7, v8, v9 } from './migrationsV3On';
 
 /** One schema step; migration i (0-based) takes the store from user_version i to i + 1. */
 export type Migration = (db: Db) => void;
 
 /** The ordered schema steps; the store's schema version is the count applied. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Db): number {
