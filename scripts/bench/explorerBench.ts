@@ -57,7 +57,7 @@ export async function benchExplorer(): Promise<BenchResult[]> {
       store.getParams(runId);
       store.getMetricSummaries(runId);
       store.listArtifacts(runId);
-      store.listInputs(runId);
+      store.datasets.listInputs(runId);
     })));
     const filtered = median([0, 1, 2].map(() => timed(() => {
       store.listRuns({ experiment: 'sweep', parentId: null, filter: 'metrics.m3 > 0.5 and params.p2 < 50', sort: 'metrics.m3 DESC', limit: 200 });

@@ -63,7 +63,7 @@ test('snapshots: kept in the blob store, survive gc and deleting one of two runs
   ws.write('data.csv', V1);
   const a = ws.recordRun('a', 'data.csv', { snapshot: true });
   const b = ws.recordRun('b', 'data.csv', { snapshot: true });
-  const blob = ws.store.datasetSnapshotPath(a.fingerprint);
+  const blob = ws.store.datasets.datasetSnapshotPath(a.fingerprint);
   assert.ok(blob, 'snapshot stored');
   assert.equal(fs.readFileSync(blob, 'utf8'), V1);
   ws.write('data.csv', V2);
@@ -86,9 +86,9 @@ test('snapshots: kept in the blob store, survive gc and deleting one of two runs
   assert.equal((await listDatasetFiles(ws.store, ws.root))[0]!.versions.length, 2, 'a version without runs is still listed until gc');
   ws.store.gc({ tempOlderThanMs: 0 });
   assert.ok(!fs.existsSync(blob), 'gc drops the unused version with its snapshot');
-  assert.equal(ws.store.getDataset(a.fingerprint), undefined);
-  assert.ok(ws.store.getDataset(c.fingerprint));
-  assert.ok(ws.store.datasetSnapshotPath(c.fingerprint));
+  assert.equal(ws.store.datasets.getDataset(a.fingerprint), undefined);
+  assert.ok(ws.store.datasets.getDataset(c.fingerprint));
+  assert.ok(ws.store.datasets.datasetSnapshotPath(c.fingerprint));
 });
 
 test('a snapshot is not stored under a fingerprint the file no longer has', (t) => {
@@ -96,9 +96,9 @@ test('a snapshot is not stored under a fingerprint the file no longer has', (t) 
   ws.write('data.csv', V1);
   const { fingerprint } = ws.recordRun('a', 'data.csv');
   const abs = ws.write('data.csv', V2);
-  assert.equal(ws.store.snapshotDataset(fingerprint, abs), 'changed');
-  assert.equal(ws.store.datasetSnapshotPath(fingerprint), undefined);
-  assert.equal(ws.store.snapshotDataset('f'.repeat(64), abs), 'changed');
+  assert.equal(ws.store.datasets.snapshotDataset(fingerprint, abs), 'changed');
+  assert.equal(ws.store.datasets.datasetSnapshotPath(fingerprint), undefined);
+  assert.equal(ws.store.datasets.snapshotDataset('f'.repeat(64), abs), 'changed');
 });
 
 test('a version by full fingerprint or unique prefix; clear errors otherwise', (t) => {
@@ -111,7 +111,7 @@ test('a version by full fingerprint or unique prefix; clear errors otherwise', (
   const other = fingerprint[0] === '0' ? '1' : '0';
   assert.throws(() => resolveDatasetVersion(ws.store, other.repeat(8)), /no recorded dataset version matches "(0{8}|1{8})" \(run `runlens datasets`/);
   // Two fingerprints sharing a prefix.
-  ws.store.logInput(ws.store.createRun({ experiment: 'x' }).id, { fingerprint: 'abcdef01' + '0'.repeat(56), path: 'p1.csv' }, 'train');
-  ws.store.logInput(ws.store.createRun({ experiment: 'x' }).id, { fingerprint: 'abcdef02' + '0'.repeat(56), path: 'p2.csv' }, 'train');
+  ws.store.datasets.logInput(ws.store.createRun({ experiment: 'x' }).id, { fingerprint: 'abcdef01' + '0'.repeat(56), path: 'p1.csv' }, 'train');
+  ws.store.datasets.logInput(ws.store.createRun({ experiment: 'x' }).id, { fingerprint: 'abcdef02' + '0'.repeat(56), path: 'p2.csv' }, 'train');
   assert.throws(() => resolveDatasetVersion(ws.store, 'abcdef'), /"abcdef" matches several dataset versions \(abcdef010000 p1\.csv, abcdef020000 p2\.csv\); give more digits/);
 });

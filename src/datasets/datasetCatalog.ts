@@ -65,8 +65,8 @@ export function datasetAbsPath(root: string, recorded: string): string {
  * mtime (see fileHash.ts), so calling this on every view refresh is cheap.
  */
 export async function listDatasetFiles(store: RunStore, root: string): Promise<DatasetFileInfo[]> {
-  const uses = store.listDatasetUses();
-  const records = new Map(store.listDatasets().map((d) => [d.fingerprint, d]));
+  const uses = store.datasets.listDatasetUses();
+  const records = new Map(store.datasets.listDatasets().map((d) => [d.fingerprint, d]));
   const byPath = new Map<string, Map<string, DatasetUse[]>>();
   const add = (p: string, fingerprint: string, use?: DatasetUse) => {
     let versions = byPath.get(p);
@@ -105,7 +105,7 @@ export async function listDatasetFiles(store: RunStore, root: string): Promise<D
 function queryInfo(store: RunStore, name: string, versions: ReadonlyMap<string, DatasetUse[]>, records: ReadonlyMap<string, DatasetRecord>): DatasetFileInfo {
   const infos = [...versions].map(([fingerprint, runUses]) => {
     const record = records.get(fingerprint);
-    const source = store.datasetSnapshotPath(fingerprint) ? 'snapshot' as const : 'unavailable' as const;
+    const source = store.datasets.datasetSnapshotPath(fingerprint) ? 'snapshot' as const : 'unavailable' as const;
     return { lastUsed: runUses[0]?.runCreatedAt ?? record?.createdAt ?? 0, info: versionInfo(name, fingerprint, record, runUses, source) };
   });
   infos.sort((a, b) => b.lastUsed - a.lastUsed || b.info.createdAt - a.info.createdAt);
@@ -131,7 +131,7 @@ async function versionSource(
   store: RunStore, fingerprint: string, absPaths: readonly string[], uses: readonly DatasetUse[], currentOfFirst?: string,
 ): Promise<DatasetVersionInfo['source']> {
   if (currentOfFirst === fingerprint) return 'current-file';
-  if (store.datasetSnapshotPath(fingerprint)) return 'snapshot';
+  if (store.datasets.datasetSnapshotPath(fingerprint)) return 'snapshot';
   return (await findVersionInGit(fingerprint, absPaths, uses)) ? 'git' : 'unavailable';
 }
 
@@ -173,9 +173,9 @@ function cachedGitBlob(abs: string, commit: string): Promise<GitBlob | undefined
 export function resolveDatasetVersion(store: RunStore, fingerprint: string): DatasetRecord {
   const fp = fingerprint.toLowerCase();
   if (fp.length < MIN_PREFIX) throw new DatasetError(`"${fingerprint}" is too short a fingerprint prefix (give at least ${MIN_PREFIX} hex digits)`);
-  const exact = store.getDataset(fp);
+  const exact = store.datasets.getDataset(fp);
   if (exact) return exact;
-  const matches = store.findDatasetsByPrefix(fp, 6);
+  const matches = store.datasets.findDatasetsByPrefix(fp, 6);
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
     throw new DatasetError(`no recorded dataset version matches "${fingerprint}" (run \`runlens datasets\` to list the versions)`);

@@ -42,7 +42,7 @@ test('a version reads the current file, else its snapshot, else a run\'s git com
   assert.equal(current.label, `data.csv (version ${v2.fingerprint.slice(0, 12)})`);
 
   const snap = await materializeDataset({ kind: 'version', fingerprint: v1.fingerprint.slice(0, 10) }, { store: ws.store, root: ws.root });
-  assert.equal(snap.file, ws.store.datasetSnapshotPath(v1.fingerprint));
+  assert.equal(snap.file, ws.store.datasets.datasetSnapshotPath(v1.fingerprint));
   assert.equal(fs.readFileSync(snap.file, 'utf8'), V1);
 
   // Without the snapshot, v1 still comes back from r1's commit (its bytes hash to the fingerprint).

@@ -101,10 +101,10 @@ async function materializeVersion(prefix: string, ctx: MaterializeContext): Prom
   const record = resolveDatasetVersion(store, prefix);
   const fingerprint = record.fingerprint;
   const label = `${record.path} (version ${fingerprint.slice(0, 12)})`;
-  const uses = store.listDatasetUses(fingerprint);
+  const uses = store.datasets.listDatasetUses(fingerprint);
   if (isQueryDatasetName(record.path)) {
     // A query's version exists only as its snapshot.
-    const kept = store.datasetSnapshotPath(fingerprint);
+    const kept = store.datasets.datasetSnapshotPath(fingerprint);
     if (kept) return { file: kept, label, fingerprint, format: 'parquet', dispose: noop };
     throw new DatasetError(`dataset version ${fingerprint.slice(0, 12)} of the query ${record.path} can no longer be read: its snapshot is gone from the store`);
   }
@@ -113,7 +113,7 @@ async function materializeVersion(prefix: string, ctx: MaterializeContext): Prom
   for (const abs of absPaths) {
     if ((await currentFileHash(abs)) === fingerprint) return { file: abs, label, fingerprint, format, dispose: noop };
   }
-  const snapshot = store.datasetSnapshotPath(fingerprint);
+  const snapshot = store.datasets.datasetSnapshotPath(fingerprint);
   if (snapshot) return { file: snapshot, label, fingerprint, format: sniffDataFormat(snapshot, record.path), dispose: noop };
   const blob = await findVersionInGit(fingerprint, absPaths, uses);
   if (blob) {

@@ -19,8 +19,8 @@ test('files over the limit, or with snapshots off, are not copied', (t) => {
   const { fingerprint } = ws.recordRun('r', 'd.csv');
   assert.equal(snapshotDatasetFile(ws.store, fingerprint, abs, 0), 'disabled');
   assert.equal(snapshotDatasetFile(ws.store, fingerprint, abs, 1000), 'too-large');
-  assert.equal(ws.store.datasetSnapshotPath(fingerprint), undefined);
+  assert.equal(ws.store.datasets.datasetSnapshotPath(fingerprint), undefined);
   assert.equal(snapshotDatasetFile(ws.store, fingerprint, abs, 10_000), 'stored');
-  assert.ok(ws.store.datasetSnapshotPath(fingerprint));
+  assert.ok(ws.store.datasets.datasetSnapshotPath(fingerprint));
   assert.equal(snapshotDatasetFile(ws.store, fingerprint, abs, 10_000), 'exists');
 });

@@ -30,7 +30,7 @@ export type SnapshotOutcome = 'stored' | 'exists' | 'too-large' | 'disabled' | '
  */
 export function snapshotDatasetFile(store: RunStore, fingerprint: string, file: string, limitBytes: number): SnapshotOutcome {
   if (limitBytes <= 0) return 'disabled';
-  if (store.datasetSnapshotPath(fingerprint)) return 'exists';
+  if (store.datasets.datasetSnapshotPath(fingerprint)) return 'exists';
   if (fs.statSync(file).size > limitBytes) return 'too-large';
-  return store.snapshotDataset(fingerprint, file);
+  return store.datasets.snapshotDataset(fingerprint, file);
 }

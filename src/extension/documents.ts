@@ -47,7 +47,7 @@ export class RunDocumentsProvider implements vscode.TextDocumentContentProvider,
       tags: store.getTags(runId),
       metrics: store.getMetricSummaries(runId),
       artifacts: store.listArtifacts(runId),
-      inputs: store.listInputs(runId),
+      inputs: store.datasets.listInputs(runId),
       children: store.countRuns({ parentId: runId }),
     });
   }

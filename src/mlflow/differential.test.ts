@@ -75,6 +75,6 @@ test('the MLflow client sees runlens server as it sees mlflow server, except the
   assert.equal(line('version after delete'), '3');
   assert.ok((line('autolog run') as { inputs: unknown[] }).inputs.length > 0, 'autolog recorded its dataset');
   // And the store holds it as RunLens data: MLflow's datasets are dataset versions, the deleted model is gone.
-  assert.ok(runlens.store.listDatasets().some((d) => d.path === 'toy'));
+  assert.ok(runlens.store.datasets.listDatasets().some((d) => d.path === 'toy'));
   assert.equal(runlens.store.registry.findModel('diff-model'), undefined);
 });

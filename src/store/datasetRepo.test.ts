@@ -4,31 +4,31 @@ import { tempStore } from './testing/tempStore';
 
 test('datasets upsert by fingerprint; undefined fields keep their value', (t) => {
   const { store, clock } = tempStore(t);
-  const d = store.upsertDataset({ fingerprint: 'fp1', path: 'data/iris.csv', rows: 150, columns: 5, schema: { species: 'categorical' }, stats: { n: 150 } });
+  const d = store.datasets.upsertDataset({ fingerprint: 'fp1', path: 'data/iris.csv', rows: 150, columns: 5, schema: { species: 'categorical' }, stats: { n: 150 } });
   assert.deepEqual(d, { fingerprint: 'fp1', path: 'data/iris.csv', rows: 150, columns: 5, schema: { species: 'categorical' }, stats: { n: 150 }, createdAt: clock.t });
   clock.advance(10);
-  const again = store.upsertDataset({ fingerprint: 'fp1', path: 'copy/iris.csv' });
+  const again = store.datasets.upsertDataset({ fingerprint: 'fp1', path: 'copy/iris.csv' });
   assert.equal(again.path, 'copy/iris.csv');
   assert.equal(again.rows, 150);
   assert.deepEqual(again.schema, { species: 'categorical' });
   assert.equal(again.createdAt, clock.t - 10);
-  assert.equal(store.getDataset('nope'), undefined);
-  store.upsertDataset({ fingerprint: 'fp2', path: 'data/wine.csv' });
-  assert.deepEqual(store.listDatasets().map((x) => x.fingerprint).sort(), ['fp1', 'fp2']);
+  assert.equal(store.datasets.getDataset('nope'), undefined);
+  store.datasets.upsertDataset({ fingerprint: 'fp2', path: 'data/wine.csv' });
+  assert.deepEqual(store.datasets.listDatasets().map((x) => x.fingerprint).sort(), ['fp1', 'fp2']);
 });
 
 test('run inputs: by info or stored fingerprint, roles checked, listed train first', (t) => {
   const { store } = tempStore(t);
   const run = store.createRun({ experiment: 'e' });
-  store.logInput(run.id, { fingerprint: 'te', path: 'test.csv', rows: 30 }, 'test');
-  store.upsertDataset({ fingerprint: 'tr', path: 'train.csv' });
-  const input = store.logInput(run.id, 'tr', 'train');
+  store.datasets.logInput(run.id, { fingerprint: 'te', path: 'test.csv', rows: 30 }, 'test');
+  store.datasets.upsertDataset({ fingerprint: 'tr', path: 'train.csv' });
+  const input = store.datasets.logInput(run.id, 'tr', 'train');
   assert.deepEqual(input, { runId: run.id, fingerprint: 'tr', role: 'train', path: 'train.csv' });
-  assert.deepEqual(store.listInputs(run.id).map((i) => i.role), ['train', 'test']);
-  assert.throws(() => store.logInput(run.id, 'unknown', 'eval'), /no dataset with fingerprint unknown/);
-  assert.throws(() => store.logInput(run.id, 'tr', 'validate' as never), /unknown input role/);
-  assert.throws(() => store.logInput('0'.repeat(32), 'tr', 'train'), /no run with id/);
+  assert.deepEqual(store.datasets.listInputs(run.id).map((i) => i.role), ['train', 'test']);
+  assert.throws(() => store.datasets.logInput(run.id, 'unknown', 'eval'), /no dataset with fingerprint unknown/);
+  assert.throws(() => store.datasets.logInput(run.id, 'tr', 'validate' as never), /unknown input role/);
+  assert.throws(() => store.datasets.logInput('0'.repeat(32), 'tr', 'train'), /no run with id/);
   // Logging the same input twice keeps one row.
-  store.logInput(run.id, 'tr', 'train');
-  assert.equal(store.listInputs(run.id).length, 2);
+  store.datasets.logInput(run.id, 'tr', 'train');
+  assert.equal(store.datasets.listInputs(run.id).length, 2);
 });

@@ -41,7 +41,7 @@ function fixture(t: TestContext): Fixture {
   store.setTags(alpha.id, { team: 'Vision', stage: 'prod' });
   store.setStar(alpha.id, true);
   store.setNote(alpha.id, 'best one');
-  store.logInput(alpha.id, { fingerprint: 'fp1', path: 'data/iris.csv', rows: 150 }, 'train');
+  store.datasets.logInput(alpha.id, { fingerprint: 'fp1', path: 'data/iris.csv', rows: 150 }, 'train');
   clock.advance(60_000);
   store.setStatus(alpha.id, 'finished');
   // beta: failed child of alpha; latest loss is NaN; depth is not a number.
@@ -50,7 +50,7 @@ function fixture(t: TestContext): Fixture {
   store.logParams(beta.id, { model: 'mlp', lr: '0.1', depth: 'deep', pattern: 'axxb' });
   store.logMetrics(beta.id, [{ key: 'acc', value: 0.8 }, { key: 'loss', value: NaN }]);
   store.setTags(beta.id, { team: 'vision' });
-  store.logInput(beta.id, { fingerprint: 'fp2', path: 'data/test.csv', rows: 30 }, 'test');
+  store.datasets.logInput(beta.id, { fingerprint: 'fp2', path: 'data/test.csv', rows: 30 }, 'test');
   clock.advance(1000);
   store.setStatus(beta.id, 'failed', { error: 'diverged' });
   // Gamma: running (no end), acc is +Infinity, capitalised model.

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { SHA_RE, readDir, removeFile, statOrUndefined } from './artifactStore';
 import type { Sql } from './connection';
+import { withBusyRetry } from './connection';
 import { StoreError } from './errors';
+import { liveLogPath, removeLiveLogs, RUN_LOG_ARTIFACTS, runsWithLiveLogs } from './liveLogs';
 import type { StorePaths } from './location';
 import type { GcResult } from './types';
 
@@ -117,8 +119,27 @@ export function collectGarbage(sql: Sql, paths: StorePaths, opts: GcOptions): Gc
       if (!st?.isFile() || st.mtimeMs > cutoff) continue; // may still be written by a live process
       if (remove(file, st.size)) tempFilesRemoved++;
     }
+    tempFilesRemoved += removeLeftLiveLogs(sql, paths, remove, opts.dryRun);
     return { blobsRemoved, tempFilesRemoved, bytesFreed, blobsKept, removed, dryRun: opts.dryRun };
   });
+}
+
+/** Live logs of runs that are no longer live: both the writer and its parent died before removing them. */
+function removeLeftLiveLogs(sql: Sql, paths: StorePaths, remove: (file: string, size: number) => boolean, dryRun: boolean): number {
+  const withLogs = runsWithLiveLogs(paths.dir);
+  if (withLogs.length === 0) return 0;
+  const live = new Set(sql.stmt("SELECT id FROM runs WHERE status IN ('queued', 'running')").pluck(true).all() as string[]);
+  let removed = 0;
+  for (const runId of withLogs) {
+    if (live.has(runId)) continue;
+    for (const artifact of RUN_LOG_ARTIFACTS) {
+      const file = liveLogPath(paths.dir, runId, artifact);
+      const st = statOrUndefined(file);
+      if (st?.isFile() && remove(file, st.size)) removed++;
+    }
+    if (!dryRun) removeLiveLogs(paths.dir, runId);
+  }
+  return removed;
 }
 
 /**
@@ -133,4 +154,29 @@ export function blobCutoff(sql: Sql, previousOpenAt: number | undefined, openedA
     .pluck(true)
     .get() as number | null;
   return Math.min(previousOpenAt ?? openedAt, live ?? Infinity);
+}
+
+/** Temp files younger than this may belong to a live writer; gc leaves them. */
+const TEMP_GRACE_MS = 3_600_000;
+
+/** What RunStore.gc knows of its open: the blob cutoff comes from it. */
+export interface StoreGcOptions {
+  readonly tempOlderThanMs?: number;
+  readonly dryRun?: boolean;
+  readonly previousOpenAt: number | undefined;
+  readonly openedAt: number;
+  readonly now: number;
+}
+
+/** RunStore.gc: {@link collectGarbage} with the default temp grace and this open's blob cutoff, then the WAL truncated (not on a dry run). */
+export function collectStoreGarbage(sql: Sql, paths: StorePaths, opts: StoreGcOptions): GcResult {
+  const dryRun = opts.dryRun ?? false;
+  const result = collectGarbage(sql, paths, {
+    tempOlderThanMs: opts.tempOlderThanMs ?? TEMP_GRACE_MS,
+    blobCutoff: blobCutoff(sql, opts.previousOpenAt, opts.openedAt),
+    dryRun,
+    now: opts.now,
+  });
+  if (!dryRun) withBusyRetry(() => sql.pragma('wal_checkpoint(TRUNCATE)'));
+  return result;
 }

@@ -18,8 +18,8 @@ test('an MLflow dataset input becomes a dataset version and a run input (role fr
   // Logged again: the input keeps its first tags, as in MLflow.
   store.mlflowInputs.log(run.id, [{ dataset: iris, tags: { 'mlflow.data.context': 'eval' } }]);
   const fp = mlflowDatasetFingerprint('iris', 'abc123');
-  assert.deepEqual(store.listInputs(run.id), [{ runId: run.id, fingerprint: fp, role: 'train', path: 'iris' }]);
-  const d = store.getDataset(fp)!;
+  assert.deepEqual(store.datasets.listInputs(run.id), [{ runId: run.id, fingerprint: fp, role: 'train', path: 'iris' }]);
+  const d = store.datasets.getDataset(fp)!;
   assert.deepEqual([d.rows, d.columns, d.path], [150, 2, 'iris']);
   assert.deepEqual(store.mlflowInputs.inputsOf([run.id]).get(run.id), [{ runId: run.id, fingerprint: fp, dataset: iris, tags: { 'mlflow.data.context': 'training' } }]);
   assert.deepEqual(store.listRuns({ filter: "datasets.path = 'iris' and datasets.role = 'train'" }).map((r) => r.id), [run.id]);
@@ -35,9 +35,9 @@ test('gc keeps an MLflow dataset a run uses and drops it with the last run', (t)
   store.mlflowInputs.log(run.id, [{ dataset: iris, tags: {} }]);
   store.gc();
   const fp = mlflowDatasetFingerprint('iris', 'abc123');
-  assert.ok(store.getDataset(fp));
+  assert.ok(store.datasets.getDataset(fp));
   store.deleteRun(run.id);
   store.gc();
-  assert.equal(store.getDataset(fp), undefined);
+  assert.equal(store.datasets.getDataset(fp), undefined);
   assert.equal(store.integrityCheck()[0], 'ok');
 });

@@ -128,7 +128,7 @@ test('a version outlives its source run: package blob and lineage kept, gc too',
   assert.equal(kept.runExists, false);
   assert.equal(kept.runName, 'source');
   assert.equal(kept.datasets.length, 1);
-  assert.equal(store.getDataset(kept.datasets[0].fingerprint)?.rows, 150, 'gc kept the dataset row the version refers to');
+  assert.equal(store.datasets.getDataset(kept.datasets[0].fingerprint)?.rows, 150, 'gc kept the dataset row the version refers to');
   assert.equal(JSON.parse(fs.readFileSync(blob, 'utf8')).runId, run.id);
   const freed = store.registry.deleteModelVersion('churn', 1);
   assert.equal(freed.blobsRemoved, 1);

@@ -10,6 +10,7 @@
  * store.logMetrics(run.id, [{ key: 'loss', value: 0.3 }, { key: 'acc', value: 0.9 }]);
  * store.setStatus(run.id, 'finished');
  * store.listRuns({ filter: 'metrics.acc > 0.8', sort: 'metrics.acc DESC', limit: 50 });
+ * store.datasets.logInput(run.id, { fingerprint, path: 'data/iris.csv' }, 'train');  // datasetStore.ts
  * store.registry.registerModel(run.id, 'iris');  // the model registry: registryStore.ts
  * store.close();
  * ```
@@ -33,10 +34,9 @@
 import { Disposable, toDisposable } from '../core/util/disposable';
 import { ArtifactStore } from './artifactStore';
 import type { Db } from './connection';
-import { Sql, withBusyRetry } from './connection';
-import { DatasetRepo } from './datasetRepo';
-import { blobCutoff, collectGarbage } from './garbageCollector';
-import type { DatasetUse } from './datasetRepo';
+import { Sql } from './connection';
+import { DatasetStore } from './datasetStore';
+import { collectStoreGarbage } from './garbageCollector';
 import type { DownsampledMetric } from './downsample';
 import { downsampleSeries } from './downsample';
 import { StoreError } from './errors';
@@ -66,15 +66,11 @@ import { RunRepo } from './runRepo';
 import { DEFAULT_STALE_AFTER_MS, StaleRunSweeper } from './staleRuns';
 import { TagRepo } from './tagRepo';
 import type {
-  ArtifactRecord, ArtifactSource, CreateRunOptions, DatasetInfo, DatasetRecord, DeleteResult, ExperimentRecord,
-  ExperimentSummary, GcResult, InputRole, Lifecycle, MetricHistory, MetricPoint, MetricSummary, ParamValue, RunInput, RunRecord,
-  RunRow, RunStatus, StepRange,
+  ArtifactRecord, ArtifactSource, CreateRunOptions, DeleteResult, ExperimentRecord, ExperimentSummary, GcResult, Lifecycle,
+  MetricHistory, MetricPoint, MetricSummary, ParamValue, RunRecord, RunRow, RunStatus, StepRange,
 } from './types';
 
 export type { OpenStoreOptions } from './storeOpening';
-
-/** Temp files younger than this may belong to a live writer; gc leaves them. */
-const TEMP_GRACE_MS = 3_600_000;
 
 export class RunStore extends Disposable {
   private readonly sql: Sql;
@@ -84,9 +80,10 @@ export class RunStore extends Disposable {
   private readonly tags: TagRepo;
   private readonly metrics: MetricRepo;
   private readonly artifacts: ArtifactStore;
-  private readonly datasets: DatasetRepo;
   /** The model registry (models, versions, aliases, builds, deployments) on this store's connection. */
   readonly registry: RegistryStore;
+  /** Dataset versions, the runs that used them (run inputs) and their snapshots: datasetStore.ts. */
+  readonly datasets: DatasetStore;
   /** The sync ledger: what was pushed to which tracking server (schema 4). */
   readonly sync: SyncRepo;
   /** Soft delete and restore of runs and experiments, experiment renames and tags (schema 5, MLflow's lifecycle). */
@@ -132,11 +129,11 @@ export class RunStore extends Disposable {
     this.tags = new TagRepo(this.sql);
     this.metrics = new MetricRepo(this.sql, now);
     this.artifacts = new ArtifactStore(this.sql, paths, now);
-    this.datasets = new DatasetRepo(this.sql, now);
     this.registry = new RegistryStore(this.sql, this.artifacts, now, () => this.assertWritable());
     this.sync = new SyncRepo(this.sql, now, () => this.assertWritable());
     this.lifecycle = new LifecycleRepo(this.sql, now, () => this.assertWritable());
     this.mlflowInputs = new MlflowInputRepo(this.sql, now, () => this.assertWritable());
+    this.datasets = new DatasetStore(this.sql, this.artifacts, now, () => this.assertWritable());
     this.staleRuns = new StaleRunSweeper(this.sql, now, staleAfterMs);
   }
 
@@ -391,66 +388,8 @@ export class RunStore extends Disposable {
    * references any blob while blobs exist. `dryRun` lists, deletes nothing.
    */
   gc(opts: { tempOlderThanMs?: number; dryRun?: boolean } = {}): GcResult {
-    const dryRun = opts.dryRun ?? false;
-    if (!dryRun) this.assertWritable();
-    const result = collectGarbage(this.sql, this.paths, {
-      tempOlderThanMs: opts.tempOlderThanMs ?? TEMP_GRACE_MS,
-      blobCutoff: blobCutoff(this.sql, this.previousOpenAt, this.openedAt),
-      dryRun,
-      now: this.now(),
-    });
-    if (!dryRun) withBusyRetry(() => this.sql.pragma('wal_checkpoint(TRUNCATE)'));
-    return result;
-  }
-
-  // ── datasets ─────────────────────────────────────────────────────────────
-
-  upsertDataset(info: DatasetInfo): DatasetRecord {
-    this.assertWritable();
-    return this.datasets.upsert(info);
-  }
-
-  getDataset(fingerprint: string): DatasetRecord | undefined {
-    return this.datasets.get(fingerprint);
-  }
-
-  listDatasets(): DatasetRecord[] {
-    return this.datasets.list();
-  }
-
-  /** Records that a run used a dataset (info is upserted; a string is a stored fingerprint). */
-  logInput(runId: string, dataset: DatasetInfo | string, role: InputRole): RunInput {
-    this.assertWritable();
-    return this.datasets.logInput(runId, dataset, role);
-  }
-
-  listInputs(runId: string): RunInput[] {
-    return this.datasets.inputs(runId);
-  }
-
-  /** Datasets whose fingerprint starts with `prefix` (lower-case hex); at most `limit`. */
-  findDatasetsByPrefix(prefix: string, limit = 10): DatasetRecord[] {
-    return this.datasets.byPrefix(prefix, limit);
-  }
-
-  /** Which runs used which dataset versions (all, or one fingerprint's); newest run first. */
-  listDatasetUses(fingerprint?: string): DatasetUse[] {
-    return this.datasets.uses(fingerprint);
-  }
-
-  /**
-   * Keeps a copy of a recorded dataset's file in the blob store, named by its
-   * fingerprint, so the version can be diffed after the file changes. Kept
-   * while the dataset row exists (gc drops rows no run uses, with the blob).
-   */
-  snapshotDataset(fingerprint: string, file: string): 'stored' | 'exists' | 'changed' | 'no-dataset' {
-    this.assertWritable();
-    return this.artifacts.storeDatasetSnapshot(fingerprint, file);
-  }
-
-  /** The snapshot blob of a dataset version, when one was kept. */
-  datasetSnapshotPath(fingerprint: string): string | undefined {
-    return this.artifacts.datasetSnapshotPath(fingerprint);
+    if (!opts.dryRun) this.assertWritable();
+    return collectStoreGarbage(this.sql, this.paths, { ...opts, previousOpenAt: this.previousOpenAt, openedAt: this.openedAt, now: this.now() });
   }
 
   private assertWritable(): void {

@@ -31,7 +31,7 @@ function fixture(t: TestContext): { store: RunStore; now: number } {
   store.setTags(a, { team: 'Vision', priority: '10', emoji: '😀x' });
   store.setStar(a, true);
   store.setNote(a, 'best one');
-  store.logInput(a, { fingerprint: 'fp1', path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
+  store.datasets.logInput(a, { fingerprint: 'fp1', path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
   clock.advance(60_000);
   store.setStatus(a, 'finished');
 
@@ -39,7 +39,7 @@ function fixture(t: TestContext): { store: RunStore; now: number } {
   store.logParams(b, { model: 'mlp', lr: '0.1', depth: 'deep', flag: 'FALSE', café: 'Crème' });
   store.logMetrics(b, [{ key: 'acc', value: 0.8 }, { key: 'loss', value: NaN }]);
   store.setTags(b, { team: 'vision', priority: '2', emoji: '\uffffx' });
-  store.logInput(b, { fingerprint: 'fp2', path: 'data/test.csv', rows: 30 }, 'test');
+  store.datasets.logInput(b, { fingerprint: 'fp2', path: 'data/test.csv', rows: 30 }, 'test');
   clock.advance(1000);
   store.setStatus(b, 'failed', { error: 'diverged' });
 
@@ -62,8 +62,8 @@ function fixture(t: TestContext): { store: RunStore; now: number } {
 function evalRuns(store: RunStore): EvalRun[] {
   return store.listRuns().map((row) => ({
     row,
-    inputs: store.listInputs(row.id).map((i) => {
-      const d = store.getDataset(i.fingerprint);
+    inputs: store.datasets.listInputs(row.id).map((i) => {
+      const d = store.datasets.getDataset(i.fingerprint);
       return { fingerprint: i.fingerprint, path: i.path, role: i.role, rows: d?.rows ?? null, columns: d?.columns ?? null };
     }),
   }));

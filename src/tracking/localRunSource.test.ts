@@ -25,7 +25,7 @@ test('LocalRunSource: details, artifacts by path, and a change token that moves 
   const { store, dir } = tempStore(t);
   const run = store.createRun({ experiment: 'a', name: 'x' });
   store.logArtifact(run.id, 'notes/a.txt', 'hello');
-  store.logInput(run.id, { fingerprint: 'fp', path: 'd.csv', rows: 7 }, 'train');
+  store.datasets.logInput(run.id, { fingerprint: 'fp', path: 'd.csv', rows: 7 }, 'train');
   const source = new LocalRunSource(store);
   const details = await source.getRun('x');
   assert.deepEqual(details.inputs.map((i) => [i.path, i.role, i.rows]), [['d.csv', 'train', 7]]);

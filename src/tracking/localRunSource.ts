@@ -63,7 +63,7 @@ export class LocalRunSource implements RunSource {
       run: this.rowOf(run),
       metrics: this.store.getMetricSummaries(run.id),
       artifacts: this.store.listArtifacts(run.id),
-      inputs: this.store.listInputs(run.id).map((i) => ({ ...i, rows: this.store.getDataset(i.fingerprint)?.rows ?? null })),
+      inputs: this.store.datasets.listInputs(run.id).map((i) => ({ ...i, rows: this.store.datasets.getDataset(i.fingerprint)?.rows ?? null })),
     };
   }
 

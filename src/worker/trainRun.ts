@@ -113,14 +113,14 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       const query = sql?.sources.find((q) => q.role === file.role);
       if (query) {
         // Recorded under its source + query; the snapshot is the version's only copy, so it is kept whatever the limit.
-        store.logInput(run.id, { fingerprint: fp.sha256, path: file.path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, file.role === 'test' ? 'test' : 'train');
+        store.datasets.logInput(run.id, { fingerprint: fp.sha256, path: file.path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, file.role === 'test' ? 'test' : 'train');
         recordQuerySnapshot(store, fp.sha256, query.file);
         continue;
       }
       const path = datasetPath(store.paths.dir, configDir, file.path);
       // One call upserts the dataset and links it, so a concurrent gc cannot drop the row in between.
       // A single file feeds both splits; it is recorded as the training input.
-      store.logInput(run.id, { fingerprint: fp.sha256, path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, file.role === 'test' ? 'test' : 'train');
+      store.datasets.logInput(run.id, { fingerprint: fp.sha256, path, rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, file.role === 'test' ? 'test' : 'train');
       recordSnapshot(store, fp.sha256, resolve(configDir, file.path), path, snapshotLimit.bytes, log);
     }
     const params = paramsForConfig(config, data.task);

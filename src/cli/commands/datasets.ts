@@ -82,7 +82,7 @@ export const datasetCommand: Command = async (ctx, argv) => {
   try {
     const frame = await readDataFile(m.file, { displayPath: positionals[1], format: m.format });
     const fp = fingerprintFrame(frame, frame.sha256);
-    const recorded = store.getDataset(fp.sha256);
+    const recorded = store.datasets.getDataset(fp.sha256);
     if (recorded) return showRecorded(recorded, positionals[1]!);
     return printVersion(ctx, values.json, { path: positionals[1]!, runs: [], recorded: false }, fp);
   } finally {

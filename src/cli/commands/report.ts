@@ -30,7 +30,7 @@ export const reportCommand: Command = async (ctx, argv) => {
   // The local store keeps each dataset version's column count; a tracking server does not say.
   const store = values.server === undefined ? ctx.openStore({ readonly: true }) : undefined;
   const model = await collectReport(positionals.map((runId) => ({ source, runId })), {
-    ...(store ? { columnsOf: (fp: string) => store.getDataset(fp)?.columns ?? null, dataChanges: localDataChanges(store, dirname(ctx.storeDir)) } : {}),
+    ...(store ? { columnsOf: (fp: string) => store.datasets.getDataset(fp)?.columns ?? null, dataChanges: localDataChanges(store, dirname(ctx.storeDir)) } : {}),
     log: (line) => ctx.err(`${line}\n`),
   });
   if (!out) {

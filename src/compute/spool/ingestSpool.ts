@@ -153,12 +153,12 @@ class SpoolApplier {
         // The node's scratch store is outside the workspace, so it recorded absolute paths: here a file inside
         // the workspace is recorded relative to it, as a local run records it (the same on every machine).
         const dataset = { ...e.dataset, path: this.workspacePath(e.dataset.path) };
-        store.logInput(this.target(e.id), { ...dataset, path: this.workspacePath(e.path) }, e.role);
-        if (dataset.path !== this.workspacePath(e.path)) store.upsertDataset(dataset);
+        store.datasets.logInput(this.target(e.id), { ...dataset, path: this.workspacePath(e.path) }, e.role);
+        if (dataset.path !== this.workspacePath(e.path)) store.datasets.upsertDataset(dataset);
         return;
       }
       case 'snapshot':
-        store.snapshotDataset(e.fingerprint, spoolPaths(this.taskDir).blob(e.fingerprint));
+        store.datasets.snapshotDataset(e.fingerprint, spoolPaths(this.taskDir).blob(e.fingerprint));
         return;
       case 'heartbeat': {
         const id = this.target(e.id);

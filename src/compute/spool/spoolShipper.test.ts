@@ -51,8 +51,8 @@ test('a run with folds, params, tags, NaN metrics, artifacts and dataset snapsho
   const data = path.join(dir, 'd.csv');
   fs.writeFileSync(data, 'a,b\n1,2\n');
   const fp = createHash('sha256').update(fs.readFileSync(data)).digest('hex');
-  scratch.logInput(root.id, { fingerprint: fp, path: data, rows: 1, columns: 2, schema: { a: 'int' } }, 'train');
-  assert.equal(scratch.snapshotDataset(fp, data), 'stored');
+  scratch.datasets.logInput(root.id, { fingerprint: fp, path: data, rows: 1, columns: 2, schema: { a: 'int' } }, 'train');
+  assert.equal(scratch.datasets.snapshotDataset(fp, data), 'stored');
   const fold = scratch.createRun({ experiment: 'hpc', name: 'job-run-fold-1', parentId: root.id, status: 'running' });
   scratch.logMetrics(fold.id, Array.from({ length: 2500 }, (_, i) => ({ key: 'val_loss', value: 1 / (i + 1), step: i })));
   timers.fire();
@@ -85,8 +85,8 @@ test('a run with folds, params, tags, NaN metrics, artifacts and dataset snapsho
   assert.equal(got.tags.team, undefined, 'a removed tag is removed');
   assert.equal(got.metrics.loss!.values[1], 'NaN');
   assert.equal(ws.getRun(wsRun.id).endedAt, scratch.getRun(root.id).endedAt, 'the end time is the node\'s');
-  assert.deepEqual(fs.readFileSync(ws.datasetSnapshotPath(fp)!), fs.readFileSync(data), 'the dataset snapshot arrived');
-  assert.equal(ws.getDataset(fp)?.rows, 1);
+  assert.deepEqual(fs.readFileSync(ws.datasets.datasetSnapshotPath(fp)!), fs.readFileSync(data), 'the dataset snapshot arrived');
+  assert.equal(ws.datasets.getDataset(fp)?.rows, 1);
 });
 
 test('a status already terminal in the workspace (cancelled, or ended by Slurm) is never reopened by the spool', (t) => {

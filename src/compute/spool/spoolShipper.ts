@@ -263,10 +263,10 @@ export class SpoolShipper {
   /** Dataset versions the run read, then the snapshot of each that has one (it may come after the input). */
   private shipInputs(id: string, state: Shipped): void {
     const store = this.opts.store;
-    for (const input of store.listInputs(id)) {
+    for (const input of store.datasets.listInputs(id)) {
       const key = `${input.fingerprint} ${input.role}`;
       if (state.inputs.has(key)) continue;
-      const d = store.getDataset(input.fingerprint);
+      const d = store.datasets.getDataset(input.fingerprint);
       this.emit({
         t: 'input', id, role: input.role, path: input.path,
         dataset: { fingerprint: input.fingerprint, path: d?.path ?? input.path, rows: d?.rows ?? null, columns: d?.columns ?? null, schema: d?.schema ?? null, stats: d?.stats ?? null },
@@ -276,7 +276,7 @@ export class SpoolShipper {
     }
     for (const fp of this.fingerprints) {
       if (this.snapshots.has(fp)) continue;
-      const file = store.datasetSnapshotPath(fp);
+      const file = store.datasets.datasetSnapshotPath(fp);
       if (!file) continue;
       this.writer.copyBlob(fp, file);
       this.emit({ t: 'snapshot', fingerprint: fp });

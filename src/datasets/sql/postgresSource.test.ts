@@ -98,19 +98,19 @@ describe('PostgreSQL sources', () => {
     const finishedRun = (messages: WorkerMessage[]) => {
       const started = messages.find((m) => m.type === 'started');
       assert.ok(started?.type === 'started' && messages.some((m) => m.type === 'finished'), JSON.stringify(messages.filter((m) => m.type !== 'progress')));
-      return t.store.listInputs(started.runId)[0];
+      return t.store.datasets.listInputs(started.runId)[0];
     };
     const v1 = finishedRun(await train(false));
     const name = queryDatasetName(url(), query);
     assert.equal(v1.path, name);
     assert.ok(!v1.path.includes(PASSWORD));
-    assert.equal(t.store.getDataset(v1.fingerprint)?.rows, ROWS);
+    assert.equal(t.store.datasets.getDataset(v1.fingerprint)?.rows, ROWS);
 
     await admin.query("UPDATE sales SET region = 'central' WHERE id <= 1000");
     await admin.query(`DELETE FROM sales WHERE id > ${ROWS - 500}`);
     const v2 = finishedRun(await train(true));
     assert.notEqual(v2.fingerprint, v1.fingerprint);
-    assert.equal(t.store.getDataset(v2.fingerprint)?.rows, ROWS - 500);
+    assert.equal(t.store.datasets.getDataset(v2.fingerprint)?.rows, ROWS - 500);
 
     const side = (text: string) => ({ ref: parseDatasetRef(text), ctx: { store: t.store, root: t.dir } });
     const both = await diffDatasets(side(v1.fingerprint), side(v2.fingerprint), { key: ['id'] });

@@ -65,9 +65,9 @@ export async function resolveSqlData(data: DataConfig, opts: SqlDataOptions): Pr
 
 /** The newest version recorded under a query's name whose snapshot is still kept. */
 function newestSnapshot(store: RunStore, name: string): { fingerprint: string; file: string; createdAt: number } | undefined {
-  for (const use of store.listDatasetUses()) {
+  for (const use of store.datasets.listDatasetUses()) {
     if (use.path !== name) continue;
-    const file = store.datasetSnapshotPath(use.fingerprint);
+    const file = store.datasets.datasetSnapshotPath(use.fingerprint);
     if (file) return { fingerprint: use.fingerprint, file, createdAt: use.runCreatedAt };
   }
   return undefined;
@@ -78,7 +78,7 @@ function newestSnapshot(store: RunStore, name: string): { fingerprint: string; f
  * size limit: unlike a file, a query's past result exists nowhere else.
  */
 export function recordQuerySnapshot(store: RunStore, fingerprint: string, file: string): void {
-  const outcome = store.snapshotDataset(fingerprint, file);
+  const outcome = store.datasets.snapshotDataset(fingerprint, file);
   if (outcome === 'changed' || outcome === 'no-dataset') {
     throw new Error(`the query's result could not be kept as a snapshot (${outcome})`);
   }

@@ -79,7 +79,7 @@ describe('SQLite sources', () => {
     await trainRun({ store: t.store, request: { storeDir: t.storeDir, configPath }, emit: (m) => messages.push(m), signal: new AbortController().signal });
     const started = messages.find((m) => m.type === 'started');
     assert.ok(started?.type === 'started' && messages.some((m) => m.type === 'finished'), JSON.stringify(messages.filter((m) => m.type !== 'progress')));
-    assert.equal(t.store.listInputs(started.runId)[0].path, 'sqlite:shop.db :: SELECT amount, region, label FROM sales');
+    assert.equal(t.store.datasets.listInputs(started.runId)[0].path, 'sqlite:shop.db :: SELECT amount, region, label FROM sales');
   });
 
   test('training from a query: snapshot recorded, reused on the next run, refreshed on request, versions diffed', async () => {
@@ -98,15 +98,15 @@ describe('SQLite sources', () => {
       const started = messages.find((m) => m.type === 'started');
       const end = messages.find((m) => m.type === 'finished' || m.type === 'failed');
       assert.ok(started?.type === 'started' && end?.type === 'finished', JSON.stringify(messages.filter((m) => m.type !== 'progress')));
-      return { runId: started.runId, lines, input: t.store.listInputs(started.runId) };
+      return { runId: started.runId, lines, input: t.store.datasets.listInputs(started.runId) };
     };
     const name = queryDatasetName('sqlite:shop.db', query);
     const first = await train();
     assert.equal(first.input.length, 1);
     assert.equal(first.input[0].path, name);
     const v1 = first.input[0].fingerprint;
-    assert.ok(t.store.datasetSnapshotPath(v1), 'the result is kept as a snapshot');
-    assert.equal(t.store.getDataset(v1)?.rows, 400);
+    assert.ok(t.store.datasets.datasetSnapshotPath(v1), 'the result is kept as a snapshot');
+    assert.equal(t.store.datasets.getDataset(v1)?.rows, 400);
     assert.ok(first.lines.some((l) => l.includes('data.sql: running the query')));
 
     // The table changes; the next run reads the snapshot all the same.
@@ -120,7 +120,7 @@ describe('SQLite sources', () => {
     const third = await train(true);
     const v2 = third.input[0].fingerprint;
     assert.notEqual(v2, v1);
-    assert.equal(t.store.getDataset(v2)?.rows, 380);
+    assert.equal(t.store.datasets.getDataset(v2)?.rows, 380);
 
     const [entry] = (await listDatasetFiles(t.store, t.dir)).filter((f) => f.path === name);
     assert.equal(entry.state, 'query');

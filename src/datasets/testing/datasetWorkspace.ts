@@ -67,8 +67,8 @@ export function datasetWorkspace(t: TestContext): DatasetWorkspace {
       const fingerprint = sha256Of(abs);
       const run = store.createRun({ experiment: 'data', name, gitCommit: opts.gitCommit, status: 'finished' });
       const lines = fs.readFileSync(abs, 'utf8').trim().split('\n');
-      store.logInput(run.id, { fingerprint, path: rel, rows: lines.length - 1, columns: lines[0]!.split(',').length }, opts.role ?? 'train');
-      if (opts.snapshot) store.snapshotDataset(fingerprint, abs);
+      store.datasets.logInput(run.id, { fingerprint, path: rel, rows: lines.length - 1, columns: lines[0]!.split(',').length }, opts.role ?? 'train');
+      if (opts.snapshot) store.datasets.snapshotDataset(fingerprint, abs);
       return { run, fingerprint };
     },
   };

@@ -53,7 +53,7 @@ export function monitorBaseline(store: RunStore, label: string, model: {
   const input = inputs.find((i) => i.role === 'train') ?? inputs[0];
   const base = { label, runId: model.runId, features: model.pkg.inputColumns };
   if (!input) return { ...base, dataset: null, reason: `run ${model.runId} recorded no dataset` };
-  const record = store.getDataset(input.fingerprint);
+  const record = store.datasets.getDataset(input.fingerprint);
   const stats = record?.stats;
   if (!record || !Array.isArray(stats) || record.rows === null) {
     return { ...base, dataset: null, reason: `the dataset ${input.path} of run ${model.runId} has no recorded statistics` };

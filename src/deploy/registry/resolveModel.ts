@@ -78,7 +78,7 @@ function fromRun(store: RunStore, run: RunRecord): ResolvedModel {
     gitCommit: run.gitCommit,
     gitDirty: run.gitDirty,
     configPath: run.configPath,
-    datasets: store.listInputs(run.id).map((i) => ({ role: i.role, fingerprint: i.fingerprint, path: i.path })),
+    datasets: store.datasets.listInputs(run.id).map((i) => ({ role: i.role, fingerprint: i.fingerprint, path: i.path })),
   };
 }
 

@@ -86,7 +86,7 @@ test('runSmokeTest: a registered version whose run read data/iris.csv, its conte
   copyFileSync(IRIS, join(fx.dir, 'data', 'iris.csv'));
   const fingerprint = await fingerprintFile(join(fx.dir, 'data', 'iris.csv'));
   const runId = fx.resolved.runId;
-  fx.store.logInput(runId, { fingerprint, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
+  fx.store.datasets.logInput(runId, { fingerprint, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
   // The same run under another name: a version copies the run's datasets when registered.
   const v = fx.store.registry.registerModel(runId, 'iris-smoke');
   assert.deepEqual(v.datasets.map((d) => d.path), ['data/iris.csv']);

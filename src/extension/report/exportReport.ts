@@ -37,7 +37,7 @@ export async function exportReport(deps: ReportDeps, keys: readonly string[]): P
     const store = (id: string) => deps.services.stores.findRun(id)?.store;
     return collectReport(targets, {
       // The local store keeps each dataset version's column count; look it up in the store that holds one of the runs.
-      columnsOf: (fp) => targets.map((t) => store(t.runId)?.getDataset(fp)?.columns).find((c) => c !== undefined && c !== null) ?? null,
+      columnsOf: (fp) => targets.map((t) => store(t.runId)?.datasets.getDataset(fp)?.columns).find((c) => c !== undefined && c !== null) ?? null,
       // A local run's data against the previous run of its config; a tracking server's runs have no snapshots to diff.
       dataChanges: async (d) => {
         const local = store(d.run.id);

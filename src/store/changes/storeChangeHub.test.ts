@@ -45,7 +45,7 @@ test('writes by another connection reach the hub as typed events, one per tick h
   timers.fire();
   assert.deepEqual(events[2]!.runStatusChanged, [{ runId: run.id, status: 'finished' }]);
 
-  other.logInput(run.id, { fingerprint: 'a'.repeat(64), path: 'd.csv', rows: 3 }, 'train');
+  other.datasets.logInput(run.id, { fingerprint: 'a'.repeat(64), path: 'd.csv', rows: 3 }, 'train');
   timers.fire();
   assert.equal(events[3]!.datasetsChanged, true);
   assert.equal(events.length, 4);

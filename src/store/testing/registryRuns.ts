@@ -34,7 +34,7 @@ export async function trainedRun(store: RunStore, opts: TrainedRunOptions = {}):
     gitCommit: '0123456789abcdef0123456789abcdef01234567',
     gitDirty: true,
   });
-  store.logInput(run.id, { fingerprint: 'f'.repeat(64), path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
+  store.datasets.logInput(run.id, { fingerprint: 'f'.repeat(64), path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
   store.logMetrics(run.id, [{ key: 'test_accuracy', value: 0.9667, step: 0 }]);
   if (opts.withPackage ?? true) store.logArtifact(run.id, 'model/model.json', JSON.stringify({ ...pkg, runId: run.id }), 'model');
   store.setStatus(run.id, opts.status ?? 'finished');

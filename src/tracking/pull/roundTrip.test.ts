@@ -39,7 +39,7 @@ function fillStore(store: RunStore): string[] {
     store.logMetrics(run.id, points);
     store.logArtifact(run.id, 'model/model.json', JSON.stringify({ run: i }));
     store.logArtifact(run.id, `plots/résumé-${i}.txt`, `plot ${i}\n`.repeat(i + 1));
-    if (i % 4 === 1) store.logInput(run.id, { fingerprint: createHash('sha256').update(`data ${i}`).digest('hex'), path: `data/train-${i}.csv`, rows: 10 * i, columns: 3 }, 'train');
+    if (i % 4 === 1) store.datasets.logInput(run.id, { fingerprint: createHash('sha256').update(`data ${i}`).digest('hex'), path: `data/train-${i}.csv`, rows: 10 * i, columns: 3 }, 'train');
     if (i !== 18) store.setStatus(run.id, i === 5 ? 'failed' : i === 6 ? 'killed' : 'finished', { error: i === 5 ? 'boom' : null });
     ids.push(run.id);
   }
@@ -122,7 +122,7 @@ describe('push 20 runs to MLflow on PostgreSQL, pull them into another store', (
       const shasB = artifactShas(pulled, copyId);
       for (const [p, sha] of Object.entries(shasA)) assert.equal(shasB[p], sha, `${what}: artifact ${p}`);
       for (const p of Object.keys(shasB)) assert.ok(p in shasA || p.startsWith('model/'), `${what}: artifact ${p} is one push adds beside a model package`);
-      const inputsA = original.listInputs(id).map((i) => `${path.basename(i.path)}|${i.fingerprint.slice(0, 36)}|${i.role}`);
+      const inputsA = original.datasets.listInputs(id).map((i) => `${path.basename(i.path)}|${i.fingerprint.slice(0, 36)}|${i.role}`);
       const inputsB = (pulled.mlflowInputs.inputsOf([copyId]).get(copyId) ?? []).map((i) => `${i.dataset.name}|${i.dataset.digest}|${i.tags['mlflow.data.context']}`);
       assert.deepEqual(inputsB, inputsA, `${what}: dataset inputs`);
     }

@@ -298,7 +298,7 @@ export class RunPuller {
       this.summary.inputs += missing.length;
       this.changed = true;
     }
-    store.sync.updateLink(localId, this.server, { inputsSent: store.listInputs(localId).length });
+    store.sync.updateLink(localId, this.server, { inputsSent: store.datasets.listInputs(localId).length });
   }
 
   /** The server's status and end time; then the link records the status this pull completed with. */

@@ -301,10 +301,10 @@ class RunPusher {
   /** The data files the run read, as MLflow dataset inputs (name, digest = the fingerprint's prefix, source = the path). */
   private async sendInputs(link: RemoteRunLink): Promise<void> {
     const { source, ledger, client, signal } = this.opts;
-    const inputs = source.listInputs(this.run.id);
+    const inputs = source.datasets.listInputs(this.run.id);
     if (inputs.length <= link.inputsSent) return;
     await this.request(() => client.logInputs(link.remoteRunId, inputs.map((i) => {
-      const d = source.getDataset(i.fingerprint);
+      const d = source.datasets.getDataset(i.fingerprint);
       const name = i.path.split(/[\\/]/).pop() ?? i.path;
       return {
         name, digest: i.fingerprint.slice(0, 36), sourceType: 'local', source: JSON.stringify({ uri: i.path }),

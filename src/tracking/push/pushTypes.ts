@@ -27,8 +27,11 @@ export interface PushSource {
   metricPointsFrom(runId: string, key: string, fromSeq: number, limit: number): SeriesPoints;
   listArtifacts(runId: string): ArtifactRecord[];
   artifactPath(sha256: string): string;
-  listInputs(runId: string): RunInput[];
-  getDataset(fingerprint: string): DatasetRecord | undefined;
+  /** The run inputs and dataset versions (RunStore's `datasets`). */
+  readonly datasets: {
+    listInputs(runId: string): RunInput[];
+    getDataset(fingerprint: string): DatasetRecord | undefined;
+  };
 }
 
 /**

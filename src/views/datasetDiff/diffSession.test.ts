@@ -63,7 +63,7 @@ test('a recorded version uses the statistics stored with it; the current file ge
   const frame = await readCsv(file, { hash: true });
   const fp = fingerprintFrame(frame, frame.sha256 as string);
   const run = store.createRun({ experiment: 'exp', name: 'first-run' });
-  store.logInput(run.id, { fingerprint: fp.sha256, path: 'data/train.csv', rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, 'train');
+  store.datasets.logInput(run.id, { fingerprint: fp.sha256, path: 'data/train.csv', rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, 'train');
   assert.equal(snapshotDatasetFile(store, fp.sha256, file, 10 * 1024 * 1024), 'stored');
   fs.writeFileSync(file, NEW); // the file moves on: the version is read from its snapshot
 

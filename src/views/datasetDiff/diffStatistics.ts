@@ -29,7 +29,7 @@ function isColumnStats(v: unknown): v is ColumnStats {
 /** Stored statistics of a recorded version, when the store has well-formed ones. */
 export function recordedStats(store: RunStore | undefined, fingerprint: string | undefined): ColumnStats[] | undefined {
   if (!store || !fingerprint) return undefined;
-  const stats = store.getDataset(fingerprint)?.stats;
+  const stats = store.datasets.getDataset(fingerprint)?.stats;
   return Array.isArray(stats) && stats.every(isColumnStats) ? stats : undefined;
 }
 

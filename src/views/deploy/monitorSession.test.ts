@@ -24,7 +24,7 @@ let fx: RegisteredFixture;
 before(async () => {
   fx = await registeredIris();
   const fp = fingerprintFrame(await readCsv(IRIS), await fingerprintFile(IRIS));
-  fx.store.logInput(fx.resolved.runId, { fingerprint: fp.sha256, path: 'data/iris.csv', rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, 'train');
+  fx.store.datasets.logInput(fx.resolved.runId, { fingerprint: fp.sha256, path: 'data/iris.csv', rows: fp.rows, columns: fp.columns, schema: fp.schema, stats: fp.stats }, 'train');
   fx.store.registry.registerModel(fx.resolved.runId, 'iris-watch');
 });
 after(() => fx.cleanup());

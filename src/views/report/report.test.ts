@@ -14,7 +14,7 @@ import { renderReport, writeReport } from './writeReport';
 async function model(t: Parameters<typeof tempStore>[0]) {
   const { store } = tempStore(t);
   const ids = threeRuns(store);
-  const m = await collectReport(ids.map((runId) => ({ source: new LocalRunSource(store), runId })), { columnsOf: (fp) => store.getDataset(fp)?.columns ?? null, now: () => Date.UTC(2026, 11, 7) });
+  const m = await collectReport(ids.map((runId) => ({ source: new LocalRunSource(store), runId })), { columnsOf: (fp) => store.datasets.getDataset(fp)?.columns ?? null, now: () => Date.UTC(2026, 11, 7) });
   return { m, ids };
 }
 

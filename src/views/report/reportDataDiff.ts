@@ -33,7 +33,7 @@ export function localDataChanges(store: RunStore, workspace: string): DataChange
       .filter((r) => r.id !== run.id && r.createdAt < run.createdAt && r.parentId === null)
       .sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!previous) return undefined;
-    const before = new Map(store.listInputs(previous.id).map((i) => [i.role, i]));
+    const before = new Map(store.datasets.listInputs(previous.id).map((i) => [i.role, i]));
     const changes: ReportDataChange[] = [];
     for (const input of d.inputs) {
       const old = before.get(input.role);

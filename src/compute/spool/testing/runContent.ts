@@ -61,7 +61,7 @@ export function runContent(store: RunStore, runId: string, opts: RunContentOptio
     name: run.name, experiment: run.experiment, status: run.status, error: run.error,
     config: run.configJson === null ? null : JSON.parse(run.configJson),
     params: store.getParams(runId), tags, metrics, artifacts,
-    inputs: store.listInputs(runId).map((i) => `${i.role} ${i.fingerprint} ${i.path}`).sort(),
+    inputs: store.datasets.listInputs(runId).map((i) => `${i.role} ${i.fingerprint} ${i.path}`).sort(),
     children: Object.fromEntries(children.map((c) => [c.name, runContent(store, c.id, opts, allIds)])),
   };
 }

@@ -44,7 +44,7 @@ export async function registeredIris(options: { readonly withData?: boolean } = 
     mkdirSync(join(dir, 'data'));
     copyFileSync(join(REPO, 'examples', 'data', 'iris.csv'), join(dir, 'data', 'iris.csv'));
     const fingerprint = await fingerprintFile(join(dir, 'data', 'iris.csv'));
-    store.logInput(run.id, { fingerprint, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
+    store.datasets.logInput(run.id, { fingerprint, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
   }
   store.setStatus(run.id, 'finished');
   store.registry.registerModel(run.id, 'iris-classifier', { alias: 'production' });

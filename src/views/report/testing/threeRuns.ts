@@ -28,7 +28,7 @@ export function threeRuns(store: RunStore): string[] {
     const frame: Frame = { columns: [{ name: 'sex', type: 'categorical', values: groups }], rows: groups.length };
     const slices = sliceReport([groupRows(frame, { column: 'sex' }, true)], { task: 'classification', nClasses: 2, positiveLabel: 'yes', yTrue: [1, 0, 1, 0, 1, 0], yPred: [1, 0, k % 2, 1, 1, 1] });
     store.logArtifact(run.id, 'slices.json', JSON.stringify(slices), 'slices');
-    store.logInput(run.id, { fingerprint: `${k}${'f'.repeat(63)}`, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
+    store.datasets.logInput(run.id, { fingerprint: `${k}${'f'.repeat(63)}`, path: 'data/iris.csv', rows: 150, columns: 5 }, 'train');
     store.setStatus(run.id, 'finished');
     return run.id;
   });
