@@ -18,6 +18,8 @@ const nodeEntries = {
   reportCharts: 'src/views/report/vegaSvg.ts',
   // The dataset diff's CSV scanner on a worker thread (src/core/datasetDiff/csvSource.ts finds it beside the bundle).
   scanWorker: 'src/core/datasetDiff/scanWorker.ts',
+  // Half of a large multinomial logistic fit's rows on a worker thread (src/core/models/parallelMultinomial.ts finds it beside the bundle).
+  logisticWorker: 'src/core/models/logisticWorker.ts',
   // The editor opens and checks a store on a worker thread first (src/store/storeCheck.ts finds it beside the bundle).
   storeCheckWorker: 'src/store/storeCheckWorker.ts',
   // Stands between a build's owner and the container CLI (src/deploy/build/guardedSpawn.ts finds it beside the bundle).

@@ -9,6 +9,9 @@
 /** Writes ∇f(x) into `grad` and returns f(x). */
 export type ObjectiveFn = (x: Float64Array, grad: Float64Array) => number;
 
+/** An objective that may compute on other threads and answer later (`ParallelMultinomial`). */
+export type AsyncObjectiveFn = (x: Float64Array, grad: Float64Array) => number | Promise<number>;
+
 export interface LbfgsOptions {
   readonly maxIter: number;
   /** Stop when max |∂f/∂x_i| ≤ gtol (scipy's `gtol`, as scikit-learn passes `tol`). */
@@ -35,13 +38,13 @@ const EPS = 2.220446049250313e-16;
 const C1 = 1e-4;
 const C2 = 0.9;
 
-export async function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsOptions): Promise<LbfgsResult> {
+export async function minimizeLbfgs(fg: AsyncObjectiveFn, x0: Float64Array, options: LbfgsOptions): Promise<LbfgsResult> {
   const n = x0.length;
   const mem = options.memory ?? 10;
   const ftol = options.ftol ?? 64 * EPS;
   const x = Float64Array.from(x0);
   const g = new Float64Array(n);
-  let f = fg(x, g);
+  let f = await fg(x, g);
   const s: Float64Array[] = [];
   const yv: Float64Array[] = [];
   const rho: number[] = [];
@@ -77,11 +80,11 @@ export async function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: 
       dg = dot(d, g);
     }
     const step0 = s.length === 0 ? Math.min(1, 1 / Math.sqrt(dot(d, d))) : 1;
-    let found = ls.search(x, f, g, d, dg, step0);
+    let found = await ls.search(x, f, g, d, dg, step0);
     if (!found && s.length > 0) {
       s.length = yv.length = rho.length = 0;
       for (let i = 0; i < n; i++) d[i] = -g[i];
-      found = ls.search(x, f, g, d, dot(d, g), Math.min(1, 1 / Math.sqrt(dot(d, d))));
+      found = await ls.search(x, f, g, d, dot(d, g), Math.min(1, 1 / Math.sqrt(dot(d, d))));
     }
     if (!found) return { x, f, iterations: iter, converged: false, message: 'line search found no lower point' };
     iter++;
@@ -124,7 +127,7 @@ class LineSearch {
   private readonly gt: Float64Array;
 
   constructor(
-    private readonly fg: ObjectiveFn,
+    private readonly fg: AsyncObjectiveFn,
     private readonly n: number,
     private readonly maxEval: number,
   ) {
@@ -134,9 +137,9 @@ class LineSearch {
     this.gt = new Float64Array(n);
   }
 
-  private evaluate(x0: Float64Array, d: Float64Array, step: number): { f: number; dg: number } {
+  private async evaluate(x0: Float64Array, d: Float64Array, step: number): Promise<{ f: number; dg: number }> {
     for (let i = 0; i < this.n; i++) this.xt[i] = x0[i] + step * d[i];
-    const f = this.fg(this.xt, this.gt);
+    const f = await this.fg(this.xt, this.gt);
     return { f, dg: dot(this.gt, d) };
   }
 
@@ -146,7 +149,7 @@ class LineSearch {
     this.f = f;
   }
 
-  search(x0: Float64Array, f0: number, _g0: Float64Array, d: Float64Array, dg0: number, step0: number): boolean {
+  async search(x0: Float64Array, f0: number, _g0: Float64Array, d: Float64Array, dg0: number, step0: number): Promise<boolean> {
     let prevStep = 0;
     let prevF = f0;
     let prevDg = dg0;
@@ -155,7 +158,7 @@ class LineSearch {
     // The point with the lowest f meeting sufficient decrease, in case the search runs out of evaluations.
     let haveLow = false;
     while (evals < this.maxEval) {
-      const { f, dg } = this.evaluate(x0, d, step);
+      const { f, dg } = await this.evaluate(x0, d, step);
       evals++;
       if (!Number.isFinite(f) || f > f0 + C1 * step * dg0 || (evals > 1 && f >= prevF)) {
         return this.zoom(x0, f0, d, dg0, prevStep, step, prevF, f, prevDg, dg, evals, haveLow);
@@ -178,11 +181,11 @@ class LineSearch {
     return haveLow;
   }
 
-  private zoom(
+  private async zoom(
     x0: Float64Array, f0: number, d: Float64Array, dg0: number,
     lo: number, hi: number, fLo: number, fHi: number, dgLo: number, dgHi: number,
     evals: number, haveLow: boolean,
-  ): boolean {
+  ): Promise<boolean> {
     while (evals < this.maxEval) {
       const width = Math.abs(hi - lo);
       if (width <= EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
@@ -190,7 +193,7 @@ class LineSearch {
       const a = Math.min(lo, hi);
       const b = Math.max(lo, hi);
       if (!(step > a + 0.1 * width && step < b - 0.1 * width)) step = (lo + hi) / 2;
-      const { f, dg } = this.evaluate(x0, d, step);
+      const { f, dg } = await this.evaluate(x0, d, step);
       evals++;
       if (!Number.isFinite(f) || f > f0 + C1 * step * dg0 || f >= fLo) {
         hi = step;

@@ -2,9 +2,12 @@ import type { DenseMatrix } from '../data/frame';
 import { EventLoopYielder, throwIfAborted } from './abort';
 import { checkFitInput, checkPredictInput, checkTask, notFitted } from './checks';
 import { floatsFromJSON, floatsToJSON, numberField, optionalNames } from './jsonArrays';
+import type { LbfgsResult } from './lbfgs';
 import { minimizeLbfgs } from './lbfgs';
 import { normalisedAbs } from './linearRegression';
 import { binaryObjective, multinomialObjective } from './logisticObjective';
+import type { ParallelStats, ThreadPolicy } from './parallelMultinomial';
+import { ParallelMultinomial, splitsRows } from './parallelMultinomial';
 import type { FitOptions, Model, ModelJSON, Task } from './model';
 import type { ModelFamily } from './modelFamily';
 import type { ParamInfo } from './params';
@@ -42,6 +45,8 @@ export interface LogisticFitInfo {
   readonly message: string;
   /** Final objective divided by the number of rows. */
   readonly loss: number;
+  /** Set when the rows were split over two threads (multinomial fits from `PARALLEL_MIN_WORK`). */
+  readonly parallel?: ParallelStats;
 }
 
 /**
@@ -66,7 +71,11 @@ export class LogisticRegressionModel implements Model {
   private featureNames: string[] | undefined;
   fitInfo: LogisticFitInfo | undefined;
 
-  constructor(readonly params: LogisticRegressionParams = DEFAULTS) {}
+  /** `threads: 'never'` keeps a large multinomial fit on this thread (same result bit for bit; tests compare the two). */
+  constructor(
+    readonly params: LogisticRegressionParams = DEFAULTS,
+    private readonly options: { readonly threads?: ThreadPolicy } = {},
+  ) {}
 
   async fit(X: DenseMatrix, y: Float64Array, options: FitOptions): Promise<void> {
     checkTask(TYPE, options.task, ['classification']);
@@ -80,25 +89,35 @@ export class LogisticRegressionModel implements Model {
     const { C, fit_intercept: fitIntercept, max_iter: maxIter, tol } = this.params;
     const rowsOfW = k === 2 ? 1 : k;
     const nb = fitIntercept ? rowsOfW : 0;
-    const objective = k === 2 ? binaryObjective(X, y, C, fitIntercept) : multinomialObjective(X, y, k, C, fitIntercept);
+    // A large multinomial fit splits its rows over two threads (parallelMultinomial.ts); the worker always ends with the fit.
+    const parallel = k > 2 && splitsRows(X.rows, p, k) ? new ParallelMultinomial(X, y, k, C, fitIntercept, this.options.threads ?? 'auto') : undefined;
+    const objective = parallel ? parallel.evaluate : k === 2 ? binaryObjective(X, y, C, fitIntercept) : multinomialObjective(X, y, k, C, fitIntercept);
     const yielder = new EventLoopYielder();
-    const result = await minimizeLbfgs(objective, new Float64Array(rowsOfW * p + nb), {
-      maxIter,
-      gtol: tol,
-      ftol: SCIPY_FTOL,
-      onIteration: async (step, f) => {
-        options.onProgress?.({ step, total: maxIter, metrics: { train_loss: f / X.rows } });
-        throwIfAborted(options.signal);
-        await yielder.maybeYield();
-        throwIfAborted(options.signal);
-      },
-    });
+    let result: LbfgsResult;
+    try {
+      result = await minimizeLbfgs(objective, new Float64Array(rowsOfW * p + nb), {
+        maxIter,
+        gtol: tol,
+        ftol: SCIPY_FTOL,
+        onIteration: async (step, f) => {
+          options.onProgress?.({ step, total: maxIter, metrics: { train_loss: f / X.rows } });
+          throwIfAborted(options.signal);
+          await yielder.maybeYield();
+          throwIfAborted(options.signal);
+        },
+      });
+    } finally {
+      await parallel?.close();
+    }
     this.weights = result.x.slice(0, rowsOfW * p);
     this.intercepts = fitIntercept ? result.x.slice(rowsOfW * p) : new Float64Array(rowsOfW);
     this.nClasses = k;
     this.nFeatures = p;
     this.featureNames = options.featureNames ? [...options.featureNames] : undefined;
-    this.fitInfo = { iterations: result.iterations, converged: result.converged, message: result.message, loss: result.f / X.rows };
+    this.fitInfo = {
+      iterations: result.iterations, converged: result.converged, message: result.message, loss: result.f / X.rows,
+      ...(parallel ? { parallel: parallel.stats() } : {}),
+    };
   }
 
   /** Linear scores z = W x + b, row-major rows × (1 or k). */

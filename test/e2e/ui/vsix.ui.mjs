@@ -78,7 +78,7 @@ export const tests = {
 
     assert.ok(buf.length <= MAX_VSIX_BYTES, `the VSIX weighs ${buf.length} bytes (max ${MAX_VSIX_BYTES}): see ${join(resultsDir, 'vsix-contents.txt')}`);
     // everything the manifest points at, and the code it loads besides `main`
-    const required = [...referencedFiles(manifest), 'extension/package.json', 'extension/dist/worker.js', 'extension/dist/scanWorker.js', 'extension/dist/buildGuard.js',
+    const required = [...referencedFiles(manifest), 'extension/package.json', 'extension/dist/worker.js', 'extension/dist/scanWorker.js', 'extension/dist/logisticWorker.js', 'extension/dist/buildGuard.js',
       'extension/dist/webview/compare.js', 'extension/dist/codicons/codicon.css', 'extension/dist/codicons/codicon.ttf',
       'extension/media/compare.css', 'extension/examples/iris.train.yaml', 'extension/examples/data/iris.csv',
       'extension/node_modules/better-sqlite3/package.json', 'extension/node_modules/better-sqlite3/lib/index.js',
