@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, readFileSync, readSync } from 'node:fs';
 import type { Frame } from './frame';
-import { CsvError } from './dataError';
-import { readFailure } from './dataFileError';
+import { openDataFile, sha256Hex } from './fileBytes';
 import type { CsvColumnInfo, InferredType } from './csvColumns';
 import { CsvStreamParser } from './csvParser';
 import type { ParsedCsv } from './csvParser';
@@ -42,20 +41,10 @@ const CHUNK_BYTES = 2 * 1024 * 1024;
  */
 export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<CsvFrame> {
   const file = opts.displayPath ?? path;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw readFailure(file, e);
-  }
+  const { fd, size } = openDataFile(path, file);
   // Synchronous chunk reads: parsing blocks the thread anyway, and a thread
   // pool round trip per chunk measurably slowed reading on a busy machine.
   try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new CsvError({ file }, 'is a folder, not a file');
-    // A device or pipe (/dev/zero, /dev/stdin) never ends, or ends where no size says.
-    if (!stat.isFile()) throw new CsvError({ file }, 'is not a regular file (a device, pipe or socket); give a CSV file');
-    const { size } = stat;
     const hash = opts.hash ? createHash('sha256') : undefined;
     const parser = new CsvStreamParser(file, { delimiter: opts.delimiter, totalBytes: size });
     let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size + 1));
@@ -97,7 +86,7 @@ export function parseCsvText(text: string, source: string, opts: CsvReadOptions 
 export function parseCsvBuffer(buf: Buffer, source: string, opts: CsvReadOptions = {}): CsvFrame {
   const parser = new CsvStreamParser(source, { delimiter: opts.delimiter });
   parser.feed(buf, 0, buf.length, 0, true);
-  const sha256 = opts.hash ? createHash('sha256').update(buf).digest('hex') : undefined;
+  const sha256 = opts.hash ? sha256Hex(buf) : undefined;
   return toFrame(parser.finish(() => buf), source, sha256);
 }
 

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Column, Frame } from './frame';
 import { CsvError } from './dataError';
 import { CELL_FALSE, CELL_MISSING, CELL_NUMBER, CELL_TRUE, cellNumber, classifyCell } from './csvCells';
 import type { CsvColumnInfo, InferredType } from './csvColumns';
 import { isMostlyNumeric } from './csvColumns';
-import { readFailure } from './dataFileError';
+import { readHashedFile, sha256Hex } from './fileBytes';
 
 /** A frame read from a JSON Lines file; like a `CsvFrame`, it cites lines in errors. */
 export interface JsonlFrame extends Frame {
@@ -39,18 +37,12 @@ interface Gathered {
  * array), is refused at its line.
  */
 export function readJsonl(path: string, displayPath = path): JsonlFrame {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw readFailure(displayPath, e);
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, sha256 } = readHashedFile(path, displayPath);
   return parseJsonl(bytes.toString('utf8').replace(/^\ufeff/, ''), displayPath, sha256);
 }
 
 /** Parses JSON Lines text; `source` names it in errors. */
-export function parseJsonl(text: string, source: string, sha256 = createHash('sha256').update(text).digest('hex')): JsonlFrame {
+export function parseJsonl(text: string, source: string, sha256 = sha256Hex(text)): JsonlFrame {
   const columns: Gathered[] = [];
   const byName = new Map<string, Gathered>();
   const lines: number[] = [];

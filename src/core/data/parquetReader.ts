@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { ColumnData, FileMetaData, ParquetParsers, RowGroup, SchemaElement, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import type { Column, Frame } from './frame';
 import { CsvError } from './dataError';
 import { CELL_MISSING, classifyCell } from './csvCells';
-import { readFailure } from './dataFileError';
+import { readHashedFile } from './fileBytes';
 import { parquetWasm, readAllWasm } from './parquetWasm';
 import type { ColumnTarget } from './parquetWasm';
 
@@ -48,13 +46,7 @@ const PARSERS: Partial<ParquetParsers> = {
  * decode. `displayPath` names the file in errors.
  */
 export async function readParquet(path: string, displayPath = path): Promise<ParquetFrame> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw readFailure(displayPath, e);
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, sha256 } = readHashedFile(path, displayPath);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let metadata: FileMetaData;
   try {
