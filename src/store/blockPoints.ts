@@ -3,53 +3,43 @@
  * its steps, timestamps and values, so a full history reads one row per block
  * instead of one per point (packedHistory.ts).
  *
- * Layout, little-endian on every platform: an 8-byte header (format version,
+ * Layout, little-endian on every platform: a 4-byte header (format version,
  * then one encoding byte per column: steps, timestamps, values), then the
- * three columns, each section a multiple of 8 bytes long:
+ * three columns, each in one of:
  * - AFFINE: base and delta as float64; point i is `base + i * delta`;
- * - U16 / U32: base (the column's minimum) as float64, then one unsigned
- *   offset per point; point i is `base + offset[i]`;
+ * - U8 … U32: base (the column's minimum) as float64, then one unsigned
+ *   offset per point of 1 to 4 bytes; point i is `base + offset[i]`;
  * - F64: every point as float64.
  * An encoding is chosen only when decoding gives back every double bit for bit
  * (checked with the decoder's own arithmetic), so the packing is lossless.
  *
  * Why not simply 3 × 64 float64s (1,536 bytes): metric_blocks is a WITHOUT
- * ROWID table, whose rows keep at most ~1,000 bytes on their B-tree page with
+ * ROWID table, whose rows keep at most 1,002 bytes on their B-tree page with
  * 4 KiB pages; the rest goes to an overflow page of its own. Measured on the
  * bench's 1,000,000 points: 73 bytes per point for the plain layout against
- * 16 for an 800-byte row (steps affine, timestamps U32, values F64), next to
- * the 33 bytes per point metric_points already takes.
+ * 16 for an 800-byte row, next to the 33 bytes per point metric_points
+ * already takes. With about 90 bytes of roll-up columns beside it, a blob
+ * stays on its page up to ~910 bytes: steps U16 with timestamps U24 (spans
+ * under 4.6 hours per 64 points) and float64 values is 860.
  */
 
 export const PACK_FORMAT = 1;
 
 const AFFINE = 0;
-const U16 = 1;
-const U32 = 2;
-const F64 = 3;
-const HEADER_BYTES = 8;
+// 1 … 4 (U8 … U32) are their offset width in bytes.
+const F64 = 5;
+const HEADER_BYTES = 4;
 
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 /** Bytes of one column section of `n` points in encoding `enc`. */
 function sectionBytes(enc: number, n: number): number {
-  switch (enc) {
-    case AFFINE:
-      return 16;
-    case U16:
-      return 8 + align8(2 * n);
-    case U32:
-      return 8 + align8(4 * n);
-    default:
-      return 8 * n;
-  }
+  if (enc === AFFINE) return 16;
+  if (enc === F64) return 8 * n;
+  return 8 + enc * n;
 }
 
-function align8(x: number): number {
-  return (x + 7) & ~7;
-}
-
-/** The encoding of column `xs[off .. off + n)` and its base (U16/U32) or base and delta (AFFINE). */
+/** The encoding of column `xs[off .. off + n)` and its base (U8 … U32) or base and delta (AFFINE). */
 function chooseEncoding(xs: Float64Array, off: number, n: number): { enc: number; base: number; delta: number } {
   const x0 = xs[off];
   const delta = n > 1 ? xs[off + 1] - x0 : 0;
@@ -66,7 +56,9 @@ function chooseEncoding(xs: Float64Array, off: number, n: number): { enc: number
     if (!(o >= 0 && o <= 0xffffffff) || Math.floor(o) !== o || base + o !== x) return { enc: F64, base: 0, delta: 0 };
     if (o > maxOffset) maxOffset = o;
   }
-  return { enc: maxOffset <= 0xffff ? U16 : U32, base, delta: 0 };
+  let width = 1;
+  while (maxOffset >= 2 ** (8 * width)) width++;
+  return { enc: width, base, delta: 0 };
 }
 
 /**
@@ -92,10 +84,15 @@ export function packPoints(cols: Float64Array, n: number): Uint8Array {
       for (let i = 0; i < n; i++) view.setFloat64(at + 8 * i, cols[off + i], true);
     } else {
       view.setFloat64(at, e.base, true);
+      const p = at + 8;
       for (let i = 0; i < n; i++) {
         const o = cols[off + i] - e.base;
-        if (e.enc === U16) view.setUint16(at + 8 + 2 * i, o, true);
-        else view.setUint32(at + 8 + 4 * i, o, true);
+        if (e.enc === 1) view.setUint8(p + i, o);
+        else if (e.enc === 2) view.setUint16(p + 2 * i, o, true);
+        else if (e.enc === 3) {
+          view.setUint16(p + 3 * i, o & 0xffff, true);
+          view.setUint8(p + 3 * i + 2, o >>> 16);
+        } else view.setUint32(p + 4 * i, o, true);
       }
     }
     at += sectionBytes(e.enc, n);
@@ -144,10 +141,12 @@ export class HistoryColumns {
         if (enc === AFFINE) {
           const delta = view.getFloat64(sec + 8, true);
           for (let i = from; i < to; i++) out[at + i - from] = base + i * delta;
-        } else if (enc === U16) {
-          for (let i = from; i < to; i++) out[at + i - from] = base + view.getUint16(sec + 8 + 2 * i, true);
         } else {
-          for (let i = from; i < to; i++) out[at + i - from] = base + view.getUint32(sec + 8 + 4 * i, true);
+          const p = sec + 8;
+          if (enc === 1) for (let i = from; i < to; i++) out[at + i - from] = base + blob[p + i];
+          else if (enc === 2) for (let i = from; i < to; i++) out[at + i - from] = base + view.getUint16(p + 2 * i, true);
+          else if (enc === 3) for (let i = from; i < to; i++) out[at + i - from] = base + (view.getUint16(p + 3 * i, true) + blob[p + 3 * i + 2] * 65536);
+          else for (let i = from; i < to; i++) out[at + i - from] = base + view.getUint32(p + 4 * i, true);
         }
       }
       sec += sectionBytes(enc, n);

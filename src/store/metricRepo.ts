@@ -1,6 +1,7 @@
 import type { Sql } from './connection';
 import { StoreError, isForeignKeyError } from './errors';
 import { BLOCK_SIZE, FLUSH_BLOCKS, MAX_TAIL, SeriesRollup } from './metricRollup';
+import { emptyHistory, rowColumns } from './metricColumns';
 import { packedHistory } from './packedHistory';
 import type { MetricHistory, MetricPoint, MetricSummary, StepRange } from './types';
 
@@ -263,8 +264,8 @@ export class MetricRepo {
       const s = this.series(runId, key);
       if (!s) return emptyHistory();
       return s.monotonic
-        ? this.columns('SELECT step, timestamp, value FROM metric_points WHERE series_id = ? ORDER BY step, seq LIMIT ? OFFSET ?', s.id, limit, fromSeq)
-        : this.columns('SELECT step, timestamp, value FROM metric_points WHERE series_id = ? AND seq >= ? ORDER BY seq LIMIT ?', s.id, fromSeq, limit);
+        ? rowColumns(this.sql, 'SELECT step, timestamp, value FROM metric_points WHERE series_id = ? ORDER BY step, seq LIMIT ? OFFSET ?', s.id, limit, fromSeq)
+        : rowColumns(this.sql, 'SELECT step, timestamp, value FROM metric_points WHERE series_id = ? AND seq >= ? ORDER BY seq LIMIT ?', s.id, fromSeq, limit);
     });
   }
 
@@ -277,49 +278,14 @@ export class MetricRepo {
     return this.sql.read(() => {
       const s = this.series(runId, key);
       if (!s) return emptyHistory();
-      const packed = packedHistory(this.sql, s, range, (select, ...params) => this.columns(select, ...params));
+      const packed = packedHistory(this.sql, s, range);
       if (packed) return packed;
-      return this.columns(
+      return rowColumns(this.sql, 
         'SELECT step, timestamp, value FROM metric_points WHERE series_id = ? AND step >= ? AND step <= ? ORDER BY step, seq',
         s.id, range.minStep ?? -Infinity, range.maxStep ?? Infinity,
       );
     });
   }
-
-  /**
-   * The rows of `select` (step, timestamp, value; ordered) as three typed
-   * arrays. SQLite gathers each column into one JSON array and V8 parses it:
-   * one crossing into JS instead of one per row. Measured on 1,000,000 points
-   * (BENCHMARKS.md, Store): about 0.55 s of CPU against 0.8 s for a raw
-   * `iterate()` of the same rows and 0.67 s for three `pluck()` reads.
-   * Exact: the SQLite that better-sqlite3 bundles (3.53) writes a REAL as
-   * text that reads back to the same double (metricRepo.test.ts checks
-   * awkward ones), ±Infinity as ±9e999; NULL (a NaN) becomes NaN.
-   * The outer aggregate takes the ordered subquery's rows in its order
-   * (SQLite does not flatten an ORDER BY subquery into an aggregate).
-   */
-  private columns(select: string, ...params: number[]): MetricHistory {
-    const json = this.sql
-      .stmt(`SELECT json_group_array(step), json_group_array(timestamp), json_group_array(value) FROM (${select})`)
-      .raw(true)
-      .get(...params) as [string, string, string];
-    return { steps: floats(json[0]), timestamps: floats(json[1]), values: floats(json[2]) };
-  }
-}
-
-function emptyHistory(): MetricHistory {
-  return { steps: new Float64Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) };
-}
-
-/** A JSON array of numbers and nulls as a Float64Array, null as NaN. */
-function floats(json: string): Float64Array {
-  const xs = JSON.parse(json) as (number | null)[];
-  const out = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    out[i] = v === null ? NaN : v;
-  }
-  return out;
 }
 
 function nanToNull(v: number): number | null {

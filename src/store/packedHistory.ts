@@ -1,11 +1,9 @@
 import { HistoryColumns } from './blockPoints';
 import type { Sql } from './connection';
 import type { SeriesInfo } from './downsample';
+import { emptyHistory, rowColumns } from './metricColumns';
 import { BLOCK_SHIFT, BLOCK_SIZE } from './metricRollup';
 import type { MetricHistory, StepRange } from './types';
-
-/** Reads rows (step, timestamp, value; ordered) as columns: the row path's reader. */
-export type RowReader = (select: string, ...params: number[]) => MetricHistory;
 
 type PackedRow = [block: number, lastStep: number, points: Uint8Array | null];
 
@@ -18,14 +16,14 @@ type PackedRow = [block: number, lastStep: number, points: Uint8Array | null];
  * [lo, hi], found by two index seeks; blocks cover seqs below `rollup_n`.
  * Measured on 1,000,000 points (BENCHMARKS.md, Store): see storeBench.ts.
  */
-export function packedHistory(sql: Sql, s: SeriesInfo, range: StepRange, rows: RowReader): MetricHistory | undefined {
+export function packedHistory(sql: Sql, s: SeriesInfo, range: StepRange): MetricHistory | undefined {
   const rollupN = s.rollupN;
   if (!s.monotonic || rollupN <= 0 || rollupN % BLOCK_SIZE !== 0 || rollupN > s.count) return undefined;
   const minStep = range.minStep ?? -Infinity;
   const maxStep = range.maxStep ?? Infinity;
   const lo = minStep === -Infinity ? 0 : seqAt(sql, s.id, 'step >= ? ORDER BY step, seq', minStep);
   const hi = maxStep === Infinity ? s.count - 1 : seqAt(sql, s.id, 'step <= ? ORDER BY step DESC, seq DESC', maxStep);
-  if (lo === undefined || hi === undefined || hi < lo) return { steps: new Float64Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) };
+  if (lo === undefined || hi === undefined || hi < lo) return emptyHistory();
   if (lo >= rollupN) return undefined; // all in the tail: the rows are the whole answer
 
   const firstBlock = lo >> BLOCK_SHIFT;
@@ -39,7 +37,8 @@ export function packedHistory(sql: Sql, s: SeriesInfo, range: StepRange, rows: R
   let tail: MetricHistory | undefined;
   if (hi >= rollupN) {
     const lastBlockStep = blocks[blocks.length - 1][1];
-    tail = rows(
+    tail = rowColumns(
+      sql,
       'SELECT step, timestamp, value FROM metric_points WHERE series_id = ? AND step >= ? AND step <= ? AND seq >= ? ORDER BY step, seq',
       s.id, Math.max(minStep, lastBlockStep), maxStep, rollupN,
     );

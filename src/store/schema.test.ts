@@ -7,7 +7,7 @@ import { BUSY_TIMEOUT_MS, openConnection } from './connection';
 import { StoreError } from './errors';
 import { RunStore } from './runStore';
 import type { Migration } from './schema';
-import { SCHEMA_VERSION, migrate, schemaVersion } from './schema';
+import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
 import { tempDir } from './testing/tempStore';
 
 function rawDb(dir: string): Database.Database {
@@ -156,4 +156,30 @@ test('dispose closes the database; integrity check says ok', (t) => {
   s.dispose();
   assert.throws(() => s.listRuns(), /not open|closed/i);
   s.close(); // idempotent
+});
+
+test('schema 9: a schema-8 store keeps its roll-up blocks and gains metric_blocks.points, NULL (read from the rows)', (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'store.db');
+  const db = new Database(file);
+  migrate(db, file, MIGRATIONS.slice(0, 8));
+  db.exec(`
+    INSERT INTO experiments (id, name, created_at) VALUES (1, 'e', 0);
+    INSERT INTO runs (id, experiment_id, name, status, created_at) VALUES ('${'a'.repeat(32)}', 1, 'r', 'finished', 0);
+    INSERT INTO metric_series (id, run_id, key, count, rollup_n) VALUES (1, '${'a'.repeat(32)}', 'loss', 64, 64);
+    INSERT INTO metric_blocks (series_id, block, first_step, first_ts, first_value, last_step, last_ts, last_value)
+      VALUES (1, 0, 0, 0, 0.5, 63, 0, 63.5);
+  `);
+  const insert = db.prepare('INSERT INTO metric_points (series_id, step, seq, timestamp, value) VALUES (1, ?, ?, 0, ?)');
+  for (let i = 0; i < 64; i++) insert.run(i, i, i + 0.5);
+  assert.equal(schemaVersion(db), 8);
+  db.close();
+
+  const store = RunStore.open(dir);
+  t.after(() => store.close());
+  const raw = rawDb(dir);
+  t.after(() => raw.close());
+  assert.equal(schemaVersion(raw), SCHEMA_VERSION);
+  assert.deepEqual(raw.prepare('SELECT block, first_value, last_value, points FROM metric_blocks').raw(true).all(), [[0, 0.5, 63.5, null]]);
+  assert.deepEqual([...store.getMetricHistory('a'.repeat(32), 'loss').values], Array.from({ length: 64 }, (_, i) => i + 0.5));
 });
