@@ -6,7 +6,7 @@ import { PARALLEL_MIN_WORK, ParallelMultinomial, liveLogisticWorkers, splitsRows
 import { makeClassification } from './syntheticData';
 
 // Large enough to split (rows × cols × classes ≥ PARALLEL_MIN_WORK), small enough to fit in a second or two.
-const big = makeClassification({ rows: 40_000, cols: 10, informative: 6, redundant: 1, classes: 3, clustersPerClass: 1, seed: 21 });
+const big = makeClassification({ rows: 50_000, cols: 10, informative: 6, redundant: 1, classes: 4, clustersPerClass: 1, seed: 21 });
 const small = makeClassification({ rows: 301, cols: 4, informative: 3, redundant: 0, classes: 3, clustersPerClass: 1, seed: 22 });
 
 function thetaAt(seed: number, length: number): Float64Array {
@@ -14,7 +14,8 @@ function thetaAt(seed: number, length: number): Float64Array {
 }
 
 test('the split threshold: the bench-sized fit splits, a small one does not', () => {
-  assert.ok(splitsRows(big.X.rows, big.X.cols, 3), `${big.X.rows * big.X.cols * 3} ≥ ${PARALLEL_MIN_WORK}`);
+  assert.ok(splitsRows(big.X.rows, big.X.cols, 4), `${big.X.rows * big.X.cols * 4} ≥ ${PARALLEL_MIN_WORK}`);
+  assert.ok(!splitsRows(big.X.rows - 1, big.X.cols, 4));
   assert.ok(!splitsRows(small.X.rows, small.X.cols, 3));
 });
 
@@ -53,7 +54,7 @@ test('the worker computes the second half with the same bits as this thread, and
 test('a split fit gives the same model bit for bit, run after run, with or without the worker', async () => {
   const fit = async (threads: 'auto' | 'never') => {
     const m = new LogisticRegressionModel({ C: 1, tol: 1e-4, max_iter: 1000, fit_intercept: true }, { threads });
-    await m.fit(big.X, big.y, { task: 'classification', nClasses: 3 });
+    await m.fit(big.X, big.y, { task: 'classification', nClasses: 4 });
     return m;
   };
   const a = await fit('auto');
@@ -76,7 +77,7 @@ for (const how of ['throws', 'is aborted'] as const) {
     const m = new LogisticRegressionModel({ C: 1, tol: 1e-4, max_iter: 1000, fit_intercept: true });
     const fit = m.fit(big.X, big.y, {
       task: 'classification',
-      nClasses: 3,
+      nClasses: 4,
       signal: controller.signal,
       onProgress: ({ step }) => {
         if (step < 2) return;

@@ -26,10 +26,15 @@ import { CONTROL, CONTROL_LENGTH, STOP } from './logisticWorkerProtocol';
 
 /**
  * Rows × columns × classes from which a fit splits its rows over two
- * threads; below it one thread computes the whole pass (see the bench notes
- * where it is measured).
+ * threads; below it one thread computes the whole pass. Measured with the
+ * bundled worker (load 10-12): a split fit spends 70-100 ms more CPU than one
+ * thread (starting the worker ~40 ms, its cold JIT on the first evaluation,
+ * the hand-offs; warming the worker up on a few thousand rows before it
+ * takes requests measured no cheaper), and saves half of each evaluation's
+ * ~2 ns × work in wall time when a core is free: over a typical 50-90
+ * evaluations, the wall time saved passes the CPU spent from about 2·10⁶.
  */
-export const PARALLEL_MIN_WORK = 1_000_000;
+export const PARALLEL_MIN_WORK = 2_000_000;
 
 /** `'auto'`: split from `PARALLEL_MIN_WORK` and use a worker thread; `'never'`: the same halves, both on this thread (tests). */
 export type ThreadPolicy = 'auto' | 'never';
