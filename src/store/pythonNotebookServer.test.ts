@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { missingTool } from '../../test/fixtures/requiredTool';
+import { freePort } from '../http/testing/freePort';
 import { RunStore } from './runStore';
 import { tempDir } from './testing/tempStore';
 import { HELPER_DIR, PYTHON, tsStore } from './testing/pythonHelperProcess';
@@ -30,17 +30,6 @@ kc.wait_for_ready(timeout=240)
 reply = kc.execute_interactive(sys.argv[2], timeout=240)
 sys.exit(0 if reply["content"]["status"] == "ok" else 1)
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test("a classic Notebook server's kernel: the helper finds its notebook through the server's session API", { skip, timeout: 300_000 }, async (t) => {
   const ws = tempDir(t);

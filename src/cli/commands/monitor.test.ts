@@ -7,10 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from '../../worker/command/commandTesting';
+import { freePort } from '../../http/testing/freePort';
 import { RunStore } from '../../store/runStore';
 import { main } from '../main';
 import { cliEnv, makeWorkspace, runCli, spawnCli } from '../../../test/fixtures/workspace';
@@ -42,16 +41,6 @@ async function cliInProcess(args: string[]): Promise<{ code: number; stdout: str
   const code = await main(args, { cwd: ws.dir, env: cliEnv(ws.dir), interactive: false,
     out: (t) => (stdout += t), err: (t) => (stderr += t) });
   return { code, stdout, stderr };
-}
-
-/** A port nothing listens on (bound, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs the CLI without blocking this process (so it can send traffic meanwhile); resolves on exit. */

@@ -5,9 +5,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../http/testing/freePort';
 import { MLFLOW_PYTHON, mlflowEnv } from '../testing/realMlflow';
 
 export interface MlflowModelServer {
@@ -16,17 +16,6 @@ export interface MlflowModelServer {
   /** Stops it (SIGTERM to its process group, SIGKILL after 10 s). */
   stop(): Promise<void>;
   log(): string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /**
