@@ -16,6 +16,7 @@
  * ~20 ms of a half evaluation on the bench data; waitAsync allocates no
  * message and costs nothing when the worker has already finished.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DenseMatrix } from '../data/frame';
 import { workerEntry } from '../util/workerEntry';
@@ -110,7 +111,8 @@ export class ParallelMultinomial {
     this.sharedTheta = sharedFloats(nTheta);
     this.out = sharedFloats(1 + nTheta);
     this.gone = new Promise((resolve) => (this.markGone = resolve));
-    if (threads === 'auto') this.startWorker();
+    // On one core a worker would only compete with this thread: the halves then both run here (same result).
+    if (threads === 'auto' && availableParallelism() > 1) this.startWorker();
   }
 
   private startWorker(): void {
