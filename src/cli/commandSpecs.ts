@@ -33,7 +33,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
     flags: [{ flag: '--all', about: 'list sweep trials too' }, { flag: '--limit N', about: 'at most N runs (default 30)' }, JSON_FLAG],
   },
   logs: {
-    args: '<run>', about: 'a run\'s log: a cluster job\'s output, or a local run\'s logs/train.log',
+    args: '<run>', about: 'a run\'s log: a cluster job\'s output, or a local run\'s log (live while it runs)',
     flags: [{ flag: '--follow', about: 'stream a cluster job\'s output until it ends (a local run: wait for its log)' }],
   },
   cancel: { args: '<run>', about: 'stop a run: scancel for a cluster run (a sweep: its whole array), SIGTERM to a local run\'s process', flags: [] },

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { LiveLogFile, liveLogDir, liveLogPath } from './liveLogs';
 import { RunStore } from './runStore';
 import { snapshotFolder, tamper } from './testing/damagedStores';
 import { FakeClock, tempDir } from './testing/tempStore';
@@ -99,4 +100,26 @@ test('a blob newer than the previous open is kept by this gc and collected by th
   const second = RunStore.open(dir, { now: clock.now });
   t.after(() => second.close());
   assert.deepEqual(second.gc().removed, [fresh]);
+});
+
+test('gc removes the live logs of runs that ended, and keeps those of live runs', (t) => {
+  const dir = path.join(tempDir(t), '.runlens');
+  const store = RunStore.open(dir);
+  t.after(() => store.close());
+  const ended = store.createRun({ experiment: 'e' });
+  store.logArtifact(ended.id, 'logs/train.log', 'kept as the artifact');
+  store.setStatus(ended.id, 'failed', { error: 'both processes were killed' });
+  const live = store.createRun({ experiment: 'e' });
+  // What a writer killed together with its parent leaves, and what a live run is writing.
+  for (const [run, artifact] of [[ended.id, 'logs/train.log'], [ended.id, 'logs/output.log'], [live.id, 'logs/output.log']] as const) {
+    const w = new LiveLogFile(liveLogPath(dir, run, artifact));
+    w.write('a line\n');
+  }
+  const dry = store.gc({ dryRun: true });
+  assert.deepEqual([...dry.removed].sort(), [liveLogPath(dir, ended.id, 'logs/output.log'), liveLogPath(dir, ended.id, 'logs/train.log')].sort());
+  assert.ok(fs.existsSync(liveLogDir(dir, ended.id)), '--dry-run deletes nothing');
+  const result = store.gc();
+  assert.equal(result.tempFilesRemoved, 2);
+  assert.equal(fs.existsSync(liveLogDir(dir, ended.id)), false);
+  assert.equal(fs.readFileSync(liveLogPath(dir, live.id, 'logs/output.log'), 'utf8'), 'a line\n', 'a live run\'s log stays');
 });

@@ -5,9 +5,11 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeWorkspace } from '../../test/fixtures/workspace';
 import { slowConfigYaml, writeSlowClassificationCsv } from '../../test/fixtures/syntheticCsv';
+import { liveLogDir, liveLogPath } from '../store/liveLogs';
 import { RunStore } from '../store/runStore';
 import { TrainerProcess } from './trainerProcess';
 import type { WorkerMessage } from './protocol';
@@ -55,8 +57,15 @@ describe('trainer process', () => {
     while (logged() === 0) await new Promise((r) => setTimeout(r, 10));
     const before = logged();
     reader.close();
-    trainer.kill('SIGKILL');
+    let live = '';
+    try {
+      live = readFileSync(liveLogPath(storeDir, runId, 'logs/train.log'), 'utf8');
+    } finally {
+      trainer.kill('SIGKILL');
+    }
     await trainer.done;
+    assert.match(live, /\[fit\]/, 'while it ran, its output was in the live log another process can follow');
+    assert.equal(existsSync(liveLogDir(storeDir, runId)), false, 'the parent removed the live log the killed worker left');
     const store = RunStore.open(storeDir);
     try {
       const run = store.getRun(runId)!;
@@ -88,6 +97,7 @@ describe('trainer process', () => {
       assert.equal(run.status, 'killed');
       assert.ok(store.getMetricSummaries(run.id).some((m) => m.key === 'train_loss'));
       assert.ok(store.listArtifacts(run.id).some((a) => a.path === 'logs/train.log'), 'the output is kept as a log artifact');
+      assert.equal(existsSync(liveLogDir(storeDir, run.id)), false, 'the worker removed its live log once the artifact was saved');
     } finally {
       store.close();
     }

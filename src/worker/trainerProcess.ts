@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Disposable, toDisposable } from '../core/util/disposable';
 import type { RunStore } from '../store/runStore';
+import { removeLiveLogs } from '../store/liveLogs';
 import { assertNever } from '../../webview/shared/assertNever';
 import { type TrainRequest, type WorkerMessage, type WorkerError } from './protocol';
 import { describeLeftovers, LEFTOVER_GRACE_MS, stopGroupLeftovers } from './command/leftovers';
@@ -88,7 +89,7 @@ export class TrainerProcess extends Disposable {
   /** A command run's process group, once the worker said it started. */
   private scriptGroup: number | undefined;
 
-  constructor(request: TrainRequest, private readonly options: TrainerProcessOptions = {}) {
+  constructor(private readonly request: TrainRequest, private readonly options: TrainerProcessOptions = {}) {
     super();
     const entry = options.workerPath ? { path: options.workerPath, execArgv: options.workerPath.endsWith('.ts') ? tsxExecArgv() : [] } : resolveWorkerEntry();
     this.child = fork(entry.path, [], {
@@ -225,6 +226,8 @@ export class TrainerProcess extends Disposable {
         // The store may be unreachable; the next open marks the run failed.
       }
     }
+    // The worker died before removing the live copies of its logs (the output seen here is saved above).
+    if (this.runId) removeLiveLogs(this.request.storeDir, this.runId);
     return { runId: this.runId, runName: this.runName, status, metrics: {}, error: { kind: this.cancelRequested ? 'cancelled' : 'internal', message } };
   }
 }

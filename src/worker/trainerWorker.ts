@@ -5,6 +5,7 @@
  * the run `killed`; SIGKILL leaves a `running` row that the next store open
  * marks `failed`.
  */
+import { LiveLogFile, liveLogPath } from '../store/liveLogs';
 import { RunStore } from '../store/runStore';
 import { assertNever } from '../../webview/shared/assertNever';
 import { type HostMessage, type WorkerMessage } from './protocol';
@@ -41,12 +42,24 @@ process.on('message', (message: HostMessage) => {
 
 async function run(message: Extract<HostMessage, { type: 'train' }>): Promise<void> {
   let store: RunStore | undefined;
+  let live: LiveLogFile | undefined;
+  // Once the run exists, its output is also written where `runlens logs --follow` reads it.
+  const emit = (m: WorkerMessage): void => {
+    if (m.type === 'started' && !live) {
+      live = new LiveLogFile(liveLogPath(message.request.storeDir, m.runId, 'logs/train.log'));
+      output.mirrorTo(live);
+    }
+    send(m);
+  };
   try {
     store = RunStore.open(message.request.storeDir);
-    await trainRun({ store, request: message.request, emit: send, signal: controller.signal, readLog: output.read, log: (line) => process.stdout.write(`${line}\n`) });
+    await trainRun({ store, request: message.request, emit, signal: controller.signal, readLog: output.read, log: (line) => process.stdout.write(`${line}\n`) });
   } catch (e) {
     send({ type: 'failed', error: toWorkerError(e) });
   } finally {
+    // trainRun saved the log as the run's artifact: the live copy goes.
+    output.mirrorTo(undefined);
+    live?.remove();
     store?.close();
     // Let IPC drain before exiting so the last message arrives.
     if (process.connected) process.disconnect();

@@ -1,23 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { allClusterRuns, clusterRunOf, isTerminal } from '../../compute/jobs/clusterRuns';
+import { allClusterRuns, clusterRunOf } from '../../compute/jobs/clusterRuns';
 import { COMPUTE_TAG, SLURM_COMPUTE } from '../../compute/jobs/clusterTags';
 import { JOB_LOG_ARTIFACT } from '../../compute/jobs/syncJobs';
 import type { RunStore } from '../../store/runStore';
 import type { RunRecord } from '../../store/types';
 import { watchClusterRun } from '../clusterWatch';
+import { localRunLogs } from '../localLogs';
 import { CliError, type CliContext, type Command } from '../context';
-
-/** The log a local run's trainer saves when it ends. */
-const TRAIN_LOG = 'logs/train.log';
 
 /**
  * `runlens logs <run> [--follow]`: a cluster run's job output (its
  * `output.log`, or the copy saved with the run once the job folder is
- * gone; a sweep's trials one after another, labelled); a local run's saved
- * `logs/train.log`. `--follow` streams a cluster job until it ends (syncing
- * with Slurm meanwhile); on a local run it waits for the run to end and its
- * log to be saved.
+ * gone; a sweep's trials one after another, labelled); a local run's log. `--follow` streams a cluster job until it ends (syncing
+ * with Slurm meanwhile); a local run's log is followed as it grows
+ * (localLogs.ts).
  */
 export const logsCommand: Command = async (ctx, argv) => {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { follow: { type: 'boolean', short: 'f', default: false } } });
@@ -25,14 +22,7 @@ export const logsCommand: Command = async (ctx, argv) => {
   const store = ctx.openStore();
   const run = store.getRun(positionals[0]!);
   if (store.getTags(run.id)[COMPUTE_TAG] === SLURM_COMPUTE) return clusterLogs(ctx, store, run, values.follow);
-  if (values.follow && !isTerminal(run.status)) {
-    ctx.err(`${run.name} runs locally: its log is saved when it ends; waiting…\n`);
-    while (!isTerminal(store.getRun(run.id).status)) await new Promise((r) => setTimeout(r, 1000));
-  }
-  const log = store.listArtifacts(run.id).find((a) => a.path === TRAIN_LOG);
-  if (!log) throw new CliError(`run ${run.name} (${run.id.slice(0, 8)}) has no ${TRAIN_LOG}${isTerminal(run.status) ? '' : ' yet: it is saved when the run ends (--follow waits for it)'}`);
-  ctx.raw.out(readFileSync(store.artifactPath(log.sha256), 'utf8'));
-  return 0;
+  return localRunLogs(ctx, store, run.id, values.follow);
 };
 
 async function clusterLogs(ctx: CliContext, store: RunStore, run: RecordLike, follow: boolean): Promise<number> {

@@ -5,6 +5,7 @@ import type { CommandPlan } from '../../core/commandRun/commandLine';
 import { formatCommandLine } from '../../core/commandRun/tokenize';
 import type { RunlensDirective } from '../../core/commandRun/runlensLine';
 import { parseRunlensLine } from '../../core/commandRun/runlensLine';
+import { LiveLogFile, liveLogPath } from '../../store/liveLogs';
 import type { RunStore } from '../../store/runStore';
 import { MetricBuffer } from '../metricBuffer';
 import { describeLeftovers, LEFTOVER_GRACE_MS, stopGroupLeftovers } from './leftovers';
@@ -90,7 +91,9 @@ export function runCommand(options: CommandRunOptions): Promise<CommandResult> {
 }
 
 class CommandExecution {
-  private readonly log = new OutputLog();
+  private readonly log: OutputLog;
+  /** The log as it grows, for `runlens logs --follow` in another process. */
+  private readonly live: LiveLogFile;
   private readonly stderrTail = new TailLines();
   private readonly buffer: MetricBuffer;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -111,6 +114,8 @@ class CommandExecution {
     private readonly resolve: (result: CommandResult) => void,
   ) {
     this.buffer = new MetricBuffer((points) => this.o.store.logMetrics(this.o.runId, points));
+    this.live = new LiveLogFile(liveLogPath(o.store.dir, o.runId, 'logs/output.log'));
+    this.log = new OutputLog(undefined, (text) => this.live.write(text));
   }
 
   start(): void {
@@ -279,6 +284,8 @@ class CommandExecution {
     if (!this.log.empty) this.safely(() => store.logArtifact(runId, 'logs/output.log', this.log.text(), 'log'));
     if (result.exitCode !== null) this.safely(() => store.setTags(runId, { 'runlens.exit_code': String(result.exitCode) }));
     this.safely(() => store.setStatus(runId, result.status, { error: result.error ?? null }));
+    // After the status: a follower that sees the run end reads the rest from the live copy.
+    this.live.remove();
     this.resolve({ ...result, malformedLines: this.malformed, ...(this.pid !== undefined ? { pid: this.pid } : {}) });
   }
 }

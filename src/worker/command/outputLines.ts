@@ -43,10 +43,15 @@ export class OutputLog {
   private size = 0;
   private dropped = 0;
 
-  constructor(private readonly maxChars = 4 * 1024 * 1024) {}
+  /** `onText` also gets every line as appended (the run's live log). */
+  constructor(
+    private readonly maxChars = 4 * 1024 * 1024,
+    private readonly onText?: (text: string) => void,
+  ) {}
 
   append(line: string): void {
     const text = `${line}\n`;
+    this.onText?.(text);
     this.chunks.push(text);
     this.size += text.length;
     while (this.size > this.maxChars && this.chunks.length > 1) {
