@@ -228,3 +228,16 @@ test('a store written before schema 9 is migrated: its blocks have no points, so
   // A range over the new blocks only is read packed.
   assertPackedSame(store, dir, run.id, { minStep: rowsOf(dir, run.id, 'm').steps[1100] });
 });
+
+test('deleting a run deletes its packed blocks with the series (the cascade trigger)', (t) => {
+  const { store, dir } = tempStore(t, { now: () => NOW });
+  const gone = store.createRun({ experiment: 'e' });
+  const kept = store.createRun({ experiment: 'e' });
+  for (const run of [gone, kept]) store.logMetrics(run.id, Array.from({ length: 1100 }, (_, i) => point(i)));
+  const db = new Database(path.join(dir, 'store.db'), { readonly: true });
+  t.after(() => db.close());
+  assert.deepEqual(db.prepare('SELECT count(*), count(points) FROM metric_blocks').raw(true).get(), [34, 34]);
+  store.deleteRun(gone.id);
+  assert.deepEqual(db.prepare('SELECT count(*), count(points) FROM metric_blocks').raw(true).get(), [17, 17]);
+  assertPackedSame(store, dir, kept.id);
+});
