@@ -84,8 +84,6 @@ export class ParallelMultinomial {
   private readonly out: Float64Array;
   private worker: Worker | undefined;
   private workerGone = false;
-  private readonly gone: Promise<void>;
-  private markGone: () => void = () => {};
   private exited: Promise<void> = Promise.resolve();
   private request = 0;
   private evaluations = 0;
@@ -110,7 +108,6 @@ export class ParallelMultinomial {
     this.secondGrad = new Float64Array(nTheta);
     this.sharedTheta = sharedFloats(nTheta);
     this.out = sharedFloats(1 + nTheta);
-    this.gone = new Promise((resolve) => (this.markGone = resolve));
     // On one core a worker would only compete with this thread: the halves then both run here (same result).
     if (threads === 'auto' && availableParallelism() > 1) this.startWorker();
   }
@@ -139,16 +136,19 @@ export class ParallelMultinomial {
     this.exited = new Promise((resolve) => {
       worker.once('exit', () => {
         liveWorkers--;
-        this.workerGone = true;
         this.markGone();
         resolve();
       });
     });
     // A worker that fails to load or dies: this thread takes its half over (same result), and 'exit' follows.
-    worker.on('error', () => {
-      this.workerGone = true;
-      this.markGone();
-    });
+    worker.on('error', () => this.markGone());
+  }
+
+  /** Notes that the worker is gone and wakes whatever waits for it (`answer`, `ready`), which then sees so. */
+  private markGone(): void {
+    this.workerGone = true;
+    Atomics.notify(this.control, CONTROL.done);
+    Atomics.notify(this.control, CONTROL.ready);
   }
 
   /** Writes the gradient into `grad` and returns the objective at `theta`. */
@@ -184,7 +184,7 @@ export class ParallelMultinomial {
       if (done === request) return true;
       if (this.workerGone) return false;
       const wait = waitAsync(control, CONTROL.done, done);
-      if (wait.async) await Promise.race([wait.value, this.gone]);
+      if (wait.async) await wait.value;
     }
   }
 
@@ -199,7 +199,7 @@ export class ParallelMultinomial {
       if (!this.worker || this.workerGone) return false;
       if (Atomics.load(control, CONTROL.ready) === 1) return true;
       const wait = waitAsync(control, CONTROL.ready, 0);
-      if (wait.async) await Promise.race([wait.value, this.gone]);
+      if (wait.async) await wait.value;
     }
   }
 
@@ -214,8 +214,6 @@ export class ParallelMultinomial {
     this.worker = undefined;
     Atomics.store(this.control, CONTROL.request, STOP);
     Atomics.notify(this.control, CONTROL.request);
-    // Releases a waitAsync still pending on a worker that never answers.
-    Atomics.notify(this.control, CONTROL.done);
     await worker.terminate();
     await this.exited;
   }
