@@ -51,6 +51,40 @@ test('the worker computes the second half with the same bits as this thread, and
   assert.equal(liveLogisticWorkers(), 0);
 });
 
+// Stand-ins for a worker that dies: the real protocol (control indices from logisticWorkerProtocol.ts) up to the point of failure.
+const DIES_ON_FIRST_REQUEST = {
+  eval: true,
+  script: `const { workerData } = require('node:worker_threads');
+    const control = workerData.control;
+    Atomics.store(control, 2, 1);
+    Atomics.notify(control, 2);
+    Atomics.wait(control, 0, 0);
+    throw new Error('the worker died mid-request');`,
+};
+const FAILS_TO_LOAD = { eval: true, script: "throw new Error('the worker could not load');" };
+
+for (const [how, entry] of [['dies mid-request', DIES_ON_FIRST_REQUEST], ['fails to load', FAILS_TO_LOAD]] as const) {
+  test(`a worker that ${how}: this thread computes its half, with the same result`, async () => {
+    const nTheta = 3 * small.X.cols + 3;
+    const failing = new ParallelMultinomial(small.X, small.y, 3, 0.7, true, 'auto', entry);
+    const inThread = new ParallelMultinomial(small.X, small.y, 3, 0.7, true, 'never');
+    try {
+      assert.equal(await failing.ready(), how === 'dies mid-request');
+      for (let s = 0; s < 3; s++) {
+        const theta = thetaAt(s, nTheta);
+        const g1 = new Float64Array(nTheta);
+        const g2 = new Float64Array(nTheta);
+        assert.equal(await failing.evaluate(theta, g1), await inThread.evaluate(theta, g2));
+        assert.deepEqual(g1, g2);
+      }
+      assert.deepEqual(failing.stats(), { evaluations: 3, onWorker: 0 });
+    } finally {
+      await failing.close();
+    }
+    assert.equal(liveLogisticWorkers(), 0);
+  });
+}
+
 test('a split fit gives the same model bit for bit, run after run, with or without the worker', async () => {
   const fit = async (threads: 'auto' | 'never') => {
     const m = new LogisticRegressionModel({ C: 1, tol: 1e-4, max_iter: 1000, fit_intercept: true }, { threads });

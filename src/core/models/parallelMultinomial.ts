@@ -19,6 +19,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DenseMatrix } from '../data/frame';
+import type { WorkerEntry } from '../util/workerEntry';
 import { workerEntry } from '../util/workerEntry';
 import type { MultinomialScratch } from './logisticObjective';
 import { multinomialPartial, multinomialPenalty, multinomialScratch } from './logisticObjective';
@@ -96,6 +97,8 @@ export class ParallelMultinomial {
     C: number,
     private readonly fitIntercept: boolean,
     threads: ThreadPolicy,
+    /** The worker to start instead of `logisticWorker` (tests: one that dies). */
+    entry: WorkerEntry | undefined = workerEntry(__dirname, 'logisticWorker'),
   ) {
     this.data = X.data;
     this.rows = X.rows;
@@ -109,12 +112,10 @@ export class ParallelMultinomial {
     this.sharedTheta = sharedFloats(nTheta);
     this.out = sharedFloats(1 + nTheta);
     // On one core a worker would only compete with this thread: the halves then both run here (same result).
-    if (threads === 'auto' && availableParallelism() > 1) this.startWorker();
+    if (threads === 'auto' && entry && availableParallelism() > 1) this.startWorker(entry);
   }
 
-  private startWorker(): void {
-    const entry = workerEntry(__dirname, 'logisticWorker');
-    if (!entry) return;
+  private startWorker(entry: WorkerEntry): void {
     const { p, half, rows } = this;
     // The worker reads its rows from shared memory: a view when X already is shared, else one copy per fit.
     const data = this.data.buffer instanceof SharedArrayBuffer ? this.data.subarray(half * p, rows * p) : sharedFloats((rows - half) * p);
