@@ -6,6 +6,7 @@ import { Sql, openConnection } from './connection';
 import { packedHistory } from './packedHistory';
 import { RunStore } from './runStore';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion } from './schema';
+import { printedId, runPy } from './testing/pythonHelperProcess';
 import { tempDir, tempStore } from './testing/tempStore';
 import type { MetricHistory, MetricPoint, StepRange } from './types';
 
@@ -240,4 +241,25 @@ test('deleting a run deletes its packed blocks with the series (the cascade trig
   store.deleteRun(gone.id);
   assert.deepEqual(db.prepare('SELECT count(*), count(points) FROM metric_blocks').raw(true).get(), [17, 17]);
   assertPackedSame(store, dir, kept.id);
+});
+
+test('the Python helper (which writes no blocks) appends to the tail and can turn the series non-monotonic', { timeout: 120_000 }, (t) => {
+  const { store, dir } = tempStore(t, { now: () => NOW });
+  const run = store.createRun({ experiment: 'e' });
+  store.logMetrics(run.id, Array.from({ length: 1100 }, (_, i) => point(i)));
+  const python = (body: string) =>
+    assert.equal(printedId(runPy(`import runlens\nr = runlens.start_run()\n${body}\nrunlens.end_run()\nprint(r.id)`, dir, { RUNLENS_RUN_ID: run.id, RUNLENS_STORE: dir })), run.id);
+  const last = stepOf(1099);
+  python(`for i in range(200):\n    runlens.log_metric("m", float("nan") if i == 7 else i / 3, step=${last} + i // 2)`);
+  assert.deepEqual(seriesRow(dir), { count: 1300, rollup_n: 1088, monotonic: 1 }); // a tail of 212
+  assertPackedSame(store, dir, run.id);
+  assertPackedSame(store, dir, run.id, { minStep: stepOf(1050), maxStep: last + 50 });
+  // The TS writer rebuilds its roll-up from those rows and packs blocks holding Python's points.
+  store.logMetrics(run.id, Array.from({ length: 1000 }, (_, i) => ({ key: 'm', value: Math.cos(i), step: last + 100 + i })));
+  assert.equal(seriesRow(dir).rollup_n, 2240);
+  assertPackedSame(store, dir, run.id);
+  python('runlens.log_metric("m", 1.0, step=3)');
+  assert.equal(seriesRow(dir).monotonic, 0);
+  assert.equal(packedOf(dir, run.id, 'm'), undefined);
+  assert.deepEqual(bits(store.getMetricHistory(run.id, 'm')), bits(rowsOf(dir, run.id, 'm')));
 });
