@@ -2,14 +2,14 @@
  * A cluster sweep's parent: running once a trial runs, and ended once every
  * trial ended and Slurm confirmed it, with the best trial chosen and the
  * summary saved exactly as a local sweep does (sweepSummary + saveSummary).
- * `max_failures` and `stop_when` are not applied on the cluster: the array's
- * tasks are Slurm's to start.
+ * A sweep stopped early (sweepEarlyStop.ts) ends as a local one: failed after
+ * `max_failures`, finished after `stop_when`.
  */
 import { existsSync } from 'node:fs';
 import { defaultGoal, defaultSweepMetric, type SweepGoal } from '../../core/sweep/sweepMetric';
 import { sweepSummary, type SweepTrialRow } from '../../core/sweep/sweepSummary';
 import type { RunStore } from '../../store/runStore';
-import { BEST_RUN_TAG, KIND_TAG, latestMetrics, saveSummary } from '../../worker/sweepRuns';
+import { BEST_RUN_TAG, KIND_TAG, latestMetrics, saveSummary, STOPPED_TAG } from '../../worker/sweepRuns';
 import { isTerminal } from './clusterRuns';
 import { CANCELLED_TAG, FINAL_TAG } from './clusterTags';
 import { jobPaths, readManifest } from './jobManifest';
@@ -56,12 +56,26 @@ export function finishSweepParent(store: RunStore, storeDir: string, parentId: s
     }
     if (params['sweep.metric'] === undefined) store.logParams(parentId, { 'sweep.metric': metric, 'sweep.goal': goal });
     const cancelled = parentTags[CANCELLED_TAG] === '1';
-    const status = cancelled ? 'killed' : finished.length > 0 ? 'finished' : 'failed';
-    const error = status === 'killed' ? 'cancelled' : status === 'failed' ? 'no trial finished' : null;
+    const tooManyFailures = parentTags[STOPPED_TAG] === 'max_failures';
+    const status = cancelled ? 'killed' : finished.length > 0 && !tooManyFailures ? 'finished' : 'failed';
+    const failures = trials.filter((t) => t.status === 'failed').length;
+    const error = status === 'killed'
+      ? 'cancelled'
+      : status === 'failed'
+        ? tooManyFailures ? `${failures} trial${failures === 1 ? '' : 's'} failed (max_failures: ${maxFailures(parent.configJson)})` : 'no trial finished'
+        : null;
     store.setStatus(parentId, status, { error });
     store.setTags(parentId, { [FINAL_TAG]: '1' });
     return { runId: parentId, name: parent.name, from: parent.status, to: status, error };
   });
+}
+
+function maxFailures(configJson: string | null): string {
+  try {
+    return String((JSON.parse(configJson ?? '{}') as { sweep?: { max_failures?: unknown } }).sweep?.max_failures ?? '?');
+  } catch {
+    return '?';
+  }
 }
 
 function crossValidated(configJson: string | null): boolean {

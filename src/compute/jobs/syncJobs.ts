@@ -15,6 +15,7 @@ import { slurmStateToRun } from '../slurm/slurmStateToRun';
 import { ingestSpool } from '../spool/ingestSpool';
 import { followedClusterRuns, isTerminal, type ClusterRun } from './clusterRuns';
 import { FINAL_TAG, NODE_TAG, PENDING_SINCE_TAG, REASON_TAG, REQUEUED_TAG, STATE_TAG } from './clusterTags';
+import { applySweepStops } from './sweepEarlyStop';
 import { finishSweepParent } from './sweepParentEnd';
 
 /** Default of `pendingLimitMs`: a job PENDING this long is reported with its reason. */
@@ -87,6 +88,8 @@ export async function syncJobs(store: RunStore, o: SyncOptions): Promise<SyncRes
   }
   for (const c of followedClusterRuns(store, o.storeDir)) {
     if (!c.isSweepParent) continue;
+    const stop = await applySweepStops(store, o.storeDir, c.run.id, o.slurm);
+    for (const t of stop?.skipped ?? []) changes.push({ runId: t.id, name: t.name, from: 'queued', to: 'killed', error: `not run: the sweep stopped (${stop!.reason})` });
     const change = finishSweepParent(store, o.storeDir, c.run.id);
     if (change) changes.push(change);
   }
