@@ -1,4 +1,5 @@
 import type { TrainConfig } from '../config/trainConfig';
+import { isSystemMetric } from '../metrics/systemMetricNames';
 import type { Task } from '../models/model';
 
 export type SweepGoal = 'maximize' | 'minimize';
@@ -26,8 +27,14 @@ export function defaultSweepMetric(task: Task, crossValidated: boolean): string 
   return crossValidated ? `cv_${base}_mean` : `test_${base}`;
 }
 
-/** Lower is better for losses and errors: loss, error, mse, rmse, mae (and their `cv_…_mean`); else higher. */
+/**
+ * Lower is better for losses and errors: loss, error, mse, rmse, mae (and
+ * their `cv_…_mean`), and for what a run costs (system metrics: memory, CPU,
+ * disk), except what is free (`…_available_…`) and a GPU's utilisation (a
+ * busy GPU is the point); else higher.
+ */
 export function defaultGoal(metric: string): SweepGoal {
+  if (isSystemMetric(metric)) return /_available_|^system\/gpu_\d+_(mean_)?utilization_/.test(metric) ? 'maximize' : 'minimize';
   const base = metric.replace(/^(train|test|val|cv|best)_/, '').replace(/_(mean|std)$/, '');
   return /(^|_)(loss|error|err|mse|rmse|mae|mape)($|_)/.test(base) || metric.endsWith('_std') ? 'minimize' : 'maximize';
 }
