@@ -72,6 +72,7 @@ export const SYSTEM_TESTS = [
   { path: 'src/compute/slurm/slurmTimeLimit.test.ts', reason: `${SLURM}; waits 60-90 s for a one-minute time limit` },
   { path: 'src/compute/profiles/slurmFormats.test.ts', reason: `${SLURM} (sbatch --test-only: parsed and estimated, nothing queued)` },
   { path: 'src/compute/jobs/slurmJobs.test.ts', reason: `${SLURM}: runs, a Python command run, an array sweep and its local twin, scancel of a trial and of an array` },
+  { path: 'src/compute/jobs/sweepEarlyStop.test.ts', reason: `${SLURM}: two array sweeps stopped by stop_when and max_failures` },
   { path: 'src/cli/commands/jobs.test.ts', reason: `${SLURM} through the CLI (train --on with and without --wait, jobs sync twice, logs, cancel)` },
 
   { path: 'src/install/packedCli.test.ts', reason: SLOW(92, 'bundles the CLI and runs the packed copy') },
@@ -86,6 +87,7 @@ export const SYSTEM_TESTS = [
   { path: 'src/cli/commands/report.test.ts', reason: SLOW(11, 'CLI runs through tsx') },
   { path: 'src/cli/commands/systemMetricsCli.test.ts', reason: SLOW(10, 'CLI trainings, show and gates of sampled command runs') },
   { path: 'src/cli/commands/sweep.test.ts', reason: SLOW(20, 'CLI sweeps') },
+  { path: 'src/cli/localLogs.test.ts', reason: SLOW(15, 'CLI trainings followed by CLI log readers through tsx') },
   { path: 'src/cli/commands/trainCommandExamples.test.ts', reason: SLOW(18, 'the Python examples through the CLI') },
   { path: 'src/cli/commands/smoke.test.ts', reason: SLOW(18, 'CLI smoke tests against a bundled server') },
   { path: 'src/cli/commands/build.test.ts', reason: SLOW(12, 'CLI build runs') },
