@@ -2,7 +2,7 @@ import { HistoryColumns } from './blockPoints';
 import type { Sql } from './connection';
 import type { SeriesInfo } from './downsample';
 import { emptyHistory, rowColumns } from './metricColumns';
-import { BLOCK_SHIFT, BLOCK_SIZE } from './metricRollup';
+import { BLOCK_SIZE } from './metricRollup';
 import type { MetricHistory, StepRange } from './types';
 
 type PackedRow = [block: number, lastStep: number, points: Uint8Array | null];
@@ -14,7 +14,10 @@ type PackedRow = [block: number, lastStep: number, points: Uint8Array | null];
  * does not add up). Exactly the rows' answer: in a monotonic series a point's
  * seq is its position in (step, seq) order, so a step range is a seq range
  * [lo, hi], found by two index seeks; blocks cover seqs below `rollup_n`.
- * Measured on 1,000,000 points (BENCHMARKS.md, Store): see storeBench.ts.
+ * Measured on 1,000,000 points (scripts/bench/storeBench.ts, load 5 on 2
+ * cores): 85 ms of CPU (114 ms wall) against 0.49 s for the JSON row read
+ * and 0.74 s for a raw `iterate()` of the rows; the store grows from 35 to
+ * 44-46 bytes per point.
  */
 export function packedHistory(sql: Sql, s: SeriesInfo, range: StepRange): MetricHistory | undefined {
   const rollupN = s.rollupN;
@@ -26,8 +29,8 @@ export function packedHistory(sql: Sql, s: SeriesInfo, range: StepRange): Metric
   if (lo === undefined || hi === undefined || hi < lo) return emptyHistory();
   if (lo >= rollupN) return undefined; // all in the tail: the rows are the whole answer
 
-  const firstBlock = lo >> BLOCK_SHIFT;
-  const lastBlock = Math.min(hi, rollupN - 1) >> BLOCK_SHIFT;
+  const firstBlock = Math.floor(lo / BLOCK_SIZE);
+  const lastBlock = Math.floor(Math.min(hi, rollupN - 1) / BLOCK_SIZE);
   const blocks = sql
     .stmt('SELECT block, last_step, points FROM metric_blocks WHERE series_id = ? AND block >= ? AND block <= ? ORDER BY block')
     .raw(true)
@@ -50,7 +53,7 @@ export function packedHistory(sql: Sql, s: SeriesInfo, range: StepRange): Metric
   for (let i = 0; i < blocks.length; i++) {
     const [block, , points] = blocks[i];
     if (block !== firstBlock + i || points === null) return undefined;
-    const seq0 = block << BLOCK_SHIFT;
+    const seq0 = block * BLOCK_SIZE;
     const from = Math.max(lo, seq0) - seq0;
     const to = Math.min(hi + 1, seq0 + BLOCK_SIZE) - seq0;
     if (!out.unpack(points, BLOCK_SIZE, from, to, at)) return undefined;
