@@ -23,6 +23,14 @@ test('without runlens.yaml or settings there is only local', (t) => {
   assert.deepEqual(loaded.notes, []);
 });
 
+test('a runlens.yml is not read, and says so in one line', (t) => {
+  const root = workspace(t);
+  writeFileSync(join(root, 'runlens.yml'), TEAM);
+  const loaded = loadComputeProfiles({ workspaceRoot: root });
+  assert.deepEqual([...loaded.profiles.keys()], ['local']);
+  assert.deepEqual(loaded.issues, ['runlens.yml: not read; compute profiles live in runlens.yaml (rename it)']);
+});
+
 test('local first, then the team profiles of runlens.yaml, then personal ones', (t) => {
   const loaded = loadComputeProfiles({ workspaceRoot: workspace(t, TEAM), personal: { mine: { backend: 'slurm', qos: 'high' } } });
   assert.deepEqual([...loaded.profiles.keys()], ['local', 'gpu-a100', 'cpu', 'mine']);

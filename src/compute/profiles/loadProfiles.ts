@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComputeProfile } from '../../core/compute/computeProfile';
 import { inlineProfileIssues, LOCAL_PROFILE, LOCAL_PROFILE_NAME, toComputeProfile } from '../../core/compute/computeProfile';
@@ -38,8 +38,11 @@ function readRunlensFile(root: string): { set: ProfileSet; issues: string[] } {
     text = readFileSync(join(root, RUNLENS_FILE), 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    // No runlens.yaml is the usual case: only `local` and personal profiles.
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return { set: { profiles: [], diagnostics: [], invalid: new Map() }, issues: [] };
+    // No runlens.yaml is the usual case: only `local` and personal profiles. A runlens.yml is a rename away.
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
+      const yml = existsSync(join(root, 'runlens.yml')) ? [`runlens.yml: not read; compute profiles live in ${RUNLENS_FILE} (rename it)`] : [];
+      return { set: { profiles: [], diagnostics: [], invalid: new Map() }, issues: yml };
+    }
     return { set: { profiles: [], diagnostics: [], invalid: new Map() }, issues: [`${RUNLENS_FILE}: cannot read it: ${err.message}`] };
   }
   const set = parseRunlensFileText(text, RUNLENS_FILE);
