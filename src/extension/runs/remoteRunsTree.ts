@@ -3,6 +3,7 @@ import type { Loadable, ModelChange, RemoteServerModel, RunListing } from '../..
 import { metricLabel, relativeTime } from '../../views/runPresentation';
 import type { ServerEntry, TeamServers } from '../teamServers/teamServers';
 import { groupTreeItem, runTreeItem } from './runsTreeItems';
+import { isSystemMetric } from '../../core/metrics/systemMetricNames';
 import type { RemoteGroup, RemoteNode, RunsNode } from '../../views/runs/runsNodes';
 import { RUNS_VIEW_COMMANDS, TEAM_SERVER_COMMANDS } from '../../views/commands/commandIds';
 
@@ -18,7 +19,7 @@ export interface RemoteRunsTreeOptions {
 }
 
 const C = vscode.TreeItemCollapsibleState;
-const REMOTE_GROUPS: readonly RemoteGroup[] = ['children', 'params', 'metrics', 'artifacts'];
+const REMOTE_GROUPS: readonly RemoteGroup[] = ['children', 'params', 'metrics', 'system', 'artifacts'];
 
 function bytes(n: number | null): string {
   if (n === null) return 'size unknown';
@@ -125,7 +126,8 @@ export class RemoteRunsTree {
     const pending = this.pending(details, `${node.id}|details`) ?? this.pending(kids, `${node.id}|kids`);
     if (pending) return pending;
     const hasChildren = kids.state === 'ready' && kids.value.rows.length > 0;
-    return REMOTE_GROUPS.filter((g) => g !== 'children' || hasChildren).map((group) =>
+    const hasSystem = details.state === 'ready' && details.value.metrics.some((s) => isSystemMetric(s.key));
+    return REMOTE_GROUPS.filter((g) => (g !== 'children' || hasChildren) && (g !== 'system' || hasSystem)).map((group) =>
       this.node({ kind: 'remoteGroup', id: `srv|${node.server}|grp|${node.runId}|${group}`, server: node.server, runId: node.runId, experiment: node.experiment, group }));
   }
 
@@ -139,7 +141,9 @@ export class RemoteRunsTree {
       case 'params':
         return Object.entries(d.run.params).map(([k, v]) => this.node({ kind: 'remoteLeaf', id: `${base}|${k}`, label: k, description: v, tooltip: `${k} = ${v}` }));
       case 'metrics':
-        return d.metrics.map((s) => {
+      case 'system':
+        // The run's own metrics and the sampled system ones, each in its group, as for a local run.
+        return d.metrics.filter((s) => isSystemMetric(s.key) === (node.group === 'system')).map((s) => {
           const l = metricLabel(s);
           return this.node({ kind: 'remoteLeaf', id: `${base}|${s.key}`, label: s.key, description: l.description, tooltip: l.tooltip });
         });
@@ -213,7 +217,10 @@ export class RemoteRunsTree {
       case 'remoteGroup': {
         const details = this.options.servers.entry(node.server)?.model.details(node.runId);
         const d = details?.state === 'ready' ? details.value : undefined;
-        const count = node.group === 'params' ? Object.keys(d?.run.params ?? {}).length : node.group === 'metrics' ? d?.metrics.length ?? 0 : node.group === 'artifacts' ? d?.artifacts.length ?? 0 : undefined;
+        const metrics = (system: boolean) => d?.metrics.filter((s) => isSystemMetric(s.key) === system).length ?? 0;
+        const count = node.group === 'params' ? Object.keys(d?.run.params ?? {}).length
+          : node.group === 'metrics' || node.group === 'system' ? metrics(node.group === 'system')
+            : node.group === 'artifacts' ? d?.artifacts.length ?? 0 : undefined;
         return groupTreeItem(node.id, node.group, count, `remoteGroup ${node.group}`);
       }
       case 'remoteLeaf': {

@@ -23,7 +23,8 @@ export type RemoteNode =
   | { readonly kind: 'remoteArtifact'; readonly id: string; readonly server: string; readonly runId: string; readonly path: string; readonly size: number | null }
   | { readonly kind: 'remoteMore'; readonly id: string; readonly server: string; readonly experiment: string; readonly parentId: string | null; readonly loading: boolean; readonly error?: string };
 
-export type RemoteGroup = 'children' | 'params' | 'metrics' | 'artifacts';
+/** As a local run's groups: `system` holds the sampled `system/…` series, shown only when the run has them. */
+export type RemoteGroup = 'children' | 'params' | 'metrics' | 'system' | 'artifacts';
 
 /** `system`: the sampled system metrics (`system/…`), apart from the run's own `metrics`; shown only when the run has them. */
 export type RunGroup = 'children' | 'params' | 'metrics' | 'system' | 'artifacts' | 'inputs';

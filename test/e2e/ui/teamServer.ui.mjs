@@ -28,6 +28,8 @@ for name, lr, acc in [("remote-a", "0.1", 0.97), ("remote-b", "0.01", 0.6), ("re
         now = int(time.time() * 1000)
         mlflow.MlflowClient().log_batch(run.info.run_id, metrics=[Metric("loss", 2.0 / (1 + s / 5), now + s, s) for s in range(40)])
         mlflow.log_metric("test_accuracy", acc)
+        if name == "remote-a":
+            mlflow.log_metric("system/cpu_utilization_percentage", 12.5)  # as MLflow's own system metrics name it
     time.sleep(0.02)
 `;
 
@@ -102,6 +104,13 @@ export const tests = {
     assert.deepEqual(names.filter((l) => l.startsWith('remote-')), ['remote-c', 'remote-b', 'remote-a'], 'newest first');
     assert.match(await row(page, 'remote-a').locator('.label-description').innerText(), /accuracy 0\.97/);
     await expectCount(row(page, 'remote-a'), '.codicon-pass', 1);
+    // a remote run's system series sit in their own group, as a local run's do
+    await expand(row(page, 'remote-a'));
+    const count = async (label) => (await row(page, label).locator('.label-description').innerText()).trim();
+    await row(page, 'System').waitFor();
+    assert.deepEqual([await count('Metrics'), await count('System')], ['2', '1']);
+    await row(page, 'remote-a').locator('.monaco-tl-twistie').click();
+    await until('remote-a collapsed', async () => (await row(page, 'System').count()) === 0);
     // the local store is a root too
     await expand(row(page, state.folder.split('/').pop()));
     await row(page, 'local-exp').waitFor();
