@@ -20,7 +20,8 @@
  * 16 for an 800-byte row, next to the 33 bytes per point metric_points
  * already takes. With about 90 bytes of roll-up columns beside it, a blob
  * stays on its page up to ~910 bytes: steps U16 with timestamps U24 (spans
- * under 4.6 hours per 64 points) and float64 values is 860.
+ * under 4.6 hours per 64 points) and float64 values is 852; U16 with U32
+ * (916) overflows, still read right.
  */
 
 export const PACK_FORMAT = 1;
