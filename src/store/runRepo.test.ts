@@ -21,6 +21,15 @@ test('createRun fills defaults: hex id, readable name, running, times from the c
   assert.equal(run.starred, false);
 });
 
+test('createRun takes an id another store gave the run; a malformed or taken one is refused', (t) => {
+  const { store } = tempStore(t);
+  const id = 'a'.repeat(32);
+  assert.equal(store.createRun({ id, experiment: 'iris' }).id, id);
+  assert.throws(() => store.createRun({ id: 'ABC', experiment: 'iris' }), /not a run id: "ABC"/);
+  assert.throws(() => store.createRun({ id, experiment: 'iris' }));
+  assert.equal(store.listRuns({}).length, 1);
+});
+
 test('createRun stores every given attribute; queued runs have no start time', (t) => {
   const { store } = tempStore(t);
   const parent = store.createRun({ experiment: 'e', name: 'sweep' });

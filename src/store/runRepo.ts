@@ -63,6 +63,8 @@ export function toRunRecord(r: RunDbRow): RunRecord {
 
 /** What {@link RunRepo.insert} needs once the experiment is resolved. */
 export interface NewRun {
+  /** See CreateRunOptions.id. */
+  readonly id?: string;
   readonly experimentId: number;
   readonly name?: string;
   readonly parentId?: string | null;
@@ -97,7 +99,8 @@ export class RunRepo {
     const status = run.status ?? 'running';
     assertStatus(status);
     const now = this.now();
-    const id = newRunId();
+    if (run.id !== undefined && !/^[0-9a-f]{32}$/.test(run.id)) throw new StoreError(`not a run id: ${JSON.stringify(run.id)} (32 lowercase hex characters)`);
+    const id = run.id ?? newRunId();
     const taken = (name: string) =>
       this.sql.stmt('SELECT 1 FROM runs WHERE experiment_id = ? AND name = ?').get(run.experimentId, name) !== undefined;
     const name = run.name?.trim() || uniqueRunName(taken);

@@ -62,6 +62,12 @@ export interface RunRow extends RunRecord {
 }
 
 export interface CreateRunOptions {
+  /**
+   * The run's id (32 lowercase hex characters) when another store named it
+   * already: a cluster job's scratch run takes its workspace run's id, so what
+   * it writes (a model package's run id) names that run. Default: a new one.
+   */
+  readonly id?: string;
   /** Experiment name (created when missing) or id (must exist). */
   readonly experiment: string | number;
   /** Human-readable name; a unique `adjective-animal-NN` is generated when absent. */

@@ -1,6 +1,6 @@
 /** The node side without Slurm: a task trains into a scratch store with the real trainer process, ships its spool, and leaves no scratch behind. */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -43,4 +43,7 @@ test('runJobTask trains the task\'s run in a scratch store, its spool ends the w
   assert.equal(store.getTags(run.id).team, 'a');
   assert.ok(store.getMetricSummaries(run.id).some((m) => m.key === 'test_accuracy'));
   assert.ok(!existsSync(paths.taskDir(0) + '/events.jsonl'), 'task 0 was not run');
+  // The scratch run had the workspace run's id, so the model package names the run it belongs to.
+  const model = store.listArtifacts(run.id).find((a) => a.path === 'model/model.json')!;
+  assert.equal((JSON.parse(readFileSync(store.artifactPath(model.sha256), 'utf8')) as { runId: string }).runId, run.id);
 });

@@ -45,8 +45,9 @@ export async function runJobTask(manifestPath: string, o: JobTaskOptions = {}): 
   try {
     const overrides = [...manifest.overrides, ...task.overrides];
     const config = loadTrainConfig(manifest.configPath, overrides);
+    // The workspace run's own id: what the run writes (a model package's run id) names the run it lands in.
     const run = store.createRun({
-      experiment: task.experiment, name: task.runName, configPath: manifest.configPath, config, status: 'queued', tags: task.tags,
+      id: task.runId, experiment: task.experiment, name: task.runName, configPath: manifest.configPath, config, status: 'queued', tags: task.tags,
     });
     const shipper = new SpoolShipper({ store, rootRunId: run.id, taskDir, ...(o.shipIntervalMs !== undefined ? { intervalMs: o.shipIntervalMs } : {}) });
     shipper.start();
