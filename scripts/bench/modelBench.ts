@@ -141,9 +141,10 @@ export async function benchModels(): Promise<BenchResult[]> {
       name: 'logistic_regression fit, 5 classes, 100k × 20', type: 'logistic_regression', params: logit, task: 'classification', nClasses: 5,
       data: linear5, sklearn: 'logistic_regression', sklearnParams: logit, repeats: 2,
       describe: (m) => {
-        const info = (m as unknown as { fitInfo: { iterations: number; parallel?: { evaluations: number; onWorker: number } } }).fitInfo;
-        // Under tsx the worker thread loads its TypeScript through tsx: a slower start than dist/logisticWorker.js, so more evaluations run both halves on the fit's thread.
-        const threads = info.parallel ? `; rows split over 2 threads, ${info.parallel.onWorker} of ${info.parallel.evaluations} evaluations with the worker` : '';
+        const info = (m as unknown as { fitInfo: { iterations: number; parallel?: { evaluations: number; chunks: number; chunksOnWorker: number } } }).fitInfo;
+        // Under tsx the worker thread loads its TypeScript through tsx: a slower start than dist/logisticWorker.js, so the fit's thread computes more of the chunks.
+        const par = info.parallel;
+        const threads = par ? `; 2 threads, the worker computed ${par.chunksOnWorker} of ${par.chunks * par.evaluations} row chunks` : '';
         return `L-BFGS ${info.iterations} iterations; train accuracy ${trainAccuracy(m, linear5).toFixed(4)}${threads}`;
       },
     },

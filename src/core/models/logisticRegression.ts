@@ -45,7 +45,7 @@ export interface LogisticFitInfo {
   readonly message: string;
   /** Final objective divided by the number of rows. */
   readonly loss: number;
-  /** Set when the rows were split over two threads (multinomial fits from `PARALLEL_MIN_WORK`). */
+  /** Set when a worker thread shared the rows (multinomial fits from `PARALLEL_MIN_WORK`). */
   readonly parallel?: ParallelStats;
 }
 
@@ -71,7 +71,7 @@ export class LogisticRegressionModel implements Model {
   private featureNames: string[] | undefined;
   fitInfo: LogisticFitInfo | undefined;
 
-  /** `threads: 'never'` keeps a large multinomial fit on this thread (same result bit for bit; tests compare the two). */
+  /** `threads: 'never'` keeps a large multinomial fit on this thread (the same result bit for bit; tests compare the two). */
   constructor(
     readonly params: LogisticRegressionParams = DEFAULTS,
     private readonly options: { readonly threads?: ThreadPolicy } = {},
@@ -89,7 +89,7 @@ export class LogisticRegressionModel implements Model {
     const { C, fit_intercept: fitIntercept, max_iter: maxIter, tol } = this.params;
     const rowsOfW = k === 2 ? 1 : k;
     const nb = fitIntercept ? rowsOfW : 0;
-    // A large multinomial fit splits its rows over two threads (parallelMultinomial.ts); the worker always ends with the fit.
+    // A large multinomial fit shares its rows with a worker thread (parallelMultinomial.ts); the worker always ends with the fit.
     const parallel = k > 2 && splitsRows(X.rows, p, k) ? new ParallelMultinomial(X, y, k, C, fitIntercept, this.options.threads ?? 'auto') : undefined;
     const objective = parallel ? parallel.evaluate : k === 2 ? binaryObjective(X, y, C, fitIntercept) : multinomialObjective(X, y, k, C, fitIntercept);
     const yielder = new EventLoopYielder();

@@ -1,20 +1,20 @@
 /**
- * A worker thread computing its share of the rows of a multinomial logistic
+ * A worker thread computing chunks of the rows of a multinomial logistic
  * objective, evaluation after evaluation, for `ParallelMultinomial`
  * (`parallelMultinomial.ts`). It blocks in `Atomics.wait` between requests
- * and never posts a message: the request number, the parameters and the
- * result all sit in shared memory (`logisticWorkerProtocol.ts`).
- * Built as `dist/logisticWorker.js`.
+ * and never posts a message: the request number, the chunk counters, the
+ * parameters and the results all sit in shared memory
+ * (`logisticWorkerProtocol.ts`). Built as `dist/logisticWorker.js`.
  */
 import { workerData } from 'node:worker_threads';
 import { multinomialPartial, multinomialScratch } from './logisticObjective';
 import type { LogisticWorkerData } from './logisticWorkerProtocol';
-import { CONTROL, STOP } from './logisticWorkerProtocol';
+import { CONTROL, STOP, chunkStart } from './logisticWorkerProtocol';
 
 function serve(w: LogisticWorkerData): void {
-  const { control, data, labels, rows, p, k, fitIntercept, theta, out } = w;
+  const { control, finished, data, labels, rows, p, k, fitIntercept, chunks, theta, out } = w;
   const scratch = multinomialScratch(k);
-  const grad = out.subarray(1);
+  const stride = 1 + theta.length;
   let seen = 0;
   Atomics.store(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
@@ -24,9 +24,17 @@ function serve(w: LogisticWorkerData): void {
     if (request === STOP) return;
     if (request === seen) continue;
     seen = request;
-    out[0] = multinomialPartial(data, 0, rows, p, labels, k, fitIntercept, theta, grad, scratch);
-    Atomics.store(control, CONTROL.done, request);
-    Atomics.notify(control, CONTROL.done);
+    for (;;) {
+      const c = Atomics.add(control, CONTROL.next, 1);
+      if (c >= chunks) break;
+      const start = chunkStart(c, rows, chunks);
+      const slot = c * stride;
+      const grad = out.subarray(slot + 1, slot + stride);
+      out[slot] = multinomialPartial(data, start, chunkStart(c + 1, rows, chunks) - start, p, labels, k, fitIntercept, theta, grad, scratch);
+      // A chunk claimed after the fit's thread began the next evaluation is that evaluation's: it reads its theta.
+      Atomics.store(finished, c, Atomics.load(control, CONTROL.request));
+      if (Atomics.add(control, CONTROL.completed, 1) + 1 === chunks) Atomics.notify(control, CONTROL.completed);
+    }
   }
 }
 

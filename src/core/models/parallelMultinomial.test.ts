@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { multinomialObjective } from './logisticObjective';
 import { LogisticRegressionModel } from './logisticRegression';
+import { CONTROL } from './logisticWorkerProtocol';
 import { PARALLEL_MIN_WORK, ParallelMultinomial, liveLogisticWorkers, splitsRows } from './parallelMultinomial';
 import { makeClassification } from './syntheticData';
 
@@ -19,31 +20,36 @@ test('the split threshold: the bench-sized fit splits, a small one does not', ()
   assert.ok(!splitsRows(small.X.rows, small.X.cols, 3));
 });
 
-test('the worker computes the second half with the same bits as this thread, and matches the one-pass objective', async () => {
-  const p = small.X.cols;
-  const nTheta = 3 * p + 3;
-  const threaded = new ParallelMultinomial(small.X, small.y, 3, 0.7, true, 'auto');
-  const inThread = new ParallelMultinomial(small.X, small.y, 3, 0.7, true, 'never');
-  const onePass = multinomialObjective(small.X, small.y, 3, 0.7, true);
+test("chunks the worker computes have the same bits as this thread's, and their sum matches the one-pass objective", async () => {
+  const p = big.X.cols;
+  const nTheta = 4 * p + 4;
+  const threaded = new ParallelMultinomial(big.X, big.y, 4, 0.7, true, 'auto');
+  const inThread = new ParallelMultinomial(big.X, big.y, 4, 0.7, true, 'never');
+  const onePass = multinomialObjective(big.X, big.y, 4, 0.7, true);
   try {
     assert.equal(await threaded.ready(), true, 'the worker started');
     assert.equal(await inThread.ready(), false, "'never' starts no worker");
-    for (let s = 0; s < 4; s++) {
-      const theta = thetaAt(s, nTheta);
+    // Which thread claims which chunk is timing: evaluate until the worker has taken part (it wakes within
+    // microseconds of a request, an evaluation here lasts milliseconds), comparing every result.
+    let evaluations = 0;
+    for (let s = 0; evaluations < 4 || (threaded.stats().chunksOnWorker === 0 && evaluations < 200); s++, evaluations++) {
+      const theta = thetaAt(s % 4, nTheta);
       const g1 = new Float64Array(nTheta);
       const g2 = new Float64Array(nTheta);
-      const g3 = new Float64Array(nTheta);
       const f1 = await threaded.evaluate(theta, g1);
       const f2 = await inThread.evaluate(theta, g2);
-      const f3 = onePass(theta, g3);
       assert.equal(f1, f2);
       assert.deepEqual(g1, g2);
-      // Another order of summation than the one pass: equal to rounding.
-      assert.ok(Math.abs(f1 - f3) <= 1e-12 * Math.abs(f3), `${f1} vs ${f3}`);
-      for (let q = 0; q < nTheta; q++) assert.ok(Math.abs(g1[q] - g3[q]) <= 1e-9 * (1 + Math.abs(g3[q])), `gradient ${q}: ${g1[q]} vs ${g3[q]}`);
+      if (s < 4) {
+        const g3 = new Float64Array(nTheta);
+        const f3 = onePass(theta, g3);
+        // Another order of summation than the one pass: equal to rounding.
+        assert.ok(Math.abs(f1 - f3) <= 1e-12 * Math.abs(f3), `${f1} vs ${f3}`);
+        for (let q = 0; q < nTheta; q++) assert.ok(Math.abs(g1[q] - g3[q]) <= 1e-9 * (1 + Math.abs(g3[q])), `gradient ${q}: ${g1[q]} vs ${g3[q]}`);
+      }
     }
-    assert.deepEqual(threaded.stats(), { evaluations: 4, onWorker: 4 });
-    assert.deepEqual(inThread.stats(), { evaluations: 4, onWorker: 0 });
+    assert.ok(threaded.stats().chunksOnWorker > 0, `the worker computed no chunk in ${evaluations} evaluations`);
+    assert.deepEqual(inThread.stats(), { evaluations, chunks: 16, chunksOnWorker: 0 });
   } finally {
     await threaded.close();
     await inThread.close();
@@ -51,23 +57,24 @@ test('the worker computes the second half with the same bits as this thread, and
   assert.equal(liveLogisticWorkers(), 0);
 });
 
-// Stand-ins for a worker that dies: the real protocol (control indices from logisticWorkerProtocol.ts) up to the point of failure.
-const DIES_ON_FIRST_REQUEST = {
+// Stand-ins for a worker that dies: the real protocol (logisticWorkerProtocol.ts) up to the point of failure.
+const DIES_MID_REQUEST = {
   eval: true,
   script: `const { workerData } = require('node:worker_threads');
     const control = workerData.control;
-    Atomics.store(control, 2, 1);
-    Atomics.notify(control, 2);
-    Atomics.wait(control, 0, 0);
+    Atomics.store(control, ${CONTROL.ready}, 1);
+    Atomics.notify(control, ${CONTROL.ready});
+    Atomics.wait(control, ${CONTROL.request}, 0);
+    Atomics.add(control, ${CONTROL.next}, 1); // claims a chunk and never finishes it
     throw new Error('the worker died mid-request');`,
 };
 const FAILS_TO_LOAD = { eval: true, script: "throw new Error('the worker could not load');" };
 
-for (const [how, entry] of [['dies mid-request', DIES_ON_FIRST_REQUEST], ['fails to load', FAILS_TO_LOAD]] as const) {
-  test(`a worker that ${how}: this thread computes its half, with the same result`, async () => {
-    const nTheta = 3 * small.X.cols + 3;
-    const failing = new ParallelMultinomial(small.X, small.y, 3, 0.7, true, 'auto', entry);
-    const inThread = new ParallelMultinomial(small.X, small.y, 3, 0.7, true, 'never');
+for (const [how, entry] of [['dies mid-request', DIES_MID_REQUEST], ['fails to load', FAILS_TO_LOAD]] as const) {
+  test(`a worker that ${how}: this thread computes what it left, with the same result`, async () => {
+    const nTheta = 4 * big.X.cols + 4;
+    const failing = new ParallelMultinomial(big.X, big.y, 4, 0.7, true, 'auto', entry);
+    const inThread = new ParallelMultinomial(big.X, big.y, 4, 0.7, true, 'never');
     try {
       assert.equal(await failing.ready(), how === 'dies mid-request');
       for (let s = 0; s < 3; s++) {
@@ -77,7 +84,7 @@ for (const [how, entry] of [['dies mid-request', DIES_ON_FIRST_REQUEST], ['fails
         assert.equal(await failing.evaluate(theta, g1), await inThread.evaluate(theta, g2));
         assert.deepEqual(g1, g2);
       }
-      assert.deepEqual(failing.stats(), { evaluations: 3, onWorker: 0 });
+      assert.deepEqual(failing.stats(), { evaluations: 3, chunks: 16, chunksOnWorker: 0 });
     } finally {
       await failing.close();
     }
@@ -100,9 +107,10 @@ test('a split fit gives the same model bit for bit, run after run, with or witho
     assert.deepEqual(m.interceptValues(), a.interceptValues());
     assert.equal(m.fitInfo?.iterations, a.fitInfo?.iterations);
   }
-  assert.equal(c.fitInfo?.parallel?.onWorker, 0);
-  // Under tsx the worker loads its TypeScript first, so how many evaluations it takes varies; the bits never do.
-  t.diagnostic(`evaluations with the worker: ${a.fitInfo?.parallel?.onWorker} and ${b.fitInfo?.parallel?.onWorker} of ${a.fitInfo?.parallel?.evaluations}`);
+  assert.equal(c.fitInfo?.parallel?.chunksOnWorker, 0);
+  // Under tsx the worker loads its TypeScript first, and which thread claims a chunk is timing: the share varies, the bits never do.
+  const share = (m: LogisticRegressionModel) => `${m.fitInfo?.parallel?.chunksOnWorker} of ${(m.fitInfo?.parallel?.evaluations ?? 0) * 16}`;
+  t.diagnostic(`chunks the worker computed: ${share(a)} and ${share(b)}`);
   assert.ok((a.fitInfo?.parallel?.evaluations ?? 0) > a.fitInfo!.iterations, 'the fit took the split path');
 });
 
