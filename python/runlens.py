@@ -826,15 +826,16 @@ class Run:
                                  (self.id, key, text, _numeric_value(text)))
         self.store.write(tx)
 
-    def log_metrics(self, metrics: dict, step: int | None = None) -> None:
-        """Buffers the points; they are written in one transaction per batch."""
+    def log_metrics(self, metrics: dict, step: int | None = None, timestamp: int | None = None) -> None:
+        """Buffers the points; they are written in one transaction per batch. `timestamp`: milliseconds
+        since the epoch when the values were measured (default: now), as MLflow's log_metric takes it."""
         if self.ended:
             raise RunLensError(f"run {self.id[:8]} has ended")
         if step is not None:
             if isinstance(step, (bool, float)):
                 raise RunLensError(f"step must be an integer, got {step!r}")
             step = operator.index(step)
-        ts = _now_ms()
+        ts = _now_ms() if timestamp is None else int(timestamp)
         points = []
         for key, value in metrics.items():
             _check_key("metric", key)

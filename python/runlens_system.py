@@ -282,7 +282,9 @@ class SystemSampler:
             self._add_gpus(values)
             self._previous = (at, tree)
             if values:
-                self._log(values, self._step)
+                # Stamped when measured: the CPU of an interval is over [previous `at`, `at`], and reading /proc or
+                # running nvidia-smi may take a while on a loaded machine.
+                self._log(values, self._step, int(at * 1000))
                 self._step += 1
             return values
 
@@ -329,4 +331,4 @@ def start_for(run):
         return None
     if psutil is None and not os.path.exists("/proc/self/stat"):
         return None  # neither psutil nor /proc: nothing to read here
-    return SystemSampler(lambda values, step: run.log_metrics(values, step=step), interval).start()
+    return SystemSampler(lambda values, step, at_ms=None: run.log_metrics(values, step=step, timestamp=at_ms), interval).start()
