@@ -130,3 +130,18 @@ test('artifact paths stay inside the run; blob paths need a real sha256', (t) =>
   assert.throws(() => store.logArtifact('0'.repeat(32), 'a', 'never stored', 'file'), /no run with id/);
   assert.equal(fs.existsSync(store.artifactPath(sha('never stored'))), false);
 });
+
+test('a staged file is a blob before any run refers to it; logging it by sha256 reads nothing again; an unknown blob is refused', (t) => {
+  const { store, dir } = tempStore(t);
+  const file = path.join(tempDir(t), 'weights.bin');
+  fs.writeFileSync(file, 'weights');
+  const staged = store.stageArtifactFile(file);
+  assert.deepEqual(staged, { sha256: sha('weights'), size: 7 });
+  assert.deepEqual(blobFiles(dir), [sha('weights')]);
+  fs.rmSync(file); // logging from the staged blob does not need the file any more
+  const run = store.createRun({ experiment: 'e' });
+  assert.deepEqual(store.logArtifact(run.id, 'model/weights.bin', { blob: staged.sha256 }), staged);
+  assert.equal(fs.readFileSync(store.artifactPath(store.listArtifacts(run.id)[0]!.sha256), 'utf8'), 'weights');
+  assert.throws(() => store.logArtifact(run.id, 'x', { blob: sha('never stored') }), (e: Error) => e instanceof StoreError && /no blob [0-9a-f]{64} in the store/.test(e.message));
+  assert.deepEqual(store.listArtifacts(run.id).map((a) => a.path), ['model/weights.bin']);
+});

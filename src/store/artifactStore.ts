@@ -49,7 +49,7 @@ export class ArtifactStore {
 
   log(runId: string, logicalPath: string, source: ArtifactSource, kind: string): { sha256: string; size: number } {
     const rel = normalizeArtifactPath(logicalPath);
-    const staged = this.stage(source);
+    const staged = typeof source === 'object' && 'blob' in source ? this.existing(source.blob) : this.stage(source);
     try {
       this.sql.write(() => {
         if (this.sql.stmt('SELECT 1 FROM runs WHERE id = ?').get(runId) === undefined) throw new StoreError(`no run with id ${runId}`);
@@ -58,7 +58,8 @@ export class ArtifactStore {
         if (!fs.existsSync(blob)) {
           fs.mkdirSync(path.dirname(blob), { recursive: true });
           if (staged.temp) fs.renameSync(staged.temp, blob);
-          else writeAtomically(this.paths.tmp, blob, staged.bytes as Uint8Array);
+          else if (staged.bytes) writeAtomically(this.paths.tmp, blob, staged.bytes);
+          else throw new StoreError(`no blob ${staged.sha256} in the store (removed since it was staged)`);
         }
         try {
           this.sql
@@ -124,13 +125,41 @@ export class ArtifactStore {
     return { sha256: staged.sha256, size: staged.size };
   }
 
+  /**
+   * Copies a file into the blobs (hashed as it is copied) and returns its
+   * sha256: the copy happens before any transaction of the caller's, so a
+   * large file holds no other writer; the rename into place is a short write.
+   * Unreferenced until logged; gc keeps a blob newer than the store's open.
+   */
+  stageFile(file: string): { sha256: string; size: number } {
+    const staged = this.stage({ file });
+    try {
+      this.sql.write(() => {
+        const blob = this.blobPath(staged.sha256);
+        if (fs.existsSync(blob)) return;
+        fs.mkdirSync(path.dirname(blob), { recursive: true });
+        fs.renameSync(staged.temp as string, blob);
+      });
+    } finally {
+      fs.rmSync(staged.temp as string, { force: true });
+    }
+    return { sha256: staged.sha256, size: staged.size };
+  }
+
+  /** A blob already in the store, as `stage` describes new content. */
+  private existing(sha256: string): { sha256: string; size: number; bytes?: Uint8Array; temp?: string } {
+    const st = statOrUndefined(this.blobPath(sha256));
+    if (!st?.isFile()) throw new StoreError(`no blob ${sha256} in the store (stage it first)`);
+    return { sha256, size: st.size };
+  }
+
   /** Whether the blob with this sha256 is in the store. */
   exists(sha256: string): boolean {
     return fs.existsSync(this.blobPath(sha256));
   }
 
   /** Hashes the content; a file source is copied to a temp file in the same pass. */
-  private stage(source: ArtifactSource): { sha256: string; size: number; bytes?: Uint8Array; temp?: string } {
+  private stage(source: Exclude<ArtifactSource, { readonly blob: string }>): { sha256: string; size: number; bytes?: Uint8Array; temp?: string } {
     if (typeof source === 'string' || source instanceof Uint8Array) {
       const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
       return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.byteLength, bytes };

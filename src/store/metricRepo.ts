@@ -1,4 +1,6 @@
 import type { Sql } from './connection';
+import type { DownsampledMetric } from './downsample';
+import { downsampleSeries } from './downsample';
 import { StoreError, isForeignKeyError } from './errors';
 import { BLOCK_SIZE, FLUSH_BLOCKS, MAX_TAIL, SeriesRollup } from './metricRollup';
 import { emptyHistory, rowColumns } from './metricColumns';
@@ -284,6 +286,15 @@ export class MetricRepo {
         'SELECT step, timestamp, value FROM metric_points WHERE series_id = ? AND step >= ? AND step <= ? ORDER BY step, seq',
         s.id, range.minStep ?? -Infinity, range.maxStep ?? Infinity,
       );
+    });
+  }
+
+  /** At most ~maxPoints points keeping each step bucket's first, last, min and max (spikes survive). */
+  downsample(runId: string, key: string, maxPoints: number, range: StepRange = {}): DownsampledMetric {
+    return this.sql.read(() => {
+      const s = this.series(runId, key);
+      if (!s) return { ...this.history(runId, key, range), downsampled: false };
+      return downsampleSeries(this.sql, s, maxPoints, range, () => this.history(runId, key, range));
     });
   }
 }

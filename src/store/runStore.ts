@@ -38,7 +38,6 @@ import { Sql } from './connection';
 import { DatasetStore } from './datasetStore';
 import { collectStoreGarbage } from './garbageCollector';
 import type { DownsampledMetric } from './downsample';
-import { downsampleSeries } from './downsample';
 import { StoreError } from './errors';
 import { ExperimentRepo } from './experimentRepo';
 import type { StorePaths } from './location';
@@ -354,14 +353,9 @@ export class RunStore extends Disposable {
     return this.metrics.pointsFrom(runId, key, fromSeq, limit);
   }
 
-
   /** At most ~maxPoints points keeping each step bucket's first, last, min and max (spikes survive). */
   downsampleMetric(runId: string, key: string, maxPoints: number, range: StepRange = {}): DownsampledMetric {
-    return this.sql.read(() => {
-      const s = this.metrics.series(runId, key);
-      if (!s) return { ...this.metrics.history(runId, key, range), downsampled: false };
-      return downsampleSeries(this.sql, s, maxPoints, range, () => this.metrics.history(runId, key, range));
-    });
+    return this.metrics.downsample(runId, key, maxPoints, range);
   }
 
   // ── artifacts ────────────────────────────────────────────────────────────
@@ -370,6 +364,12 @@ export class RunStore extends Disposable {
   logArtifact(runId: string, logicalPath: string, source: ArtifactSource, kind = 'file'): { sha256: string; size: number } {
     this.assertWritable();
     return this.artifacts.log(runId, logicalPath, source, kind);
+  }
+
+  /** Copies a file into the blobs with no lock held, for a transaction that then logs it as `{ blob: sha256 }`. */
+  stageArtifactFile(file: string): { sha256: string; size: number } {
+    this.assertWritable();
+    return this.artifacts.stageFile(file);
   }
 
   listArtifacts(runId: string): ArtifactRecord[] {

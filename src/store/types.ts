@@ -134,7 +134,8 @@ export interface ArtifactRecord {
 }
 
 /** Artifact content: bytes, text (UTF-8), or a file to copy in. */
-export type ArtifactSource = Buffer | Uint8Array | string | { readonly file: string };
+/** Bytes, a file to copy, or a blob already in the store (RunStore.stageArtifactFile) referenced without reading it again. */
+export type ArtifactSource = Buffer | Uint8Array | string | { readonly file: string } | { readonly blob: string };
 
 export interface DatasetInfo {
   /** Content fingerprint (the primary key). */

@@ -68,14 +68,17 @@ export function ingestSpool(store: RunStore, taskDir: string, workspaceRunId: st
   const file = spoolPaths(taskDir).events;
   const total = { events: 0, points: 0, malformed: 0, offset: 0, problems: [] as string[] };
   let ended: SpoolEnd | undefined;
+  const isLarge = (e: SpoolEvent) => e.t === 'artifact' && e.size >= LARGE_ARTIFACT_BYTES;
   for (;;) {
+    // A large artifact is copied into the store's blobs before the write lock is taken (a multi-GB model must not
+    // hold a trainer or the editor for the copy); the transaction only references it. A batch ends after one.
+    const staged = stageLargeArtifacts(store, taskDir, readSpoolLines(file, savedOffset(store, workspaceRunId), maxBytes, isLarge).lines);
     const batch = store.transaction(() => {
       const offset = savedOffset(store, workspaceRunId);
-      // A large artifact ends its batch: its copy into the store happens under the write lock, so it is not
-      // made to wait with other copies while other writers (a trainer, the editor) wait for the lock.
-      const read = readSpoolLines(file, offset, maxBytes, (e) => e.t === 'artifact' && e.size >= LARGE_ARTIFACT_BYTES);
+      // Read again under the lock: another ingester may have gone further (what was staged for it is its blobs).
+      const read = readSpoolLines(file, offset, maxBytes, isLarge);
       if (read.nextOffset === offset) return { events: 0, points: 0, malformed: 0, offset, ended: undefined, problems: [] };
-      const applier = new SpoolApplier(store, taskDir, workspaceRunId);
+      const applier = new SpoolApplier(store, taskDir, workspaceRunId, staged);
       const problems: string[] = [];
       for (const line of read.lines) {
         try {
@@ -102,6 +105,20 @@ export function ingestSpool(store: RunStore, taskDir: string, workspaceRunId: st
   return { ...total, ...(ended ? { ended } : {}) };
 }
 
+/** Copies the batch's large artifacts into the store with no lock held; their sha256s (a blob whose content is not its name is left to the transaction, which reports it). */
+function stageLargeArtifacts(store: RunStore, taskDir: string, lines: readonly { event: SpoolEvent }[]): Set<string> {
+  const staged = new Set<string>();
+  for (const { event: e } of lines) {
+    if (e.t !== 'artifact' || e.size < LARGE_ARTIFACT_BYTES) continue;
+    try {
+      if (store.stageArtifactFile(spoolPaths(taskDir).blob(e.sha256)).sha256 === e.sha256) staged.add(e.sha256);
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err; // a missing blob: the transaction reports it with its line
+    }
+  }
+  return staged;
+}
+
 function savedOffset(store: RunStore, workspaceRunId: string): number {
   const text = store.getTags(workspaceRunId)[TAG_SPOOL_OFFSET];
   const n = text === undefined ? 0 : Number(text);
@@ -119,6 +136,8 @@ class SpoolApplier {
     private readonly store: RunStore,
     private readonly taskDir: string,
     private readonly rootId: string,
+    /** Artifacts already copied into the store's blobs (stageLargeArtifacts), by sha256. */
+    private readonly staged: ReadonlySet<string> = new Set(),
   ) {}
 
   apply(e: SpoolEvent): void {
@@ -145,7 +164,8 @@ class SpoolApplier {
         return;
       }
       case 'artifact': {
-        const { sha256 } = store.logArtifact(this.target(e.id), e.path, { file: spoolPaths(this.taskDir).blob(e.sha256) }, e.kind);
+        const source = this.staged.has(e.sha256) ? { blob: e.sha256 } : { file: spoolPaths(this.taskDir).blob(e.sha256) };
+        const { sha256 } = store.logArtifact(this.target(e.id), e.path, source, e.kind);
         if (sha256 !== e.sha256) throw new StoreError(`the blob of ${e.path} has sha256 ${sha256}, not ${e.sha256}`);
         return;
       }

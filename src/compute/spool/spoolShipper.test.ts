@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { TestContext } from 'node:test';
 import { ManualTimers } from '../../core/util/manualTimers';
 import { RunStore } from '../../store/runStore';
@@ -133,6 +134,34 @@ test('large artifacts (each applied in a transaction of its own) arrive byte for
   const got = new Map(ws.listArtifacts(wsRun.id).map((x) => [x.path, fs.readFileSync(ws.artifactPath(x.sha256))]));
   assert.deepEqual([...got.keys()].sort(), ['ckpt/epoch-1.pt', 'ckpt/last.pt']);
   assert.ok(got.get('ckpt/epoch-1.pt')!.equals(a) && got.get('ckpt/last.pt')!.equals(b), 'the last write of a path wins, as on the node');
+});
+
+test('a large artifact is copied into the workspace store before the write lock is taken; the transaction only references it', (t) => {
+  const { scratch, ws, taskDir, wsRun, root, shipper } = setup(t);
+  const big = Buffer.alloc(9 * 2 ** 20, 7);
+  scratch.logArtifact(root.id, 'model.bin', big);
+  shipper.finish({ status: 'finished', exitCode: 0 });
+  // Another writer (a trainer, the editor) tries the write lock while the copy is made: it must get it at once.
+  const other = new Database(path.join(ws.dir, 'store.db'), { timeout: 0 });
+  t.after(() => other.close());
+  const stage = ws.stageArtifactFile.bind(ws);
+  const log = ws.logArtifact.bind(ws);
+  let staged = 0;
+  const sources: unknown[] = [];
+  ws.stageArtifactFile = (file) => {
+    other.exec('BEGIN IMMEDIATE');
+    other.exec('ROLLBACK');
+    staged++;
+    return stage(file);
+  };
+  ws.logArtifact = (runId, p, source, kind) => (sources.push(source), log(runId, p, source, kind));
+  const r = ingestSpool(ws, taskDir, wsRun.id);
+  assert.deepEqual(r.problems, []);
+  assert.equal(staged, 1);
+  assert.deepEqual(sources, [{ blob: createHash('sha256').update(big).digest('hex') }], 'logged from the staged blob, not copied again');
+  const a = ws.listArtifacts(wsRun.id).find((x) => x.path === 'model.bin')!;
+  assert.ok(fs.readFileSync(ws.artifactPath(a.sha256)).equals(big));
+  assert.equal(a.size, big.length);
 });
 
 test('the end event ends a root that never recorded its own end (its trainer died)', (t) => {
