@@ -29,28 +29,69 @@ export function sigmoid(z: number): number {
 /** Binary logistic loss; y holds 0/1. */
 export function binaryObjective(X: DenseMatrix, y: Float64Array, C: number, fitIntercept: boolean): ObjectiveFn {
   const { rows, cols, data } = X;
-  return (theta, grad) => binaryLossGrad(data, rows, cols, y, 1 / C, fitIntercept, theta, grad);
+  const residuals = new Float64Array(BINARY_BLOCK);
+  return (theta, grad) => binaryLossGrad(data, rows, cols, y, 1 / C, fitIntercept, theta, grad, residuals);
 }
 
+/** Rows per block of the binary pass: the block's rows and residuals stay in cache between its two halves. */
+const BINARY_BLOCK = 128;
+
+/**
+ * One pass per block of rows: the scores, the residuals and the loss row by
+ * row, then the block's gradient column by column, summed in registers (four
+ * partial sums: one sum is bound by the latency of floating-point addition).
+ * The loss's log(1 + e^−|z|) terms are summed as the log of their product,
+ * one Math.log per block instead of one Math.log1p per row: the product of
+ * 128 factors in [1, 2] cannot overflow, and the error stays near 1e-16 per
+ * row, far below L-BFGS's stopping band. A score keeps one sum in feature
+ * order: four partial sums there moved an ill-conditioned fit (breast cancer,
+ * C = 100, 168 L-BFGS iterations) off scikit-learn's iteration count. A fit
+ * of the bench's binary data (100k × 20, 23 iterations) measured 250-290 ms
+ * against 335-360 ms for the row-by-row loop with log1p, at load 1.
+ */
 function binaryLossGrad(
   data: Float64Array, n: number, p: number, y: Float64Array, invC: number, fitIntercept: boolean,
-  theta: Float64Array, grad: Float64Array,
+  theta: Float64Array, grad: Float64Array, R: Float64Array,
 ): number {
   const b = fitIntercept ? theta[p] : 0;
   grad.fill(0);
   let loss = 0;
   let gb = 0;
-  for (let i = 0; i < n; i++) {
-    const off = i * p;
-    let z = b;
-    for (let j = 0; j < p; j++) z += data[off + j] * theta[j];
-    const yi = y[i];
-    // One exp serves both softplus(z) = max(z, 0) + log1p(e^−|z|) and sigmoid(z).
-    const e = Math.exp(-Math.abs(z));
-    loss += (z > 0 ? z : 0) + Math.log1p(e) - yi * z;
-    const r = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi;
-    for (let j = 0; j < p; j++) grad[j] += r * data[off + j];
-    gb += r;
+  for (let i0 = 0; i0 < n; i0 += BINARY_BLOCK) {
+    const m = Math.min(BINARY_BLOCK, n - i0);
+    let product = 1;
+    for (let t = 0; t < m; t++) {
+      const off = (i0 + t) * p;
+      let z = b;
+      for (let j = 0; j < p; j++) z += data[off + j] * theta[j];
+      const yi = y[i0 + t];
+      // One exp serves both softplus(z) = max(z, 0) + log(1 + e^−|z|) and sigmoid(z).
+      const e = Math.exp(-Math.abs(z));
+      const q = 1 + e;
+      product *= q;
+      loss += (z > 0 ? z : 0) - yi * z;
+      const r = (z >= 0 ? 1 / q : e / q) - yi;
+      R[t] = r;
+      gb += r;
+    }
+    loss += Math.log(product);
+    const m4 = m - (m % 4);
+    for (let j = 0; j < p; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let t = 0;
+      let off = i0 * p + j;
+      for (; t < m4; t += 4, off += 4 * p) {
+        s0 += R[t] * data[off];
+        s1 += R[t + 1] * data[off + p];
+        s2 += R[t + 2] * data[off + 2 * p];
+        s3 += R[t + 3] * data[off + 3 * p];
+      }
+      for (; t < m; t++, off += p) s0 += R[t] * data[off];
+      grad[j] += s0 + s1 + (s2 + s3);
+    }
   }
   let penalty = 0;
   for (let j = 0; j < p; j++) {
