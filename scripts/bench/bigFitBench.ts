@@ -18,7 +18,7 @@
  * loaded is given beside it, so the fit's own share shows.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,11 +83,18 @@ function statusMb(field: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** A file of raw float64 as a Float64Array over the bytes read (no copy). */
+/** A file of raw float64 read into shared memory, where the trainer's preprocessor puts a design matrix (no copy). */
 function readFloats(path: string): Float64Array {
-  const b = readFileSync(path);
-  if (b.byteOffset % 8 !== 0) return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+  const size = statSync(path).size;
+  const out = new Float64Array(new SharedArrayBuffer(size));
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = new Uint8Array(out.buffer);
+    for (let at = 0; at < size;) at += readSync(fd, bytes, at, size - at, at);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
 
 /** The child: load, fit once, report. Nothing else runs in its process. */
@@ -111,7 +118,7 @@ async function fitChild(jobPath: string): Promise<void> {
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
-/** This file bundled for Node, as the CLI ships; tfjs and native modules stay outside (no model here loads them). */
+/** This file bundled for Node, as the CLI ships, with the logistic worker; tfjs and native modules stay outside (no model here loads them). */
 function bundle(dir: string): string {
   const { buildSync } = createRequire(__filename)('esbuild') as { buildSync(options: BuildOptions): BuildResult };
   const out = join(dir, 'bigFitChild.cjs');
@@ -119,6 +126,11 @@ function bundle(dir: string): string {
     entryPoints: [__filename], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
     define: { __RUNLENS_VERSION__: '"bench"' },
     external: ['esbuild', 'better-sqlite3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node'],
+  });
+  // The logistic objective's worker thread beside it, as dist/ ships it (src/core/util/workerEntry.ts finds it there).
+  buildSync({
+    entryPoints: [resolve(__dirname, '..', '..', 'src', 'core', 'models', 'logisticWorker.ts')], outfile: join(dir, 'logisticWorker.js'),
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
   });
   return out;
 }

@@ -11,6 +11,9 @@ import { frameFromRecords } from './records';
 import type { Label } from './targetEncoding';
 import { cellLabel, labelKey } from './targetEncoding';
 
+
+/** From this size a feature matrix is allocated in a SharedArrayBuffer (see transform). */
+const SHARED_MATRIX_BYTES = 8 * 2 ** 20;
 /** The JSON form of a fitted preprocessor; non-finite numbers are written as strings. */
 export interface PreprocessorJSON {
   readonly format: 'runlens.preprocessor';
@@ -76,7 +79,11 @@ export class Preprocessor {
     const cols = this.resolveColumns(frame);
     const width = this.featureNames.length;
     const rows = frame.rows;
-    const data = new Float64Array(rows * width);
+    // A large matrix goes in shared memory: a logistic regression fit hands the rows to a worker thread
+    // without copying them (parallelMultinomial.ts; the copy of 1,000,000 × 50 doubled the fit's peak memory,
+    // BENCHMARKS.md "Big fits"). Small ones (a served request) stay ordinary: a copy of under 8 MB costs nothing.
+    const bytes = rows * width * Float64Array.BYTES_PER_ELEMENT;
+    const data = new Float64Array(bytes >= SHARED_MATRIX_BYTES ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     let offset = 0;
     this.state.specs.forEach((spec, j) => {
       const col = cols[j];

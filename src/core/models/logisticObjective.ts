@@ -29,14 +29,17 @@ export function sigmoid(z: number): number {
 /** Binary logistic loss; y holds 0/1. */
 export function binaryObjective(X: DenseMatrix, y: Float64Array, C: number, fitIntercept: boolean): ObjectiveFn {
   const { rows, cols, data } = X;
-  const residuals = new Float64Array(BINARY_BLOCK);
-  return (theta, grad) => binaryLossGrad(data, rows, cols, y, 1 / C, fitIntercept, theta, grad, residuals);
+  const scratch = multinomialScratch(1);
+  const labels = Int32Array.from(y);
+  const invC = 1 / C;
+  return (theta, grad) => binaryPartial(data, 0, rows, cols, labels, fitIntercept, theta, grad, scratch) + multinomialPenalty(cols, invC, theta, grad);
 }
 
-/** Rows per block of the binary pass: the block's rows and residuals stay in cache between its two halves. */
-const BINARY_BLOCK = 128;
-
 /**
+ * The unpenalised binary loss of rows [start, start + n) (y: 0/1, indexed
+ * as the rows), its gradient written into `grad` (p weights, then the
+ * intercept when fitting one): a thread's share of an evaluation, as
+ * `multinomialPartial` is; `multinomialPenalty(p, …)` completes it.
  * One pass per block of rows: the scores, the residuals and the loss row by
  * row, then the block's gradient column by column, summed in registers (four
  * partial sums: one sum is bound by the latency of floating-point addition).
@@ -49,16 +52,18 @@ const BINARY_BLOCK = 128;
  * of the bench's binary data (100k × 20, 23 iterations) measured 250-290 ms
  * against 335-360 ms for the row-by-row loop with log1p, at load 1.
  */
-function binaryLossGrad(
-  data: Float64Array, n: number, p: number, y: Float64Array, invC: number, fitIntercept: boolean,
-  theta: Float64Array, grad: Float64Array, R: Float64Array,
+export function binaryPartial(
+  data: Float64Array, start: number, n: number, p: number, y: Int32Array, fitIntercept: boolean,
+  theta: Float64Array, grad: Float64Array, scratch: MultinomialScratch,
 ): number {
+  const R = scratch.residuals;
   const b = fitIntercept ? theta[p] : 0;
   grad.fill(0);
   let loss = 0;
   let gb = 0;
-  for (let i0 = 0; i0 < n; i0 += BINARY_BLOCK) {
-    const m = Math.min(BINARY_BLOCK, n - i0);
+  const end = start + n;
+  for (let i0 = start; i0 < end; i0 += BLOCK) {
+    const m = Math.min(BLOCK, end - i0);
     let product = 1;
     for (let t = 0; t < m; t++) {
       const off = (i0 + t) * p;
@@ -93,13 +98,8 @@ function binaryLossGrad(
       grad[j] += s0 + s1 + (s2 + s3);
     }
   }
-  let penalty = 0;
-  for (let j = 0; j < p; j++) {
-    penalty += theta[j] * theta[j];
-    grad[j] += invC * theta[j];
-  }
   if (fitIntercept) grad[p] = gb;
-  return loss + 0.5 * invC * penalty;
+  return loss;
 }
 
 /**
@@ -145,6 +145,16 @@ export function multinomialPenalty(nW: number, invC: number, theta: Float64Array
     grad[q] += invC * theta[q];
   }
   return 0.5 * invC * penalty;
+}
+
+/** A thread's share of an evaluation: `binaryPartial` for k = 1 (the binary objective's one weight vector), else `multinomialPartial`. */
+export function logisticPartial(
+  data: Float64Array, start: number, n: number, p: number, labels: Int32Array, k: number, fitIntercept: boolean,
+  theta: Float64Array, grad: Float64Array, scratch: MultinomialScratch,
+): number {
+  return k === 1
+    ? binaryPartial(data, start, n, p, labels, fitIntercept, theta, grad, scratch)
+    : multinomialPartial(data, start, n, p, labels, k, fitIntercept, theta, grad, scratch);
 }
 
 /**

@@ -89,8 +89,10 @@ export class LogisticRegressionModel implements Model {
     const { C, fit_intercept: fitIntercept, max_iter: maxIter, tol } = this.params;
     const rowsOfW = k === 2 ? 1 : k;
     const nb = fitIntercept ? rowsOfW : 0;
-    // A large multinomial fit shares its rows with a worker thread (parallelMultinomial.ts); the worker always ends with the fit.
-    const parallel = k > 2 && splitsRows(X.rows, p, k) ? new ParallelMultinomial(X, y, k, C, fitIntercept, this.options.threads ?? 'auto') : undefined;
+    // A large fit shares its rows with a worker thread (parallelMultinomial.ts; the binary objective has one
+    // weight vector: k = 1 there); the worker always ends with the fit.
+    const weightVectors = k === 2 ? 1 : k;
+    const parallel = splitsRows(X.rows, p, weightVectors) ? new ParallelMultinomial(X, y, weightVectors, C, fitIntercept, this.options.threads ?? 'auto') : undefined;
     const objective = parallel ? parallel.evaluate : k === 2 ? binaryObjective(X, y, C, fitIntercept) : multinomialObjective(X, y, k, C, fitIntercept);
     const yielder = new EventLoopYielder();
     let result: LbfgsResult;

@@ -7,7 +7,7 @@
  * (`logisticWorkerProtocol.ts`). Built as `dist/logisticWorker.js`.
  */
 import { workerData } from 'node:worker_threads';
-import { multinomialPartial, multinomialScratch } from './logisticObjective';
+import { logisticPartial, multinomialScratch } from './logisticObjective';
 import type { LogisticWorkerData } from './logisticWorkerProtocol';
 import { CONTROL, STOP, chunkStart } from './logisticWorkerProtocol';
 
@@ -30,7 +30,7 @@ function serve(w: LogisticWorkerData): void {
       const start = chunkStart(c, rows, chunks);
       const slot = c * stride;
       const grad = out.subarray(slot + 1, slot + stride);
-      out[slot] = multinomialPartial(data, start, chunkStart(c + 1, rows, chunks) - start, p, labels, k, fitIntercept, theta, grad, scratch);
+      out[slot] = logisticPartial(data, start, chunkStart(c + 1, rows, chunks) - start, p, labels, k, fitIntercept, theta, grad, scratch);
       // A chunk claimed after the fit's thread began the next evaluation is that evaluation's: it reads its theta.
       Atomics.store(finished, c, Atomics.load(control, CONTROL.request));
       if (Atomics.add(control, CONTROL.completed, 1) + 1 === chunks) Atomics.notify(control, CONTROL.completed);

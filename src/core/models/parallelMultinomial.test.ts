@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { multinomialObjective } from './logisticObjective';
+import { binaryObjective, multinomialObjective } from './logisticObjective';
 import { LogisticRegressionModel } from './logisticRegression';
 import { CONTROL } from './logisticWorkerProtocol';
 import { PARALLEL_MIN_WORK, ParallelMultinomial, liveLogisticWorkers, splitsRows } from './parallelMultinomial';
@@ -50,6 +50,38 @@ test("chunks the worker computes have the same bits as this thread's, and their 
     }
     assert.ok(threaded.stats().chunksOnWorker > 0, `the worker computed no chunk in ${evaluations} evaluations`);
     assert.deepEqual(inThread.stats(), { evaluations, chunks: 16, chunksOnWorker: 0 });
+  } finally {
+    await threaded.close();
+    await inThread.close();
+  }
+  assert.equal(liveLogisticWorkers(), 0);
+});
+
+test('the binary objective (k = 1) in chunks: the worker\'s bits are this thread\'s, and the sum matches the one-pass objective', async () => {
+  const binary = makeClassification({ rows: 40_000, cols: 12, informative: 6, redundant: 1, classes: 2, clustersPerClass: 1, seed: 23 });
+  const nTheta = binary.X.cols + 1;
+  assert.ok(!splitsRows(binary.X.rows, binary.X.cols, 1), 'a binary fit this size stays on one thread (BINARY_PARALLEL_MIN_WORK)');
+  assert.ok(splitsRows(200_000, 50, 1));
+  const threaded = new ParallelMultinomial(binary.X, binary.y, 1, 0.7, true, 'auto');
+  const inThread = new ParallelMultinomial(binary.X, binary.y, 1, 0.7, true, 'never');
+  const onePass = binaryObjective(binary.X, binary.y, 0.7, true);
+  try {
+    assert.equal(await threaded.ready(), true, 'the worker started');
+    let evaluations = 0;
+    for (let s = 0; evaluations < 4 || (threaded.stats().chunksOnWorker === 0 && evaluations < 200); s++, evaluations++) {
+      const theta = thetaAt(s % 4, nTheta);
+      const g1 = new Float64Array(nTheta);
+      const g2 = new Float64Array(nTheta);
+      const g3 = new Float64Array(nTheta);
+      const f1 = await threaded.evaluate(theta, g1);
+      const f2 = await inThread.evaluate(theta, g2);
+      const f3 = onePass(theta, g3);
+      assert.equal(f1, f2);
+      assert.deepEqual(g1, g2);
+      assert.ok(Math.abs(f1 - f3) <= 1e-12 * Math.abs(f3), `${f1} vs ${f3}`);
+      for (let q = 0; q < nTheta; q++) assert.ok(Math.abs(g1[q] - g3[q]) <= 1e-9 * (1 + Math.abs(g3[q])), `gradient ${q}: ${g1[q]} vs ${g3[q]}`);
+    }
+    assert.ok(threaded.stats().chunksOnWorker > 0, `the worker computed no chunk in ${evaluations} evaluations`);
   } finally {
     await threaded.close();
     await inThread.close();

@@ -1,6 +1,6 @@
 /**
- * The multinomial logistic objective of a large fit on two threads (issue
- * #17): the rows are cut into 16 fixed chunks, this thread and a worker
+ * The logistic objective of a large fit on two threads (issue #17;
+ * multinomial, or binary as k = 1): the rows are cut into 16 fixed chunks, this thread and a worker
  * thread (`logisticWorker.ts`, over a shared copy of the rows) each claim the
  * next chunk until none is left, and the chunks' losses and gradients are
  * added in chunk order. Whichever thread computes a chunk (the worker, or
@@ -25,7 +25,7 @@ import type { DenseMatrix } from '../data/frame';
 import type { WorkerEntry } from '../util/workerEntry';
 import { workerEntry } from '../util/workerEntry';
 import type { MultinomialScratch } from './logisticObjective';
-import { multinomialPartial, multinomialPenalty, multinomialScratch } from './logisticObjective';
+import { logisticPartial, multinomialPenalty, multinomialScratch } from './logisticObjective';
 import type { LogisticWorkerData } from './logisticWorkerProtocol';
 import { CONTROL, CONTROL_LENGTH, STOP, chunkStart } from './logisticWorkerProtocol';
 
@@ -60,9 +60,19 @@ export function liveLogisticWorkers(): number {
   return liveWorkers;
 }
 
-/** True when a multinomial fit of this size shares its rows with a worker thread (`PARALLEL_MIN_WORK`). */
+/**
+ * Rows × columns from which a binary fit (k = 1) shares its rows. A binary
+ * fit runs about 25 evaluations (a multinomial one 50-90), each 1/k of the
+ * work: with the bundled worker at 100k × 20 (2·10⁶) the worker took ~90 of
+ * 400 chunks and the fit's wall time went from 250-290 ms to 200-280 ms for
+ * ~150 ms more CPU, while at 1,000,000 × 50 it went from 4.6 s to 2.5 s
+ * (BENCHMARKS.md "Big fits"; load 1).
+ */
+export const BINARY_PARALLEL_MIN_WORK = 10_000_000;
+
+/** True when a fit of this size (k weight vectors: 1 for the binary objective) shares its rows with a worker thread. */
 export function splitsRows(rows: number, cols: number, k: number): boolean {
-  return rows >= 2 && rows * cols * k >= PARALLEL_MIN_WORK;
+  return rows >= 2 && rows * cols * k >= (k === 1 ? BINARY_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK);
 }
 
 /** `Atomics.waitAsync` (Node 16 on); TypeScript declares it only from lib es2024, which this project does not target. */
@@ -84,7 +94,7 @@ function sharedFloats(length: number): Float64Array {
  */
 const CHUNKS = 16;
 
-/** The chunked multinomial objective; `close()` it when the fit ends, however it ends. */
+/** The chunked objective (k classes, or k = 1: the binary one); `close()` it when the fit ends, however it ends. */
 export class ParallelMultinomial {
   private readonly data: Float64Array;
   private readonly rows: number;
@@ -216,7 +226,7 @@ export class ParallelMultinomial {
     const start = chunkStart(c, rows, CHUNKS);
     const slot = c * (1 + nTheta);
     const grad = out.subarray(slot + 1, slot + 1 + nTheta);
-    out[slot] = multinomialPartial(this.data, start, chunkStart(c + 1, rows, CHUNKS) - start, this.p, this.labels, this.k, this.fitIntercept, theta, grad, this.scratch);
+    out[slot] = logisticPartial(this.data, start, chunkStart(c + 1, rows, CHUNKS) - start, this.p, this.labels, this.k, this.fitIntercept, theta, grad, this.scratch);
     Atomics.store(this.finished, c, request);
   }
 
