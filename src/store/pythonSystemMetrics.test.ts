@@ -1,9 +1,11 @@
 /**
  * System metrics of runs the Python helper starts itself (python/runlens_system.py), with Debian's python3
- * (no psutil there, so the /proc reader is the one tested) against a real store.
+ * against a real store: through its /proc reader (psutil hidden) and, where python3-psutil is installed,
+ * through psutil.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,17 +35,29 @@ print("sparklines", html.count("<svg "), "system" in html)
 print(run.id)
 `;
 
-test('a script run samples its own process: memory, CPU, the machine, a fake nvidia-smi, and the summaries', (t) => {
+/** Whether Debian's python3 here has psutil (python3-psutil; the notebook packages bring it in). */
+const HAS_PSUTIL = spawnSync('/usr/bin/python3', ['-c', 'import psutil'], { stdio: 'ignore' }).status === 0;
+
+for (const reader of ['/proc', 'psutil'] as const) {
+  test(`a script run samples its own process through ${reader}: memory, CPU, the machine, a fake nvidia-smi, and the summaries`,
+    { skip: reader === 'psutil' && !HAS_PSUTIL && 'python3-psutil is not installed' }, (t) => samplesItsOwnProcess(t, reader));
+}
+
+function samplesItsOwnProcess(t: { after: (fn: () => void) => void }, reader: '/proc' | 'psutil'): void {
   const { root, storeDir } = workspace(t);
+  // The /proc reader is the one used without psutil: psutil is hidden from the helper for it.
+  const hide = reader === '/proc' ? 'import sys\nsys.modules["psutil"] = None\n' : '';
+  const which = 'import runlens_system\nprint("reader", "psutil" if runlens_system.psutil else "/proc")\n';
   // The real nvidia-smi cannot run on the test machines (no NVIDIA GPU or driver): a script of that name prints its CSV.
   const bin = join(root, 'bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'nvidia-smi'), "#!/bin/sh\nprintf '0, 37, 1024, 16384, 71.52\\n'\n");
   chmodSync(join(bin, 'nvidia-smi'), 0o755);
-  const r = runPy(WORK, root, {
+  const r = runPy(hide + which + WORK, root, {
     RUNLENS_STORE: storeDir, RUNLENS_SYSTEM_METRICS: '1', RUNLENS_SYSTEM_METRICS_INTERVAL: '0.2', PATH: `${bin}:${process.env.PATH ?? ''}`,
   });
   const id = printedId(r);
+  assert.match(r.stdout, new RegExp(`^reader ${reader}$`, 'm'));
   assert.match(r.stdout, /^sparklines 1 False$/m, "the Run's notebook HTML shows the run's own metric, not the system series");
   const store = RunStore.open(storeDir);
   try {
@@ -70,7 +84,7 @@ test('a script run samples its own process: memory, CPU, the machine, a fake nvi
   } finally {
     store.close();
   }
-});
+}
 
 test('off with RUNLENS_SYSTEM_METRICS=0, and no GPU series without nvidia-smi', (t) => {
   const { root, storeDir } = workspace(t);
