@@ -27,6 +27,7 @@ so both sides see bit-identical data.
 import json
 import sys
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -111,13 +112,16 @@ def run_job(job):
     model = None
     for _ in range(int(job.get("repeats", 1))):
         model = make_model(kind, job.get("params", {}))
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        model.fit(X, y)
-        best_cpu = min(best_cpu, time.process_time() - c0)
-        best = min(best, time.perf_counter() - t0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t0 = time.perf_counter()
+            c0 = time.process_time()
+            model.fit(X, y)
+            best_cpu = min(best_cpu, time.process_time() - c0)
+            best = min(best, time.perf_counter() - t0)
     # CPU time (all threads of the process) is steadier than wall time on a loaded machine.
-    out = {"name": job["name"], "fit_seconds": best, "fit_cpu_seconds": best_cpu}
+    out = {"name": job["name"], "fit_seconds": best, "fit_cpu_seconds": best_cpu,
+           "warnings": [f"{w.category.__name__}: {w.message}" for w in caught]}
     if hasattr(model, "coef_"):
         out["coef"] = tolist(model.coef_)
         out["intercept"] = tolist(np.atleast_1d(model.intercept_))

@@ -69,6 +69,8 @@ export interface ReferenceFit {
   readonly coef?: number[] | number[][];
   readonly intercept?: number[];
   readonly n_iter?: number[];
+  /** The warnings the last fit raised, as `Category: message`. */
+  readonly warnings?: string[];
   readonly tree_nodes?: number;
   readonly tree_depth?: number;
   readonly feature_importances?: number[];

@@ -41,6 +41,9 @@ export interface TrainRunOptions {
   readonly onCommandOutput?: (line: string, stream: OutputStream) => void;
 }
 
+
+/** Set on a run whose fit ended with a warning (e.g. L-BFGS stopped at max_iter), as one line. */
+export const FIT_WARNING_TAG = 'runlens.fit.warning';
 /**
  * Trains one config end to end inside the current process and records
  * everything in the store: run, params, dataset inputs, metric curves, final
@@ -152,6 +155,12 @@ export async function trainRun(options: TrainRunOptions): Promise<void> {
       nClasses: data.classes?.length,
       featureNames: data.featureNames,
       signal,
+      // As scikit-learn warns (a ConvergenceWarning): in the log, and as a tag the Runs view and `show` list.
+      onWarning: (message) => {
+        const line = message.replace(/\n+/g, ' ');
+        log(`[fit] warning: ${line}`);
+        store.setTags(run.id, { [FIT_WARNING_TAG]: line });
+      },
       onProgress: (p) => {
         if (p.step === 1 || p.step % 10 === 0 || p.step === p.total) {
           log(`[fit] step ${p.step}${p.total ? `/${p.total}` : ''} ${Object.entries(p.metrics).map(([k, v]) => `${k}=${v}`).join(' ')}`);

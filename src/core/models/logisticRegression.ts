@@ -36,6 +36,13 @@ const PARAMS: readonly ParamInfo[] = [
 /** scipy's L-BFGS-B default `factr` (1e7) times machine epsilon: its relative-reduction stop. */
 const SCIPY_FTOL = 1e7 * Number.EPSILON;
 
+/**
+ * What scikit-learn 1.2 warns when its lbfgs stops at max_iter (a ConvergenceWarning; sklearnParity.test.ts
+ * compares the first two lines with the warning it raises on the same data).
+ */
+export const MAX_ITER_WARNING =
+  'lbfgs failed to converge (status=1):\nSTOP: TOTAL NO. of ITERATIONS REACHED LIMIT.\n\nIncrease the number of iterations (max_iter) or scale the data.';
+
 const DEFAULTS: LogisticRegressionParams = { C: 1, max_iter: 1000, tol: 1e-6, fit_intercept: true };
 
 /** Outcome of the last fit's solver run. */
@@ -120,6 +127,7 @@ export class LogisticRegressionModel implements Model {
       iterations: result.iterations, converged: result.converged, message: result.message, loss: result.f / X.rows,
       ...(parallel ? { parallel: parallel.stats() } : {}),
     };
+    if (!result.converged && result.iterations >= maxIter) options.onWarning?.(MAX_ITER_WARNING);
   }
 
   /** Linear scores z = W x + b, row-major rows × (1 or k). */

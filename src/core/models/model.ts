@@ -28,6 +28,8 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
   /** Column names of X, for feature importances. */
   readonly featureNames?: readonly string[];
+  /** A fit that ended but deserves a word, as scikit-learn warns (an L-BFGS that reached max_iter). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** JSON form of a fitted model; `type` selects the family on load. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ReferenceFit, ReferenceJob } from '../../../scripts/sklearn/referenceRunner';
-import { readCsv, runReference, runReferenceFits, sklearnAvailable } from '../../../scripts/sklearn/referenceRunner';
+import { readCsv, runReference, runReferenceFits, sklearnAvailable, writeCsv } from '../../../scripts/sklearn/referenceRunner';
 import { missingTool } from '../../../test/fixtures/requiredTool';
 import type { DenseMatrix } from '../data/frame';
 import { logLoss } from '../metrics/classificationMetrics';
@@ -53,6 +53,24 @@ const treeCases = [
   { name: 'tree_wine_leaf5', data: 'wine', params: { min_samples_leaf: 5 } },
 ] as const;
 
+/** Separable data (the sign of the first feature is the class): the optimum lies at infinity, so both fits stop at max_iter. */
+const SEPARABLE_PARAMS = { C: 1e6, max_iter: 20 } as const;
+
+function writeSeparable(into: string): string {
+  const rows = 200;
+  const X = new Float64Array(rows * 2);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const side = i % 2 === 0 ? 1 : -1;
+    X[2 * i] = side * (0.5 + (i % 17) / 10);
+    X[2 * i + 1] = Math.sin(i * 1.7);
+    y[i] = side > 0 ? 1 : 0;
+  }
+  const file = join(into, 'separable.csv');
+  writeCsv(file, { rows, cols: 2, data: X }, y);
+  return file;
+}
+
 function load(name: string, part: 'train' | 'test'): { X: DenseMatrix; y: Float64Array } {
   return readCsv(data[name][part]);
 }
@@ -74,6 +92,7 @@ describe('parity with scikit-learn', { skip: missingTool(available, 'scikit-lear
       ...treeCases.map((c) => ({ name: c.name, model: 'decision_tree_classifier' as const, params: { ...c.params, random_state: 0 }, train: data[c.data].train, test: data[c.data].test })),
       { name: 'tree_diabetes_d3', model: 'decision_tree_regressor', params: { max_depth: 3, random_state: 0 }, train: data.diabetes.train, test: data.diabetes.test },
       { name: 'logit_breast_cancer_default', model: 'logistic_regression', params: { max_iter: 100000 }, train: data.breast_cancer_scaled.train, test: data.breast_cancer_scaled.test },
+      { name: 'logit_separable', model: 'logistic_regression', params: SEPARABLE_PARAMS, train: writeSeparable(dir) },
     ];
     for (const r of runReferenceFits(dir, jobs)) ref.set(r.name, r);
   });
@@ -139,6 +158,22 @@ describe('parity with scikit-learn', { skip: missingTool(available, 'scikit-lear
       assert.ok(worst < 1e-2 * Math.max(1, ...theirs.map(Math.abs)), `coefficient gap ${worst}`);
     });
   }
+
+  test('logistic regression on separable data stops at max_iter with the warning scikit-learn gives', async () => {
+    const train = readCsv(join(dir, 'separable.csv'));
+    const model = createModel('logistic_regression', SEPARABLE_PARAMS, 'classification') as LogisticRegressionModel;
+    const warnings: string[] = [];
+    await model.fit(train.X, train.y, { task: 'classification', nClasses: 2, onWarning: (w) => warnings.push(w) });
+    const r = ref.get('logit_separable') as ReferenceFit;
+    assert.deepEqual(r.n_iter, [SEPARABLE_PARAMS.max_iter], 'scikit-learn, too, stopped at max_iter');
+    assert.equal(model.fitInfo?.iterations, SEPARABLE_PARAMS.max_iter);
+    assert.equal(model.fitInfo?.converged, false);
+    const theirs = (r.warnings ?? []).filter((w) => w.startsWith('ConvergenceWarning: '));
+    assert.equal(theirs.length, 1, (r.warnings ?? []).join('\n'));
+    assert.equal(warnings.length, 1);
+    const head = (w: string) => w.split('\n').slice(0, 2).join('\n');
+    assert.equal(head(warnings[0]!), head(theirs[0]!.slice('ConvergenceWarning: '.length)));
+  });
 
   test('logistic regression with default tol and max_iter matches scikit-learn too', async (t) => {
     const train = load('breast_cancer_scaled', 'train');
