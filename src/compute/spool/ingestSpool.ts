@@ -53,7 +53,7 @@ export interface IngestResult {
   readonly ended?: SpoolEnd;
 }
 
-/** An artifact at least this large is applied in a transaction of its own (with the lines before it). */
+/** An artifact at least this large ends its batch, and is copied into the store before the transaction that logs it. */
 const LARGE_ARTIFACT_BYTES = 8 * 2 ** 20;
 
 const isTerminal = (status: RunStatus) => (TERMINAL_STATUSES as readonly string[]).includes(status);
@@ -69,18 +69,28 @@ export function ingestSpool(store: RunStore, taskDir: string, workspaceRunId: st
   const total = { events: 0, points: 0, malformed: 0, offset: 0, problems: [] as string[] };
   let ended: SpoolEnd | undefined;
   const isLarge = (e: SpoolEvent) => e.t === 'artifact' && e.size >= LARGE_ARTIFACT_BYTES;
+  // Large artifacts already copied into the store's blobs (by sha256), and those a copy was tried for.
+  const staged = new Set<string>();
+  const tried = new Set<string>();
   for (;;) {
-    // A large artifact is copied into the store's blobs before the write lock is taken (a multi-GB model must not
-    // hold a trainer or the editor for the copy); the transaction only references it. A batch ends after one.
-    const staged = stageLargeArtifacts(store, taskDir, readSpoolLines(file, savedOffset(store, workspaceRunId), maxBytes, isLarge).lines);
     const batch = store.transaction(() => {
       const offset = savedOffset(store, workspaceRunId);
-      // Read again under the lock: another ingester may have gone further (what was staged for it is its blobs).
+      // A large artifact ends its batch (stopAfter), so at most one waits to be copied, and only at the end.
       const read = readSpoolLines(file, offset, maxBytes, isLarge);
       if (read.nextOffset === offset) return { events: 0, points: 0, malformed: 0, offset, ended: undefined, problems: [] };
+      let lines = read.lines;
+      let nextOffset = read.nextOffset;
+      const last = lines.at(-1)?.event;
+      // Not copied yet: the batch stops before it, and it is copied with no lock held (a multi-GB checkpoint must
+      // not hold a trainer or the editor for the copy); the next batch only references the blob.
+      const toStage = last?.t === 'artifact' && last.size >= LARGE_ARTIFACT_BYTES && !tried.has(last.sha256) ? last : undefined;
+      if (toStage) {
+        nextOffset = lines.at(-1)!.offset;
+        lines = lines.slice(0, -1);
+      }
       const applier = new SpoolApplier(store, taskDir, workspaceRunId, staged);
       const problems: string[] = [];
-      for (const line of read.lines) {
+      for (const line of lines) {
         try {
           // A savepoint per event: one that cannot be applied leaves nothing behind, and the rest go on.
           store.transaction(() => applier.apply(line.event));
@@ -91,8 +101,8 @@ export function ingestSpool(store: RunStore, taskDir: string, workspaceRunId: st
           problems.push(`${file}, byte ${line.offset}: the "${line.event.t}" event was not applied: ${e.message}`);
         }
       }
-      store.setTags(workspaceRunId, { [TAG_SPOOL_OFFSET]: String(read.nextOffset) });
-      return { events: read.lines.length, points: applier.points, malformed: read.malformed, offset: read.nextOffset, ended: applier.ended, problems };
+      store.setTags(workspaceRunId, { [TAG_SPOOL_OFFSET]: String(nextOffset) });
+      return { events: lines.length, points: applier.points, malformed: read.malformed, offset: nextOffset, ended: applier.ended, problems, toStage };
     });
     total.events += batch.events;
     total.points += batch.points;
@@ -100,23 +110,23 @@ export function ingestSpool(store: RunStore, taskDir: string, workspaceRunId: st
     total.problems.push(...(batch.problems ?? []));
     total.offset = batch.offset;
     ended ??= batch.ended;
+    if (batch.toStage) {
+      stageArtifact(store, taskDir, batch.toStage.sha256, staged);
+      tried.add(batch.toStage.sha256);
+      continue;
+    }
     if (batch.events + batch.malformed === 0) break;
   }
   return { ...total, ...(ended ? { ended } : {}) };
 }
 
-/** Copies the batch's large artifacts into the store with no lock held; their sha256s (a blob whose content is not its name is left to the transaction, which reports it). */
-function stageLargeArtifacts(store: RunStore, taskDir: string, lines: readonly { event: SpoolEvent }[]): Set<string> {
-  const staged = new Set<string>();
-  for (const { event: e } of lines) {
-    if (e.t !== 'artifact' || e.size < LARGE_ARTIFACT_BYTES) continue;
-    try {
-      if (store.stageArtifactFile(spoolPaths(taskDir).blob(e.sha256)).sha256 === e.sha256) staged.add(e.sha256);
-    } catch (err) {
-      if (!(err instanceof StoreError)) throw err; // a missing blob: the transaction reports it with its line
-    }
+/** Copies a spooled artifact into the store's blobs; a blob that is missing or not what its name says is left to the transaction, which reports it with its line. */
+function stageArtifact(store: RunStore, taskDir: string, sha256: string, staged: Set<string>): void {
+  try {
+    if (store.stageArtifactFile(spoolPaths(taskDir).blob(sha256)).sha256 === sha256) staged.add(sha256);
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
   }
-  return staged;
 }
 
 function savedOffset(store: RunStore, workspaceRunId: string): number {
@@ -136,7 +146,7 @@ class SpoolApplier {
     private readonly store: RunStore,
     private readonly taskDir: string,
     private readonly rootId: string,
-    /** Artifacts already copied into the store's blobs (stageLargeArtifacts), by sha256. */
+    /** Artifacts already copied into the store's blobs (stageArtifact), by sha256. */
     private readonly staged: ReadonlySet<string> = new Set(),
   ) {}
 
