@@ -15,7 +15,7 @@ import type { RunStore } from '../store/runStore';
 import { readGitInfo } from './gitInfo';
 import type { WorkerError } from './protocol';
 import type { SweepEvent, SweepOutcome, SweepStopReason, SweepTrialInfo } from './sweepEvents';
-import { BEST_RUN_TAG, STOPPED_TAG, createSweepRuns, latestMetrics, runMatches, saveSummary, settleTrial, skipQueued } from './sweepRuns';
+import { BEST_RUN_TAG, STOPPED_TAG, createSweepRuns, latestMetrics, maxFailuresMessage, runMatches, saveSummary, settleTrial, skipQueued } from './sweepRuns';
 import { TrainerProcess, type TrainOutcome } from './trainerProcess';
 import { experimentName, loadTrainConfig } from './loadTrainConfig';
 
@@ -287,7 +287,7 @@ export class SweepRunner {
     });
     const limit = config.sweep?.max_failures;
     if (limit !== undefined && this.failures > limit && !this.stopReason) {
-      this.stop('max_failures', `${this.failures} trial${this.failures === 1 ? '' : 's'} failed (max_failures: ${limit})`);
+      this.stop('max_failures', maxFailuresMessage(this.failures, limit));
     }
     if (isBest && stopWhen && !this.stopReason && runMatches(this.store, trial.info.id, stopWhen)) {
       this.stop('stop_when', `${trial.info.name} matches stop_when (${config.sweep?.stop_when})`);

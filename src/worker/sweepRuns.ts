@@ -7,6 +7,7 @@ import type { FlatParam } from '../core/sweep/sweepParams';
 import { trialOverrides } from '../core/sweep/sweepParams';
 import type { SweepSummary } from '../core/sweep/sweepSummary';
 import { summaryCsv } from '../core/sweep/sweepSummary';
+import { plural } from '../core/util/plural';
 import { RUNLENS_VERSION } from '../core/version';
 import type { RunStore } from '../store/runStore';
 import type { RunRecord, RunStatus } from '../store/types';
@@ -16,6 +17,11 @@ import type { SweepTrialInfo } from './sweepEvents';
 export const KIND_TAG = 'runlens.kind';
 export const BEST_RUN_TAG = 'runlens.sweep.best_run';
 export const STOPPED_TAG = 'runlens.sweep.stopped';
+
+/** Why a sweep stopped for `max_failures`, in the words a local and a cluster sweep both use. */
+export function maxFailuresMessage(failures: number, limit: number | string): string {
+  return `${plural(failures, 'trial')} failed (max_failures: ${limit})`;
+}
 
 export interface CreateSweepRunsInput {
   readonly store: RunStore;

@@ -12,7 +12,7 @@ import { parseFilter } from '../../core/query/parseFilter';
 import type { FilterExpr } from '../../core/query/ast';
 import type { RunStore } from '../../store/runStore';
 import type { RunRow } from '../../store/types';
-import { KIND_TAG, runMatches, skipQueued, STOPPED_TAG } from '../../worker/sweepRuns';
+import { KIND_TAG, maxFailuresMessage, runMatches, skipQueued, STOPPED_TAG } from '../../worker/sweepRuns';
 import type { SlurmRunOptions } from '../slurm/slurmCommands';
 import { scancel } from '../slurm/slurmCommands';
 import { clusterRunOf, isTerminal } from './clusterRuns';
@@ -26,7 +26,7 @@ export interface SweepStop {
   readonly skipped: readonly { readonly id: string; readonly name: string }[];
 }
 
-interface StopRules {
+export interface StopRules {
   readonly maxFailures?: number;
   readonly stopWhen?: { readonly text: string; readonly filter: FilterExpr };
 }
@@ -60,7 +60,7 @@ export async function applySweepStops(store: RunStore, storeDir: string, parentI
 function firstStop(store: RunStore, trials: readonly RunRow[], rules: StopRules): Omit<SweepStop, 'skipped'> | undefined {
   const failures = trials.filter((t) => t.status === 'failed').length;
   if (rules.maxFailures !== undefined && failures > rules.maxFailures) {
-    return { reason: 'max_failures', message: `${failures} trial${failures === 1 ? '' : 's'} failed (max_failures: ${rules.maxFailures})` };
+    return { reason: 'max_failures', message: maxFailuresMessage(failures, rules.maxFailures) };
   }
   if (rules.stopWhen) {
     const hit = trials.find((t) => t.status === 'finished' && runMatches(store, t.id, rules.stopWhen!.filter));
@@ -70,7 +70,7 @@ function firstStop(store: RunStore, trials: readonly RunRow[], rules: StopRules)
 }
 
 /** The sweep's rules from the parent's config snapshot (checked when the config was submitted). */
-function stopRules(configJson: string | null): StopRules {
+export function stopRules(configJson: string | null): StopRules {
   let sweep: { max_failures?: unknown; stop_when?: unknown } | undefined;
   try {
     sweep = (JSON.parse(configJson ?? '{}') as { sweep?: typeof sweep }).sweep;

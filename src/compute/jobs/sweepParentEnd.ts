@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { defaultGoal, defaultSweepMetric, type SweepGoal } from '../../core/sweep/sweepMetric';
 import { sweepSummary, type SweepTrialRow } from '../../core/sweep/sweepSummary';
 import type { RunStore } from '../../store/runStore';
-import { BEST_RUN_TAG, KIND_TAG, latestMetrics, saveSummary, STOPPED_TAG } from '../../worker/sweepRuns';
+import { BEST_RUN_TAG, KIND_TAG, latestMetrics, maxFailuresMessage, saveSummary, STOPPED_TAG } from '../../worker/sweepRuns';
+import { stopRules } from './sweepEarlyStop';
 import { isTerminal } from './clusterRuns';
 import { CANCELLED_TAG, FINAL_TAG } from './clusterTags';
 import { jobPaths, readManifest } from './jobManifest';
@@ -62,20 +63,12 @@ export function finishSweepParent(store: RunStore, storeDir: string, parentId: s
     const error = status === 'killed'
       ? 'cancelled'
       : status === 'failed'
-        ? tooManyFailures ? `${failures} trial${failures === 1 ? '' : 's'} failed (max_failures: ${maxFailures(parent.configJson)})` : 'no trial finished'
+        ? tooManyFailures ? maxFailuresMessage(failures, stopRules(parent.configJson).maxFailures ?? '?') : 'no trial finished'
         : null;
     store.setStatus(parentId, status, { error });
     store.setTags(parentId, { [FINAL_TAG]: '1' });
     return { runId: parentId, name: parent.name, from: parent.status, to: status, error };
   });
-}
-
-function maxFailures(configJson: string | null): string {
-  try {
-    return String((JSON.parse(configJson ?? '{}') as { sweep?: { max_failures?: unknown } }).sweep?.max_failures ?? '?');
-  } catch {
-    return '?';
-  }
 }
 
 function crossValidated(configJson: string | null): boolean {
