@@ -29,17 +29,17 @@ export function sigmoid(z: number): number {
 /** Binary logistic loss; y holds 0/1. */
 export function binaryObjective(X: DenseMatrix, y: Float64Array, C: number, fitIntercept: boolean): ObjectiveFn {
   const { rows, cols, data } = X;
-  const scratch = multinomialScratch(1);
+  const scratch = passScratch(1);
   const labels = Int32Array.from(y);
   const invC = 1 / C;
-  return (theta, grad) => binaryPartial(data, 0, rows, cols, labels, fitIntercept, theta, grad, scratch) + multinomialPenalty(cols, invC, theta, grad);
+  return (theta, grad) => binaryPartial(data, 0, rows, cols, labels, fitIntercept, theta, grad, scratch) + weightPenalty(cols, invC, theta, grad);
 }
 
 /**
  * The unpenalised binary loss of rows [start, start + n) (y: 0/1, indexed
  * as the rows), its gradient written into `grad` (p weights, then the
  * intercept when fitting one): a thread's share of an evaluation, as
- * `multinomialPartial` is; `multinomialPenalty(p, …)` completes it.
+ * `multinomialPartial` is; `weightPenalty(p, …)` completes it.
  * One pass per block of rows: the scores, the residuals and the loss row by
  * row, then the block's gradient column by column, summed in registers (four
  * partial sums: one sum is bound by the latency of floating-point addition).
@@ -54,7 +54,7 @@ export function binaryObjective(X: DenseMatrix, y: Float64Array, C: number, fitI
  */
 export function binaryPartial(
   data: Float64Array, start: number, n: number, p: number, y: Int32Array, fitIntercept: boolean,
-  theta: Float64Array, grad: Float64Array, scratch: MultinomialScratch,
+  theta: Float64Array, grad: Float64Array, scratch: PassScratch,
 ): number {
   const R = scratch.residuals;
   const b = fitIntercept ? theta[p] : 0;
@@ -112,25 +112,25 @@ const BLOCK = 128;
 /** Multinomial (softmax) loss over k classes; y holds class indices. */
 export function multinomialObjective(X: DenseMatrix, y: Float64Array, k: number, C: number, fitIntercept: boolean): ObjectiveFn {
   const { rows, cols, data } = X;
-  const scratch = multinomialScratch(k);
+  const scratch = passScratch(k);
   // Integer labels: indexing with a double read from a Float64Array is slower in V8.
   const labels = Int32Array.from(y);
   const invC = 1 / C;
   return (theta, grad) => {
     const loss = multinomialPartial(data, 0, rows, cols, labels, k, fitIntercept, theta, grad, scratch);
-    return loss + multinomialPenalty(k * cols, invC, theta, grad);
+    return loss + weightPenalty(k * cols, invC, theta, grad);
   };
 }
 
-/** Buffers one thread's multinomial pass reuses between evaluations. */
-export interface MultinomialScratch {
+/** Buffers one thread's logistic pass (binary or multinomial) reuses between evaluations. */
+export interface PassScratch {
   /** [intercepts (k) | intercept gradient (k)] */
   readonly work: Float64Array;
   /** softmax − one-hot of one block of rows (BLOCK × k) */
   readonly residuals: Float64Array;
 }
 
-export function multinomialScratch(k: number): MultinomialScratch {
+export function passScratch(k: number): PassScratch {
   return { work: new Float64Array(2 * k), residuals: new Float64Array(BLOCK * k) };
 }
 
@@ -138,7 +138,7 @@ export function multinomialScratch(k: number): MultinomialScratch {
  * Adds ‖W‖²/(2C)'s gradient into `grad` (the first `nW` entries: the
  * intercepts are not penalised) and returns the penalty.
  */
-export function multinomialPenalty(nW: number, invC: number, theta: Float64Array, grad: Float64Array): number {
+export function weightPenalty(nW: number, invC: number, theta: Float64Array, grad: Float64Array): number {
   let penalty = 0;
   for (let q = 0; q < nW; q++) {
     penalty += theta[q] * theta[q];
@@ -150,7 +150,7 @@ export function multinomialPenalty(nW: number, invC: number, theta: Float64Array
 /** A thread's share of an evaluation: `binaryPartial` for k = 1 (the binary objective's one weight vector), else `multinomialPartial`. */
 export function logisticPartial(
   data: Float64Array, start: number, n: number, p: number, labels: Int32Array, k: number, fitIntercept: boolean,
-  theta: Float64Array, grad: Float64Array, scratch: MultinomialScratch,
+  theta: Float64Array, grad: Float64Array, scratch: PassScratch,
 ): number {
   return k === 1
     ? binaryPartial(data, start, n, p, labels, fitIntercept, theta, grad, scratch)
@@ -161,7 +161,7 @@ export function logisticPartial(
  * The unpenalised multinomial loss of rows [start, start + n) of `data`
  * (labels indexed the same way), its gradient written into `grad` (k × p
  * weights, then k intercepts when fitting them). A thread's share of one
- * evaluation; `multinomialPenalty` completes the objective.
+ * evaluation; `weightPenalty` completes the objective.
  *
  * One pass per block of rows, which stays in the L1/L2 cache: the block's
  * scores (multinomialBlock.ts), the softmax and the loss row by row, then
@@ -171,7 +171,7 @@ export function logisticPartial(
  */
 export function multinomialPartial(
   data: Float64Array, start: number, n: number, p: number, labels: Int32Array, k: number, fitIntercept: boolean,
-  theta: Float64Array, grad: Float64Array, scratch: MultinomialScratch,
+  theta: Float64Array, grad: Float64Array, scratch: PassScratch,
 ): number {
   const { work, residuals: R } = scratch;
   const bOff = k * p;

@@ -7,13 +7,13 @@
  * (`logisticWorkerProtocol.ts`). Built as `dist/logisticWorker.js`.
  */
 import { workerData } from 'node:worker_threads';
-import { logisticPartial, multinomialScratch } from './logisticObjective';
+import { logisticPartial, passScratch } from './logisticObjective';
 import type { LogisticWorkerData } from './logisticWorkerProtocol';
 import { CONTROL, STOP, chunkStart } from './logisticWorkerProtocol';
 
 function serve(w: LogisticWorkerData): void {
   const { control, finished, data, labels, rows, p, k, fitIntercept, chunks, theta, out } = w;
-  const scratch = multinomialScratch(k);
+  const scratch = passScratch(k);
   const stride = 1 + theta.length;
   let seen = 0;
   Atomics.store(control, CONTROL.ready, 1);

@@ -24,8 +24,8 @@ import { Worker } from 'node:worker_threads';
 import type { DenseMatrix } from '../data/frame';
 import type { WorkerEntry } from '../util/workerEntry';
 import { workerEntry } from '../util/workerEntry';
-import type { MultinomialScratch } from './logisticObjective';
-import { logisticPartial, multinomialPenalty, multinomialScratch } from './logisticObjective';
+import type { PassScratch } from './logisticObjective';
+import { logisticPartial, weightPenalty, passScratch } from './logisticObjective';
 import type { LogisticWorkerData } from './logisticWorkerProtocol';
 import { CONTROL, CONTROL_LENGTH, STOP, chunkStart } from './logisticWorkerProtocol';
 
@@ -102,7 +102,7 @@ export class ParallelMultinomial {
   private readonly labels: Int32Array;
   private readonly invC: number;
   private readonly nTheta: number;
-  private readonly scratch: MultinomialScratch;
+  private readonly scratch: PassScratch;
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_LENGTH * Int32Array.BYTES_PER_ELEMENT));
   private readonly finished = new Int32Array(new SharedArrayBuffer(CHUNKS * Int32Array.BYTES_PER_ELEMENT));
   private readonly sharedTheta: Float64Array;
@@ -130,7 +130,7 @@ export class ParallelMultinomial {
     this.p = X.cols;
     this.labels = Int32Array.from(y);
     this.invC = 1 / C;
-    this.scratch = multinomialScratch(k);
+    this.scratch = passScratch(k);
     this.nTheta = k * X.cols + (fitIntercept ? k : 0);
     this.sharedTheta = sharedFloats(this.nTheta);
     this.out = sharedFloats(CHUNKS * (1 + this.nTheta));
@@ -218,7 +218,7 @@ export class ParallelMultinomial {
       loss += out[slot];
       for (let q = 0; q < nTheta; q++) grad[q] += out[slot + 1 + q];
     }
-    return loss + multinomialPenalty(this.k * this.p, this.invC, theta, grad);
+    return loss + weightPenalty(this.k * this.p, this.invC, theta, grad);
   };
 
   private computeChunk(c: number, theta: Float64Array, request: number): void {
