@@ -12,7 +12,7 @@ import { parseFilter } from '../../core/query/parseFilter';
 import type { FilterExpr } from '../../core/query/ast';
 import type { RunStore } from '../../store/runStore';
 import type { RunRow } from '../../store/types';
-import { KIND_TAG, maxFailuresMessage, runMatches, skipQueued, STOPPED_TAG } from '../../worker/sweepRuns';
+import { KIND_TAG, maxFailuresMessage, skipQueued, STOPPED_TAG } from '../../worker/sweepRuns';
 import type { SlurmRunOptions } from '../slurm/slurmCommands';
 import { scancel } from '../slurm/slurmCommands';
 import { clusterRunOf, isTerminal } from './clusterRuns';
@@ -39,7 +39,7 @@ export async function applySweepStops(store: RunStore, storeDir: string, parentI
   const rules = stopRules(parent.configJson);
   if (rules.maxFailures === undefined && rules.stopWhen === undefined) return undefined;
   const trials = store.listRuns({ parentId, limit: 1_000_000 }).filter((r) => r.tags[KIND_TAG] === 'trial').sort(byTrial);
-  const stop = firstStop(store, trials, rules);
+  const stop = firstStop(store, parentId, trials, rules);
   if (!stop) return undefined;
   const pending = trials.filter((t) => t.status === 'queued');
   const skipped = `not run: the sweep stopped (${stop.reason})`;
@@ -57,13 +57,16 @@ export async function applySweepStops(store: RunStore, storeDir: string, parentI
   return { ...stop, skipped: pending.map((t) => ({ id: t.id, name: t.name })) };
 }
 
-function firstStop(store: RunStore, trials: readonly RunRow[], rules: StopRules): Omit<SweepStop, 'skipped'> | undefined {
+function firstStop(store: RunStore, parentId: string, trials: readonly RunRow[], rules: StopRules): Omit<SweepStop, 'skipped'> | undefined {
   const failures = trials.filter((t) => t.status === 'failed').length;
   if (rules.maxFailures !== undefined && failures > rules.maxFailures) {
     return { reason: 'max_failures', message: maxFailuresMessage(failures, rules.maxFailures) };
   }
   if (rules.stopWhen) {
-    const hit = trials.find((t) => t.status === 'finished' && runMatches(store, t.id, rules.stopWhen!.filter));
+    // One query for every finished trial, however many there are: this runs at each sync.
+    const finished: FilterExpr = { kind: 'compare', field: { entity: 'attributes', key: 'status', start: 0, end: 0 }, op: '=', value: 'finished', start: 0, end: 0 };
+    const hits = new Set(store.listRuns({ parentId, filter: { kind: 'and', left: rules.stopWhen.filter, right: finished } }).map((r) => r.id));
+    const hit = trials.find((t) => hits.has(t.id));
     if (hit) return { reason: 'stop_when', message: `${hit.name} matches stop_when (${rules.stopWhen.text})` };
   }
   return undefined;
